@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The `npm test` entry point. It lists test files explicitly because `node --test <folder>`
+// finds nothing on Node 20 and exits 0, which would let a broken suite pass silently.
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const only = process.argv.slice(2);
+
+function find(dir, suffix) {
+  const out = [];
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...find(full, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(path.relative(root, full));
+  }
+  return out.sort();
+}
+
+function run(label, cmd, args) {
+  process.stdout.write(`\n# ${label}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stdout.write(`\n# FAILED: ${label} (exit ${r.status ?? r.signal})\n`);
+    process.exit(r.status || 1);
+  }
+}
+
+const files = only.length ? only : find(path.join(root, 'test'), '.test.ts');
+if (files.length === 0) {
+  console.error('no test files found under test/');
+  process.exit(1);
+}
+
+if (!only.length) {
+  if (fs.existsSync(path.join(root, 'scripts/generate.ts'))) {
+    run('generated code is up to date (npm run generate -- --check)', process.execPath, [
+      '--import', 'tsx', 'scripts/generate.ts', '--check',
+    ]);
+  }
+  run('type check, including type tests (tsc --noEmit)', process.execPath, [
+    require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json',
+  ]);
+}
+run(`node --test (${files.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
