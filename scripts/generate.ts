@@ -1,0 +1,81 @@
+// `npm run generate`: writes src/generated/ from schemas/.
+// `tsx scripts/generate.ts --check`: regenerates in memory and exits 1, naming the files, when
+// src/generated/ differs (npm test runs this first, so a hand edit or a forgotten regeneration
+// fails the build).
+//
+// Output per version (src/generated/ocpp16/, src/generated/ocpp201/):
+//   types.ts       every request/response type and shared type (json-schema-to-typescript)
+//   actions.ts     the action map type with directions, and the runtime table of senders
+//   validators.ts  precompiled ajv validators, bundled into one module without imports
+//   index.ts       re-exports
+// The output depends only on schemas/ and the locked tool versions, so a re-run is byte-identical.
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateActions, generateIndex } from './codegen/actions';
+import { loadVersion, VERSIONS } from './codegen/schemas';
+import { generateTypes } from './codegen/types';
+import { generateValidators } from './codegen/validators';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'src', 'generated');
+
+/** Every generated file, keyed by its path relative to src/generated/ (forward slashes). */
+async function generateAll(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const spec of VERSIONS) {
+    const loaded = loadVersion(ROOT, spec);
+    files.set(`${spec.outDir}/types.ts`, await generateTypes(loaded));
+    files.set(`${spec.outDir}/actions.ts`, generateActions(loaded));
+    files.set(`${spec.outDir}/validators.ts`, await generateValidators(loaded, ROOT));
+    files.set(`${spec.outDir}/index.ts`, generateIndex(loaded));
+  }
+  return files;
+}
+
+/** Files currently under src/generated/, relative, with forward slashes. */
+function existingFiles(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...existingFiles(path.join(dir, entry.name), rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+async function main(): Promise<void> {
+  const check = process.argv.includes('--check');
+  const files = await generateAll();
+  const existing = existingFiles(OUT);
+
+  if (check) {
+    const problems: string[] = [];
+    for (const [rel, text] of files) {
+      const file = path.join(OUT, rel);
+      if (!fs.existsSync(file)) problems.push(`missing:  src/generated/${rel}`);
+      else if (fs.readFileSync(file, 'utf8') !== text) problems.push(`differs:  src/generated/${rel}`);
+    }
+    for (const rel of existing) if (!files.has(rel)) problems.push(`stale:    src/generated/${rel}`);
+    if (problems.length) {
+      console.error(`src/generated/ is out of date with schemas/ and scripts/ (run npm run generate):\n  ${problems.join('\n  ')}`);
+      process.exit(1);
+    }
+    console.log(`src/generated/ is up to date (${files.size} files)`);
+    return;
+  }
+
+  // Files no longer generated would otherwise linger and keep compiling.
+  for (const rel of existing) if (!files.has(rel)) fs.rmSync(path.join(OUT, rel));
+  for (const [rel, text] of files) {
+    const file = path.join(OUT, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+  console.log(`wrote ${files.size} files to src/generated/`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
