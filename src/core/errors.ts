@@ -1,0 +1,403 @@
+/**
+ * Errors of the framing core.
+ *
+ * Two families: {@link RpcError} and its subclasses are OCPP RPC errors (what a CALLERROR carries,
+ * in either direction: the peer's answer to our call, or what a handler throws to answer the
+ * peer); the others are local failures of a call (timeout, closed connection, validation, abort,
+ * full queue) that never travel on the wire.
+ */
+import type { RpcErrorCode } from './error-codes';
+import type { Direction, PayloadKind } from './validator';
+
+/** Error details: always a JSON object, `{}` when there are none. */
+export type RpcErrorDetails = { [key: string]: unknown };
+
+/** Optional context of an {@link RpcError}. */
+export interface RpcErrorOptions {
+  /** Id of the CALL the error answers. */
+  messageId?: string;
+  /** Action of that CALL. */
+  action?: string;
+  /** The underlying failure, if any. */
+  cause?: unknown;
+}
+
+/**
+ * An OCPP RPC error: the content of a CALLERROR. Thrown by a handler, it becomes the CALLERROR
+ * sent to the peer; a CALLERROR received for one of our calls rejects the call with the
+ * subclass for its code (see {@link createRpcError}), or a plain `RpcError` when the code is not
+ * a canonical one (the peer's code is then kept as-is).
+ *
+ * `code` is canonical (2.0.1 spelling, e.g. `OccurrenceConstraintViolation`) whatever version the
+ * connection speaks; the wire spelling is the version layer's business.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await endpoint.call('Reset', { type: 'Hard' });
+ * } catch (err) {
+ *   if (err instanceof NotSupportedError) console.log('station cannot reset:', err.description);
+ *   else if (err instanceof RpcError) console.log(err.code, err.details);
+ * }
+ * ```
+ */
+export class RpcError<C extends string = string> extends Error {
+  /** Canonical error code, or the peer's code as received when it is not a known one. */
+  readonly code: C;
+  /** Error description; `""` when there is none. */
+  readonly description: string;
+  /** Error details; `{}` when there are none. */
+  readonly details: RpcErrorDetails;
+  /** Id of the CALL this error answers, when known. */
+  declare readonly messageId?: string;
+  /** Action of the CALL this error answers, when known. */
+  declare readonly action?: string;
+
+  constructor(code: C, description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    const text = description === undefined || description === null ? '' : String(description);
+    super(text === '' ? code : `${code}: ${text}`, options !== undefined && 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.description = text;
+    this.details = typeof details === 'object' && details !== null && !Array.isArray(details) ? details : {};
+    if (options?.messageId !== undefined) this.messageId = options.messageId;
+    if (options?.action !== undefined) this.action = options.action;
+  }
+}
+RpcError.prototype.name = 'RpcError';
+
+/** Constructor signature shared by the per-code subclasses of {@link RpcError}. */
+export type RpcErrorClass<C extends RpcErrorCode = RpcErrorCode> = new (
+  description?: string,
+  details?: RpcErrorDetails,
+  options?: RpcErrorOptions,
+) => RpcError<C>;
+
+/** `FormatViolation` (1.6 wire spelling `FormationViolation`): the payload is syntactically wrong. */
+export class FormatViolationError extends RpcError<'FormatViolation'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('FormatViolation', description, details, options);
+  }
+}
+FormatViolationError.prototype.name = 'FormatViolationError';
+
+/** `GenericError`: any error not covered by a more specific code. */
+export class GenericError extends RpcError<'GenericError'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('GenericError', description, details, options);
+  }
+}
+GenericError.prototype.name = 'GenericError';
+
+/** `InternalError`: the receiver failed while processing the request (e.g. its handler threw). */
+export class InternalError extends RpcError<'InternalError'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('InternalError', description, details, options);
+  }
+}
+InternalError.prototype.name = 'InternalError';
+
+/** `MessageTypeNotSupported` (2.0.1): the receiver does not know the message type id. */
+export class MessageTypeNotSupportedError extends RpcError<'MessageTypeNotSupported'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('MessageTypeNotSupported', description, details, options);
+  }
+}
+MessageTypeNotSupportedError.prototype.name = 'MessageTypeNotSupportedError';
+
+/** `NotImplemented`: the action is not known to the receiver. */
+export class NotImplementedError extends RpcError<'NotImplemented'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('NotImplemented', description, details, options);
+  }
+}
+NotImplementedError.prototype.name = 'NotImplementedError';
+
+/** `NotSupported`: the action is known but not supported by the receiver. */
+export class NotSupportedError extends RpcError<'NotSupported'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('NotSupported', description, details, options);
+  }
+}
+NotSupportedError.prototype.name = 'NotSupportedError';
+
+/** `OccurrenceConstraintViolation` (1.6 wire spelling `OccurenceConstraintViolation`): a required field is missing or repeated. */
+export class OccurrenceConstraintViolationError extends RpcError<'OccurrenceConstraintViolation'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('OccurrenceConstraintViolation', description, details, options);
+  }
+}
+OccurrenceConstraintViolationError.prototype.name = 'OccurrenceConstraintViolationError';
+
+/** `PropertyConstraintViolation`: a field's value breaks its constraints (enum, pattern, length, range). */
+export class PropertyConstraintViolationError extends RpcError<'PropertyConstraintViolation'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('PropertyConstraintViolation', description, details, options);
+  }
+}
+PropertyConstraintViolationError.prototype.name = 'PropertyConstraintViolationError';
+
+/** `ProtocolError`: the payload is incomplete. */
+export class ProtocolError extends RpcError<'ProtocolError'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('ProtocolError', description, details, options);
+  }
+}
+ProtocolError.prototype.name = 'ProtocolError';
+
+/** `RpcFrameworkError` (2.x): the message is not a valid RPC frame, e.g. its id cannot be read. */
+export class RpcFrameworkError extends RpcError<'RpcFrameworkError'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('RpcFrameworkError', description, details, options);
+  }
+}
+RpcFrameworkError.prototype.name = 'RpcFrameworkError';
+
+/** `SecurityError`: the request was refused for security reasons (e.g. before BootNotification is accepted). */
+export class SecurityError extends RpcError<'SecurityError'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('SecurityError', description, details, options);
+  }
+}
+SecurityError.prototype.name = 'SecurityError';
+
+/** `TypeConstraintViolation`: a field has the wrong JSON type. */
+export class TypeConstraintViolationError extends RpcError<'TypeConstraintViolation'> {
+  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+    super('TypeConstraintViolation', description, details, options);
+  }
+}
+TypeConstraintViolationError.prototype.name = 'TypeConstraintViolationError';
+
+/**
+ * The one table from canonical code to error class. The mapped type makes the compiler check
+ * that each class's `code` matches its key, so the two directions cannot drift apart:
+ * `RPC_ERROR_CLASSES[code]` gives the class, `new Class().code` gives the code back.
+ */
+export const RPC_ERROR_CLASSES: { readonly [C in RpcErrorCode]: RpcErrorClass<C> } = Object.freeze({
+  FormatViolation: FormatViolationError,
+  GenericError,
+  InternalError,
+  MessageTypeNotSupported: MessageTypeNotSupportedError,
+  NotImplemented: NotImplementedError,
+  NotSupported: NotSupportedError,
+  OccurrenceConstraintViolation: OccurrenceConstraintViolationError,
+  PropertyConstraintViolation: PropertyConstraintViolationError,
+  ProtocolError,
+  RpcFrameworkError,
+  SecurityError,
+  TypeConstraintViolation: TypeConstraintViolationError,
+});
+
+// A Map, not the object above, for lookups by untrusted codes: `constructor` or `__proto__`
+// must not find Object.prototype members.
+const CLASS_BY_CODE: ReadonlyMap<string, RpcErrorClass> = new Map(Object.entries(RPC_ERROR_CLASSES) as [string, RpcErrorClass][]);
+
+/** True when `code` is one of the canonical RPC error codes. */
+export function isRpcErrorCode(code: unknown): code is RpcErrorCode {
+  return typeof code === 'string' && CLASS_BY_CODE.has(code);
+}
+
+/**
+ * Creates the {@link RpcError} subclass for a canonical code, or a plain `RpcError` carrying
+ * `code` as-is when it is not canonical (a peer's vendor code, or another version's spelling
+ * that the version layer did not normalise).
+ *
+ * @example
+ * ```ts
+ * createRpcError('NotSupported', 'Reset not supported') instanceof NotSupportedError; // true
+ * createRpcError('VendorSpecific').code; // 'VendorSpecific'
+ * ```
+ */
+export function createRpcError(code: string, description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions): RpcError {
+  const Class = CLASS_BY_CODE.get(code);
+  return Class === undefined ? new RpcError(code, description, details, options) : new Class(description, details, options);
+}
+
+/** Formats an error prefix that names the call when there is one. */
+function describeCall(action: string | undefined, messageId: string | undefined): string {
+  if (action === undefined) return messageId === undefined ? '' : `call ${messageId}`;
+  return messageId === undefined ? `${action} call` : `${action} call ${messageId}`;
+}
+
+/** What {@link TimeoutError} is built from. */
+export interface TimeoutErrorInit {
+  action: string;
+  messageId: string;
+  timeoutMs: number;
+  /** Identity of the peer, when the endpoint knows it. */
+  identity?: string;
+}
+
+/**
+ * A call got no answer within its timeout. Its slot is freed; a late answer is dropped with a
+ * `responseDropped` event.
+ *
+ * @example
+ * ```ts
+ * // TimeoutError: Reset call 1f0e6c2e-... to CP001 timed out after 30000 ms
+ * if (err instanceof TimeoutError) retryLater(err.action);
+ * ```
+ */
+export class TimeoutError extends Error {
+  /** Action of the call. */
+  readonly action: string;
+  /** Message id of the call. */
+  readonly messageId: string;
+  /** Identity of the peer, when known. */
+  declare readonly identity?: string;
+  /** The timeout that expired, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(init: TimeoutErrorInit) {
+    const to = init.identity === undefined ? '' : ` to ${init.identity}`;
+    super(`${describeCall(init.action, init.messageId)}${to} timed out after ${init.timeoutMs} ms`);
+    this.action = init.action;
+    this.messageId = init.messageId;
+    if (init.identity !== undefined) this.identity = init.identity;
+    this.timeoutMs = init.timeoutMs;
+  }
+}
+TimeoutError.prototype.name = 'TimeoutError';
+
+/** What {@link ConnectionClosedError} is built from. */
+export interface ConnectionClosedErrorInit {
+  /** WebSocket close code. */
+  code: number;
+  /** WebSocket close reason. */
+  reason: string;
+  /** Action of the call this error settles, if any. */
+  action?: string;
+  /** Message id of the call this error settles, if any (absent for a call still queued). */
+  messageId?: string;
+  cause?: unknown;
+}
+
+/**
+ * The connection closed (or was already closed) before a call was answered.
+ *
+ * @example
+ * ```ts
+ * // ConnectionClosedError: Reset call 1f0e... not answered: connection closed (1006)
+ * if (err instanceof ConnectionClosedError && err.code === 1006) scheduleReconnect();
+ * ```
+ */
+export class ConnectionClosedError extends Error {
+  /** WebSocket close code. */
+  readonly code: number;
+  /** WebSocket close reason (may be empty). */
+  readonly reason: string;
+  /** Action of the call, when the error concerns one. */
+  declare readonly action?: string;
+  /** Message id of the call, when it had been sent. */
+  declare readonly messageId?: string;
+
+  constructor(init: ConnectionClosedErrorInit) {
+    const what = describeCall(init.action, init.messageId);
+    const closed = `connection closed (${init.code}${init.reason === '' ? '' : ` ${JSON.stringify(init.reason)}`})`;
+    super(what === '' ? closed : `${what} not answered: ${closed}`, 'cause' in init ? { cause: init.cause } : undefined);
+    this.code = init.code;
+    this.reason = init.reason;
+    if (init.action !== undefined) this.action = init.action;
+    if (init.messageId !== undefined) this.messageId = init.messageId;
+  }
+}
+ConnectionClosedError.prototype.name = 'ConnectionClosedError';
+
+/** What {@link ValidationError} is built from. */
+export interface ValidationErrorInit {
+  /** `outbound`: our own request (nothing was sent); `inbound`: the peer's response. */
+  direction: Direction;
+  /** Which half of the exchange failed. */
+  kind: PayloadKind;
+  action: string;
+  /** Canonical code the failure maps to. */
+  code: RpcErrorCode;
+  /** What is wrong, naming the JSON path. */
+  detail: string;
+  /** Message id, when the message had one (absent for a request rejected before sending). */
+  messageId?: string;
+  cause?: unknown;
+}
+
+/**
+ * A payload failed validation: our own outbound request (the call rejects at once and nothing
+ * is sent) or the peer's response to our call (the call rejects).
+ *
+ * @example
+ * ```ts
+ * // ValidationError: invalid outbound Reset request: /type: must be equal to one of the allowed values
+ * if (err instanceof ValidationError) console.log(err.code, err.detail);
+ * ```
+ */
+export class ValidationError extends Error {
+  readonly direction: Direction;
+  readonly kind: PayloadKind;
+  readonly action: string;
+  readonly code: RpcErrorCode;
+  readonly detail: string;
+  declare readonly messageId?: string;
+
+  constructor(init: ValidationErrorInit) {
+    super(`invalid ${init.direction} ${init.action} ${init.kind}: ${init.detail}`, 'cause' in init ? { cause: init.cause } : undefined);
+    this.direction = init.direction;
+    this.kind = init.kind;
+    this.action = init.action;
+    this.code = init.code;
+    this.detail = init.detail;
+    if (init.messageId !== undefined) this.messageId = init.messageId;
+  }
+}
+ValidationError.prototype.name = 'ValidationError';
+
+/** What {@link AbortError} is built from. */
+export interface AbortErrorInit {
+  action: string;
+  /** Message id, when the call had been sent. */
+  messageId?: string;
+  /** The signal's `reason`. */
+  cause?: unknown;
+}
+
+/**
+ * The caller aborted a call through its `AbortSignal`. `cause` is the signal's `reason`. A call
+ * still queued is removed without being sent; one in flight frees its slot and its late answer
+ * is dropped.
+ *
+ * @example
+ * ```ts
+ * const r = endpoint.call('Heartbeat', {}, { signal: AbortSignal.timeout(5000) });
+ * ```
+ */
+export class AbortError extends Error {
+  readonly action: string;
+  declare readonly messageId?: string;
+
+  constructor(init: AbortErrorInit) {
+    super(`${describeCall(init.action, init.messageId)} aborted`, { cause: init.cause });
+    this.action = init.action;
+    if (init.messageId !== undefined) this.messageId = init.messageId;
+  }
+}
+AbortError.prototype.name = 'AbortError';
+
+/**
+ * A call was refused at once because `maxQueuedCalls` calls were already waiting for a slot.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof QueueFullError) console.warn(`more than ${err.limit} calls queued`);
+ * ```
+ */
+export class QueueFullError extends Error {
+  /** The `maxQueuedCalls` limit that was reached. */
+  readonly limit: number;
+  /** Action of the refused call. */
+  readonly action: string;
+
+  constructor(init: { limit: number; action: string }) {
+    super(`${init.action} call refused: ${init.limit} calls already queued`);
+    this.limit = init.limit;
+    this.action = init.action;
+  }
+}
+QueueFullError.prototype.name = 'QueueFullError';

@@ -1,0 +1,78 @@
+/**
+ * The framing core's public pieces, for `src/index.ts` (the package's one public door) to pick
+ * from. Explicit and alphabetical: values first, then types.
+ */
+export {
+  DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_CALLS,
+  MAX_CALL_TIMEOUT_MS,
+} from './options';
+export { INTERNAL_ERROR_DESCRIPTION, RpcEndpoint } from './endpoint';
+export { createMemoryTransportPair } from './memory-transport';
+export { RPC_ERROR_CODES } from './error-codes';
+export {
+  AbortError,
+  ConnectionClosedError,
+  createRpcError,
+  FormatViolationError,
+  GenericError,
+  InternalError,
+  isRpcErrorCode,
+  MessageTypeNotSupportedError,
+  NotImplementedError,
+  NotSupportedError,
+  OccurrenceConstraintViolationError,
+  PropertyConstraintViolationError,
+  ProtocolError,
+  QueueFullError,
+  RPC_ERROR_CLASSES,
+  RpcError,
+  RpcFrameworkError,
+  SecurityError,
+  TimeoutError,
+  TypeConstraintViolationError,
+  ValidationError,
+} from './errors';
+export { isValidMessageId, MAX_MESSAGE_ID_LENGTH, MessageType, parseFrame, serializeFrame } from './frames';
+
+export type { ActionShape, ActionShapes, ActionShapesOf, CallOptions } from './endpoint';
+export type { Handler, HandlerContext } from './context';
+export type { RpcErrorCode } from './error-codes';
+export type {
+  AbortErrorInit,
+  ConnectionClosedErrorInit,
+  RpcErrorClass,
+  RpcErrorDetails,
+  RpcErrorOptions,
+  TimeoutErrorInit,
+  ValidationErrorInit,
+} from './errors';
+export type {
+  BadFrameEvent,
+  CallResultErrorEvent,
+  CloseEvent,
+  FrameEvent,
+  HandlerErrorEvent,
+  ResponseDroppedEvent,
+  RpcEndpointEvents,
+  ValidationFailedEvent,
+} from './events';
+export type {
+  CallErrorFrame,
+  CallFrame,
+  CallResultErrorFrame,
+  CallResultFrame,
+  Frame,
+  FrameInit,
+  FramingError,
+  FramingErrorKind,
+  JsonObject,
+  MessageTypeId,
+  ParseResult,
+  SendFrame,
+} from './frames';
+export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
+export type { ProtocolRules } from './rules';
+export type { Transport, TransportSink } from './transport';
+export type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';

@@ -1,0 +1,223 @@
+/**
+ * {@link RpcEndpointOptions}: defaults, and their resolution into one frozen object at
+ * construction, so a wrong option fails loudly once instead of misbehaving on some later call.
+ */
+import { isRpcErrorCode } from './errors';
+import { RESERVED_CONTEXT_KEYS, type Handler, type HandlerContext } from './context';
+import type { ProtocolRules } from './rules';
+import type { Transport } from './transport';
+import type { PayloadValidator } from './validator';
+
+/** Default {@link RpcEndpointOptions.callTimeoutMs}: 30 s, as mobilityhouse/ocpp, libocpp and ocpp-rpc's server. */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+/** Default {@link RpcEndpointOptions.callConcurrency}: OCPP's one outstanding CALL per connection. */
+export const DEFAULT_CALL_CONCURRENCY = 1;
+/** Default {@link RpcEndpointOptions.maxQueuedCalls}. */
+export const DEFAULT_MAX_QUEUED_CALLS = 1000;
+/** Largest timeout `setTimeout` honours; beyond it, Node and browsers fire at once. */
+export const MAX_CALL_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * Options of an {@link RpcEndpoint}.
+ *
+ * @typeParam Ctx - extra fields copied onto every handler context.
+ */
+export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
+  /** The text-frame channel to the peer. The endpoint installs its sink at construction. */
+  transport: Transport;
+  /** Version knowledge: error-code spellings, framing replies, known actions. */
+  rules: ProtocolRules;
+  /**
+   * Validates payloads in all four places (inbound CALL, our response, our CALL, the peer's
+   * response). Absent means no validation; the version layer always passes one.
+   */
+  validator?: PayloadValidator;
+  /**
+   * How long a sent CALL waits for its answer. The clock starts when the CALL is sent, not
+   * while it waits in the queue (use an `AbortSignal` to bound the total).
+   * @default 30000
+   */
+  callTimeoutMs?: number;
+  /**
+   * How many of our CALLs may await an answer at once. OCPP allows one; raise it only for a
+   * peer known to accept more.
+   * @default 1
+   */
+  callConcurrency?: number;
+  /**
+   * How many calls may wait for a free slot; beyond that, `call()` rejects at once with
+   * `QueueFullError`. `0` disables queueing; `Infinity` removes the bound.
+   * @default 1000
+   */
+  maxQueuedCalls?: number;
+  /**
+   * Generates message ids (1..36 characters, unique per connection; 2.0.1 also across
+   * reconnects of the same identity, which random UUIDs satisfy and counters do not).
+   * @default () => globalThis.crypto.randomUUID()
+   */
+  generateId?: () => string;
+  /**
+   * Clock for call deadlines, in milliseconds. Inject one in tests.
+   * @default () => Date.now()
+   */
+  now?: () => number;
+  /**
+   * Debugging aid: capture the caller's stack when `call()` is invoked and use it as the stack of
+   * the error the call rejects with (errors raised from a timer or socket callback otherwise show
+   * only internal frames). Costs one `Error` per call.
+   * @default false
+   */
+  captureCallStack?: boolean;
+  /** Identity of the peer (charging station id); named in errors and set on handler contexts. */
+  identity?: string;
+  /** Fields copied onto every handler context, e.g. `{ session }`. */
+  context?: Ctx;
+  /**
+   * Handler for actions that have no handler of their own on this endpoint, e.g. defaults a
+   * server shares among all stations. Return `undefined` for "no handler" (`NotSupported`).
+   */
+  fallbackHandler?: (action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined;
+}
+
+/** {@link RpcEndpointOptions} after defaults are applied and checked. */
+export interface ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>> {
+  readonly transport: Transport;
+  readonly rules: ProtocolRules;
+  readonly validator: PayloadValidator | undefined;
+  readonly callTimeoutMs: number;
+  readonly callConcurrency: number;
+  readonly maxQueuedCalls: number;
+  readonly generateId: () => string;
+  readonly now: () => number;
+  readonly captureCallStack: boolean;
+  readonly identity: string | undefined;
+  readonly context: Readonly<Ctx> | undefined;
+  readonly fallbackHandler: ((action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined) | undefined;
+}
+
+/** Describes a bad option value without dumping it. */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value);
+    case 'function':
+      return 'a function';
+    case 'object':
+      return value === null ? 'null' : Array.isArray(value) ? 'an array' : 'an object';
+    default:
+      return String(value);
+  }
+}
+
+/** Checks a timeout in milliseconds; returns an error message, or undefined when valid. */
+export function checkTimeoutMs(name: string, value: unknown): string | undefined {
+  if (typeof value === 'number' && value > 0 && value <= MAX_CALL_TIMEOUT_MS) return undefined;
+  if (typeof value === 'number' && value > MAX_CALL_TIMEOUT_MS && Number.isFinite(value)) {
+    return `${name} must be at most ${MAX_CALL_TIMEOUT_MS} (the largest setTimeout delay), got ${value}`;
+  }
+  return `${name} must be a positive finite number, got ${describeValue(value)}`;
+}
+
+function fn<T>(name: string, value: T | undefined, fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
+  return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkTransport(transport: unknown): Transport {
+  if (!isRecord(transport)) throw new TypeError(`transport must be a Transport object, got ${describeValue(transport)}`);
+  for (const method of ['send', 'close', 'setSink']) {
+    if (typeof transport[method] !== 'function') throw new TypeError(`transport.${method} must be a function, got ${describeValue(transport[method])}`);
+  }
+  return transport as unknown as Transport;
+}
+
+function checkRules(rules: unknown): ProtocolRules {
+  if (!isRecord(rules)) throw new TypeError(`rules must be a ProtocolRules object, got ${describeValue(rules)}`);
+  if (typeof rules.protocol !== 'string') throw new TypeError(`rules.protocol must be a string, got ${describeValue(rules.protocol)}`);
+  for (const method of ['toWireCode', 'fromWireCode', 'isKnownAction']) {
+    if (typeof rules[method] !== 'function') throw new TypeError(`rules.${method} must be a function, got ${describeValue(rules[method])}`);
+  }
+  for (const code of ['framingErrorCode', 'duplicateIdCode']) {
+    if (!isRpcErrorCode(rules[code])) throw new TypeError(`rules.${code} must be a canonical RPC error code, got ${describeValue(rules[code])}`);
+  }
+  for (const flag of ['unreadableIdReply', 'replyToUnknownMessageType', 'hasSendAndCallResultError']) {
+    if (typeof rules[flag] !== 'boolean') throw new TypeError(`rules.${flag} must be a boolean, got ${describeValue(rules[flag])}`);
+  }
+  const max = rules.maxErrorDescriptionLength;
+  if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 0)) {
+    throw new TypeError(`rules.maxErrorDescriptionLength must be a non-negative integer or undefined, got ${describeValue(max)}`);
+  }
+  return rules as unknown as ProtocolRules;
+}
+
+/**
+ * Applies the defaults and checks every option, throwing a `TypeError` that names the option,
+ * e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ */
+export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<Ctx>): ResolvedRpcEndpointOptions<Ctx> {
+  if (!isRecord(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  const transport = checkTransport(options.transport);
+  const rules = checkRules(options.rules);
+
+  const validator = options.validator;
+  if (validator !== undefined && !(isRecord(validator) && typeof validator.validate === 'function')) {
+    throw new TypeError(`validator must be a PayloadValidator (an object with a validate method), got ${describeValue(validator)}`);
+  }
+
+  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const timeoutProblem = checkTimeoutMs('callTimeoutMs', callTimeoutMs);
+  if (timeoutProblem !== undefined) throw new TypeError(timeoutProblem);
+
+  const callConcurrency = options.callConcurrency ?? DEFAULT_CALL_CONCURRENCY;
+  if (!(Number.isInteger(callConcurrency) && callConcurrency >= 1)) {
+    throw new TypeError(`callConcurrency must be a positive integer, got ${describeValue(callConcurrency)}`);
+  }
+
+  const maxQueuedCalls = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
+  if (!((Number.isInteger(maxQueuedCalls) && maxQueuedCalls >= 0) || maxQueuedCalls === Infinity)) {
+    throw new TypeError(`maxQueuedCalls must be a non-negative integer or Infinity, got ${describeValue(maxQueuedCalls)}`);
+  }
+
+  const captureCallStack = options.captureCallStack ?? false;
+  if (typeof captureCallStack !== 'boolean') throw new TypeError(`captureCallStack must be a boolean, got ${describeValue(captureCallStack)}`);
+
+  const identity = options.identity;
+  if (identity !== undefined && typeof identity !== 'string') throw new TypeError(`identity must be a string, got ${describeValue(identity)}`);
+
+  const context = options.context;
+  if (context !== undefined) {
+    if (!isRecord(context)) throw new TypeError(`context must be an object, got ${describeValue(context)}`);
+    for (const key of Object.keys(context)) {
+      if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
+    }
+  }
+
+  return Object.freeze({
+    transport,
+    rules,
+    validator,
+    callTimeoutMs,
+    callConcurrency,
+    maxQueuedCalls,
+    generateId: fn('generateId', options.generateId, defaultGenerateId),
+    now: fn('now', options.now, defaultNow),
+    captureCallStack,
+    identity,
+    context,
+    fallbackHandler: fn('fallbackHandler', options.fallbackHandler, undefined),
+  });
+}
+
+function defaultGenerateId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+// Looks Date up on each call, so fake clocks installed after construction still apply.
+function defaultNow(): number {
+  return Date.now();
+}
