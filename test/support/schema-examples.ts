@@ -76,6 +76,8 @@ export class SchemaExamples {
     const s = this.resolve(schema);
     if ('const' in s) return s['const'];
     if (Array.isArray(s['enum'])) return s['enum'][0];
+    // No type at all (2.0.1 DataTransfer `data`): any JSON value is valid.
+    if (s['type'] === undefined) return { any: ['json', 1, true, null] };
     switch (s['type']) {
       case 'object': {
         const props = (s['properties'] ?? {}) as Record<string, Schema>;
@@ -108,7 +110,7 @@ export class SchemaExamples {
   positions(): { segments: Segment[]; schema: Schema; requiredInParent: boolean }[] {
     const out: { segments: Segment[]; schema: Schema; requiredInParent: boolean }[] = [];
     const visit = (schema: Schema, segments: Segment[], depth: number): void => {
-      if (depth > 12) throw new Error(`schema nests deeper than 12 levels at ${pointer(segments)}`);
+      if (depth > 24) throw new Error(`schema nests deeper than 24 levels at ${pointer(segments)}`);
       const s = this.resolve(schema);
       if (s['type'] === 'object') {
         const required = new Set((s['required'] ?? []) as string[]);
@@ -178,7 +180,9 @@ export class SchemaExamples {
           mentions: `'${String(segments[segments.length - 1])}'`,
         });
       }
-      out.push({ name: `${where} of a wrong JSON type`, payload: set(wrongType(s)), code: 'TypeConstraintViolation', path: where });
+      if (s['type'] !== undefined) {
+        out.push({ name: `${where} of a wrong JSON type`, payload: set(wrongType(s)), code: 'TypeConstraintViolation', path: where });
+      }
       if (Array.isArray(s['enum'])) {
         out.push({ name: `${where} not in its enum`, payload: set('NotAnEnumValue'), code: 'PropertyConstraintViolation', path: where });
       }
