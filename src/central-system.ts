@@ -1,0 +1,692 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
+import { EventEmitter } from 'eventemitter3';
+import type { WebSocket } from 'ws';
+import type { Handler } from './core/context';
+import { DEFAULT_CALL_TIMEOUT_MS } from './core/options';
+import { identityFromPath } from './ocpp/identity';
+import { OCPP_PROTOCOLS, isOcppVersion, rulesFor } from './ocpp/rules';
+import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
+import { isKnownAction } from './ocpp/actions';
+import { LocalStationRegistry, type StationRegistry } from './station-registry';
+import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationHandler, type StationHandlerContext } from './station';
+import { parseBasicAuth, type BasicCredentials } from './transport/basic-auth';
+import { socketTransport } from './transport/socket-transport';
+import { UpgradeServer, type AcceptVerdict, type RefuseVerdict, type UpgradeVerdict } from './transport/server';
+import type { PayloadValidator } from './core/validator';
+import type { Logger } from './logger';
+import { logTo } from './logger';
+
+/** OCPP security profiles (1.6 Security Whitepaper, 2.0.1 Part 2 A00). 0: no requirement. */
+export type SecurityProfile = 0 | 1 | 2 | 3;
+
+/** What the `authenticate` hook is told about a connection attempt, before the upgrade. */
+export interface AuthRequest {
+  /** The identity from the URL, percent-decoded and already checked for the version's rules. */
+  readonly identity: string;
+  /** The subprotocol that will be selected. */
+  readonly protocol: OcppVersion;
+  /** The subprotocols the client offered, in its order. */
+  readonly offeredProtocols: readonly string[];
+  /**
+   * The Basic-auth credentials, when the client sent any. The username is already checked to
+   * equal the identity (A00.FR.204). Compare passwords with `safeEqual`, never `===`.
+   */
+  readonly credentials: BasicCredentials | undefined;
+  /** The client certificate, on TLS connections that presented one (security profile 3). */
+  readonly certificate: PeerCertificate | undefined;
+  /** Whether the TLS layer verified `certificate` against the configured CAs. */
+  readonly certificateAuthorized: boolean;
+  /** Whether the connection is TLS. */
+  readonly secure: boolean;
+  readonly remoteAddress: string | undefined;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The request URL (path and query). */
+  readonly url: string;
+}
+
+/**
+ * The hook's verdict: `true` accepts; `false` refuses with HTTP 401; `{ accept: true, data }`
+ * accepts and attaches `data` to the station; `{ accept: false, status, message }` refuses with
+ * that status (default 401) and a short body.
+ */
+export type AuthResult = boolean | { accept: true; data?: unknown } | { accept: false; status?: number; message?: string };
+
+/** BootNotification gating settings (checklist items 47-49). */
+export interface BootGatingOptions {
+  /**
+   * Whether a station that connects is already registered, e.g. because it booted before this
+   * server restarted and will not send BootNotification again.
+   */
+  isAccepted?(station: { identity: string; protocol: OcppVersion }): boolean | Promise<boolean>;
+}
+
+/** permessage-deflate settings (RFC 7692); every field bounds memory or CPU. */
+export interface CompressionOptions {
+  /** Messages smaller than this are sent uncompressed. @default 1024 */
+  thresholdBytes?: number;
+  /** zlib level 1-9. @default 3 */
+  level?: number;
+  /** zlib memLevel 1-9 (memory per deflate context). @default 7 */
+  memLevel?: number;
+  /** LZ77 window bits 9-15 on both sides (memory per connection). @default 13 */
+  windowBits?: number;
+  /** Drop the compression context after each message: less memory, lower ratio. @default false */
+  noContextTakeover?: boolean;
+  /** Concurrent zlib operations per process. @default 10 */
+  concurrencyLimit?: number;
+}
+
+/**
+ * Options of {@link CentralSystem}.
+ *
+ * @typeParam V - the OCPP versions served.
+ */
+export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
+  /**
+   * Subprotocols served, in the server's order of preference: the first one the client also
+   * offers is selected (checklist item 36).
+   * @default ['ocpp2.0.1', 'ocpp1.6']
+   */
+  protocols?: readonly V[];
+  /**
+   * Path prefix: clients connect to `<path>/<identity>`.
+   * @default '/'
+   */
+  path?: string;
+  /** Validation policy per version; strict everywhere unless set. */
+  validation?: { readonly [P in OcppVersion]?: ValidationPolicy };
+  /** How long calls to stations wait for an answer. @default 30000 */
+  callTimeoutMs?: number;
+  /** Outstanding calls per station (OCPP: 1). @default 1 */
+  callConcurrency?: number;
+  /** Calls per station that may wait for a slot. @default 1000 */
+  maxQueuedCalls?: number;
+  /** Interval of WebSocket pings to each station; 0 turns them off. @default 30000 */
+  pingIntervalMs?: number;
+  /** How long a ping may go unanswered before the station is disconnected. @default pingIntervalMs */
+  pongTimeoutMs?: number;
+  /** Decides on each connection before the upgrade (credentials, certificate, allow-list). */
+  authenticate?: (request: AuthRequest) => AuthResult | Promise<AuthResult>;
+  /**
+   * The security profile this endpoint requires: 1 Basic auth; 2 Basic auth over TLS; 3 TLS
+   * with a verified client certificate. Connections below it are refused before `authenticate`
+   * runs (A00.FR.002). 0 leaves everything to `authenticate`.
+   * @default 0
+   */
+  securityProfile?: SecurityProfile;
+  /**
+   * What happens when a station connects under an identity that is already connected:
+   * `'replace'` closes the old connection (1008) and keeps the new one; `'refuse'` answers the
+   * new one HTTP 409.
+   * @default 'replace'
+   */
+  duplicateIdentity?: 'replace' | 'refuse';
+  /**
+   * permessage-deflate, which OCPP 2.0.1 requires a CSMS to support; negotiated only with
+   * clients that offer it.
+   * @default true (with the bounded defaults of {@link CompressionOptions})
+   */
+  compression?: boolean | CompressionOptions;
+  /** Largest inbound message in bytes; a larger one closes the connection with 1009. @default 1048576 */
+  maxPayloadBytes?: number;
+  /** A station whose unsent data passes this many bytes is disconnected (it stopped reading). @default 8388608 */
+  maxBufferedBytes?: number;
+  /** Time for `authenticate` and the handshake before the request is answered 408. @default 10000 */
+  handshakeTimeoutMs?: number;
+  /**
+   * Refuse CALLs other than BootNotification (SecurityError) from stations not registered by an
+   * Accepted BootNotification answer; while Pending, only what the server triggered.
+   * Off by default, because a station reconnecting after a server restart does not boot again:
+   * turn it on with `isAccepted` to recognise those.
+   * @default false
+   */
+  bootGating?: boolean | BootGatingOptions;
+  /** Receives structured log records; silent when absent. */
+  logger?: Logger;
+  /** Also log every frame at debug level. @default false */
+  logFrames?: boolean;
+  /** Message id generator (tests). @default crypto.randomUUID */
+  generateId?: () => string;
+  /** Capture the caller's stack on calls, for debugging timeouts. @default false */
+  captureCallStack?: boolean;
+  /** Where connected stations are kept; replace for a cluster. @default a LocalStationRegistry */
+  registry?: StationRegistry<AnyStation<V>>;
+}
+
+/** Why an upgrade was refused. */
+export type RefusalReason =
+  | 'not-found'
+  | 'bad-identity'
+  | 'no-subprotocol'
+  | 'insecure'
+  | 'no-credentials'
+  | 'bad-credentials'
+  | 'duplicate-identity'
+  | 'unauthorized'
+  | 'handshake-timeout'
+  | 'shutting-down'
+  | 'internal-error';
+
+/** A refused connection attempt. */
+export interface RefusedEvent {
+  readonly reason: RefusalReason;
+  /** The HTTP status sent, or 101 when the handshake completed and the socket was then closed. */
+  readonly status: number;
+  readonly detail: string;
+  readonly identity: string | undefined;
+  readonly remoteAddress: string | undefined;
+  readonly offeredProtocols: readonly string[];
+  readonly url: string;
+}
+
+/** A station disconnected. */
+export interface DisconnectEvent<V extends OcppVersion = OcppVersion> {
+  readonly station: AnyStation<V>;
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** Something went wrong that no caller can be told about directly. */
+export interface CentralSystemErrorEvent {
+  readonly error: Error;
+  readonly identity?: string;
+}
+
+/** Event map of {@link CentralSystem}. */
+export interface CentralSystemEvents<V extends OcppVersion = OcppVersion> {
+  /** A station connected and was registered. Attach per-station handlers and listeners here. */
+  connection: (station: AnyStation<V>) => void;
+  disconnect: (event: DisconnectEvent<V>) => void;
+  refused: (event: RefusedEvent) => void;
+  error: (event: CentralSystemErrorEvent) => void;
+}
+
+/** Where {@link CentralSystem.listen} binds. */
+export interface ListenOptions {
+  /** TCP port; 0 picks a free one (read it from the result or `cs.port`). */
+  port: number;
+  /** @default '0.0.0.0' (Node's default: all interfaces) */
+  host?: string;
+  /** Serve TLS with these options (security profiles 2 and 3); `minVersion` defaults to TLSv1.2. */
+  tls?: HttpsServerOptions;
+}
+
+/** Options of {@link CentralSystem.close}. */
+export interface CloseOptions {
+  /** Close code sent to stations. @default 1001 */
+  code?: number;
+  /** @default 'server shutting down' */
+  reason?: string;
+  /** Wait up to this long for calls to stations to be answered first. @default 0 */
+  waitForPendingMs?: number;
+}
+
+const DEFAULTS = {
+  path: '/',
+  pingIntervalMs: 30_000,
+  maxPayloadBytes: 1024 * 1024,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  handshakeTimeoutMs: 10_000,
+  duplicateIdentity: 'replace',
+  securityProfile: 0,
+} as const;
+
+/** Default permessage-deflate settings of {@link CentralSystem}. */
+export const DEFAULT_COMPRESSION: Readonly<Required<CompressionOptions>> = Object.freeze({
+  thresholdBytes: 1024,
+  level: 3,
+  memLevel: 7,
+  windowBits: 13,
+  noContextTakeover: false,
+  concurrencyLimit: 10,
+});
+
+interface Acceptance<V extends OcppVersion> {
+  identity: string | undefined;
+  protocol: V | undefined;
+  data: unknown;
+  bootStatus: BootStatus | undefined;
+}
+
+/** What keepalive and shutdown need of a connected station. */
+interface LiveState {
+  readonly socket: WebSocket;
+  alive: boolean;
+}
+
+function positiveInt(name: string, value: unknown, allowZero = false): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+function offeredProtocols(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/**
+ * The server that charge points connect to: OCPP-J 1.6 and 2.0.1 over WebSocket, strict by
+ * default, typed by version and direction.
+ *
+ * @typeParam V - the versions served (inferred from `protocols`).
+ *
+ * @example
+ * ```ts
+ * const cs = new CentralSystem({ protocols: ['ocpp2.0.1', 'ocpp1.6'] });
+ * cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
+ * cs.on('connection', (station) => console.log(station.identity, station.protocol));
+ * await cs.listen({ port: 9220 });
+ * ```
+ */
+export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmitter<CentralSystemEvents<V>> {
+  /** Connected stations by identity. */
+  readonly stations: StationRegistry<AnyStation<V>>;
+  /** The subprotocols served, in order of preference. */
+  readonly protocols: readonly V[];
+
+  private readonly options: CentralSystemOptions<V>;
+  private readonly path: string;
+  private readonly validators = new Map<OcppVersion, PayloadValidator>();
+  private readonly defaults = new Map<OcppVersion, Map<string, Handler<unknown, unknown, StationHandlerContext>>>();
+  private readonly upgrades: UpgradeServer<Acceptance<V>>;
+  private readonly live = new Map<Station, LiveState>();
+  private readonly attached = new Set<HttpServer>();
+  private ownServer: HttpServer | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pongTimer: ReturnType<typeof setTimeout> | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly pingIntervalMs: number;
+  private readonly pongTimeoutMs: number;
+  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
+
+  /** @throws TypeError naming the option when an option is invalid. */
+  constructor(options: CentralSystemOptions<V> = {}) {
+    super();
+    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+    this.options = options;
+    const protocols = (options.protocols ?? OCPP_PROTOCOLS) as readonly V[];
+    if (!Array.isArray(protocols) || protocols.length === 0) throw new TypeError('protocols must be a non-empty array');
+    for (const p of protocols) if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
+    if (new Set(protocols).size !== protocols.length) throw new TypeError('protocols must not repeat a subprotocol');
+    this.protocols = Object.freeze([...protocols]);
+
+    const path = options.path ?? DEFAULTS.path;
+    if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`path must be a string starting with '/', got ${JSON.stringify(path)}`);
+    this.path = path;
+
+    this.pingIntervalMs = positiveInt('pingIntervalMs', options.pingIntervalMs ?? DEFAULTS.pingIntervalMs, true);
+    this.pongTimeoutMs = positiveInt('pongTimeoutMs', options.pongTimeoutMs ?? Math.max(this.pingIntervalMs, 1));
+    if (this.pingIntervalMs > 0 && this.pongTimeoutMs > this.pingIntervalMs) {
+      throw new TypeError(`pongTimeoutMs (${this.pongTimeoutMs}) must not exceed pingIntervalMs (${this.pingIntervalMs})`);
+    }
+    const maxPayloadBytes = positiveInt('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes);
+    positiveInt('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, true);
+    const handshakeTimeoutMs = positiveInt('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs);
+    const profile = options.securityProfile ?? DEFAULTS.securityProfile;
+    if (![0, 1, 2, 3].includes(profile)) throw new TypeError(`securityProfile must be 0, 1, 2 or 3, got ${String(profile)}`);
+    const dup = options.duplicateIdentity ?? DEFAULTS.duplicateIdentity;
+    if (dup !== 'replace' && dup !== 'refuse') throw new TypeError(`duplicateIdentity must be 'replace' or 'refuse', got ${JSON.stringify(dup)}`);
+    if (options.authenticate !== undefined && typeof options.authenticate !== 'function') throw new TypeError('authenticate must be a function');
+    if (options.callTimeoutMs !== undefined) positiveInt('callTimeoutMs', options.callTimeoutMs);
+
+    for (const key of Object.keys(options.validation ?? {})) {
+      if (!isOcppVersion(key)) throw new TypeError(`validation: unknown version key ${JSON.stringify(key)}`);
+    }
+    // Built once per version and shared by every station: validators cache per-action policy.
+    for (const p of this.protocols) this.validators.set(p, createPayloadValidator(p, options.validation?.[p]));
+
+    this.stations = options.registry ?? new LocalStationRegistry<AnyStation<V>>();
+    this.upgrades = new UpgradeServer<Acceptance<V>>({
+      decide: (req) => this.decide(req),
+      onOpen: (ws, req, verdict) => this.open(ws, req, verdict),
+      onRefused: (req, verdict) => this.refused(req, verdict),
+      onError: (error, req) => this.report(error, identityGuess(req, this.path)),
+      perMessageDeflate: compressionSettings(options.compression ?? true),
+      maxPayloadBytes,
+      handshakeTimeoutMs,
+    });
+  }
+
+  /** The bound port after {@link listen}, else undefined. */
+  get port(): number | undefined {
+    const address = this.ownServer?.address();
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /**
+   * Registers a default handler for `action` of `protocol`, used by every station of that
+   * version that has no handler of its own for it.
+   *
+   * @example
+   * ```ts
+   * cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+   * ```
+   */
+  handle<P extends V, A extends keyof CentralSystemIncoming<P> & string>(protocol: P, action: A, handler: StationHandler<P, A>): this {
+    if (!this.protocols.includes(protocol)) throw new TypeError(`handle: ${JSON.stringify(protocol)} is not one of this server's protocols`);
+    if (!isKnownAction(protocol, action)) throw new TypeError(`handle: ${JSON.stringify(action)} is not an action of ${protocol}`);
+    if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
+    let map = this.defaults.get(protocol);
+    if (!map) this.defaults.set(protocol, (map = new Map()));
+    const h = handler as unknown as Handler<unknown, unknown, StationHandlerContext>;
+    map.set(action, action === 'BootNotification' ? trackBoot(h) : h);
+    return this;
+  }
+
+  /** Removes a default handler; returns whether there was one. */
+  removeHandler(protocol: V, action: string): boolean {
+    return this.defaults.get(protocol)?.delete(action) ?? false;
+  }
+
+  /**
+   * Starts a server of its own (HTTP, or HTTPS with `tls`) on `port` (0 picks a free one).
+   * Resolves with the bound address.
+   */
+  listen(options: ListenOptions): Promise<AddressInfo> {
+    if (this.ownServer) return Promise.reject(new Error('listen: this CentralSystem is already listening'));
+    if (this.closing) return Promise.reject(new Error('listen: this CentralSystem is closed'));
+    if (typeof options?.port !== 'number') return Promise.reject(new TypeError('listen: port must be a number'));
+    const server = options.tls
+      ? createHttpsServer({ minVersion: 'TLSv1.2', ...options.tls })
+      : createHttpServer();
+    server.on('request', (_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
+      res.end('OCPP-J requires a WebSocket upgrade');
+    });
+    server.on('tlsClientError', (error: Error) => this.report(error));
+    this.ownServer = server;
+    this.attach(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => {
+        server.off('error', reject);
+        server.on('error', (error) => this.report(error));
+        resolve(server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Serves OCPP upgrades on an existing HTTP(S) server (its other requests stay its own). */
+  attach(server: HttpServer): this {
+    this.startKeepalive();
+    server.on('upgrade', this.onUpgrade);
+    this.attached.add(server);
+    return this;
+  }
+
+  /**
+   * Handles one upgrade request, for applications that route upgrades themselves (Express,
+   * Fastify, a shared server with other WebSocket endpoints).
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.startKeepalive();
+    this.upgrades.handleUpgrade(req, socket, head);
+  }
+
+  /**
+   * Stops accepting connections, optionally lets calls in flight finish, closes every station
+   * with `code` (1001 by default), and releases every timer and socket it owns.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutdown(options);
+    return this.closing;
+  }
+
+  private async shutdown(options: CloseOptions): Promise<void> {
+    this.upgrades.close();
+    for (const server of this.attached) server.off('upgrade', this.onUpgrade);
+    this.attached.clear();
+    const wait = options.waitForPendingMs ?? 0;
+    if (wait > 0) {
+      const until = Date.now() + wait;
+      while (Date.now() < until && [...this.live.keys()].some((s) => s.pendingCalls + s.queuedCalls > 0)) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    this.stopKeepalive();
+    const closed = [...this.live.keys()].map((s) => new Promise<void>((resolve) => {
+      if (s.closed) return resolve();
+      s.once('close', () => resolve());
+      s.close(options.code ?? 1001, options.reason ?? 'server shutting down');
+    }));
+    // A peer that never completes the closing handshake must not hold shutdown up.
+    const grace = setTimeout(() => {
+      for (const state of this.live.values()) state.socket.terminate();
+    }, 2000);
+    await Promise.all(closed);
+    clearTimeout(grace);
+    const server = this.ownServer;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+    }
+  }
+
+  // ------------------------------------------------------------------ the handshake
+
+  private async decide(req: IncomingMessage): Promise<UpgradeVerdict<Acceptance<V>>> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    const offered = offeredProtocols(req);
+    const protocol = this.protocols.find((p) => offered.includes(p));
+
+    const parsed = identityFromPath(pathname, this.path, protocol !== 'ocpp1.6');
+    if (parsed === undefined) return refuse(404, 'not-found', `no OCPP endpoint at ${pathname}`);
+    if (!parsed.ok) return refuse(parsed.problem === 'missing' ? 404 : 400, 'bad-identity', parsed.detail);
+    const identity = parsed.identity;
+
+    // OCPP-J §3.2: complete the handshake without a subprotocol, then close (checklist item 37).
+    if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
+
+    const tlsSocket = req.socket as Partial<TLSSocket>;
+    const secure = tlsSocket.encrypted === true;
+    const certificate = secure && typeof tlsSocket.getPeerCertificate === 'function' ? tlsSocket.getPeerCertificate() : undefined;
+    const hasCertificate = certificate !== undefined && Object.keys(certificate).length > 0;
+    const certificateAuthorized = secure && tlsSocket.authorized === true && hasCertificate;
+
+    const profile = this.options.securityProfile ?? DEFAULTS.securityProfile;
+    if (profile >= 2 && !secure) return refuse(403, 'insecure', `security profile ${profile} requires TLS`);
+    if (profile === 3 && !certificateAuthorized) return refuse(403, 'insecure', 'security profile 3 requires a verified client certificate');
+
+    const header = req.headers.authorization;
+    const credentials = parseBasicAuth(header);
+    if (header !== undefined && credentials === undefined) return refuse(401, 'bad-credentials', 'malformed Authorization header', true);
+    if ((profile === 1 || profile === 2) && credentials === undefined) return refuse(401, 'no-credentials', `security profile ${profile} requires Basic authentication`, true);
+    if (credentials !== undefined && credentials.username !== identity) {
+      return refuse(401, 'bad-credentials', 'the Basic-auth username must equal the identity', true);
+    }
+
+    if ((this.options.duplicateIdentity ?? DEFAULTS.duplicateIdentity) === 'refuse' && this.stations.has(identity)) {
+      return refuse(409, 'duplicate-identity', `${identity} is already connected`);
+    }
+
+    let data: unknown;
+    if (this.options.authenticate) {
+      const result = await this.options.authenticate({
+        identity,
+        protocol,
+        offeredProtocols: offered,
+        credentials,
+        certificate: hasCertificate ? certificate : undefined,
+        certificateAuthorized,
+        secure,
+        remoteAddress: req.socket.remoteAddress,
+        headers: req.headers,
+        url,
+      });
+      if (result === false) return refuse(401, 'unauthorized', 'not authorized', true);
+      if (typeof result === 'object' && result !== null) {
+        if (result.accept === false) return refuse(result.status ?? 401, 'unauthorized', result.message ?? 'not authorized', (result.status ?? 401) === 401);
+        data = result.data;
+      } else if (result !== true) {
+        throw new TypeError(`authenticate must return a boolean or { accept, ... }, got ${typeof result}`);
+      }
+    }
+
+    let bootStatus: BootStatus | undefined;
+    const gating = this.options.bootGating;
+    if (typeof gating === 'object' && gating.isAccepted && (await gating.isAccepted({ identity, protocol }))) bootStatus = 'Accepted';
+    return { accept: true, protocol, data: { identity, protocol, data, bootStatus } };
+  }
+
+  private open(ws: WebSocket, req: IncomingMessage, verdict: AcceptVerdict<Acceptance<V>>): void {
+    const { identity, protocol, data, bootStatus } = verdict.data;
+    if (protocol === undefined || identity === undefined || this.closing) {
+      ws.close(protocol === undefined ? 1002 : 1001, protocol === undefined ? 'no acceptable subprotocol' : 'server shutting down');
+      if (protocol === undefined) {
+        this.emitRefused(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
+      }
+      return;
+    }
+    const transport = socketTransport(ws, {
+      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+      onError: (error) => this.report(error, identity),
+    });
+    const defaults = this.defaults;
+    const station = new Station(
+      {
+        identity,
+        protocol,
+        remoteAddress: req.socket.remoteAddress,
+        headers: req.headers,
+        data,
+        bootStatus,
+        gating: this.options.bootGating !== undefined && this.options.bootGating !== false,
+      },
+      {
+        transport,
+        rules: rulesFor(protocol),
+        validator: this.validators.get(protocol),
+        callTimeoutMs: this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+        callConcurrency: this.options.callConcurrency,
+        maxQueuedCalls: this.options.maxQueuedCalls,
+        generateId: this.options.generateId,
+        captureCallStack: this.options.captureCallStack,
+        fallbackHandler: (action) => defaults.get(protocol)?.get(action),
+      },
+    ) as Station;
+    const state: LiveState = { socket: ws, alive: true };
+    ws.on('pong', () => {
+      state.alive = true;
+    });
+    this.live.set(station, state);
+    const log = this.options.logger;
+    if (log && this.options.logFrames) {
+      station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
+    }
+    station.once('close', ({ code, reason }) => {
+      this.live.delete(station);
+      this.stations.remove(station as AnyStation<V>);
+      if (log) logTo(log, 'info', { event: 'disconnect', identity, protocol, code, reason }, 'station disconnected');
+      this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
+    });
+    const previous = this.stations.add(station as AnyStation<V>);
+    if (previous !== undefined && previous !== (station as AnyStation<V>)) {
+      (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
+    }
+    if (log) logTo(log, 'info', { event: 'connection', identity, protocol, remoteAddress: station.remoteAddress }, 'station connected');
+    this.emit('connection', station as AnyStation<V>);
+  }
+
+  private refused(req: IncomingMessage, verdict: RefuseVerdict): void {
+    const tagged = verdict as RefuseVerdict & { reason?: RefusalReason };
+    const reason: RefusalReason = tagged.reason ?? (verdict.status === 408 ? 'handshake-timeout' : verdict.status === 503 ? 'shutting-down' : 'internal-error');
+    this.emitRefused(req, verdict.status, reason, verdict.message ?? '');
+  }
+
+  private emitRefused(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {
+    const event: RefusedEvent = {
+      reason,
+      status,
+      detail,
+      identity: identityGuess(req, this.path),
+      remoteAddress: req.socket.remoteAddress,
+      offeredProtocols: offeredProtocols(req),
+      url: req.url ?? '',
+    };
+    if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'refused', ...event }, `connection refused: ${reason}`);
+    this.emit('refused', event);
+  }
+
+  private report(error: Error, identity?: string): void {
+    if (this.options.logger) logTo(this.options.logger, 'error', { event: 'error', identity, err: error }, error.message);
+    this.emit('error', identity === undefined ? { error } : { error, identity });
+  }
+
+  // ------------------------------------------------------------------ keepalive
+
+  private startKeepalive(): void {
+    if (this.pingTimer || this.pingIntervalMs === 0 || this.closing) return;
+    // One timer for all stations, not one per connection.
+    this.pingTimer = setInterval(() => this.pingAll(), this.pingIntervalMs);
+    this.pingTimer.unref?.();
+  }
+
+  private stopKeepalive(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    this.pingTimer = undefined;
+    this.pongTimer = undefined;
+  }
+
+  private pingAll(): void {
+    for (const state of this.live.values()) {
+      state.alive = false;
+      try {
+        state.socket.ping();
+      } catch {
+        // The socket is already closing; its close event cleans up.
+      }
+    }
+    clearTimeout(this.pongTimer);
+    this.pongTimer = setTimeout(() => {
+      for (const [station, state] of this.live) {
+        if (!state.alive) {
+          if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'pong-timeout', identity: station.identity }, 'no pong: terminating');
+          // terminate() drops the TCP connection; ws then reports close 1006 and pending calls reject.
+          state.socket.terminate();
+        }
+      }
+    }, this.pongTimeoutMs);
+    this.pongTimer.unref?.();
+  }
+}
+
+function refuse(status: number, reason: RefusalReason, message: string, challenge = false): RefuseVerdict & { reason: RefusalReason } {
+  return {
+    accept: false,
+    status,
+    message,
+    reason,
+    ...(challenge ? { headers: { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } } : {}),
+  };
+}
+
+function identityGuess(req: IncomingMessage, path: string): string | undefined {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  const parsed = identityFromPath(q < 0 ? url : url.slice(0, q), path, false);
+  return parsed?.ok ? parsed.identity : undefined;
+}
+
+function compressionSettings(option: boolean | CompressionOptions): false | Record<string, unknown> {
+  if (option === false) return false;
+  const c = { ...DEFAULT_COMPRESSION, ...(option === true ? {} : option) };
+  return {
+    threshold: c.thresholdBytes,
+    concurrencyLimit: c.concurrencyLimit,
+    serverMaxWindowBits: c.windowBits,
+    clientMaxWindowBits: c.windowBits,
+    serverNoContextTakeover: c.noContextTakeover,
+    clientNoContextTakeover: c.noContextTakeover,
+    zlibDeflateOptions: { level: c.level, memLevel: c.memLevel },
+  };
+}

@@ -1,0 +1,83 @@
+import type { RpcErrorCode } from '../core/error-codes';
+import type { ProtocolRules } from '../core/rules';
+import { OCPP16_ACTIONS } from '../generated/ocpp16/actions';
+import { OCPP201_ACTIONS } from '../generated/ocpp201/actions';
+
+import type { OcppVersion } from './validation';
+
+/** Every supported subprotocol, in this SDK's default order of preference (newest first). */
+export const OCPP_PROTOCOLS: readonly OcppVersion[] = Object.freeze(['ocpp2.0.1', 'ocpp1.6']);
+
+/**
+ * 1.6 keeps two misspelt codes on purpose (OCPP-J 1.6 errata §5); 1.6 also has no
+ * MessageTypeNotSupported or RpcFrameworkError, so their nearest 1.6 codes stand in should the
+ * core ever need to send them on a 1.6 connection.
+ */
+const WIRE_16: Readonly<Record<RpcErrorCode, string>> = {
+  FormatViolation: 'FormationViolation',
+  GenericError: 'GenericError',
+  InternalError: 'InternalError',
+  MessageTypeNotSupported: 'NotImplemented',
+  NotImplemented: 'NotImplemented',
+  NotSupported: 'NotSupported',
+  OccurrenceConstraintViolation: 'OccurenceConstraintViolation',
+  PropertyConstraintViolation: 'PropertyConstraintViolation',
+  ProtocolError: 'ProtocolError',
+  RpcFrameworkError: 'FormationViolation',
+  SecurityError: 'SecurityError',
+  TypeConstraintViolation: 'TypeConstraintViolation',
+};
+
+/** Inbound, both spellings of both versions map to the canonical (2.0.1) code: checklist item 11. */
+const FROM_WIRE: ReadonlyMap<string, string> = new Map([
+  ['FormationViolation', 'FormatViolation'],
+  ['OccurenceConstraintViolation', 'OccurrenceConstraintViolation'],
+]);
+
+function fromWireCode(wire: string): string {
+  return FROM_WIRE.get(wire) ?? wire;
+}
+
+function identity(code: RpcErrorCode): string {
+  return code;
+}
+
+/** OCPP-J 1.6 rules (with the 2019 errata). */
+export const OCPP16_RULES: ProtocolRules = Object.freeze({
+  protocol: 'ocpp1.6',
+  toWireCode: (code: RpcErrorCode) => WIRE_16[code],
+  fromWireCode,
+  framingErrorCode: 'FormatViolation',
+  // 1.6 names no code for a reused id; GenericError is the honest catch-all.
+  duplicateIdCode: 'GenericError',
+  // 1.6 has no "-1" rule: an answer with an invented id could only confuse the peer.
+  unreadableIdReply: false,
+  replyToUnknownMessageType: false,
+  maxErrorDescriptionLength: undefined,
+  hasSendAndCallResultError: false,
+  isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP16_ACTIONS, action),
+});
+
+/** OCPP-J 2.0.1 rules (Part 4, with the 2023-12 errata). */
+export const OCPP201_RULES: ProtocolRules = Object.freeze({
+  protocol: 'ocpp2.0.1',
+  toWireCode: identity,
+  fromWireCode,
+  framingErrorCode: 'RpcFrameworkError',
+  duplicateIdCode: 'RpcFrameworkError',
+  unreadableIdReply: true,
+  replyToUnknownMessageType: true,
+  maxErrorDescriptionLength: 255,
+  hasSendAndCallResultError: false,
+  isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP201_ACTIONS, action),
+});
+
+/** The rules for a negotiated subprotocol. */
+export function rulesFor(protocol: OcppVersion): ProtocolRules {
+  return protocol === 'ocpp1.6' ? OCPP16_RULES : OCPP201_RULES;
+}
+
+/** True when `value` names a subprotocol this SDK speaks. */
+export function isOcppVersion(value: unknown): value is OcppVersion {
+  return value === 'ocpp1.6' || value === 'ocpp2.0.1';
+}

@@ -1,0 +1,200 @@
+import type { Handler, HandlerContext } from './core/context';
+import { RpcEndpoint, type ActionShape, type CallOptions } from './core/endpoint';
+import type { RpcErrorCode } from './core/error-codes';
+import type { RpcEndpointOptions } from './core/options';
+import type { IncomingActions, OutgoingActions } from './ocpp/actions';
+import type { OcppVersion } from './ocpp/validation';
+
+/** Registration state of a station, from the answers to its BootNotification. */
+export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
+
+/** The actions a central system may call on a station of version `V`. */
+export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingActions<V, 'CentralSystem'>>;
+/** The actions a central system handles from a station of version `V`. */
+export type CentralSystemIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'CentralSystem'>>;
+
+/**
+ * Restates an action map so that TypeScript can see, for a still-generic version, that every
+ * entry has a request and a response (what the core's endpoint requires of its maps).
+ */
+export type Shapes<T> = { [K in keyof T]: T[K] extends ActionShape ? T[K] : never };
+
+/** Extra fields on the context of handlers that serve a station. */
+export interface StationContextFields {
+  /** The station whose CALL is being handled. */
+  readonly station: AnyStation;
+}
+
+/** The handler context on the central-system side. */
+export type StationHandlerContext = HandlerContext & StationContextFields;
+
+/** A handler for action `A` of version `V` on the central-system side. */
+export type StationHandler<V extends OcppVersion, A extends keyof CentralSystemIncoming<V>> = Handler<
+  CentralSystemIncoming<V>[A]['request'],
+  CentralSystemIncoming<V>[A]['response'],
+  StationHandlerContext
+>;
+
+/** Facts about a connection, fixed at the handshake. */
+export interface StationInit<V extends OcppVersion> {
+  identity: string;
+  protocol: V;
+  remoteAddress: string | undefined;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** What the `authenticate` hook attached, if anything. */
+  data: unknown;
+  /** Initial registration state (from `bootGating.isAccepted`), undefined when unknown. */
+  bootStatus: BootStatus | undefined;
+  /** Whether CALLs other than BootNotification are refused before registration. */
+  gating: boolean;
+}
+
+/**
+ * What a CALL may be answered while the station is not registered (checklist items 47-49):
+ * BootNotification always; while Pending, what the central system itself asked for with a
+ * trigger; nothing else.
+ */
+const TRIGGER_TARGETS: Readonly<Record<string, string>> = {
+  SignChargePointCertificate: 'SignCertificate',
+  SignChargingStationCertificate: 'SignCertificate',
+  SignV2GCertificate: 'SignCertificate',
+  SignCombinedCertificate: 'SignCertificate',
+};
+
+/**
+ * One connected charge point (1.6) or charging station (2.0.1), as the central system sees it:
+ * an {@link RpcEndpoint} typed for version `V`, plus what the handshake established.
+ *
+ * Narrow a station of unknown version on `station.protocol` to get the exact action map:
+ *
+ * @example
+ * ```ts
+ * cs.on('connection', (station) => {
+ *   if (station.protocol === 'ocpp1.6') {
+ *     station.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+ *     void station.call('Reset', { type: 'Soft' });        // 1.6 request type
+ *   } else {
+ *     void station.call('Reset', { type: 'Immediate' });   // 2.0.1 request type
+ *   }
+ * });
+ * ```
+ */
+export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
+  CentralSystemOutgoing<V>,
+  CentralSystemIncoming<V>,
+  StationContextFields
+> {
+  /** The identity from the connection URL, percent-decoded. */
+  readonly identity: string;
+  /** The negotiated subprotocol. */
+  readonly protocol: V;
+  /** The peer's IP address, as the socket reports it. */
+  readonly remoteAddress: string | undefined;
+  /** The HTTP headers of the upgrade request. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** What the `authenticate` hook attached (`{ accept: true, data }`), else undefined. */
+  readonly data: unknown;
+  /** When the connection opened (ms since the epoch). */
+  readonly connectedAt: number;
+  /** Registration state, from the answers given to its BootNotifications. */
+  bootStatus: BootStatus | undefined;
+
+  private readonly gating: boolean;
+  private readonly triggered = new Set<string>();
+
+  /** @internal Built by {@link CentralSystem}; not meant to be constructed by users. */
+  constructor(init: StationInit<V>, options: Omit<RpcEndpointOptions<StationContextFields>, 'identity' | 'context' | 'inboundGate'>) {
+    // `this` does not exist before super(): the context and the gate get it right after.
+    const context = { station: undefined as unknown as AnyStation };
+    super({
+      ...options,
+      identity: init.identity,
+      context,
+      inboundGate: init.gating ? (action: string) => (context.station as Station).gate(action) : undefined,
+    });
+    context.station = this as unknown as AnyStation;
+    this.identity = init.identity;
+    this.protocol = init.protocol;
+    this.remoteAddress = init.remoteAddress;
+    this.headers = init.headers;
+    this.data = init.data;
+    this.bootStatus = init.bootStatus;
+    this.gating = init.gating;
+    this.connectedAt = Date.now();
+  }
+
+  /**
+   * Registers this station's handler for `action` (it wins over the central system's default).
+   * A BootNotification handler's answers also set {@link bootStatus}.
+   */
+  override handle<A extends keyof CentralSystemIncoming<V> & string>(action: A, handler: StationHandler<V, A>): this {
+    return super.handle(action, (action === 'BootNotification' ? trackBoot(handler as Handler<unknown, unknown, StationHandlerContext>) : handler) as StationHandler<V, A>);
+  }
+
+  /**
+   * Calls `action` on the station. See {@link RpcEndpoint.call} for how it settles.
+   */
+  override call<A extends keyof CentralSystemOutgoing<V> & string>(
+    action: A,
+    payload: CentralSystemOutgoing<V>[A]['request'],
+    options?: CallOptions,
+  ): Promise<CentralSystemOutgoing<V>[A]['response']> {
+    const result = super.call(action, payload, options);
+    if (!this.gating || this.bootStatus !== 'Pending') return result;
+    // While Pending, a station may send what we triggered: remember what that is.
+    const wanted = triggeredAction(action, payload);
+    if (wanted === undefined) return result;
+    return result.then((response) => {
+      if ((response as { status?: unknown } | undefined)?.status === 'Accepted') this.triggered.add(wanted);
+      return response;
+    });
+  }
+
+  /** Mark the station registered (e.g. it booted before a server restart and will not boot again). */
+  markAccepted(): void {
+    this.bootStatus = 'Accepted';
+    this.triggered.clear();
+  }
+
+  /** @internal Records the status a BootNotification was answered with. */
+  noteBootResponse(status: unknown): void {
+    if (status === 'Accepted' || status === 'Pending' || status === 'Rejected') {
+      this.bootStatus = status;
+      if (status === 'Accepted') this.triggered.clear();
+    }
+  }
+
+  /** @internal */
+  gate(action: string): RpcErrorCode | undefined {
+    if (action === 'BootNotification' || this.bootStatus === 'Accepted') return undefined;
+    if (this.bootStatus === 'Pending' && this.triggered.has(action)) return undefined;
+    return 'SecurityError';
+  }
+}
+
+/** A station of any of the versions `V`: narrow on `protocol` to get the version's actions. */
+export type AnyStation<V extends OcppVersion = OcppVersion> = V extends OcppVersion ? Station<V> : never;
+
+/** Which action a trigger-like request asks the station to send, if any. */
+function triggeredAction(action: string, payload: unknown): string | undefined {
+  if (action === 'GetBaseReport' || action === 'GetReport') return 'NotifyReport';
+  if (action === 'GetMonitoringReport') return 'NotifyMonitoringReport';
+  if (action !== 'TriggerMessage' && action !== 'ExtendedTriggerMessage') return undefined;
+  const requested = (payload as { requestedMessage?: unknown } | undefined)?.requestedMessage;
+  if (typeof requested !== 'string') return undefined;
+  return TRIGGER_TARGETS[requested] ?? requested;
+}
+
+/** Wraps a BootNotification handler so its answer updates the station's registration state. */
+export function trackBoot(handler: Handler<unknown, unknown, StationHandlerContext>): Handler<unknown, unknown, StationHandlerContext> {
+  return (request, ctx) => {
+    const result = handler(request, ctx);
+    const note = (response: unknown): unknown => {
+      (ctx.station as Station).noteBootResponse((response as { status?: unknown } | undefined)?.status);
+      return response;
+    };
+    return result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function'
+      ? Promise.resolve(result).then(note)
+      : note(result);
+  };
+}

@@ -1,0 +1,159 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { STATUS_CODES } from 'node:http';
+import { WebSocketServer, type WebSocket, type PerMessageDeflateOptions } from 'ws';
+
+/**
+ * The Node side of the WebSocket upgrade, with no OCPP knowledge: the caller decides (possibly
+ * asynchronously: authentication) whether and how to accept; this module turns the verdict into
+ * a proper HTTP refusal or a completed handshake, and keeps the handshake from hanging.
+ */
+
+/** Accept the upgrade, selecting `protocol` (or none: the handshake completes without the header). */
+export interface AcceptVerdict<T> {
+  accept: true;
+  /** Subprotocol to select; undefined completes the handshake without one (OCPP-J §3.2). */
+  protocol: string | undefined;
+  /** Carried through to `onOpen`. */
+  data: T;
+}
+
+/** Refuse the upgrade with an HTTP status. */
+export interface RefuseVerdict {
+  accept: false;
+  status: number;
+  /** Short plain-text body; never internal details. */
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/** What the decision callback returns. */
+export type UpgradeVerdict<T> = AcceptVerdict<T> | RefuseVerdict;
+
+/** Options of {@link UpgradeServer}. */
+export interface UpgradeServerOptions<T> {
+  /** Decide on an upgrade request. A throw or rejection becomes HTTP 500 plus `onError`. */
+  decide(req: IncomingMessage): UpgradeVerdict<T> | Promise<UpgradeVerdict<T>>;
+  /** A socket completed the handshake. */
+  onOpen(socket: WebSocket, req: IncomingMessage, verdict: AcceptVerdict<T>): void;
+  /** Called after a refusal was written, for events and logs. */
+  onRefused?(req: IncomingMessage, verdict: RefuseVerdict): void;
+  /** Unexpected errors (a throwing `decide`, socket errors during the handshake). */
+  onError(error: Error, req: IncomingMessage): void;
+  /** permessage-deflate settings, or false. */
+  perMessageDeflate: false | PerMessageDeflateOptions;
+  /** Largest message in bytes; ws closes the socket with 1009 above it. */
+  maxPayloadBytes: number;
+  /** Time allowed for `decide` plus the handshake before the request is answered 408. */
+  handshakeTimeoutMs: number;
+}
+
+/**
+ * Turns HTTP upgrade requests into WebSockets by the caller's verdict. One instance can serve
+ * any number of HTTP servers (`attach`) or a framework's upgrade handler (`handleUpgrade`).
+ */
+export class UpgradeServer<T> {
+  private readonly wss: WebSocketServer;
+  private readonly pending = new Set<Duplex>();
+  private closing = false;
+
+  constructor(private readonly options: UpgradeServerOptions<T>) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      perMessageDeflate: options.perMessageDeflate,
+      maxPayload: options.maxPayloadBytes,
+      // Selection happened in `decide`; ws only has to echo it (or nothing).
+      handleProtocols: (_offered, req) => (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol ?? false,
+      clientTracking: false,
+    });
+  }
+
+  /** Handle one upgrade request (for users who route upgrades themselves). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.closing) {
+      writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
+      return;
+    }
+    this.pending.add(socket);
+    let done = false;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      clearTimeout(timer);
+      this.pending.delete(socket);
+      socket.off('error', onSocketError);
+      return true;
+    };
+    const onSocketError = (error: Error): void => {
+      if (finish()) {
+        socket.destroy();
+        this.options.onError(error, req);
+      }
+    };
+    socket.on('error', onSocketError);
+    const timer = setTimeout(() => {
+      if (finish()) this.refuse(req, socket, { accept: false, status: 408, message: 'handshake timed out' });
+    }, this.options.handshakeTimeoutMs);
+    timer.unref?.();
+
+    const settle = (verdict: UpgradeVerdict<T>): void => {
+      if (!finish()) return;
+      if (this.closing) {
+        this.refuse(req, socket, { accept: false, status: 503, message: 'server is shutting down' });
+        return;
+      }
+      if (!verdict.accept) {
+        this.refuse(req, socket, verdict);
+        return;
+      }
+      (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol = verdict.protocol;
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.options.onOpen(ws, req, verdict));
+    };
+    const crash = (error: unknown): void => {
+      if (!finish()) return;
+      this.refuse(req, socket, { accept: false, status: 500, message: 'internal error' });
+      this.options.onError(error instanceof Error ? error : new Error(String(error)), req);
+    };
+    try {
+      const verdict = this.options.decide(req);
+      if (verdict instanceof Promise) verdict.then(settle, crash);
+      else settle(verdict);
+    } catch (error) {
+      crash(error);
+    }
+  }
+
+  /** Stop accepting; upgrades still being decided are refused with 503. */
+  close(): void {
+    this.closing = true;
+    for (const socket of this.pending) {
+      writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
+    }
+    this.pending.clear();
+    this.wss.close();
+  }
+
+  private refuse(req: IncomingMessage, socket: Duplex, verdict: RefuseVerdict): void {
+    writeRefusal(socket, verdict);
+    this.options.onRefused?.(req, verdict);
+  }
+}
+
+/** Writes a complete HTTP/1.1 response on a raw upgrade socket and closes it. */
+function writeRefusal(socket: Duplex, verdict: RefuseVerdict): void {
+  if (socket.destroyed) return;
+  const body = verdict.message ?? STATUS_CODES[verdict.status] ?? '';
+  const headers: Record<string, string> = {
+    Connection: 'close',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(body)),
+    ...verdict.headers,
+  };
+  let head = `HTTP/1.1 ${verdict.status} ${STATUS_CODES[verdict.status] ?? 'Error'}\r\n`;
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  socket.end(`${head}\r\n${body}`);
+  // A peer that never reads must not hold the socket open; the timer goes with the socket.
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
