@@ -43,26 +43,34 @@ function createAjv(): Ajv {
   return ajv;
 }
 
+/** Keywords draft-04/06 validators ignore but draft-07 enforces; the OCA schemas use none. */
+const LATER_DRAFT_KEYWORDS: ReadonlySet<string> = new Set(['const', 'contains', 'propertyNames', 'if', 'then', 'else']);
+
 /**
- * Fails on schema features this setup would get wrong: formats ajv-formats is not told about
- * (strict: false would skip them silently) and draft-04 boolean `exclusiveMinimum`/`exclusiveMaximum`
- * (draft-07 reads them as numbers, so `true` would reject everything).
+ * Fails on schema features this setup would get wrong or read differently from the drafts OCA
+ * wrote for (1.6: draft-04, 2.0.1: draft-06): formats ajv-formats is not told about (strict:
+ * false would skip them silently), draft-04 boolean `exclusiveMinimum`/`exclusiveMaximum`
+ * (draft-07 reads them as numbers), and keywords only later drafts know. Names inside
+ * `properties`/`definitions` are skipped: they are names, not keywords.
  */
-function checkSupported(schema: unknown, where: string): void {
+export function checkSupported(schema: unknown, where: string, inMap = false): void {
   if (Array.isArray(schema)) {
     schema.forEach((s, i) => checkSupported(s, `${where}/${i}`));
     return;
   }
   if (schema === null || typeof schema !== 'object') return;
-  const obj = schema as Record<string, unknown>;
-  for (const [key, value] of Object.entries(obj)) {
-    if (key === 'format' && typeof value === 'string' && !(SUPPORTED_FORMATS as readonly string[]).includes(value)) {
-      throw new Error(`${where}: format "${value}" is not supported by the generator (add it to SUPPORTED_FORMATS)`);
+  for (const [key, value] of Object.entries(schema as Record<string, unknown>)) {
+    if (!inMap) {
+      if (key === 'format' && !(SUPPORTED_FORMATS as readonly unknown[]).includes(value)) {
+        throw new Error(`${where}: format ${JSON.stringify(value)} is not supported by the generator (add it to SUPPORTED_FORMATS)`);
+      }
+      if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean') {
+        throw new Error(`${where}: draft-04 boolean ${key} needs a rewrite to the draft-06+ numeric form`);
+      }
+      if (LATER_DRAFT_KEYWORDS.has(key)) throw new Error(`${where}: keyword ${key} is not in the OCA schemas' drafts`);
+      if (key === 'enum' || key === 'required') continue;
     }
-    if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'boolean') {
-      throw new Error(`${where}: draft-04 boolean ${key} needs a rewrite to the draft-06+ numeric form`);
-    }
-    if (value !== null && typeof value === 'object') checkSupported(value, `${where}/${key}`);
+    checkSupported(value, `${where}/${key}`, !inMap && (key === 'properties' || key === 'definitions' || key === 'patternProperties'));
   }
 }
 
