@@ -255,6 +255,8 @@ interface Acceptance<V extends OcppVersion> {
 /** What keepalive and shutdown need of a connected station. */
 interface LiveState {
   readonly socket: WebSocket;
+  /** Resolves when the socket is really closed, not just when the endpoint stopped. */
+  readonly closed: Promise<void>;
   alive: boolean;
 }
 
@@ -451,21 +453,23 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       }
     }
     this.stopKeepalive();
-    const closed = [...this.live.keys()].map((s) => new Promise<void>((resolve) => {
-      if (s.closed) return resolve();
-      s.once('close', () => resolve());
-      s.close(options.code ?? 1001, options.reason ?? 'server shutting down');
-    }));
+    const snapshot = [...this.live];
+    const closed = snapshot.map(([station, state]) => {
+      station.close(options.code ?? 1001, options.reason ?? 'server shutting down');
+      return state.closed;
+    });
     // A peer that never completes the closing handshake must not hold shutdown up.
     const grace = setTimeout(() => {
-      for (const state of this.live.values()) state.socket.terminate();
+      for (const [, state] of snapshot) state.socket.terminate();
     }, 2000);
     await Promise.all(closed);
     clearTimeout(grace);
     const server = this.ownServer;
     if (server) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive HTTP connections would otherwise hold close() for their timeout.
       server.closeAllConnections?.();
+      await done;
     }
   }
 
@@ -573,7 +577,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         fallbackHandler: (action) => defaults.get(protocol)?.get(action),
       },
     ) as Station;
-    const state: LiveState = { socket: ws, alive: true };
+    const state: LiveState = { socket: ws, closed: transport.closed, alive: true };
     ws.on('pong', () => {
       state.alive = true;
     });

@@ -1,6 +1,5 @@
 import WebSocket from 'isomorphic-ws';
-import type { Transport } from '../core/transport';
-import { socketTransport, type MinimalWebSocket, type SocketTransportOptions } from './socket-transport';
+import { socketTransport, type MinimalWebSocket, type SocketTransport, type SocketTransportOptions } from './socket-transport';
 
 /**
  * TLS settings for a Node client (security profiles 2 and 3). Browsers take TLS from the page's
@@ -53,7 +52,7 @@ export interface OpenedSocket {
    * The core transport over `socket`, created the moment the socket opened so that no frame the
    * server sends straight away can arrive before anyone listens (it is held until a sink is set).
    */
-  transport: Transport;
+  transport: SocketTransport;
 }
 
 /** True where the WebSocket implementation is Node's `ws` (it accepts an options object). */

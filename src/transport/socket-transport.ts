@@ -38,6 +38,12 @@ export interface SocketTransportOptions {
   onError?: (error: Error) => void;
 }
 
+/** A {@link Transport} over a WebSocket, which can also tell when the socket is really gone. */
+export interface SocketTransport extends Transport {
+  /** Resolves once the socket has closed (after the closing handshake, or on a drop). */
+  readonly closed: Promise<void>;
+}
+
 const OPEN = 1;
 const decoder = /* @__PURE__ */ new TextDecoder();
 
@@ -67,13 +73,17 @@ function closeReason(reason: unknown): string {
  * delivered as text: OCPP-J is a text protocol, and a binary frame is decoded as UTF-8 so the
  * core can answer it by the framing rules instead of the socket being dropped.
  */
-export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): Transport {
+export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): SocketTransport {
   const maxBuffered = options.maxBufferedBytes ?? 0;
   let sink: TransportSink | undefined;
   let closed = false;
   // Frames that arrive before the sink is installed are held, never lost.
   let early: string[] | undefined;
   let earlyClose: [number, string] | undefined;
+  let markClosed!: () => void;
+  const closedPromise = new Promise<void>((resolve) => {
+    markClosed = resolve;
+  });
 
   const onMessage = (text: string): void => {
     if (closed) return;
@@ -83,6 +93,7 @@ export function socketTransport(socket: MinimalWebSocket, options: SocketTranspo
   const onClose = (code: number, reason: string): void => {
     if (closed) return;
     closed = true;
+    markClosed();
     if (sink) sink.close(code, reason);
     else earlyClose = [code, reason];
   };
@@ -99,6 +110,7 @@ export function socketTransport(socket: MinimalWebSocket, options: SocketTranspo
   }
 
   return {
+    closed: closedPromise,
     send(data: string): void {
       if (closed || socket.readyState !== OPEN) return;
       socket.send(data);
