@@ -628,6 +628,11 @@ export class RpcEndpoint<
       this.replyError(messageId, action, 'NotImplemented', `Action ${quoteAction(action)} is not known`, undefined);
       return;
     }
+    const refusal = this.options.inboundGate?.(action);
+    if (refusal !== undefined) {
+      this.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
+      return;
+    }
     const handler = this.handlerFor(action);
     if (handler === undefined) {
       this.replyError(messageId, action, 'NotSupported', `Action ${action} is not supported`, undefined);
@@ -709,7 +714,7 @@ export class RpcEndpoint<
   private onSend(frame: SendFrame): void {
     const { messageId, action } = frame;
     // A SEND is never answered (item 25): what cannot be handled is only visible as the `frame` event.
-    if (!this.rules.isKnownAction(action)) return;
+    if (!this.rules.isKnownAction(action) || this.options.inboundGate?.(action) !== undefined) return;
     const handler = this.handlerFor(action);
     if (handler === undefined) return;
     if (this.validator !== undefined) {

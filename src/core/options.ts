@@ -4,6 +4,7 @@
  */
 import { isRpcErrorCode } from './errors';
 import { RESERVED_CONTEXT_KEYS, type Handler, type HandlerContext } from './context';
+import type { RpcErrorCode } from './error-codes';
 import type { ProtocolRules } from './rules';
 import type { Transport } from './transport';
 import type { PayloadValidator } from './validator';
@@ -77,6 +78,13 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    * server shares among all stations. Return `undefined` for "no handler" (`NotSupported`).
    */
   fallbackHandler?: (action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined;
+  /**
+   * Admission check for inbound CALLs of known actions, run before the handler lookup and the
+   * validation: return a code to refuse the CALL with it (e.g. `SecurityError` before a
+   * station's BootNotification is accepted, checklist items 47-49), `undefined` to let it through.
+   * A refused SEND is dropped, since SENDs are never answered.
+   */
+  inboundGate?: (action: string) => RpcErrorCode | undefined;
 }
 
 /** {@link RpcEndpointOptions} after defaults are applied and checked. */
@@ -93,6 +101,7 @@ export interface ResolvedRpcEndpointOptions<Ctx extends object = Record<never, n
   readonly identity: string | undefined;
   readonly context: Readonly<Ctx> | undefined;
   readonly fallbackHandler: ((action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined) | undefined;
+  readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined;
 }
 
 /** Describes a bad option value without dumping it. */
@@ -210,6 +219,7 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
     identity,
     context,
     fallbackHandler: fn('fallbackHandler', options.fallbackHandler, undefined),
+    inboundGate: fn('inboundGate', options.inboundGate, undefined),
   });
 }
 
