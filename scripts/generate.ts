@@ -9,6 +9,7 @@
 //   validators.ts  precompiled ajv validators, bundled into one module without imports
 //   index.ts       re-exports
 // The output depends only on schemas/ and the locked tool versions, so a re-run is byte-identical.
+// `--out <dir>` writes or checks another folder instead (used by the tests).
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateActions, generateIndex } from './codegen/actions';
@@ -17,7 +18,7 @@ import { generateTypes } from './codegen/types';
 import { generateValidators } from './codegen/validators';
 
 const ROOT = path.resolve(__dirname, '..');
-const OUT = path.join(ROOT, 'src', 'generated');
+const DEFAULT_OUT = path.join(ROOT, 'src', 'generated');
 
 /** Every generated file, keyed by its path relative to src/generated/ (forward slashes). */
 async function generateAll(): Promise<Map<string, string>> {
@@ -45,7 +46,17 @@ function existingFiles(dir: string, prefix = ''): string[] {
 }
 
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
+  const args = process.argv.slice(2);
+  const check = args.includes('--check');
+  const outIndex = args.indexOf('--out');
+  const outArg = outIndex >= 0 ? args[outIndex + 1] : undefined;
+  if (outIndex >= 0 && !outArg) throw new Error('--out needs a folder');
+  args.forEach((arg, i) => {
+    const isOut = outIndex >= 0 && (i === outIndex || i === outIndex + 1);
+    if (arg !== '--check' && !isOut) throw new Error(`unknown argument ${arg} (expected --check, --out <dir>)`);
+  });
+  const OUT = outArg ? path.resolve(outArg) : DEFAULT_OUT;
+  const shown = path.relative(ROOT, OUT).split(path.sep).join('/') || '.';
   const files = await generateAll();
   const existing = existingFiles(OUT);
 
@@ -53,15 +64,15 @@ async function main(): Promise<void> {
     const problems: string[] = [];
     for (const [rel, text] of files) {
       const file = path.join(OUT, rel);
-      if (!fs.existsSync(file)) problems.push(`missing:  src/generated/${rel}`);
-      else if (fs.readFileSync(file, 'utf8') !== text) problems.push(`differs:  src/generated/${rel}`);
+      if (!fs.existsSync(file)) problems.push(`missing:  ${shown}/${rel}`);
+      else if (fs.readFileSync(file, 'utf8') !== text) problems.push(`differs:  ${shown}/${rel}`);
     }
-    for (const rel of existing) if (!files.has(rel)) problems.push(`stale:    src/generated/${rel}`);
+    for (const rel of existing) if (!files.has(rel)) problems.push(`stale:    ${shown}/${rel}`);
     if (problems.length) {
-      console.error(`src/generated/ is out of date with schemas/ and scripts/ (run npm run generate):\n  ${problems.join('\n  ')}`);
+      console.error(`${shown}/ is out of date with schemas/ and scripts/ (run npm run generate):\n  ${problems.join('\n  ')}`);
       process.exit(1);
     }
-    console.log(`src/generated/ is up to date (${files.size} files)`);
+    console.log(`${shown}/ is up to date (${files.size} files)`);
     return;
   }
 
@@ -72,7 +83,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
-  console.log(`wrote ${files.size} files to src/generated/`);
+  console.log(`wrote ${files.size} files to ${shown}/`);
 }
 
 main().catch((err: unknown) => {

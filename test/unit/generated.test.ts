@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { buildSync } from 'esbuild';
+import { directionsFor } from '../../scripts/codegen/directions';
+import { loadVersion, VERSIONS, type LoadedVersion } from '../../scripts/codegen/schemas';
+import { checkSupported } from '../../scripts/codegen/validators';
+import { OCPP16_ACTIONS } from '../../src/generated/ocpp16/actions';
+import { validators as v16 } from '../../src/generated/ocpp16/validators';
+import { OCPP201_ACTIONS } from '../../src/generated/ocpp201/actions';
+import { validators as v201 } from '../../src/generated/ocpp201/validators';
+import { actionSender, canSend, isKnownAction } from '../../src/ocpp/actions';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const GENERATED = path.join(ROOT, 'src', 'generated');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-sdk-generated-test-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function countSenders(table: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const sender of Object.values(table)) counts[sender] = (counts[sender] ?? 0) + 1;
+  return counts;
+}
+
+describe('generated action tables', () => {
+  const cases = [
+    { version: 'ocpp1.6', table: OCPP16_ACTIONS as Record<string, string>, validators: v16, size: 39, senders: { ChargePoint: 13, Both: 1, CentralSystem: 25 } },
+    { version: 'ocpp2.0.1', table: OCPP201_ACTIONS as Record<string, string>, validators: v201, size: 64, senders: { ChargePoint: 24, Both: 1, CentralSystem: 39 } },
+  ] as const;
+  for (const c of cases) {
+    it(`${c.version}: ${c.size} actions, each with a request and a response validator, and the expected senders`, () => {
+      assert.equal(Object.keys(c.table).length, c.size);
+      assert.deepEqual(Object.keys(c.validators).sort(), Object.keys(c.table).sort());
+      for (const action of Object.keys(c.table)) {
+        assert.equal(typeof c.validators[action].request, 'function', `${action} request`);
+        assert.equal(typeof c.validators[action].response, 'function', `${action} response`);
+        assert.notEqual(c.validators[action].request, c.validators[action].response, action);
+      }
+      assert.deepEqual(countSenders(c.table), c.senders);
+      assert.equal(c.table['DataTransfer'], 'Both');
+    });
+  }
+
+  it('tables and validators are frozen', () => {
+    assert.ok(Object.isFrozen(v16) && Object.isFrozen(v201));
+    assert.ok(Object.isFrozen(v16['Heartbeat']));
+  });
+
+  it('spot checks of directions against the specifications', () => {
+    assert.equal(OCPP16_ACTIONS.BootNotification, 'ChargePoint');
+    assert.equal(OCPP16_ACTIONS.Reset, 'CentralSystem');
+    assert.equal(OCPP16_ACTIONS.SignCertificate, 'ChargePoint');
+    assert.equal(OCPP16_ACTIONS.ExtendedTriggerMessage, 'CentralSystem');
+    assert.equal(OCPP201_ACTIONS.TransactionEvent, 'ChargePoint');
+    assert.equal(OCPP201_ACTIONS.RequestStartTransaction, 'CentralSystem');
+    assert.equal(OCPP201_ACTIONS.Get15118EVCertificate, 'ChargePoint');
+    assert.equal(OCPP201_ACTIONS.CostUpdated, 'CentralSystem');
+  });
+});
+
+describe('src/ocpp/actions helpers', () => {
+  it('isKnownAction is exact and version-specific', () => {
+    assert.equal(isKnownAction('ocpp1.6', 'BootNotification'), true);
+    assert.equal(isKnownAction('ocpp1.6', 'TransactionEvent'), false);
+    assert.equal(isKnownAction('ocpp2.0.1', 'TransactionEvent'), true);
+    assert.equal(isKnownAction('ocpp2.0.1', 'bootnotification'), false);
+    assert.equal(isKnownAction('ocpp2.0.1', 'constructor'), false);
+    assert.throws(() => isKnownAction('ocpp2.1' as 'ocpp1.6', 'Heartbeat'), TypeError);
+  });
+
+  it('actionSender and canSend follow the tables; DataTransfer goes both ways', () => {
+    assert.equal(actionSender('ocpp1.6', 'Heartbeat'), 'ChargePoint');
+    assert.equal(actionSender('ocpp1.6', 'Nope'), undefined);
+    assert.equal(canSend('ocpp1.6', 'ChargePoint', 'Heartbeat'), true);
+    assert.equal(canSend('ocpp1.6', 'CentralSystem', 'Heartbeat'), false);
+    assert.equal(canSend('ocpp1.6', 'CentralSystem', 'Reset'), true);
+    assert.equal(canSend('ocpp1.6', 'ChargePoint', 'Reset'), false);
+    assert.equal(canSend('ocpp2.0.1', 'ChargePoint', 'DataTransfer'), true);
+    assert.equal(canSend('ocpp2.0.1', 'CentralSystem', 'DataTransfer'), true);
+    assert.equal(canSend('ocpp2.0.1', 'CentralSystem', 'Nope'), false);
+  });
+});
+
+describe('generated files', () => {
+  it('every file starts with the GENERATED header naming its source and generator', () => {
+    for (const dir of ['ocpp16', 'ocpp201']) {
+      const version = dir === 'ocpp16' ? 'ocpp1.6' : 'ocpp2.0.1';
+      for (const file of fs.readdirSync(path.join(GENERATED, dir))) {
+        const first = fs.readFileSync(path.join(GENERATED, dir, file), 'utf8').split('\n', 1)[0];
+        assert.equal(
+          first,
+          `// GENERATED, DO NOT EDIT. Source: schemas/${version}/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).`,
+          `${dir}/${file}`,
+        );
+      }
+    }
+  });
+
+  it('the validator modules load nothing at run time (no require( or import outside strings)', () => {
+    for (const dir of ['ocpp16', 'ocpp201']) {
+      const text = fs.readFileSync(path.join(GENERATED, dir, 'validators.ts'), 'utf8');
+      assert.doesNotMatch(text, /\bimport\b/, `${dir}: import`);
+      assert.doesNotMatch(text, /__require\b/, `${dir}: esbuild require shim`);
+      // The only require( is ajv's ucs2length carrying its own source as a string (ucs2length.code).
+      const requires = [...text.matchAll(/.require\s*\(/g)].map((m) => m[0][0]);
+      assert.deepEqual(requires, ["'"], `${dir}: require( outside the known inert string`);
+      assert.match(text, /ucs2length\.code='require\("ajv\/dist\/runtime\/ucs2length"\)\.default'/);
+      assert.match(text.split('\n')[1], /^\/\/ @ts-nocheck/);
+    }
+  });
+
+  for (const dir of ['ocpp16', 'ocpp201']) {
+    it(`${dir}/validators.ts loads with require (CJS) and with import (ESM) from a folder without node_modules`, () => {
+      const source = path.join(GENERATED, dir, 'validators.ts');
+      const cjs = path.join(tmp, `${dir}-validators.cjs`);
+      const esm = path.join(tmp, `${dir}-validators.mjs`);
+      buildSync({ entryPoints: [source], outfile: cjs, format: 'cjs', platform: 'neutral', logLevel: 'silent' });
+      buildSync({ entryPoints: [source], outfile: esm, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+      const probe = `const ok = v.validators.Heartbeat.request({}) === true && v.validators.Heartbeat.response({}) === false && v.validators.Heartbeat.response.errors[0].keyword === 'required';
+        process.stdout.write(String(Object.keys(v.validators).length) + ' ' + ok);`;
+      const viaRequire = spawnSync(process.execPath, ['-e', `const v = require(${JSON.stringify(cjs)}); ${probe}`], { cwd: tmp, encoding: 'utf8' });
+      assert.equal(viaRequire.status, 0, viaRequire.stderr);
+      assert.equal(viaRequire.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
+      const viaImport = spawnSync(process.execPath, ['--input-type=module', '-e', `const v = await import(${JSON.stringify('file://' + esm)}); ${probe}`], { cwd: tmp, encoding: 'utf8' });
+      assert.equal(viaImport.status, 0, viaImport.stderr);
+      assert.equal(viaImport.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
+    });
+  }
+
+  it('the .ts module also loads through tsx in CommonJS mode (require of the source file)', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--require', 'tsx/cjs', '-e', `const v = require('./src/generated/ocpp201/validators.ts'); process.stdout.write(String(Object.keys(v.validators).length));`],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '64');
+  });
+});
+
+describe('generator', () => {
+  it('regenerating into a temporary folder is byte-identical to src/generated/; --check names a hand-edited and a stale file', () => {
+    const out = path.join(tmp, 'gen');
+    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(run('--out', out).status, 0);
+    for (const dir of ['ocpp16', 'ocpp201']) {
+      for (const file of fs.readdirSync(path.join(GENERATED, dir))) {
+        assert.ok(fs.readFileSync(path.join(out, dir, file)).equals(fs.readFileSync(path.join(GENERATED, dir, file))), `${dir}/${file}`);
+      }
+    }
+    fs.appendFileSync(path.join(out, 'ocpp16', 'types.ts'), '// hand edit\n');
+    fs.writeFileSync(path.join(out, 'leftover.ts'), '');
+    const failed = run('--check', '--out', out);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /differs: +\S*ocpp16\/types\.ts/);
+    assert.match(failed.stderr, /stale: +\S*leftover\.ts/);
+  });
+
+  it('fails when an action has no direction or a direction names no schema', () => {
+    const loaded = loadVersion(ROOT, VERSIONS[0]);
+    const extra: LoadedVersion = { ...loaded, actions: [...loaded.actions, 'FutureAction'].sort() };
+    assert.throws(() => directionsFor(extra), /FutureAction has a schema but no direction/);
+    const fewer: LoadedVersion = { ...loaded, actions: loaded.actions.filter((a) => a !== 'Reset') };
+    assert.throws(() => directionsFor(fewer), /direction table names Reset, which has no schema/);
+    assert.equal(directionsFor(loaded).size, 39);
+  });
+
+  it('fails on schema features it would get wrong; property names are not mistaken for keywords', () => {
+    assert.throws(() => checkSupported({ properties: { mail: { type: 'string', format: 'email' } } }, 'x'), /format "email"/);
+    assert.throws(() => checkSupported({ type: 'number', minimum: 0, exclusiveMinimum: true }, 'x'), /boolean exclusiveMinimum/);
+    assert.throws(() => checkSupported({ properties: { a: { const: 1 } } }, 'x'), /keyword const/);
+    assert.doesNotThrow(() => checkSupported({ properties: { const: { type: 'string' }, format: { type: 'string' } } }, 'x'));
+  });
+});
