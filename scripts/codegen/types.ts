@@ -169,6 +169,29 @@ function prepareDocs(value: unknown, inMap = false): unknown {
   return value;
 }
 
+/** Keywords that give a schema a shape; a schema with none of them accepts any JSON value. */
+const SHAPE_KEYWORDS = ['type', '$ref', 'enum', 'const', 'properties', 'items', 'anyOf', 'oneOf', 'allOf', 'not'];
+
+/**
+ * Deep copy in which every schema that constrains nothing (2.0.1 DataTransfer `data`: "Data
+ * without specified length or format") is typed `unknown`. json-schema-to-typescript would
+ * otherwise emit `{ [k: string]: unknown }`, which rejects the strings and arrays the schema
+ * allows.
+ */
+function typeUnconstrained(schema: JsonSchema): JsonSchema {
+  const out: JsonSchema = { ...schema };
+  if (!SHAPE_KEYWORDS.some((k) => k in schema)) out['tsType'] = 'unknown';
+  for (const key of ['properties', 'definitions'] as const) {
+    const map = schema[key];
+    if (map && typeof map === 'object') {
+      out[key] = Object.fromEntries(Object.entries(map as Record<string, JsonSchema>).map(([n, s]) => [n, typeUnconstrained(s)]));
+    }
+  }
+  const items = schema['items'];
+  if (items && typeof items === 'object' && !Array.isArray(items)) out['items'] = typeUnconstrained(items as JsonSchema);
+  return out;
+}
+
 /** The merged schema of one version: `definitions` holds every message and shared type. */
 export function mergedSchema(loaded: LoadedVersion): Record<string, JsonSchema> {
   const defs = new Definitions();
@@ -185,7 +208,8 @@ export function mergedSchema(loaded: LoadedVersion): Record<string, JsonSchema> 
   for (const name of defs.byName.keys()) {
     if (messageNames.has(name)) throw new Error(`shared type ${name} clashes with a message type name`);
   }
-  return { ...messages, ...defs.toObject() };
+  const all: Record<string, JsonSchema> = { ...messages, ...defs.toObject() };
+  return Object.fromEntries(Object.entries(all).map(([name, schema]) => [name, typeUnconstrained(schema)]));
 }
 
 const ROOT_NAME = 'OcppGeneratorRoot';

@@ -47,6 +47,16 @@ export const customWithoutVendor: V201.CustomDataType = { firmwareBuild: 42 };
 // @ts-expect-error every other 2.0.1 object is closed
 export const extraToken: V201.IdTokenType = { idToken: 'x', type: 'Local', vendorExtra: 1 };
 
+// 2.0.1 DataTransfer data is any JSON value (the schema gives it no type); 1.6 data is a string.
+export const dt201: V201.DataTransferRequest[] = [
+  { vendorId: 'com.example', data: 'text' },
+  { vendorId: 'com.example', data: [1, 2] },
+  { vendorId: 'com.example', data: { any: 'object' } },
+];
+export const dt16: V16.DataTransferRequest = { vendorId: 'com.example', data: '{"json":"in a string"}' };
+// @ts-expect-error 1.6 data is a string
+export const dt16Object: V16.DataTransferRequest = { vendorId: 'com.example', data: { any: 'object' } };
+
 // --- action maps -------------------------------------------------------------------------
 
 expectType<Equal<OCPP16ActionMap['BootNotification']['request'], V16.BootNotificationRequest>>();

@@ -92,6 +92,14 @@ describe('validatePayload - mapping and detail text', () => {
     assert.throws(() => validatePayload('ocpp2.1' as OcppVersion, 'Heartbeat', 'request', {}), TypeError);
   });
 
+  it('DataTransfer data: any JSON value in 2.0.1 (the schema gives no type), a string in 1.6', () => {
+    for (const data of ['text', 42, [1, 'two'], { nested: { deep: true } }, null]) {
+      assert.deepEqual(check('ocpp2.0.1', 'DataTransfer', 'request', { vendorId: 'com.example', data }), { ok: true }, JSON.stringify(data));
+    }
+    assert.deepEqual(check('ocpp1.6', 'DataTransfer', 'request', { vendorId: 'com.example', data: '{"a":1}' }), { ok: true });
+    assert.equal(failed(check('ocpp1.6', 'DataTransfer', 'request', { vendorId: 'com.example', data: { a: 1 } })).code, 'TypeConstraintViolation');
+  });
+
   it('non-object payloads are type errors at the root', () => {
     for (const payload of [null, [], 'x', 1]) {
       const f = failed(check('ocpp2.0.1', 'Heartbeat', 'request', payload));

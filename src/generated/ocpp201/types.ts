@@ -994,9 +994,7 @@ export interface DataTransferRequest {
   /**
    * Data without specified length or format. This needs to be decided by both parties (Open to implementation).
    */
-  data?: {
-    [k: string]: unknown;
-  };
+  data?: unknown;
   /**
    * This identifies the Vendor specific implementation
    * @maxLength 255
@@ -1010,9 +1008,7 @@ export interface DataTransferResponse {
   /**
    * Data without specified length or format, in response to request.
    */
-  data?: {
-    [k: string]: unknown;
-  };
+  data?: unknown;
 }
 export interface DeleteCertificateRequest {
   customData?: CustomDataType;
