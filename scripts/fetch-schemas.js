@@ -42,9 +42,9 @@ const VERSIONS = [
   { source: 'package/lib/schemas/ocpp2_0_1.json', folder: 'ocpp2.0.1', actions: 64, requestSuffix: 'Request' },
 ];
 
+// Throws rather than exiting, so that main()'s `finally` removes the temporary folder.
 function fail(message) {
-  console.error(`fetch-schemas: ${message}`);
-  process.exit(1);
+  throw new Error(message);
 }
 
 function npm(args, cwd) {
@@ -73,13 +73,16 @@ function main() {
     fs.mkdirSync(extractDir);
     execFileSync('tar', ['-xzf', tarball, '-C', extractDir, ...VERSIONS.map((v) => v.source)], { stdio: 'inherit' });
 
-    for (const v of VERSIONS) writeVersion(v, JSON.parse(fs.readFileSync(path.join(extractDir, v.source), 'utf8')));
+    // Check both versions before writing either, so a bad source leaves schemas/ untouched.
+    const planned = VERSIONS.map((v) => [v, planVersion(v, JSON.parse(fs.readFileSync(path.join(extractDir, v.source), 'utf8')))]);
+    for (const [v, files] of planned) writeVersion(v, files);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-function writeVersion(v, schemas) {
+/** Maps each schema to its OCA file name; checks ids, duplicates and the count. */
+function planVersion(v, schemas) {
   if (!Array.isArray(schemas)) fail(`${v.source} is not an array`);
   const files = new Map();
   for (const schema of schemas) {
@@ -91,7 +94,10 @@ function writeVersion(v, schemas) {
     files.set(name, schema);
   }
   if (files.size !== v.actions * 2) fail(`${v.source}: expected ${v.actions * 2} schemas, found ${files.size}`);
+  return files;
+}
 
+function writeVersion(v, files) {
   const dir = path.join(OUT, v.folder);
   // Start from an empty folder so a message dropped upstream does not linger here.
   fs.rmSync(dir, { recursive: true, force: true });
@@ -102,4 +108,9 @@ function writeVersion(v, schemas) {
   console.log(`fetch-schemas: wrote ${files.size} files to schemas/${v.folder}/`);
 }
 
-main();
+try {
+  main();
+} catch (err) {
+  console.error(`fetch-schemas: ${err.message}`);
+  process.exitCode = 1;
+}
