@@ -267,15 +267,28 @@ function objectJson(value: unknown, what: string): string {
   return json;
 }
 
+/**
+ * JSON string literal of `text`. Ids and action names are short and plain, and for those a scan
+ * plus concatenation is about twice as fast as `JSON.stringify`; anything that needs escaping
+ * (quote, backslash, control character, any surrogate) goes to `JSON.stringify` itself.
+ */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
+}
+
 function idJson(messageId: string): string {
   if (!isValidMessageId(messageId)) throw new TypeError(`message id must be a string of 1..${MAX_MESSAGE_ID_LENGTH} characters`);
-  return JSON.stringify(messageId);
+  return quote(messageId);
 }
 
 /** `[2|6,"id","action",{...}]` without building a frame object (the endpoint's hot path). */
 export function serializeRequest(type: 2 | 6, messageId: string, action: string, payload: unknown): string {
   if (typeof action !== 'string' || action.length === 0) throw new TypeError('action must be a non-empty string');
-  return (type === 2 ? '[2,' : '[6,') + idJson(messageId) + ',' + JSON.stringify(action) + ',' + objectJson(payload, 'payload') + ']';
+  return (type === 2 ? '[2,' : '[6,') + idJson(messageId) + ',' + quote(action) + ',' + objectJson(payload, 'payload') + ']';
 }
 
 /** `[3,"id",{...}]` without building a frame object (the endpoint's hot path). */
@@ -287,7 +300,7 @@ export function serializeResult(messageId: string, payload: unknown): string {
 export function serializeError(type: 4 | 5, messageId: string, errorCode: string, errorDescription: string | undefined, errorDetails: unknown): string {
   if (typeof errorCode !== 'string') throw new TypeError('error code must be a string');
   const description = errorDescription === undefined ? '""' : JSON.stringify(String(errorDescription));
-  return (type === 4 ? '[4,' : '[5,') + idJson(messageId) + ',' + JSON.stringify(errorCode) + ',' + description + ',' + objectJson(errorDetails, 'error details') + ']';
+  return (type === 4 ? '[4,' : '[5,') + idJson(messageId) + ',' + quote(errorCode) + ',' + description + ',' + objectJson(errorDetails, 'error details') + ']';
 }
 
 /**

@@ -912,6 +912,24 @@ for (const rules of ALL_RULES) {
           [['id-1', 'late']],
         );
         endpoint.close();
+        assert.equal(endpoint.queuedCalls, 0);
+      });
+
+      test(`abort: a queued call aborted before close is not settled or counted twice (${v})`, async () => {
+        const { endpoint, peer } = setup(rules);
+        const ctl = new AbortController();
+        const first = outcome(endpoint.call('Heartbeat', {}));
+        const aborted = outcome(endpoint.call('Heartbeat', {}, { signal: ctl.signal }));
+        const kept = outcome(endpoint.call('Heartbeat', {}));
+        await peer.frame(0);
+        ctl.abort();
+        assert.equal(endpoint.queuedCalls, 1);
+        endpoint.close();
+        await flush();
+        assert.deepEqual([endpoint.pendingCalls, endpoint.queuedCalls], [0, 0]);
+        assert.deepEqual([first.count, aborted.count, kept.count], [1, 1, 1]);
+        assert.ok(aborted.error instanceof AbortError);
+        assert.ok(kept.error instanceof ConnectionClosedError);
       });
 
       test(`abort: an already-aborted signal rejects at once and sends nothing (${v})`, async () => {
