@@ -1,0 +1,334 @@
+/**
+ * Integration: a real CentralSystem on 127.0.0.1 (port 0) and real ChargePoints over loopback,
+ * running whole charging sessions in both versions, plus what happens around them: duplicate
+ * identities, keepalive, boot gating, and close() leaving nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { WebSocket } from 'ws';
+import {
+  CentralSystem,
+  ChargePoint,
+  ConnectionClosedError,
+  NotSupportedError,
+  SecurityError,
+  type AnyStation,
+  type OcppVersion,
+} from '../../src/index';
+
+const now = (): string => new Date().toISOString();
+
+async function startServer(options: ConstructorParameters<typeof CentralSystem>[0] = {}): Promise<{ cs: CentralSystem; url: string }> {
+  const cs = new CentralSystem({ path: '/ocpp', ...options });
+  const address = await cs.listen({ port: 0, host: '127.0.0.1' });
+  return { cs, url: `ws://127.0.0.1:${address.port}/ocpp` };
+}
+
+function nextConnection<V extends OcppVersion>(cs: CentralSystem<V>): Promise<AnyStation<V>> {
+  return new Promise((resolve) => cs.once('connection', resolve));
+}
+
+function meterValue16(wh: number) {
+  return {
+    timestamp: now(),
+    sampledValue: [
+      { value: String(wh), measurand: 'Energy.Active.Import.Register' as const, unit: 'Wh' as const },
+      { value: '7200', measurand: 'Power.Active.Import' as const, unit: 'W' as const },
+    ],
+  };
+}
+
+describe('a full charging session over OCPP 1.6', () => {
+  test('boot, status, authorize, start, meter values, remote commands, stop', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp1.6'] });
+    t.after(() => cs.close());
+    const seen: string[] = [];
+    let nextTx = 1000;
+    cs.handle('ocpp1.6', 'BootNotification', (req, ctx) => {
+      seen.push(`boot ${ctx.station.identity} ${req.chargePointVendor}`);
+      return { status: 'Accepted', currentTime: now(), interval: 300 };
+    });
+    cs.handle('ocpp1.6', 'StatusNotification', (req) => {
+      seen.push(`status ${req.connectorId} ${req.status}`);
+      return {};
+    });
+    cs.handle('ocpp1.6', 'Authorize', (req) => ({ idTagInfo: { status: req.idTag === 'TAG1' ? 'Accepted' : 'Invalid' } }));
+    cs.handle('ocpp1.6', 'StartTransaction', (req) => {
+      seen.push(`start ${req.idTag} ${req.meterStart}`);
+      return { transactionId: nextTx++, idTagInfo: { status: 'Accepted' } };
+    });
+    cs.handle('ocpp1.6', 'MeterValues', (req) => {
+      seen.push(`meter ${req.transactionId} ${req.meterValue[0].sampledValue[0].value}`);
+      return {};
+    });
+    cs.handle('ocpp1.6', 'StopTransaction', (req) => {
+      seen.push(`stop ${req.transactionId} ${req.meterStop} ${req.reason}`);
+      return { idTagInfo: { status: 'Accepted' } };
+    });
+
+    const cp = new ChargePoint({ url, identity: 'CP-16', protocol: 'ocpp1.6' });
+    t.after(() => cp.close());
+    const remote: string[] = [];
+    cp.handle('RemoteStartTransaction', (req) => {
+      remote.push(`remote start ${req.idTag}`);
+      return { status: 'Accepted' };
+    });
+    cp.handle('ChangeConfiguration', (req) => {
+      remote.push(`config ${req.key}=${req.value}`);
+      return { status: 'Accepted' };
+    });
+    cp.handle('RemoteStopTransaction', (req) => {
+      remote.push(`remote stop ${req.transactionId}`);
+      return { status: 'Accepted' };
+    });
+
+    const connected = nextConnection(cs);
+    await cp.connect();
+    const station = await connected;
+    assert.equal(station.protocol, 'ocpp1.6');
+
+    const boot = await cp.call('BootNotification', { chargePointVendor: 'Acme', chargePointModel: 'Fast-1' });
+    assert.equal(boot.status, 'Accepted');
+    assert.equal(station.bootStatus, 'Accepted');
+    await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    const auth = await cp.call('Authorize', { idTag: 'TAG1' });
+    assert.equal(auth.idTagInfo.status, 'Accepted');
+    const denied = await cp.call('Authorize', { idTag: 'NOPE' });
+    assert.equal(denied.idTagInfo.status, 'Invalid');
+
+    // Remote commands from the central system while the charger is idle.
+    assert.ok(station.protocol === 'ocpp1.6');
+    const s16 = station as AnyStation<'ocpp1.6'>;
+    assert.deepEqual(await s16.call('ChangeConfiguration', { key: 'HeartbeatInterval', value: '300' }), { status: 'Accepted' });
+    assert.deepEqual(await s16.call('RemoteStartTransaction', { idTag: 'TAG1', connectorId: 1 }), { status: 'Accepted' });
+
+    const start = await cp.call('StartTransaction', { connectorId: 1, idTag: 'TAG1', meterStart: 0, timestamp: now() });
+    assert.equal(start.transactionId, 1000);
+    await cp.call('MeterValues', { connectorId: 1, transactionId: start.transactionId, meterValue: [meterValue16(1500)] });
+    assert.deepEqual(await s16.call('RemoteStopTransaction', { transactionId: start.transactionId }), { status: 'Accepted' });
+    await cp.call('StopTransaction', { transactionId: start.transactionId, meterStop: 3000, timestamp: now(), reason: 'Remote' });
+
+    assert.deepEqual(seen, [
+      'boot CP-16 Acme',
+      'status 1 Available',
+      'start TAG1 0',
+      'meter 1000 1500',
+      'stop 1000 3000 Remote',
+    ]);
+    assert.deepEqual(remote, ['config HeartbeatInterval=300', 'remote start TAG1', 'remote stop 1000']);
+  });
+});
+
+describe('a full charging session over OCPP 2.0.1', () => {
+  test('boot, status, authorize, transaction events, remote commands, stop', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.0.1'] });
+    t.after(() => cs.close());
+    const events: string[] = [];
+    cs.handle('ocpp2.0.1', 'BootNotification', (req) => ({ status: 'Accepted', currentTime: now(), interval: 300, ...(req.reason === 'PowerUp' ? {} : {}) }));
+    cs.handle('ocpp2.0.1', 'StatusNotification', (req) => {
+      events.push(`status ${req.evseId}/${req.connectorId} ${req.connectorStatus}`);
+      return {};
+    });
+    cs.handle('ocpp2.0.1', 'Authorize', (req) => ({ idTokenInfo: { status: req.idToken.idToken === 'TOKEN1' ? 'Accepted' : 'Unknown' } }));
+    cs.handle('ocpp2.0.1', 'TransactionEvent', (req) => {
+      events.push(`tx ${req.eventType} ${req.transactionInfo.transactionId} seq=${req.seqNo}`);
+      return req.eventType === 'Started' ? { idTokenInfo: { status: 'Accepted' } } : {};
+    });
+    cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
+
+    const cp = new ChargePoint({ url, identity: 'CS-201', protocol: 'ocpp2.0.1' });
+    t.after(() => cp.close());
+    cp.handle('RequestStartTransaction', (req) => ({ status: 'Accepted', transactionId: `tx-${req.remoteStartId}` }));
+    cp.handle('RequestStopTransaction', () => ({ status: 'Accepted' }));
+    cp.handle('GetVariables', (req) => ({
+      getVariableResult: req.getVariableData.map((d) => ({
+        attributeStatus: 'Accepted' as const,
+        component: d.component,
+        variable: d.variable,
+        attributeValue: '300',
+      })),
+    }));
+
+    const connected = nextConnection(cs);
+    await cp.connect();
+    const station = (await connected) as AnyStation<'ocpp2.0.1'>;
+    assert.equal(station.protocol, 'ocpp2.0.1');
+
+    const boot = await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'Fast-2', vendorName: 'Acme' } });
+    assert.equal(boot.status, 'Accepted');
+    await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    const auth = await cp.call('Authorize', { idToken: { idToken: 'TOKEN1', type: 'ISO14443' } });
+    assert.equal(auth.idTokenInfo.status, 'Accepted');
+
+    const vars = await station.call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] });
+    assert.equal(vars.getVariableResult[0].attributeValue, '300');
+    const remote = await station.call('RequestStartTransaction', { idToken: { idToken: 'TOKEN1', type: 'ISO14443' }, remoteStartId: 7, evseId: 1 });
+    assert.deepEqual(remote, { status: 'Accepted', transactionId: 'tx-7' });
+
+    const tx = { transactionId: 'tx-7' };
+    await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0, transactionInfo: tx, evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'TOKEN1', type: 'ISO14443' } });
+    await cp.call('TransactionEvent', {
+      eventType: 'Updated',
+      timestamp: now(),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
+      transactionInfo: tx,
+      meterValue: [{ timestamp: now(), sampledValue: [{ value: 1500, measurand: 'Energy.Active.Import.Register' }] }],
+    });
+    assert.deepEqual(await station.call('RequestStopTransaction', { transactionId: 'tx-7' }), { status: 'Accepted' });
+    await cp.call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'RemoteStop', seqNo: 2, transactionInfo: { ...tx, stoppedReason: 'Remote' } });
+    const hb = await cp.call('Heartbeat', {});
+    assert.equal(typeof hb.currentTime, 'string');
+
+    assert.deepEqual(events, [
+      'status 1/1 Available',
+      'tx Started tx-7 seq=0',
+      'tx Updated tx-7 seq=1',
+      'tx Ended tx-7 seq=2',
+    ]);
+  });
+});
+
+for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+  describe(`connection behaviour (${protocol})`, () => {
+    test(`item 17: an action the server has no handler for is answered NotSupported (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      const cp = new ChargePoint({ url, identity: 'NOHANDLER', protocol });
+      t.after(() => cp.close());
+      await cp.connect();
+      await assert.rejects(cp.call('Heartbeat', {}), NotSupportedError);
+    });
+
+    test(`a handler that throws gives InternalError and the connection stays open (item 19, ${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      const errors: unknown[] = [];
+      cs.on('connection', (s) => s.on('handlerError', (e) => errors.push(e.error)));
+      cs.handle(protocol, 'Heartbeat', () => {
+        throw new Error('database down: secret connection string');
+      });
+      const cp = new ChargePoint({ url, identity: 'THROWS', protocol });
+      t.after(() => cp.close());
+      await cp.connect();
+      const err = await cp.call('Heartbeat', {}).then(
+        () => assert.fail('should reject'),
+        (e: unknown) => e as { code: string; description: string },
+      );
+      assert.equal(err.code, 'InternalError');
+      assert.doesNotMatch(err.description, /secret/);
+      assert.equal(errors.length, 1);
+      assert.equal(cp.state, 'open');
+    });
+
+    test(`duplicate identity: the new connection replaces the old, which is closed with 1008 (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      const first = new ChargePoint({ url, identity: 'DUP', protocol, reconnect: false });
+      t.after(() => first.close());
+      const firstConnected = nextConnection(cs);
+      await first.connect();
+      const s1 = await firstConnected;
+      const lost = new Promise<{ code: number }>((resolve) => first.once('disconnect', resolve));
+      const second = new ChargePoint({ url, identity: 'DUP', protocol, reconnect: false });
+      t.after(() => second.close());
+      const secondConnected = nextConnection(cs);
+      await second.connect();
+      const s2 = await secondConnected;
+      assert.equal((await lost).code, 1008);
+      assert.notEqual(s1, s2);
+      assert.equal(cs.stations.get('DUP'), s2);
+      assert.equal(cs.stations.size, 1);
+    });
+
+    test(`item 42: a peer that stops answering pings is disconnected and its pending call rejected (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol], pingIntervalMs: 100, pongTimeoutMs: 50 });
+      t.after(() => cs.close());
+      // A raw client that never answers pings (autoPong off) and never answers calls.
+      const connected = nextConnection(cs);
+      const ws = new WebSocket(`${url}/DEAD`, [protocol], { autoPong: false });
+      t.after(() => ws.terminate());
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      const station = await connected;
+      const disconnected = new Promise<{ code: number }>((resolve) => cs.once('disconnect', resolve));
+      const pending = (station as AnyStation<'ocpp1.6'>).call('ClearCache' as never, {} as never);
+      await assert.rejects(pending, ConnectionClosedError);
+      assert.equal((await disconnected).code, 1006);
+      assert.equal(cs.stations.size, 0);
+    });
+
+    test(`items 47-48: with boot gating, CALLs before an Accepted boot get SecurityError (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol], bootGating: true });
+      t.after(() => cs.close());
+      let accept = false;
+      if (protocol === 'ocpp1.6') {
+        cs.handle('ocpp1.6', 'BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: now(), interval: 10 }));
+        cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+      } else {
+        cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: now(), interval: 10 }));
+        cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
+      }
+      const cp = new ChargePoint({ url, identity: 'GATED', protocol });
+      t.after(() => cp.close());
+      await cp.connect();
+      await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
+      const boot = protocol === 'ocpp1.6'
+        ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
+        : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      assert.equal(boot.status, 'Pending');
+      await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
+      accept = true;
+      const accepted = protocol === 'ocpp1.6'
+        ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
+        : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      assert.equal(accepted.status, 'Accepted');
+      assert.equal(typeof (await cp.call('Heartbeat', {})).currentTime, 'string');
+    });
+
+    test(`charge point boot gating holds calls until the boot is accepted; force sends anyway (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      const order: string[] = [];
+      cs.on('connection', (s) => s.on('frame', (e) => e.direction === 'in' && e.frame.type === 2 && order.push(e.action ?? '')));
+      if (protocol === 'ocpp1.6') {
+        cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 10 }));
+        cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+      } else {
+        cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 10 }));
+        cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
+      }
+      const cp = new ChargePoint({ url, identity: 'CPGATE', protocol, bootGating: true });
+      t.after(() => cp.close());
+      await cp.connect();
+      const held = cp.call('Heartbeat', {});
+      const forced = await cp.call('Heartbeat', {}, { force: true });
+      assert.equal(typeof forced.currentTime, 'string');
+      if (protocol === 'ocpp1.6') await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+      else await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      await held;
+      assert.deepEqual(order, ['Heartbeat', 'BootNotification', 'Heartbeat']);
+    });
+  });
+}
+
+describe('close() leaves nothing open', () => {
+  test('after a server and clients close, no socket, server or timer of theirs remains', async () => {
+    const baseline = process.getActiveResourcesInfo().length;
+    const { cs, url } = await startServer({ pingIntervalMs: 50 });
+    cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+    const clients = ['A', 'B', 'C'].map((id) => new ChargePoint({ url, identity: id, protocol: 'ocpp1.6', pingIntervalMs: 50 }));
+    await Promise.all(clients.map((c) => c.connect()));
+    await Promise.all(clients.map((c) => c.call('Heartbeat', {})));
+    assert.ok(process.getActiveResourcesInfo().length > baseline);
+    await cs.close();
+    await Promise.all(clients.map((c) => c.close()));
+    // Let the sockets' own close callbacks run.
+    await new Promise((resolve) => setImmediate(resolve));
+    const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap');
+    assert.ok(left.length <= baseline, `resources left: ${left.join(', ')} (baseline ${baseline})`);
+    for (const c of clients) assert.equal(c.state, 'closed');
+  });
+});
