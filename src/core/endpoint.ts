@@ -44,7 +44,9 @@ import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from '
 
 /** Request and response payload types of one action. */
 export interface ActionShape {
+  /** Payload of the request (CALL). */
   request: unknown;
+  /** Payload of the response (CALLRESULT). */
   response: unknown;
 }
 
@@ -536,7 +538,8 @@ export class RpcEndpoint<
     const type = error.messageType;
     let replyId: string | undefined;
     let replyCode: RpcErrorCode = this.rules.framingErrorCode;
-    if (error.kind === 'unknown-message-type') {
+    // Types 5 and 6 do not exist before 2.1: their shape is then as unknown as their meaning.
+    if (error.kind === 'unknown-message-type' || ((type === 5 || type === 6) && !this.rules.hasSendAndCallResultError)) {
       if (this.rules.replyToUnknownMessageType) {
         replyId = error.messageId ?? (this.rules.unreadableIdReply ? '-1' : undefined);
         replyCode = 'MessageTypeNotSupported';

@@ -221,8 +221,11 @@ function describeCall(action: string | undefined, messageId: string | undefined)
 
 /** What {@link TimeoutError} is built from. */
 export interface TimeoutErrorInit {
+  /** Action of the call. */
   action: string;
+  /** Message id of the call. */
   messageId: string;
+  /** The timeout that expired, in milliseconds. */
   timeoutMs: number;
   /** Identity of the peer, when the endpoint knows it. */
   identity?: string;
@@ -269,6 +272,7 @@ export interface ConnectionClosedErrorInit {
   action?: string;
   /** Message id of the call this error settles, if any (absent for a call still queued). */
   messageId?: string;
+  /** The underlying failure, if any. */
   cause?: unknown;
 }
 
@@ -309,6 +313,7 @@ export interface ValidationErrorInit {
   direction: Direction;
   /** Which half of the exchange failed. */
   kind: PayloadKind;
+  /** Action of the call. */
   action: string;
   /** Canonical code the failure maps to. */
   code: RpcErrorCode;
@@ -316,6 +321,7 @@ export interface ValidationErrorInit {
   detail: string;
   /** Message id, when the message had one (absent for a request rejected before sending). */
   messageId?: string;
+  /** The underlying failure, if any. */
   cause?: unknown;
 }
 
@@ -330,11 +336,17 @@ export interface ValidationErrorInit {
  * ```
  */
 export class ValidationError extends Error {
+  /** `outbound`: our own request; `inbound`: the peer's response. */
   readonly direction: Direction;
+  /** Request or response. */
   readonly kind: PayloadKind;
+  /** Action of the call. */
   readonly action: string;
+  /** Canonical code the failure maps to. */
   readonly code: RpcErrorCode;
+  /** What is wrong, naming the JSON path. */
   readonly detail: string;
+  /** Message id, when the message had one. */
   declare readonly messageId?: string;
 
   constructor(init: ValidationErrorInit) {
@@ -351,6 +363,7 @@ ValidationError.prototype.name = 'ValidationError';
 
 /** What {@link AbortError} is built from. */
 export interface AbortErrorInit {
+  /** Action of the call. */
   action: string;
   /** Message id, when the call had been sent. */
   messageId?: string;
@@ -369,7 +382,9 @@ export interface AbortErrorInit {
  * ```
  */
 export class AbortError extends Error {
+  /** Action of the aborted call. */
   readonly action: string;
+  /** Its message id, when it had been sent. */
   declare readonly messageId?: string;
 
   constructor(init: AbortErrorInit) {

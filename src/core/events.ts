@@ -10,10 +10,13 @@ import type { Direction, PayloadKind } from './validator';
 
 /** A frame was received (`in`, after parsing) or sent (`out`, including CALLERRORs we send). */
 export interface FrameEvent {
+  /** `in`: received from the peer; `out`: sent to it. */
   readonly direction: 'in' | 'out';
   /** The text exactly as received or sent. */
   readonly text: string;
+  /** The frame, parsed (in) or as built (out). */
   readonly frame: Frame;
+  /** The frame's message id. */
   readonly messageId: string;
   /** The action, for CALL/SEND and for answers to a known call. */
   readonly action?: string;
@@ -21,8 +24,11 @@ export interface FrameEvent {
 
 /** A received text was not a valid frame (or used a message type this version lacks). */
 export interface BadFrameEvent {
+  /** Always `in`. */
   readonly direction: 'in';
+  /** The text exactly as received. */
   readonly text: string;
+  /** What is wrong with it. */
   readonly error: FramingError;
   /** The frame's message id, when it could be read. */
   readonly messageId?: string;
@@ -32,13 +38,19 @@ export interface BadFrameEvent {
 
 /** A payload failed validation. `enforced: false` means it was only reported and processing went on. */
 export interface ValidationFailedEvent {
+  /** `inbound`: from the peer; `outbound`: ours. */
   readonly direction: Direction;
+  /** Request or response. */
   readonly kind: PayloadKind;
+  /** The action the payload belongs to. */
   readonly action: string;
   /** Absent for our own request rejected before an id was assigned. */
   readonly messageId?: string;
+  /** Canonical code the failure maps to. */
   readonly code: RpcErrorCode;
+  /** What is wrong, naming the JSON path. */
   readonly detail: string;
+  /** True when the message was rejected; false when only reported (lenient policy). */
   readonly enforced: boolean;
 }
 
@@ -47,11 +59,15 @@ export interface ValidationFailedEvent {
  * aborted (known for the last 64 such calls); `unknown-id`: no call of ours had that id.
  */
 export interface ResponseDroppedEvent {
+  /** Always `in`. */
   readonly direction: 'in';
+  /** The answer's message id. */
   readonly messageId: string;
   /** The action of the call it answered, when the drop is `late`. */
   readonly action?: string;
+  /** The dropped answer. */
   readonly frame: CallResultFrame | CallErrorFrame;
+  /** Why no call matched it. */
   readonly reason: 'late' | 'unknown-id';
 }
 
@@ -61,8 +77,11 @@ export interface ResponseDroppedEvent {
  * (SENDs are never answered), or the handler's response could not be serialized.
  */
 export interface HandlerErrorEvent {
+  /** Always `in`: it concerns a message received. */
   readonly direction: 'in';
+  /** Action of the CALL or SEND being handled. */
   readonly action: string;
+  /** Its message id. */
   readonly messageId: string;
   /** The real error; it never reaches the peer. */
   readonly error: unknown;
@@ -70,9 +89,11 @@ export interface HandlerErrorEvent {
 
 /** The peer rejected one of our CALLRESULTs with a CALLRESULTERROR (OCPP 2.1). */
 export interface CallResultErrorEvent {
+  /** Always `in`. */
   readonly direction: 'in';
   /** Id of the rejected CALLRESULT (the peer's CALL id). */
   readonly messageId: string;
+  /** The frame as received. */
   readonly frame: CallResultErrorFrame;
   /** The peer's code, description and details as an RpcError. */
   readonly error: RpcError;
@@ -80,17 +101,26 @@ export interface CallResultErrorEvent {
 
 /** The endpoint closed (by `close()` or by the transport). Emitted once. */
 export interface CloseEvent {
+  /** WebSocket close code. */
   readonly code: number;
+  /** WebSocket close reason (may be empty). */
   readonly reason: string;
 }
 
 /** Event map of {@link RpcEndpoint}. */
 export interface RpcEndpointEvents {
+  /** Every frame received or sent. */
   frame: (event: FrameEvent) => void;
+  /** A received text was not a valid frame. */
   badFrame: (event: BadFrameEvent) => void;
+  /** A payload failed validation (enforced or only reported). */
   validationFailed: (event: ValidationFailedEvent) => void;
+  /** An answer matched no pending call. */
   responseDropped: (event: ResponseDroppedEvent) => void;
+  /** A handler failed with something other than an RpcError. */
   handlerError: (event: HandlerErrorEvent) => void;
+  /** The peer rejected one of our CALLRESULTs (2.1). */
   callResultError: (event: CallResultErrorEvent) => void;
+  /** The connection closed; emitted once. */
   close: (event: CloseEvent) => void;
 }

@@ -9,10 +9,15 @@
 
 /** The OCPP-J message type ids. 5 and 6 exist only in OCPP 2.1. */
 export const MessageType = {
+  /** A request that must be answered. */
   CALL: 2,
+  /** The successful answer to a CALL. */
   CALLRESULT: 3,
+  /** The failed answer to a CALL. */
   CALLERROR: 4,
+  /** OCPP 2.1: the rejection of a CALLRESULT. */
   CALLRESULTERROR: 5,
+  /** OCPP 2.1: a request that is never answered. */
   SEND: 6,
 } as const;
 
@@ -27,25 +32,37 @@ export type JsonObject = { [key: string]: unknown };
 
 /** `[2, messageId, action, payload]`: a request that must be answered. */
 export interface CallFrame {
+  /** {@link MessageType.CALL}. */
   readonly type: 2;
+  /** Id the answer must echo; 1..36 characters. */
   readonly messageId: string;
+  /** Action name, case-sensitive (2.x: without the `Request` suffix). */
   readonly action: string;
+  /** The request payload. */
   readonly payload: JsonObject;
 }
 
 /** `[3, messageId, payload]`: the successful answer to a CALL. */
 export interface CallResultFrame {
+  /** {@link MessageType.CALLRESULT}. */
   readonly type: 3;
+  /** Id of the CALL this answers. */
   readonly messageId: string;
+  /** The response payload. */
   readonly payload: JsonObject;
 }
 
 /** `[4, messageId, errorCode, errorDescription, errorDetails]`: the failed answer to a CALL. */
 export interface CallErrorFrame {
+  /** {@link MessageType.CALLERROR}. */
   readonly type: 4;
+  /** Id of the CALL this answers (`"-1"` when that id could not be read, 2.x). */
   readonly messageId: string;
+  /** Error code as on the wire (the version's spelling). */
   readonly errorCode: string;
+  /** Error description; `""` when empty. */
   readonly errorDescription: string;
+  /** Error details; `{}` when empty. */
   readonly errorDetails: JsonObject;
 }
 
@@ -54,18 +71,27 @@ export interface CallErrorFrame {
  * CALLRESULT rejects it; `messageId` is the id of that CALLRESULT (and of its CALL).
  */
 export interface CallResultErrorFrame {
+  /** {@link MessageType.CALLRESULTERROR}. */
   readonly type: 5;
+  /** Id of the rejected CALLRESULT. */
   readonly messageId: string;
+  /** Error code as on the wire. */
   readonly errorCode: string;
+  /** Error description; `""` when empty. */
   readonly errorDescription: string;
+  /** Error details; `{}` when empty. */
   readonly errorDetails: JsonObject;
 }
 
 /** `[6, messageId, action, payload]` (OCPP 2.1): a request that is never answered. */
 export interface SendFrame {
+  /** {@link MessageType.SEND}. */
   readonly type: 6;
+  /** Message id; shares the id space of CALLs. */
   readonly messageId: string;
+  /** Action name. */
   readonly action: string;
+  /** The request payload. */
   readonly payload: JsonObject;
 }
 
@@ -77,16 +103,43 @@ export type Frame = CallFrame | CallResultFrame | CallErrorFrame | CallResultErr
  * may be left out (written as `{}`, `""` and `{}`). A `null` payload or details is also written
  * as `{}`, because `null` in their place is a well-known interoperability bug (checklist item 6).
  */
-export type FrameInit =
-  | { readonly type: 2 | 6; readonly messageId: string; readonly action: string; readonly payload?: unknown }
-  | { readonly type: 3; readonly messageId: string; readonly payload?: unknown }
-  | {
-      readonly type: 4 | 5;
-      readonly messageId: string;
-      readonly errorCode: string;
-      readonly errorDescription?: string;
-      readonly errorDetails?: unknown;
-    };
+export type FrameInit = RequestFrameInit | ResultFrameInit | ErrorFrameInit;
+
+/** A CALL or SEND to serialize. */
+export interface RequestFrameInit {
+  /** {@link MessageType.CALL} or {@link MessageType.SEND}. */
+  readonly type: 2 | 6;
+  /** Message id, 1..36 characters. */
+  readonly messageId: string;
+  /** Action name, non-empty. */
+  readonly action: string;
+  /** Request payload; `undefined` and `null` are written as `{}`. */
+  readonly payload?: unknown;
+}
+
+/** A CALLRESULT to serialize. */
+export interface ResultFrameInit {
+  /** {@link MessageType.CALLRESULT}. */
+  readonly type: 3;
+  /** Id of the CALL answered. */
+  readonly messageId: string;
+  /** Response payload; `undefined` and `null` are written as `{}`. */
+  readonly payload?: unknown;
+}
+
+/** A CALLERROR or CALLRESULTERROR to serialize. */
+export interface ErrorFrameInit {
+  /** {@link MessageType.CALLERROR} or {@link MessageType.CALLRESULTERROR}. */
+  readonly type: 4 | 5;
+  /** Id of the message answered. */
+  readonly messageId: string;
+  /** Error code, already spelled for the wire. */
+  readonly errorCode: string;
+  /** Written as `""` when undefined. */
+  readonly errorDescription?: string;
+  /** Written as `{}` when undefined or `null`. */
+  readonly errorDetails?: unknown;
+}
 
 /** Why a text is not a valid frame. */
 export type FramingErrorKind =
@@ -113,6 +166,7 @@ export type FramingErrorKind =
  * `detail` never quotes the input: it is safe to send to the peer as an error description.
  */
 export interface FramingError {
+  /** What is wrong, as a machine-readable category. */
   readonly kind: FramingErrorKind;
   /** The frame's message id, when it is a valid one (a string of 1..36 characters). */
   readonly messageId?: string;
@@ -123,7 +177,23 @@ export interface FramingError {
 }
 
 /** The outcome of {@link parseFrame}. */
-export type ParseResult = { readonly ok: true; readonly frame: Frame } | { readonly ok: false; readonly error: FramingError };
+export type ParseResult = ParseSuccess | ParseFailure;
+
+/** {@link parseFrame} found a well-formed frame. */
+export interface ParseSuccess {
+  /** Discriminant. */
+  readonly ok: true;
+  /** The parsed frame. */
+  readonly frame: Frame;
+}
+
+/** {@link parseFrame} found no well-formed frame. */
+export interface ParseFailure {
+  /** Discriminant. */
+  readonly ok: false;
+  /** What is wrong, and what could be read. */
+  readonly error: FramingError;
+}
 
 const TYPE_NAMES: Readonly<Record<number, string>> = {
   2: 'CALL',

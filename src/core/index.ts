@@ -63,13 +63,18 @@ export type {
   CallFrame,
   CallResultErrorFrame,
   CallResultFrame,
+  ErrorFrameInit,
   Frame,
   FrameInit,
   FramingError,
   FramingErrorKind,
   JsonObject,
   MessageTypeId,
+  ParseFailure,
   ParseResult,
+  ParseSuccess,
+  RequestFrameInit,
+  ResultFrameInit,
   SendFrame,
 } from './frames';
 export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';

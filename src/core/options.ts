@@ -87,22 +87,11 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
   inboundGate?: (action: string) => RpcErrorCode | undefined;
 }
 
-/** {@link RpcEndpointOptions} after defaults are applied and checked. */
-export interface ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>> {
-  readonly transport: Transport;
-  readonly rules: ProtocolRules;
-  readonly validator: PayloadValidator | undefined;
-  readonly callTimeoutMs: number;
-  readonly callConcurrency: number;
-  readonly maxQueuedCalls: number;
-  readonly generateId: () => string;
-  readonly now: () => number;
-  readonly captureCallStack: boolean;
-  readonly identity: string | undefined;
-  readonly context: Readonly<Ctx> | undefined;
-  readonly fallbackHandler: ((action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined) | undefined;
-  readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined;
-}
+/** {@link RpcEndpointOptions} after defaults are applied and checked; frozen. */
+export type ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>> = Readonly<
+  Required<Pick<RpcEndpointOptions<Ctx>, 'transport' | 'rules' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'generateId' | 'now' | 'captureCallStack'>> &
+    Pick<RpcEndpointOptions<Ctx>, 'validator' | 'identity' | 'context' | 'fallbackHandler' | 'inboundGate'>
+>;
 
 /** Describes a bad option value without dumping it. */
 export function describeValue(value: unknown): string {
@@ -204,6 +193,11 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
     for (const key of Object.keys(context)) {
       if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
     }
+  }
+
+  if (options.generateId === undefined && typeof globalThis.crypto?.randomUUID !== 'function') {
+    // Node 18 without --experimental-global-webcrypto, or a browser page outside a secure context.
+    throw new TypeError('generateId is required: this runtime has no globalThis.crypto.randomUUID()');
   }
 
   return Object.freeze({
