@@ -42,6 +42,11 @@ import type { ProtocolRules } from './rules';
 import type { Transport, TransportSink } from './transport';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
 
+export { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS } from './options';
+export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
+export type { Handler, HandlerContext } from './context';
+export type * from './events';
+
 /** Request and response payload types of one action. */
 export interface ActionShape {
   /** Payload of the request (CALL). */
