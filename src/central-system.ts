@@ -371,7 +371,10 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
    * cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
    * ```
    */
-  handle<P extends V, A extends keyof CentralSystemIncoming<P> & string>(protocol: P, action: A, handler: StationHandler<P, A>): this {
+  // NoInfer: P and A come from `protocol` and `action` alone. Were the handler an inference site,
+  // its return type would be read against a still-generic response type, which widens literals
+  // ({ status: 'Accepted' } became { status: string }) and rejects every valid handler.
+  handle<P extends V, A extends keyof CentralSystemIncoming<P> & string>(protocol: P, action: A, handler: NoInfer<StationHandler<P, A>>): this {
     if (!this.protocols.includes(protocol)) throw new TypeError(`handle: ${JSON.stringify(protocol)} is not one of this server's protocols`);
     if (!isKnownAction(protocol, action)) throw new TypeError(`handle: ${JSON.stringify(action)} is not an action of ${protocol}`);
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
