@@ -54,7 +54,8 @@ export interface UpgradeServerOptions<T> {
  */
 export class UpgradeServer<T> {
   private readonly wss: WebSocketServer;
-  private readonly pending = new Set<Duplex>();
+  /** Upgrades being decided, each with the way to answer it 503 exactly once on close(). */
+  private readonly pending = new Map<Duplex, () => void>();
   private closing = false;
 
   constructor(private readonly options: UpgradeServerOptions<T>) {
@@ -74,7 +75,6 @@ export class UpgradeServer<T> {
       writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
       return;
     }
-    this.pending.add(socket);
     let done = false;
     const finish = (): boolean => {
       if (done) return false;
@@ -91,6 +91,10 @@ export class UpgradeServer<T> {
       }
     };
     socket.on('error', onSocketError);
+    // close() must settle the request too, or the timer or a late verdict answers it a second time.
+    this.pending.set(socket, () => {
+      if (finish()) this.refuse(req, socket, { accept: false, status: 503, message: 'server is shutting down' });
+    });
     const timer = setTimeout(() => {
       if (finish()) this.refuse(req, socket, { accept: false, status: 408, message: 'handshake timed out' });
     }, this.options.handshakeTimeoutMs);
@@ -126,10 +130,7 @@ export class UpgradeServer<T> {
   /** Stop accepting; upgrades still being decided are refused with 503. */
   close(): void {
     this.closing = true;
-    for (const socket of this.pending) {
-      writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
-    }
-    this.pending.clear();
+    for (const shut of [...this.pending.values()]) shut();
     this.wss.close();
   }
 
