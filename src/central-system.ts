@@ -490,9 +490,6 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (!parsed.ok) return refuse(parsed.problem === 'missing' ? 404 : 400, 'bad-identity', parsed.detail);
     const identity = parsed.identity;
 
-    // OCPP-J §3.2: complete the handshake without a subprotocol, then close (checklist item 37).
-    if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
-
     const tlsSocket = req.socket as Partial<TLSSocket>;
     const secure = tlsSocket.encrypted === true;
     const certificate = secure && typeof tlsSocket.getPeerCertificate === 'function' ? tlsSocket.getPeerCertificate() : undefined;
@@ -510,6 +507,10 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (credentials !== undefined && credentials.username !== identity) {
       return refuse(401, 'bad-credentials', 'the Basic-auth username must equal the identity', true);
     }
+
+    // OCPP-J §3.2: complete the handshake without a subprotocol, then close (checklist item 37);
+    // only after the profile checks, so no client gets a WebSocket it may not have (items 51, 54).
+    if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
 
     if ((this.options.duplicateIdentity ?? DEFAULTS.duplicateIdentity) === 'refuse' && this.stations.has(identity)) {
       return refuse(409, 'duplicate-identity', `${identity} is already connected`);
