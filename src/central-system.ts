@@ -549,6 +549,11 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const { identity, protocol, data, bootStatus } = verdict.data;
     if (protocol === undefined || identity === undefined || this.closing) {
       ws.close(protocol === undefined ? 1002 : 1001, protocol === undefined ? 'no acceptable subprotocol' : 'server shutting down');
+      // Not a station, so shutdown's grace does not cover it: a peer that never answers the close
+      // frame would hold the socket (and close()) for ws's 30 s closing timeout.
+      const drop = setTimeout(() => ws.terminate(), 1000);
+      drop.unref?.();
+      ws.once('close', () => clearTimeout(drop));
       if (protocol === undefined) {
         this.emitRefused(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
       }
