@@ -501,7 +501,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (profile === 3 && !certificateAuthorized) return refuse(403, 'insecure', 'security profile 3 requires a verified client certificate');
 
     const header = req.headers.authorization;
-    const credentials = parseBasicAuth(header);
+    const credentials = parseBasicAuth(header, identity);
     if (header !== undefined && credentials === undefined) return refuse(401, 'bad-credentials', 'malformed Authorization header', true);
     if ((profile === 1 || profile === 2) && credentials === undefined) return refuse(401, 'no-credentials', `security profile ${profile} requires Basic authentication`, true);
     if (credentials !== undefined && credentials.username !== identity) {

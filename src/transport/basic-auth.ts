@@ -40,9 +40,11 @@ export function basicAuthHeader(username: string, password: string | Uint8Array)
 
 /**
  * Parses an `Authorization` header value; undefined when it is absent or not well-formed Basic.
- * The username ends at the first ':' (RFC 7617), so a password may itself contain ':'.
+ * The username ends at the first ':' (RFC 7617), so a password may itself contain ':'. An OCPP
+ * 1.6 identity may contain ':' too (MAC-address style), so when the caller passes the expected
+ * `username` and the credentials start with it and a ':', they are split there instead.
  */
-export function parseBasicAuth(header: string | undefined): BasicCredentials | undefined {
+export function parseBasicAuth(header: string | undefined, username?: string): BasicCredentials | undefined {
   if (!header) return undefined;
   const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
   if (!match) return undefined;
@@ -54,7 +56,9 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | u
   }
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  const colon = bytes.indexOf(0x3a);
+  const expected = username?.includes(':') ? encoder.encode(`${username}:`) : undefined;
+  const prefixed = expected !== undefined && expected.length <= bytes.length && expected.every((b, i) => bytes[i] === b);
+  const colon = prefixed ? expected.length - 1 : bytes.indexOf(0x3a);
   if (colon < 0) return undefined;
   const passwordBytes = bytes.slice(colon + 1);
   return {
