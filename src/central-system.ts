@@ -547,8 +547,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
 
   private open(ws: WebSocket, req: IncomingMessage, verdict: AcceptVerdict<Acceptance<V>>): void {
     const { identity, protocol, data, bootStatus } = verdict.data;
-    if (protocol === undefined || identity === undefined || this.closing) {
-      ws.close(protocol === undefined ? 1002 : 1001, protocol === undefined ? 'no acceptable subprotocol' : 'server shutting down');
+    // 'refuse' is checked in decide(), but attempts decided at the same time (an async
+    // authenticate) all pass it: the one registered first must not be displaced by a later one.
+    const duplicate = !this.closing && identity !== undefined && (this.options.duplicateIdentity ?? DEFAULTS.duplicateIdentity) === 'refuse' && this.stations.has(identity);
+    if (protocol === undefined || identity === undefined || this.closing || duplicate) {
+      if (protocol === undefined) ws.close(1002, 'no acceptable subprotocol');
+      else if (duplicate) ws.close(1008, 'duplicate identity');
+      else ws.close(1001, 'server shutting down');
       // Not a station, so shutdown's grace does not cover it: a peer that never answers the close
       // frame would hold the socket (and close()) for ws's 30 s closing timeout.
       const drop = setTimeout(() => ws.terminate(), 1000);
@@ -556,6 +561,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       ws.once('close', () => clearTimeout(drop));
       if (protocol === undefined) {
         this.emitRefused(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
+      } else if (duplicate) {
+        this.emitRefused(req, 101, 'duplicate-identity', `${identity} is already connected`);
       }
       return;
     }
