@@ -6,7 +6,7 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Handler } from './core/context';
-import { DEFAULT_CALL_TIMEOUT_MS } from './core/options';
+import { DEFAULT_CALL_TIMEOUT_MS, resolveOptions } from './core/options';
 import { identityFromPath } from './ocpp/identity';
 import { OCPP_PROTOCOLS, isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
@@ -105,6 +105,24 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   callConcurrency?: number;
   /** Calls per station that may wait for a slot. @default 1000 */
   maxQueuedCalls?: number;
+  /**
+   * CALLs of one station that may be in the hands of handlers at once. A station passing it
+   * (OCPP stations send one CALL at a time) gets the ones accepted answered and is then
+   * disconnected with 1008 `too many concurrent CALLs`, so a flood cannot pile up work.
+   * `Infinity` turns it off.
+   * @default 16
+   */
+  maxInboundCalls?: number;
+  /**
+   * Invalid messages (unparsable frames, unknown message types or actions, answers to ids never
+   * used, CALLs refused by validation) one station may send within `badMessageWindowMs`; one
+   * more disconnects it with 1008 `too many invalid messages`. Generous for buggy but working
+   * chargers. `Infinity` turns it off.
+   * @default 100
+   */
+  maxBadMessages?: number;
+  /** The sliding window of `maxBadMessages`. @default 60000 */
+  badMessageWindowMs?: number;
   /** Interval of WebSocket pings to each station; 0 turns them off. @default 30000 */
   pingIntervalMs?: number;
   /** How long a ping may go unanswered before the station is disconnected. @default pingIntervalMs */
@@ -337,6 +355,20 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (dup !== 'replace' && dup !== 'refuse') throw new TypeError(`duplicateIdentity must be 'replace' or 'refuse', got ${JSON.stringify(dup)}`);
     if (options.authenticate !== undefined && typeof options.authenticate !== 'function') throw new TypeError('authenticate must be a function');
     if (options.callTimeoutMs !== undefined) positiveInt('callTimeoutMs', options.callTimeoutMs);
+    // Every connection builds an endpoint from these: check them now, or a bad value would throw
+    // from a socket callback on the first connection and crash the process.
+    resolveOptions({
+      transport: { send() {}, close() {}, setSink() {} },
+      rules: rulesFor(this.protocols[0]),
+      callTimeoutMs: options.callTimeoutMs,
+      callConcurrency: options.callConcurrency,
+      maxQueuedCalls: options.maxQueuedCalls,
+      maxInboundCalls: options.maxInboundCalls,
+      maxBadMessages: options.maxBadMessages,
+      badMessageWindowMs: options.badMessageWindowMs,
+      generateId: options.generateId,
+      captureCallStack: options.captureCallStack,
+    });
 
     for (const key of Object.keys(options.validation ?? {})) {
       if (!isOcppVersion(key)) throw new TypeError(`validation: unknown version key ${JSON.stringify(key)}`);
@@ -588,6 +620,9 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         callTimeoutMs: this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
         callConcurrency: this.options.callConcurrency,
         maxQueuedCalls: this.options.maxQueuedCalls,
+        maxInboundCalls: this.options.maxInboundCalls,
+        maxBadMessages: this.options.maxBadMessages,
+        badMessageWindowMs: this.options.badMessageWindowMs,
         generateId: this.options.generateId,
         captureCallStack: this.options.captureCallStack,
         fallbackHandler: (action) => defaults.get(protocol)?.get(action),
@@ -601,6 +636,9 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const log = this.options.logger;
     if (log && this.options.logFrames) {
       station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
+    }
+    if (log) {
+      station.once('limitExceeded', (e) => logTo(log, 'warn', { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `station passed ${e.limit}: closing`));
     }
     station.once('close', ({ code, reason }) => {
       this.live.delete(station);

@@ -3,6 +3,7 @@ import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint, type CallOptions } from './core/endpoint';
 import { ConnectionClosedError, RpcError, TimeoutError, ValidationError } from './core/errors';
 import type { RpcEndpointEvents } from './core/events';
+import { resolveOptions } from './core/options';
 import type { PayloadValidator } from './core/validator';
 import { isKnownAction } from './ocpp/actions';
 import { connectionUrl, checkIdentity } from './ocpp/identity';
@@ -93,6 +94,27 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   /** Calls that may wait for a slot. @default 1000 */
   maxQueuedCalls?: number;
   /**
+   * CALLs of the central system that may be in the hands of handlers at once; past it, the ones
+   * accepted are answered and the connection is closed with 1008 `too many concurrent CALLs`
+   * (then reconnected, if `reconnect` is on). `Infinity` turns it off.
+   * @default 16
+   */
+  maxInboundCalls?: number;
+  /**
+   * Invalid messages the central system may send within `badMessageWindowMs`; one more closes
+   * the connection with 1008 `too many invalid messages`. `Infinity` turns it off.
+   * @default 100
+   */
+  maxBadMessages?: number;
+  /** The sliding window of `maxBadMessages`. @default 60000 */
+  badMessageWindowMs?: number;
+  /**
+   * Close the connection (1008) when more than this many bytes wait unsent, i.e. the central
+   * system stopped reading; 0 turns the check off.
+   * @default 8388608
+   */
+  maxBufferedBytes?: number;
+  /**
    * Reconnect after a lost connection with the OCPP 2.0.1 back-off; `false` turns it off.
    * @default true (3 s minimum, 2 s random range, 5 doublings)
    */
@@ -143,7 +165,7 @@ export interface ChargePointEvents extends RpcEndpointEvents {
   error: (event: { readonly error: Error }) => void;
 }
 
-const CORE_EVENTS = ['frame', 'badFrame', 'validationFailed', 'responseDropped', 'handlerError', 'callResultError', 'close'] as const;
+const CORE_EVENTS = ['frame', 'badFrame', 'validationFailed', 'responseDropped', 'handlerError', 'callResultError', 'limitExceeded', 'close'] as const;
 type CoreEventName = (typeof CORE_EVENTS)[number];
 
 /** A call made through the queue, waiting for its delivery. */
@@ -228,6 +250,22 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
         throw new TypeError(`${key} must be a ${key === 'pingIntervalMs' ? 'non-negative' : 'positive'} integer, got ${String(v)}`);
       }
     }
+    if (options.maxBufferedBytes !== undefined && !(Number.isInteger(options.maxBufferedBytes) && options.maxBufferedBytes >= 0)) {
+      throw new TypeError(`maxBufferedBytes must be a non-negative integer, got ${String(options.maxBufferedBytes)}`);
+    }
+    // Each connection builds an endpoint from these: check them now, not on every (re)connect.
+    resolveOptions({
+      transport: { send() {}, close() {}, setSink() {} },
+      rules: rulesFor(options.protocol),
+      callTimeoutMs: options.callTimeoutMs,
+      callConcurrency: options.callConcurrency,
+      maxQueuedCalls: options.maxQueuedCalls,
+      maxInboundCalls: options.maxInboundCalls,
+      maxBadMessages: options.maxBadMessages,
+      badMessageWindowMs: options.badMessageWindowMs,
+      generateId: options.generateId,
+      captureCallStack: options.captureCallStack,
+    });
     this.options = options;
     this.identity = options.identity;
     this.protocol = options.protocol;
@@ -368,7 +406,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       perMessageDeflate: this.options.compression ?? true,
       maxPayloadBytes: this.options.maxPayloadBytes ?? 1024 * 1024,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs ?? 10_000,
-      transport: { onError: (error) => this.emit('error', { error }) },
+      transport: { maxBufferedBytes: this.options.maxBufferedBytes ?? 8 * 1024 * 1024, onError: (error) => this.emit('error', { error }) },
     });
     if (this.stateValue === 'closed') {
       opened.transport.close(1000, 'closed');
@@ -390,6 +428,9 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       callTimeoutMs: this.options.callTimeoutMs,
       callConcurrency: this.options.callConcurrency,
       maxQueuedCalls: this.options.maxQueuedCalls,
+      maxInboundCalls: this.options.maxInboundCalls,
+      maxBadMessages: this.options.maxBadMessages,
+      badMessageWindowMs: this.options.badMessageWindowMs,
       generateId: this.options.generateId,
       captureCallStack: this.options.captureCallStack,
       identity: this.identity,
@@ -399,6 +440,12 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.socket = opened.socket;
     this.socketClosed = opened.transport.closed;
     for (const name of this.forwarded) this.pipe(endpoint, name);
+    const log = this.options.logger;
+    if (log) {
+      endpoint.once('limitExceeded', (e) =>
+        logTo(log, 'warn', { event: 'limit-exceeded', identity: this.identity, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `central system passed ${e.limit}: closing`),
+      );
+    }
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
     this.stateValue = 'open';
     this.attempt = 0;

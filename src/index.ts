@@ -66,6 +66,7 @@ export type {
   Handler,
   HandlerContext,
   HandlerErrorEvent,
+  LimitExceededEvent,
   ParseResult,
   PayloadKind,
   PayloadValidator,

@@ -42,7 +42,14 @@ import type { ProtocolRules } from './rules';
 import type { Transport, TransportSink } from './transport';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
 
-export { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS } from './options';
+export {
+  DEFAULT_BAD_MESSAGE_WINDOW_MS,
+  DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_BAD_MESSAGES,
+  DEFAULT_MAX_INBOUND_CALLS,
+  DEFAULT_MAX_QUEUED_CALLS,
+} from './options';
 export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
 export type { Handler, HandlerContext } from './context';
 export type * from './events';
@@ -83,6 +90,14 @@ export const INTERNAL_ERROR_DESCRIPTION = 'An internal error occurred';
 
 /** How many timed-out or aborted call ids are remembered, to tell `late` from `unknown-id`. */
 const LATE_ID_MEMORY = 64;
+
+/** After the peer passed a limit, how long CALLs already accepted may take to be answered before the close. */
+const DRAIN_TIMEOUT_MS = 5000;
+
+/** Close code and reasons for a peer that passed a limit. */
+const LIMIT_CLOSE_CODE = 1008;
+const TOO_MANY_CALLS = 'too many concurrent CALLs';
+const TOO_MANY_BAD = 'too many invalid messages';
 
 /** One of our calls, queued or in flight. */
 class PendingCall {
@@ -182,6 +197,13 @@ export class RpcEndpoint<
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private timerDeadline = Infinity;
   private closedWith: { readonly code: number; readonly reason: string } | undefined = undefined;
+  /** Set when the peer passed a limit: input is ignored while accepted CALLs are answered, then we close. */
+  private draining: { readonly code: number; readonly reason: string } | undefined = undefined;
+  private drainTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Times of the peer's recent bad messages: a ring of at most `maxBadMessages`, grown on demand. */
+  private badTimes: number[] | undefined = undefined;
+  /** Next slot of `badTimes` to write; once the ring is full, also its oldest entry. */
+  private badNext = 0;
 
   /**
    * @throws TypeError naming the option when an option is invalid.
@@ -500,7 +522,7 @@ export class RpcEndpoint<
   // ---------------------------------------------------------------- inbound frames
 
   private receive(text: string): void {
-    if (this.closedWith !== undefined) return;
+    if (this.closedWith !== undefined || this.draining !== undefined) return;
     const result = parseFrame(text);
     if (!result.ok) {
       this.onBadFrame(text, result.error);
@@ -561,6 +583,7 @@ export class RpcEndpoint<
       this.notify('badFrame', { direction: 'in', text, error, messageId: error.messageId, replied: replyId !== undefined });
     }
     if (replyId !== undefined) this.replyError(replyId, undefined, replyCode, error.detail, undefined);
+    this.noteBadMessage();
   }
 
   private failOnBrokenResponse(type: 3 | 4, messageId: string, detail: string): void {
@@ -609,15 +632,18 @@ export class RpcEndpoint<
   }
 
   private dropResponse(frame: CallResultFrame | CallErrorFrame): void {
-    if (this.listenerCount('responseDropped') === 0) return;
     const action = this.lateIds.get(frame.messageId);
-    this.notify('responseDropped', {
-      direction: 'in',
-      messageId: frame.messageId,
-      action,
-      frame,
-      reason: action === undefined ? 'unknown-id' : 'late',
-    });
+    if (this.listenerCount('responseDropped') !== 0) {
+      this.notify('responseDropped', {
+        direction: 'in',
+        messageId: frame.messageId,
+        action,
+        frame,
+        reason: action === undefined ? 'unknown-id' : 'late',
+      });
+    }
+    // A late answer is a slow peer, not a broken one; an answer to an id we never used is.
+    if (action === undefined) this.noteBadMessage();
   }
 
   private onCallResultError(frame: CallResultErrorFrame): void {
@@ -628,12 +654,18 @@ export class RpcEndpoint<
 
   private onCall(frame: CallFrame): void {
     const { messageId, action } = frame;
+    if (this.handling.size >= this.options.maxInboundCalls) {
+      this.limitExceeded('maxInboundCalls', TOO_MANY_CALLS);
+      return;
+    }
     if (this.handling.has(messageId)) {
       this.replyError(messageId, action, this.rules.duplicateIdCode, 'A message with this id is still being handled', undefined);
+      this.noteBadMessage();
       return;
     }
     if (!this.rules.isKnownAction(action)) {
       this.replyError(messageId, action, 'NotImplemented', `Action ${quoteAction(action)} is not known`, undefined);
+      this.noteBadMessage();
       return;
     }
     const refusal = this.options.inboundGate?.(action);
@@ -652,6 +684,7 @@ export class RpcEndpoint<
         this.reportValidation('inbound', 'request', action, messageId, issue);
         if (issue.enforced) {
           this.replyError(messageId, action, issue.code, issue.detail, undefined);
+          this.noteBadMessage();
           return;
         }
       }
@@ -782,6 +815,53 @@ export class RpcEndpoint<
       // The transport broke its contract; our state is consistent, so report and carry on.
       reportLater(error);
     }
+    // The last answer owed to a peer that passed a limit is out: now close.
+    if (this.draining !== undefined && this.handling.size === 0) this.close(this.draining.code, this.draining.reason);
+  }
+
+  // ---------------------------------------------------------------- limits
+
+  /**
+   * Counts one invalid message of the peer; the one past `maxBadMessages` within
+   * `badMessageWindowMs` (a sliding window, exact: the ring keeps the last N times) ends the
+   * connection.
+   */
+  private noteBadMessage(): void {
+    const max = this.options.maxBadMessages;
+    if (max === Infinity || this.closedWith !== undefined) return;
+    const now = this.options.now();
+    const times = (this.badTimes ??= []);
+    if (max > 0 && times.length < max) {
+      times.push(now);
+      this.badNext = times.length % max;
+      return;
+    }
+    // The ring is full: its oldest entry is the bad message N back. Within the window, N + 1 it is.
+    if (max === 0 || times[this.badNext] > now - this.options.badMessageWindowMs) {
+      this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
+      return;
+    }
+    times[this.badNext] = now;
+    this.badNext = (this.badNext + 1) % max;
+  }
+
+  /**
+   * The peer passed a limit: read nothing more from it, let the CALLs already accepted be
+   * answered (for at most {@link DRAIN_TIMEOUT_MS}), then close with 1008.
+   */
+  private limitExceeded(limit: 'maxInboundCalls' | 'maxBadMessages', reason: string): void {
+    if (this.draining !== undefined || this.closedWith !== undefined) return;
+    this.draining = { code: LIMIT_CLOSE_CODE, reason };
+    if (this.listenerCount('limitExceeded') !== 0) {
+      this.notify('limitExceeded', { limit, max: this.options[limit], code: LIMIT_CLOSE_CODE, reason });
+    }
+    if (this.handling.size === 0) {
+      this.close(LIMIT_CLOSE_CODE, reason);
+      return;
+    }
+    const timer = setTimeout(() => this.close(LIMIT_CLOSE_CODE, reason), DRAIN_TIMEOUT_MS);
+    (timer as { unref?: () => void }).unref?.();
+    this.drainTimer = timer;
   }
 
   // ---------------------------------------------------------------- events
@@ -850,6 +930,11 @@ export class RpcEndpoint<
       entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action }), entry));
     }
     this.lateIds.clear();
+    if (this.drainTimer !== undefined) {
+      clearTimeout(this.drainTimer);
+      this.drainTimer = undefined;
+    }
+    this.badTimes = undefined;
     if (this.listenerCount('close') !== 0) this.notify('close', { code, reason });
   }
 }

@@ -99,6 +99,22 @@ export interface CallResultErrorEvent {
   readonly error: RpcError;
 }
 
+/**
+ * The peer passed a limit (`maxInboundCalls` or `maxBadMessages`): nothing more is read from it,
+ * CALLs already accepted are answered, then the connection closes with `code` and `reason`.
+ * Emitted once, before the `close` event.
+ */
+export interface LimitExceededEvent {
+  /** Which limit. */
+  readonly limit: 'maxInboundCalls' | 'maxBadMessages';
+  /** The limit's value. */
+  readonly max: number;
+  /** The close code that follows: 1008 (policy violation). */
+  readonly code: number;
+  /** The close reason that follows, e.g. `too many concurrent CALLs`. */
+  readonly reason: string;
+}
+
 /** The endpoint closed (by `close()` or by the transport). Emitted once. */
 export interface CloseEvent {
   /** WebSocket close code. */
@@ -121,6 +137,8 @@ export interface RpcEndpointEvents {
   handlerError: (event: HandlerErrorEvent) => void;
   /** The peer rejected one of our CALLRESULTs (2.1). */
   callResultError: (event: CallResultErrorEvent) => void;
+  /** The peer passed `maxInboundCalls` or `maxBadMessages`; the connection is being closed. */
+  limitExceeded: (event: LimitExceededEvent) => void;
   /** The connection closed; emitted once. */
   close: (event: CloseEvent) => void;
 }

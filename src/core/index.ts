@@ -3,8 +3,11 @@
  * from. Explicit and alphabetical: values first, then types.
  */
 export {
+  DEFAULT_BAD_MESSAGE_WINDOW_MS,
   DEFAULT_CALL_CONCURRENCY,
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_BAD_MESSAGES,
+  DEFAULT_MAX_INBOUND_CALLS,
   DEFAULT_MAX_QUEUED_CALLS,
   MAX_CALL_TIMEOUT_MS,
 } from './options';
@@ -54,6 +57,7 @@ export type {
   CloseEvent,
   FrameEvent,
   HandlerErrorEvent,
+  LimitExceededEvent,
   ResponseDroppedEvent,
   RpcEndpointEvents,
   ValidationFailedEvent,

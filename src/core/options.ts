@@ -15,6 +15,19 @@ export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 export const DEFAULT_CALL_CONCURRENCY = 1;
 /** Default {@link RpcEndpointOptions.maxQueuedCalls}. */
 export const DEFAULT_MAX_QUEUED_CALLS = 1000;
+/**
+ * Default {@link RpcEndpointOptions.maxInboundCalls}: OCPP peers send one CALL at a time, so 16
+ * being handled at once leaves room for a lenient peer and still stops a flood early.
+ */
+export const DEFAULT_MAX_INBOUND_CALLS = 16;
+/**
+ * Default {@link RpcEndpointOptions.maxBadMessages}: generous enough for a buggy but working
+ * charger (one that answers late, or breaks a schema on every MeterValues), low enough to drop
+ * a peer that sends garbage in a loop.
+ */
+export const DEFAULT_MAX_BAD_MESSAGES = 100;
+/** Default {@link RpcEndpointOptions.badMessageWindowMs}: one minute. */
+export const DEFAULT_BAD_MESSAGE_WINDOW_MS = 60_000;
 /** Largest timeout `setTimeout` honours; beyond it, Node and browsers fire at once. */
 export const MAX_CALL_TIMEOUT_MS = 2_147_483_647;
 
@@ -51,6 +64,32 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    * @default 1000
    */
   maxQueuedCalls?: number;
+  /**
+   * How many of the peer's CALLs may be in the hands of our handlers at once (received, not yet
+   * answered). OCPP peers wait for each answer, so more means a misbehaving peer: the CALL that
+   * passes the limit is not handled, nothing more is read, the CALLs already accepted are
+   * answered, and then the connection is closed with 1008 `too many concurrent CALLs` (a
+   * `limitExceeded` event first). Handlers that answer synchronously never count against it.
+   * `Infinity` turns the limit off.
+   * @default 16
+   */
+  maxInboundCalls?: number;
+  /**
+   * How many invalid messages the peer may send within `badMessageWindowMs` (a sliding window):
+   * frames that do not parse or use an unknown message type, CALLRESULTs or CALLERRORs for ids
+   * we never used, CALLs of unknown actions or with an id still being handled, and CALLs refused
+   * by validation. One more closes the connection like `maxInboundCalls` does, with 1008
+   * `too many invalid messages`. Each of those messages is still answered as the rules say
+   * until then. Late answers (to calls that timed out), lenient validation reports and
+   * `NotSupported` actions do not count. `Infinity` turns the limit off; `0` closes at the first.
+   * @default 100
+   */
+  maxBadMessages?: number;
+  /**
+   * The window of `maxBadMessages`, in milliseconds.
+   * @default 60000
+   */
+  badMessageWindowMs?: number;
   /**
    * Generates message ids (1..36 characters, unique per connection; 2.0.1 also across
    * reconnects of the same identity, which random UUIDs satisfy and counters do not).
@@ -89,7 +128,12 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
 
 /** {@link RpcEndpointOptions} after defaults are applied and checked; frozen. */
 export type ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>> = Readonly<
-  Required<Pick<RpcEndpointOptions<Ctx>, 'transport' | 'rules' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'generateId' | 'now' | 'captureCallStack'>> &
+  Required<
+    Pick<
+      RpcEndpointOptions<Ctx>,
+      'transport' | 'rules' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'generateId' | 'now' | 'captureCallStack'
+    >
+  > &
     Pick<RpcEndpointOptions<Ctx>, 'validator' | 'identity' | 'context' | 'fallbackHandler' | 'inboundGate'>
 >;
 
@@ -154,6 +198,24 @@ function checkRules(rules: unknown): ProtocolRules {
 }
 
 /**
+ * Checks the connection limits shared by the endpoint, `CentralSystem` and `ChargePoint`
+ * (`maxInboundCalls`, `maxBadMessages`, `badMessageWindowMs`); returns an error message naming
+ * the option, or undefined when every one present is valid. Servers call it at construction, so
+ * a bad value fails there rather than on each connection.
+ */
+export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs'>): string | undefined {
+  const { maxInboundCalls, maxBadMessages, badMessageWindowMs } = options;
+  if (maxInboundCalls !== undefined && !((Number.isInteger(maxInboundCalls) && maxInboundCalls >= 1) || maxInboundCalls === Infinity)) {
+    return `maxInboundCalls must be a positive integer or Infinity, got ${describeValue(maxInboundCalls)}`;
+  }
+  if (maxBadMessages !== undefined && !((Number.isInteger(maxBadMessages) && maxBadMessages >= 0) || maxBadMessages === Infinity)) {
+    return `maxBadMessages must be a non-negative integer or Infinity, got ${describeValue(maxBadMessages)}`;
+  }
+  if (badMessageWindowMs !== undefined) return checkTimeoutMs('badMessageWindowMs', badMessageWindowMs);
+  return undefined;
+}
+
+/**
  * Applies the defaults and checks every option, throwing a `TypeError` that names the option,
  * e.g. `callTimeoutMs must be a positive finite number, got -1`.
  */
@@ -181,6 +243,9 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
     throw new TypeError(`maxQueuedCalls must be a non-negative integer or Infinity, got ${describeValue(maxQueuedCalls)}`);
   }
 
+  const limitProblem = checkLimitOptions(options);
+  if (limitProblem !== undefined) throw new TypeError(limitProblem);
+
   const captureCallStack = options.captureCallStack ?? false;
   if (typeof captureCallStack !== 'boolean') throw new TypeError(`captureCallStack must be a boolean, got ${describeValue(captureCallStack)}`);
 
@@ -207,6 +272,9 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
     callTimeoutMs,
     callConcurrency,
     maxQueuedCalls,
+    maxInboundCalls: options.maxInboundCalls ?? DEFAULT_MAX_INBOUND_CALLS,
+    maxBadMessages: options.maxBadMessages ?? DEFAULT_MAX_BAD_MESSAGES,
+    badMessageWindowMs: options.badMessageWindowMs ?? DEFAULT_BAD_MESSAGE_WINDOW_MS,
     generateId: fn('generateId', options.generateId, defaultGenerateId),
     now: fn('now', options.now, defaultNow),
     captureCallStack,

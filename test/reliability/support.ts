@@ -1,0 +1,158 @@
+/**
+ * Helpers for the reliability tests: a CentralSystem on 127.0.0.1 port 0, raw WebSocket peers
+ * that send exactly the bytes a test chooses and record every frame they get, and a raw server
+ * for ChargePoints to connect to. Everything has a time limit and is closed by the test.
+ */
+import type { AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CentralSystem, type CentralSystemOptions } from '../../src/index';
+
+/** Resolves when `predicate` holds; rejects after `timeoutMs`. */
+export function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = (): void => {
+      if (predicate()) resolve();
+      else if (Date.now() > deadline) reject(new Error(`condition not met within ${timeoutMs} ms`));
+      else setTimeout(tick, 2);
+    };
+    tick();
+  });
+}
+
+/** `promise`, or a rejection naming `what` after `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} (after ${ms} ms)`)), ms);
+    }),
+  ]);
+}
+
+/** A CentralSystem on 127.0.0.1, port 0, with pings off unless asked for. */
+export async function startServer(options: CentralSystemOptions = {}): Promise<{ cs: CentralSystem; port: number; url: string }> {
+  const cs = new CentralSystem({ pingIntervalMs: 0, ...options });
+  const address = await cs.listen({ port: 0, host: '127.0.0.1' });
+  return { cs, port: address.port, url: `ws://127.0.0.1:${address.port}` };
+}
+
+/** Closes servers, terminating raw sockets first so nothing waits on a closing handshake. */
+export async function closeAll(...things: Array<{ close(): unknown }>): Promise<void> {
+  for (const raw of openRawSockets) raw.terminate();
+  openRawSockets.clear();
+  await Promise.all(things.map((t) => t.close()));
+}
+
+const openRawSockets = new Set<WebSocket>();
+
+/** The close a socket gets, with its code and reason. */
+export function nextClose(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+/** A raw client: what it received (parsed when it parses), and a way to wait for an answer by id. */
+export interface RawClient {
+  readonly ws: WebSocket;
+  /** Every text received, parsed as JSON when possible. */
+  readonly received: unknown[][];
+  /** Every text received, as sent. */
+  readonly texts: string[];
+  /** Sends `text` and resolves with the first frame received whose id is `id` (read from `text` if absent). */
+  call(text: string, id?: string, timeoutMs?: number): Promise<unknown[]>;
+  /** Resolves with the first frame received (from now or before) with this id. */
+  answer(id: string, timeoutMs?: number): Promise<unknown[]>;
+}
+
+/** Opens a raw WebSocket to `port` as `identity`, offering `protocol`. */
+export function openRaw(port: number, identity: string, protocol: string, options: { maxPayload?: number; path?: string } = {}): Promise<RawClient> {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? '/'}${encodeURIComponent(identity)}`, [protocol], {
+    perMessageDeflate: false,
+    maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+  });
+  openRawSockets.add(ws);
+  ws.once('close', () => openRawSockets.delete(ws));
+  const received: unknown[][] = [];
+  const texts: string[] = [];
+  const waiters = new Set<() => void>();
+  ws.on('message', (data) => {
+    const text = data.toString();
+    texts.push(text);
+    try {
+      const parsed: unknown = JSON.parse(text);
+      received.push(Array.isArray(parsed) ? parsed : [parsed]);
+    } catch {
+      received.push([text]);
+    }
+    for (const wake of [...waiters]) wake();
+  });
+  const answer = (id: string, timeoutMs = 3000): Promise<unknown[]> =>
+    withTimeout(
+      new Promise<unknown[]>((resolve) => {
+        const check = (): void => {
+          const found = received.find((f) => f[1] === id);
+          if (found) {
+            waiters.delete(check);
+            resolve(found);
+          }
+        };
+        waiters.add(check);
+        check();
+      }),
+      timeoutMs,
+      `no answer with id ${id}`,
+    );
+  const client: RawClient = {
+    ws,
+    received,
+    texts,
+    answer,
+    call(text, id, timeoutMs) {
+      ws.send(text);
+      return answer(id ?? (JSON.parse(text) as unknown[])[1] as string, timeoutMs);
+    },
+  };
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve(client));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+}
+
+/** A raw WebSocket server a ChargePoint can connect to: selects `protocol`, hands out sockets in order. */
+export async function rawServer(protocol: string, options: { maxPayload?: number } = {}): Promise<{
+  url: string;
+  nextSocket(): Promise<WebSocket>;
+  close(): Promise<void>;
+}> {
+  const wss = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    perMessageDeflate: false,
+    maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+    handleProtocols: (offered) => (offered.has(protocol) ? protocol : false),
+  });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const sockets: WebSocket[] = [];
+  const waiting: Array<(ws: WebSocket) => void> = [];
+  wss.on('connection', (ws) => {
+    ws.on('error', () => {});
+    const wake = waiting.shift();
+    if (wake) wake(ws);
+    else sockets.push(ws);
+  });
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}`,
+    nextSocket: () => {
+      const ready = sockets.shift();
+      return ready ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
