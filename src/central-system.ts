@@ -430,9 +430,21 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (this.ownServer) return Promise.reject(new Error('listen: this CentralSystem is already listening'));
     if (this.closing) return Promise.reject(new Error('listen: this CentralSystem is closed'));
     if (typeof options?.port !== 'number') return Promise.reject(new TypeError('listen: port must be a number'));
+    if ((this.options.securityProfile ?? 0) === 3 && options.tls !== undefined && options.tls.requestCert !== true) {
+      // Without requestCert the TLS layer never asks for a certificate and every client is refused.
+      return Promise.reject(new TypeError('listen: securityProfile 3 needs tls.requestCert: true (and the client CA in tls.ca)'));
+    }
+    // handshakeTimeoutMs also bounds the HTTP request before the upgrade: Node's own default
+    // (60 s, checked every 30 s) lets idle or slow-header sockets pile up (slowloris).
+    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs;
+    const timeouts = {
+      headersTimeout: handshakeTimeoutMs,
+      requestTimeout: handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, handshakeTimeoutMs),
+    };
     const server = options.tls
-      ? createHttpsServer({ minVersion: 'TLSv1.2', ...options.tls })
-      : createHttpServer();
+      ? createHttpsServer({ minVersion: 'TLSv1.2', ...timeouts, ...options.tls })
+      : createHttpServer(timeouts);
     server.on('request', (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
       res.end('OCPP-J requires a WebSocket upgrade');
@@ -564,7 +576,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       });
       if (result === false) return refuse(401, 'unauthorized', 'not authorized', true);
       if (typeof result === 'object' && result !== null) {
-        if (result.accept === false) return refuse(result.status ?? 401, 'unauthorized', result.message ?? 'not authorized', (result.status ?? 401) === 401);
+        if (result.accept === false) {
+          const status = result.status ?? 401;
+          if (!Number.isInteger(status) || status < 400 || status > 599) {
+            throw new TypeError(`authenticate refused with status ${String(status)}: a refusal must be an HTTP error status (400-599)`);
+          }
+          return refuse(status, 'unauthorized', result.message ?? 'not authorized', status === 401);
+        }
         data = result.data;
       } else if (result !== true) {
         throw new TypeError(`authenticate must return a boolean or { accept, ... }, got ${typeof result}`);
@@ -608,7 +626,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         identity,
         protocol,
         remoteAddress: req.socket.remoteAddress,
-        headers: req.headers,
+        headers: withoutCredentials(req.headers),
         data,
         bootStatus,
         gating: this.options.bootGating !== undefined && this.options.bootGating !== false,
@@ -716,6 +734,15 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     }, this.pongTimeoutMs);
     this.pongTimer.unref?.();
   }
+}
+
+/**
+ * The upgrade headers as a station keeps them: the Authorization header is masked so that an
+ * application logging `station.headers` does not log the station's password.
+ */
+function withoutCredentials(headers: IncomingMessage['headers']): Readonly<Record<string, string | string[] | undefined>> {
+  if (headers.authorization === undefined) return headers;
+  return { ...headers, authorization: '[redacted]' };
 }
 
 function refuse(status: number, reason: RefusalReason, message: string, challenge = false): RefuseVerdict & { reason: RefusalReason } {

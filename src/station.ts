@@ -90,7 +90,7 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
   readonly protocol: V;
   /** The peer's IP address, as the socket reports it. */
   readonly remoteAddress: string | undefined;
-  /** The HTTP headers of the upgrade request. */
+  /** The HTTP headers of the upgrade request (an Authorization header is kept as `[redacted]`). */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** What the `authenticate` hook attached (`{ accept: true, data }`), else undefined. */
   readonly data: unknown;

@@ -73,7 +73,9 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
           perMessageDeflate: options.perMessageDeflate ?? true,
           maxPayload: options.maxPayloadBytes,
           handshakeTimeout: options.handshakeTimeoutMs,
-          ...(options.tls ? { minVersion: 'TLSv1.2', ...options.tls } : {}),
+          // TLS 1.2 at least, with or without TLS options (OCPP 2.x allows nothing older).
+          minVersion: 'TLSv1.2',
+          ...options.tls,
         } as WebSocket.ClientOptions);
       } else {
         if (options.headers && Object.keys(options.headers).length > 0) {
