@@ -153,7 +153,12 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   maxPayloadBytes?: number;
   /** A station whose unsent data passes this many bytes is disconnected (it stopped reading). @default 8388608 */
   maxBufferedBytes?: number;
-  /** Time for `authenticate` and the handshake before the request is answered 408. @default 10000 */
+  /**
+   * Time for `authenticate` and the handshake before the request is answered 408. On the server
+   * of {@link CentralSystem.listen} it also bounds receiving the HTTP request itself, so idle
+   * or slow-header connections are dropped after about this long.
+   * @default 10000
+   */
   handshakeTimeoutMs?: number;
   /**
    * Refuse CALLs other than BootNotification (SecurityError) from stations not registered by an

@@ -64,6 +64,13 @@ function isNodeStyle(socket: MinimalWebSocket): socket is NodeStyleSocket {
   return typeof (socket as Partial<NodeStyleSocket>).on === 'function';
 }
 
+/** The close code ws sent the peer after one of its receiver errors, with the error's message. */
+function wsFailure(error: Error): [number, string] | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  return [code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 1009 : code === 'WS_ERR_INVALID_UTF8' ? 1007 : 1002, error.message];
+}
+
 function closeReason(reason: unknown): string {
   return typeof reason === 'string' ? reason : toText(reason);
 }
@@ -100,8 +107,14 @@ export function socketTransport(socket: MinimalWebSocket, options: SocketTranspo
 
   if (isNodeStyle(socket)) {
     socket.on('message', (data) => onMessage(toText(data)));
-    socket.on('close', (code, reason) => onClose(code, closeReason(reason)));
-    socket.on('error', (error) => options.onError?.(error));
+    // After a protocol error of the peer (a message over maxPayload, invalid UTF-8), ws sends the
+    // peer a close with the right code but stops reading, so its own close event says 1006.
+    let failure: [number, string] | undefined;
+    socket.on('close', (code, reason) => (code === 1006 && failure !== undefined ? onClose(failure[0], failure[1]) : onClose(code, closeReason(reason))));
+    socket.on('error', (error) => {
+      failure ??= wsFailure(error);
+      options.onError?.(error);
+    });
   } else {
     const dom = socket as DomStyleSocket;
     dom.addEventListener('message', (event) => onMessage(toText(event.data)));
@@ -115,7 +128,12 @@ export function socketTransport(socket: MinimalWebSocket, options: SocketTranspo
       if (closed || socket.readyState !== OPEN) return;
       socket.send(data);
       if (maxBuffered > 0 && socket.bufferedAmount > maxBuffered) {
-        socket.close(1008, 'send buffer limit exceeded: peer is not reading');
+        // A peer that does not read will not read a close frame either: a closing handshake would
+        // hold the connection (and every call on it) for ws's 30 s close timeout. Drop it now.
+        const reason = 'send buffer limit exceeded: peer is not reading';
+        if (isNodeStyle(socket)) socket.terminate();
+        else socket.close(1008, reason);
+        onClose(1008, reason);
       }
     },
     close(code = 1000, reason = ''): void {
