@@ -1,0 +1,117 @@
+/**
+ * ocpp-sdk for browsers: the client half of the public door.
+ *
+ * Why a second entry: `src/index.ts` also exports the CentralSystem, which is built on
+ * `node:http`/`node:https` and `ws`. A bundler targeting browsers that starts from that file has
+ * to find, stub or polyfill those modules even when the page only uses a ChargePoint. This entry
+ * re-exports everything from `src/index.ts` that runs on standard globals alone (the framing
+ * core, errors, validation, action tables, rules, the ChargePoint with its offline queue and
+ * back-off, and every type they use) and leaves out what serves stations: CentralSystem,
+ * Station, LocalStationRegistry and the server-side Basic-auth checks.
+ *
+ * Users do not import this file by name: the package's `exports` map has a `browser` condition
+ * that points bundlers (esbuild, Vite, webpack, Rollup with `browser: true`) at its build,
+ * `dist/browser/index.mjs`. There, `isomorphic-ws` resolves to its `browser.js`, the global
+ * WebSocket.
+ *
+ * In a browser a ChargePoint cannot send HTTP headers, so it cannot do Basic auth (security
+ * profiles 1 and 2): a `password` option throws a TypeError at construction. TLS comes from the
+ * page's trust store, so the `tls` option has no effect there either.
+ *
+ * Keep this list in step with `src/index.ts`: `test/browser/browser.test.ts` fails when a value
+ * exported there is neither exported here nor listed as server-only.
+ *
+ * @packageDocumentation
+ */
+export {
+  AbortError,
+  ConnectionClosedError,
+  createMemoryTransportPair,
+  createRpcError,
+  DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_CALLS,
+  FormatViolationError,
+  GenericError,
+  InternalError,
+  isRpcErrorCode,
+  MessageType,
+  MessageTypeNotSupportedError,
+  NotImplementedError,
+  NotSupportedError,
+  OccurrenceConstraintViolationError,
+  parseFrame,
+  PropertyConstraintViolationError,
+  ProtocolError,
+  QueueFullError,
+  RPC_ERROR_CLASSES,
+  RPC_ERROR_CODES,
+  RpcEndpoint,
+  RpcError,
+  RpcFrameworkError,
+  SecurityError,
+  serializeFrame,
+  TimeoutError,
+  TypeConstraintViolationError,
+  ValidationError,
+} from './core/index';
+export { ChargePoint, NotConnectedError } from './charge-point';
+export { OCPP16_ACTIONS } from './generated/ocpp16/actions';
+export { OCPP201_ACTIONS } from './generated/ocpp201/actions';
+export { actionSender, canSend, isKnownAction } from './ocpp/actions';
+export { MemoryQueueStore } from './ocpp/offline-queue';
+export { OCPP16_RULES, OCPP201_RULES, OCPP_PROTOCOLS, rulesFor } from './ocpp/rules';
+export { createPayloadValidator, validatePayload } from './ocpp/validation';
+export { basicAuthHeader } from './transport/basic-auth';
+export { backoffDelay, DEFAULT_BACKOFF } from './transport/backoff';
+
+export type {
+  ActionShape,
+  ActionShapes,
+  BadFrameEvent,
+  CallOptions,
+  CallResultErrorEvent,
+  CloseEvent,
+  Direction,
+  Frame,
+  FrameEvent,
+  FramingError,
+  Handler,
+  HandlerContext,
+  HandlerErrorEvent,
+  LimitExceededEvent,
+  ParseResult,
+  PayloadKind,
+  PayloadValidator,
+  ProtocolRules,
+  ResponseDroppedEvent,
+  RpcEndpointEvents,
+  RpcEndpointOptions,
+  RpcErrorCode,
+  RpcErrorDetails,
+  Transport,
+  TransportSink,
+  ValidationFailedEvent,
+  ValidationIssue,
+} from './core/index';
+export type {
+  ChargePointCallOptions,
+  ChargePointEvents,
+  ChargePointHandler,
+  ChargePointIncoming,
+  ChargePointOptions,
+  ChargePointOutgoing,
+  ChargePointState,
+  OfflineOptions,
+} from './charge-point';
+export type * as OCPP16 from './generated/ocpp16/types';
+export type { OCPP16ActionMap } from './generated/ocpp16/actions';
+export type * as OCPP201 from './generated/ocpp201/types';
+export type { OCPP201ActionMap } from './generated/ocpp201/actions';
+export type { Logger, LogLevel } from './logger';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions } from './ocpp/actions';
+export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
+export type { OcppVersion, PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
+export type { BasicCredentials } from './transport/basic-auth';
+export type { BackoffOptions } from './transport/backoff';
+export type { ClientTlsOptions } from './transport/client';
