@@ -21,6 +21,11 @@
  * (rollup-plugin-dts writes ES module syntax for both; only the extension differs), so they are
  * built once, for CJS, and `npm run build` copies `dist/cjs/index.d.ts` to
  * `dist/esm/index.d.mts` after tsup. attw checks the result under every resolution mode.
+ *
+ * rollup (tsup's declaration bundler) is pinned as a devDependency to a release whose platform
+ * packages (@rollup/rollup-<os>-<cpu>) all exist on the registry this project installs from:
+ * with one missing, npm leaves them all out of package-lock.json and `npm ci` then refuses the
+ * lock file ("Missing: @rollup/rollup-android-arm-eabi@ from lock file").
  */
 import { defineConfig, type Options } from 'tsup';
 
