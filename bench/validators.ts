@@ -1,6 +1,6 @@
 // Benchmark of the generated validators: `npm run bench:validators` (not part of npm test).
 //
-// 1. Module load time per version: the generated validators.ts, compiled to plain CommonJS the
+// 1. Module load time per version: the generated validators.js, compiled to plain CommonJS the
 //    way a build would, required in a fresh Node process (timed inside the process, so Node's
 //    own start-up is excluded); median of 5 processes. For comparison, the time ajv needs to
 //    compile the same schemas at run time, which is what precompiling avoids; also median of 5.
@@ -40,7 +40,7 @@ function loadTimes(tmp: string): { version: string; precompiledMs: number; runti
     ['ocpp1.6', 'ocpp16', 'ocpp1.6'],
     ['ocpp2.0.1', 'ocpp201', 'ocpp2.0.1'],
   ] as const) {
-    const source = path.join(ROOT, 'src', 'generated', dir, 'validators.ts');
+    const source = path.join(ROOT, 'src', 'generated', dir, 'validators.js');
     const compiled = path.join(tmp, `${dir}.cjs`);
     // Whitespace stays minified as in the generated file; a pretty-printed copy is ~30% larger.
     buildSync({ entryPoints: [source], outfile: compiled, format: 'cjs', platform: 'neutral', minifyWhitespace: true, logLevel: 'silent' });

@@ -6,7 +6,8 @@
 // Output per version (src/generated/ocpp16/, src/generated/ocpp201/):
 //   types.ts       every request/response type and shared type (json-schema-to-typescript)
 //   actions.ts     the action map type with directions, and the runtime table of senders
-//   validators.ts  precompiled ajv validators, bundled into one module without imports
+//   validators.js  precompiled ajv validators, bundled into one CommonJS module without imports
+//   validators.d.ts  their types
 //   index.ts       re-exports
 // The output depends only on schemas/ and the locked tool versions, so a re-run is byte-identical.
 // `--out <dir>` writes or checks another folder instead (used by the tests).
@@ -27,7 +28,9 @@ async function generateAll(): Promise<Map<string, string>> {
     const loaded = loadVersion(ROOT, spec);
     files.set(`${spec.outDir}/types.ts`, await generateTypes(loaded));
     files.set(`${spec.outDir}/actions.ts`, generateActions(loaded));
-    files.set(`${spec.outDir}/validators.ts`, await generateValidators(loaded, ROOT));
+    const validators = await generateValidators(loaded, ROOT);
+    files.set(`${spec.outDir}/validators.js`, validators.js);
+    files.set(`${spec.outDir}/validators.d.ts`, validators.dts);
     files.set(`${spec.outDir}/index.ts`, generateIndex(loaded));
   }
   return files;
