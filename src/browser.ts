@@ -34,7 +34,11 @@ export {
   FormatViolationError,
   GenericError,
   InternalError,
+  INTERNAL_ERROR_DESCRIPTION,
   isRpcErrorCode,
+  isValidMessageId,
+  MAX_CALL_TIMEOUT_MS,
+  MAX_MESSAGE_ID_LENGTH,
   MessageType,
   MessageTypeNotSupportedError,
   NotImplementedError,
@@ -66,31 +70,53 @@ export { basicAuthHeader } from './transport/basic-auth';
 export { backoffDelay, DEFAULT_BACKOFF } from './transport/backoff';
 
 export type {
+  AbortErrorInit,
   ActionShape,
   ActionShapes,
+  ActionShapesOf,
   BadFrameEvent,
+  CallErrorFrame,
+  CallFrame,
   CallOptions,
   CallResultErrorEvent,
+  CallResultErrorFrame,
+  CallResultFrame,
   CloseEvent,
+  ConnectionClosedErrorInit,
+  ErrorFrameInit,
   Direction,
   Frame,
   FrameEvent,
+  FrameInit,
   FramingError,
+  FramingErrorKind,
   Handler,
   HandlerContext,
   HandlerErrorEvent,
+  JsonObject,
   LimitExceededEvent,
+  MessageTypeId,
+  ParseFailure,
   ParseResult,
+  ParseSuccess,
   PayloadKind,
   PayloadValidator,
   ProtocolRules,
+  RequestFrameInit,
+  ResolvedRpcEndpointOptions,
+  ResultFrameInit,
   ResponseDroppedEvent,
   RpcEndpointEvents,
   RpcEndpointOptions,
+  RpcErrorClass,
   RpcErrorCode,
   RpcErrorDetails,
+  RpcErrorOptions,
+  SendFrame,
+  TimeoutErrorInit,
   Transport,
   TransportSink,
+  ValidationErrorInit,
   ValidationFailedEvent,
   ValidationIssue,
 } from './core/index';
@@ -109,7 +135,7 @@ export type { OCPP16ActionMap } from './generated/ocpp16/actions';
 export type * as OCPP201 from './generated/ocpp201/types';
 export type { OCPP201ActionMap } from './generated/ocpp201/actions';
 export type { Logger, LogLevel } from './logger';
-export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions } from './ocpp/actions';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, PeerRole, Shapes } from './ocpp/actions';
 export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
 export type { OcppVersion, PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
 export type { BasicCredentials } from './transport/basic-auth';

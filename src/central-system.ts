@@ -42,7 +42,9 @@ export interface AuthRequest {
   readonly certificateAuthorized: boolean;
   /** Whether the connection is TLS. */
   readonly secure: boolean;
+  /** The peer's IP address, as the socket reports it (a proxy's, behind one). */
   readonly remoteAddress: string | undefined;
+  /** The HTTP headers of the upgrade request, as received. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The request URL (path and query). */
   readonly url: string;
@@ -53,7 +55,22 @@ export interface AuthRequest {
  * accepts and attaches `data` to the station; `{ accept: false, status, message }` refuses with
  * that status (default 401) and a short body.
  */
-export type AuthResult = boolean | { accept: true; data?: unknown } | { accept: false; status?: number; message?: string };
+export type AuthResult =
+  | boolean
+  | {
+      /** Accept the connection. */
+      accept: true;
+      /** Attached to the station as `station.data` (a tenant, a charger record, ...). */
+      data?: unknown;
+    }
+  | {
+      /** Refuse the connection. */
+      accept: false;
+      /** HTTP error status, 400-599. @default 401 */
+      status?: number;
+      /** Short plain-text body; never put internal details here. */
+      message?: string;
+    };
 
 /** BootNotification gating settings (checklist items 47-49). */
 export interface BootGatingOptions {
@@ -98,7 +115,12 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
    */
   path?: string;
   /** Validation policy per version; strict everywhere unless set. */
-  validation?: { readonly [P in OcppVersion]?: ValidationPolicy };
+  validation?: {
+    /** Policy for OCPP 1.6 connections. */
+    readonly 'ocpp1.6'?: ValidationPolicy;
+    /** Policy for OCPP 2.0.1 connections. */
+    readonly 'ocpp2.0.1'?: ValidationPolicy;
+  };
   /** How long calls to stations wait for an answer. @default 30000 */
   callTimeoutMs?: number;
   /** Outstanding calls per station (OCPP: 1). @default 1 */
@@ -196,26 +218,37 @@ export type RefusalReason =
 
 /** A refused connection attempt. */
 export interface RefusedEvent {
+  /** Why, in one word. */
   readonly reason: RefusalReason;
   /** The HTTP status sent, or 101 when the handshake completed and the socket was then closed. */
   readonly status: number;
+  /** What exactly was wrong, for logs (the same text the client got, or more). */
   readonly detail: string;
+  /** The identity from the URL, when one could be read. */
   readonly identity: string | undefined;
+  /** The peer's IP address. */
   readonly remoteAddress: string | undefined;
+  /** The subprotocols the client offered. */
   readonly offeredProtocols: readonly string[];
+  /** The request URL (path and query). */
   readonly url: string;
 }
 
 /** A station disconnected. */
 export interface DisconnectEvent<V extends OcppVersion = OcppVersion> {
+  /** The station that disconnected (already removed from the registry). */
   readonly station: AnyStation<V>;
+  /** WebSocket close code; 1006 when the connection dropped without a close frame. */
   readonly code: number;
+  /** WebSocket close reason (may be empty). */
   readonly reason: string;
 }
 
 /** Something went wrong that no caller can be told about directly. */
 export interface CentralSystemErrorEvent {
+  /** What failed: a throwing `authenticate` hook, a socket or TLS error, a listen error. */
   readonly error: Error;
+  /** The station concerned, when there is one. */
   readonly identity?: string;
 }
 
@@ -223,8 +256,11 @@ export interface CentralSystemErrorEvent {
 export interface CentralSystemEvents<V extends OcppVersion = OcppVersion> {
   /** A station connected and was registered. Attach per-station handlers and listeners here. */
   connection: (station: AnyStation<V>) => void;
+  /** A station's connection closed (by either side, or dropped). */
   disconnect: (event: DisconnectEvent<V>) => void;
+  /** An upgrade was refused, or a connection closed right after the handshake (no subprotocol). */
   refused: (event: RefusedEvent) => void;
+  /** Something failed that no caller can be told about directly. */
   error: (event: CentralSystemErrorEvent) => void;
 }
 

@@ -19,8 +19,7 @@ import { isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
 import type { Logger } from './logger';
 import { logTo } from './logger';
-import type { Shapes } from './station';
-import type { IncomingActions, OutgoingActions } from './ocpp/actions';
+import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './transport/backoff';
 import { basicAuthHeader } from './transport/basic-auth';
 import { IS_NODE_WEBSOCKET, openWebSocket, type ClientTlsOptions, type OpenedSocket } from './transport/client';
@@ -379,16 +378,22 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     return this.closePromise;
   }
 
+  /**
+   * Adds a listener. Core events (`frame`, `badFrame`, ...) are relayed from the current
+   * connection, and from each one after a reconnect, only once somebody listens for them.
+   */
   override on<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
     this.forward(event);
     return super.on(event, listener, context);
   }
 
+  /** Adds a one-time listener; see {@link ChargePoint.on}. */
   override once<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
     this.forward(event);
     return super.once(event, listener, context);
   }
 
+  /** Same as {@link ChargePoint.on}. */
   override addListener<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
     return this.on(event, listener, context);
   }

@@ -7,8 +7,11 @@
 
 /** The least a station handle offers: who it is, which version it speaks, and a way to call it. */
 export interface StationHandle {
+  /** The station's identity. */
   readonly identity: string;
+  /** The subprotocol it speaks. */
   readonly protocol: string;
+  /** Calls an action on the station and resolves with its response. */
   call(action: string, payload: unknown, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<unknown>;
 }
 
@@ -57,6 +60,7 @@ export class LocalStationRegistry<S extends StationHandle = StationHandle> imple
     return this.map.delete(station.identity);
   }
 
+  /** The connected stations, in connection order. */
   [Symbol.iterator](): Iterator<S> {
     return this.map.values();
   }

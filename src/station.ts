@@ -1,8 +1,8 @@
 import type { Handler, HandlerContext } from './core/context';
-import { RpcEndpoint, type ActionShape, type CallOptions } from './core/endpoint';
+import { RpcEndpoint, type CallOptions } from './core/endpoint';
 import type { RpcErrorCode } from './core/error-codes';
 import type { RpcEndpointOptions } from './core/options';
-import type { IncomingActions, OutgoingActions } from './ocpp/actions';
+import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
 import type { OcppVersion } from './ocpp/validation';
 
 /** Registration state of a station, from the answers to its BootNotification. */
@@ -13,11 +13,6 @@ export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingAction
 /** The actions a central system handles from a station of version `V`. */
 export type CentralSystemIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'CentralSystem'>>;
 
-/**
- * Restates an action map so that TypeScript can see, for a still-generic version, that every
- * entry has a request and a response (what the core's endpoint requires of its maps).
- */
-export type Shapes<T> = { [K in keyof T]: T[K] extends ActionShape ? T[K] : never };
 
 /** Extra fields on the context of handlers that serve a station. */
 export interface StationContextFields {

@@ -24,5 +24,6 @@ export interface ValidationIssue {
  * acceptable. Must not throw and must not mutate `payload`.
  */
 export interface PayloadValidator {
+  /** Checks one payload of `action`; undefined when it is acceptable. */
   validate(action: string, kind: PayloadKind, direction: Direction, payload: unknown): ValidationIssue | undefined;
 }

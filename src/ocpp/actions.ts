@@ -6,6 +6,7 @@
  */
 import { OCPP16_ACTIONS, type OCPP16ActionMap } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS, type OCPP201ActionMap } from '../generated/ocpp201/actions';
+import type { ActionShape } from '../core/endpoint';
 import type { OcppVersion } from './validation';
 
 /**
@@ -37,7 +38,9 @@ export type PeerRole<R extends OcppRole> = R extends 'ChargePoint' ? 'CentralSys
  */
 export type OutgoingActions<V extends OcppVersion, R extends OcppRole> = {
   [A in keyof ActionMapOf<V> as ActionMapOf<V>[A] extends { sentBy: R | 'Both' } ? A : never]: {
+    /** The request payload type. */
     request: ActionMapOf<V>[A] extends { request: infer Q } ? Q : never;
+    /** The response payload type. */
     response: ActionMapOf<V>[A] extends { response: infer S } ? S : never;
   };
 };
@@ -48,6 +51,12 @@ export type OutgoingActions<V extends OcppVersion, R extends OcppRole> = {
  * but not BootNotification.
  */
 export type IncomingActions<V extends OcppVersion, R extends OcppRole> = OutgoingActions<V, PeerRole<R>>;
+
+/**
+ * Restates an action map so that TypeScript can see, for a still-generic version, that every
+ * entry has a request and a response (what the core's endpoint requires of its maps).
+ */
+export type Shapes<T> = { [K in keyof T]: T[K] extends ActionShape ? T[K] : never };
 
 const SENDERS: Readonly<Record<OcppVersion, Readonly<Record<string, ActionSender>>>> = {
   'ocpp1.6': OCPP16_ACTIONS,

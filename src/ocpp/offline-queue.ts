@@ -9,7 +9,9 @@
 export interface QueuedMessage {
   /** Local key, unique within the store. */
   key: string;
+  /** The action to call. */
   action: string;
+  /** The request payload, as it will be sent. */
   payload: unknown;
   /** Sends attempted so far. */
   attempts: number;

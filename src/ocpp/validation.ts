@@ -58,8 +58,12 @@ export interface ValidationPolicy {
 
 /** Result of {@link validatePayload}. */
 export type PayloadCheck =
-  | { ok: true }
   | {
+      /** The payload is valid. */
+      ok: true;
+    }
+  | {
+      /** The payload is invalid, or the action unknown. */
       ok: false;
       /** Canonical RPC error code; `'UnknownAction'` when the version has no such action. */
       code: RpcErrorCode | 'UnknownAction';
