@@ -11,7 +11,7 @@ import { test } from 'node:test';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 test('npm run docs: typedoc builds the API reference from src/index.ts with no warning', () => {
-  const typedoc = require.resolve('typedoc/bin/typedoc');
+  const typedoc = path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc');
   const r = spawnSync(process.execPath, [typedoc, '--emit', 'none'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   const output = `${r.stdout}\n${r.stderr}`;
   assert.equal(r.status, 0, output);
