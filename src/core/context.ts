@@ -43,22 +43,27 @@ export type Handler<Req = unknown, Res = unknown, Ctx extends HandlerContext = H
  */
 export class ConnectionSignal {
   private controller: AbortController | undefined;
-  private reason: ConnectionClosedError | undefined;
+  /** Builds the abort reason; set once the connection closed. */
+  private reason: (() => ConnectionClosedError) | undefined;
 
   /** The signal, created on first use; already aborted when the connection is closed. */
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
-      if (this.reason !== undefined) this.controller.abort(this.reason);
+      if (this.reason !== undefined) this.controller.abort(this.reason());
     }
     return this.controller.signal;
   }
 
-  /** Aborts the signal (if anyone ever read it) and makes later reads return an aborted one. */
-  abort(reason: ConnectionClosedError): void {
+  /**
+   * Aborts the signal (if anyone ever read it) and makes later reads return an aborted one. The
+   * reason is built only when a signal needs it: most connections close without any handler
+   * having read `ctx.signal`, and an Error object (with its stack) per close is not free.
+   */
+  abort(reason: () => ConnectionClosedError): void {
     if (this.reason !== undefined) return;
     this.reason = reason;
-    this.controller?.abort(reason);
+    this.controller?.abort(reason());
   }
 }
 

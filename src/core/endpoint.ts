@@ -920,7 +920,7 @@ export class RpcEndpoint<
       this.timerDeadline = Infinity;
     }
     this.handling.clear();
-    this.connectionSignal.abort(new ConnectionClosedError({ code, reason }));
+    this.connectionSignal.abort(() => new ConnectionClosedError({ code, reason }));
     for (const entry of [...this.pending.values()]) {
       if (!this.finish(entry)) continue;
       entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action, messageId: entry.messageId }), entry));
