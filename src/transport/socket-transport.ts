@@ -81,78 +81,116 @@ function closeReason(reason: unknown): string {
  * core can answer it by the framing rules instead of the socket being dropped.
  */
 export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): SocketTransport {
-  const maxBuffered = options.maxBufferedBytes ?? 0;
-  let sink: TransportSink | undefined;
-  let closed = false;
-  // Frames that arrive before the sink is installed are held, never lost.
-  let early: string[] | undefined;
-  let earlyClose: [number, string] | undefined;
-  let markClosed!: () => void;
-  const closedPromise = new Promise<void>((resolve) => {
-    markClosed = resolve;
-  });
-
-  const onMessage = (text: string): void => {
-    if (closed) return;
-    if (sink) sink.message(text);
-    else (early ??= []).push(text);
-  };
-  const onClose = (code: number, reason: string): void => {
-    if (closed) return;
-    closed = true;
-    markClosed();
-    if (sink) sink.close(code, reason);
-    else earlyClose = [code, reason];
-  };
-
+  const transport = new WebSocketTransport(socket, options.maxBufferedBytes ?? 0, options.onError);
   if (isNodeStyle(socket)) {
-    socket.on('message', (data) => onMessage(toText(data)));
-    // After a protocol error of the peer (a message over maxPayload, invalid UTF-8), ws sends the
-    // peer a close with the right code but stops reading, so its own close event says 1006.
-    let failure: [number, string] | undefined;
-    socket.on('close', (code, reason) => (code === 1006 && failure !== undefined ? onClose(failure[0], failure[1]) : onClose(code, closeReason(reason))));
-    socket.on('error', (error) => {
-      failure ??= wsFailure(error);
-      options.onError?.(error);
-    });
+    (socket as TaggedSocket)[TRANSPORT] = transport;
+    socket.on('message', onNodeMessage);
+    socket.on('close', onNodeClose);
+    socket.on('error', onNodeError);
   } else {
     const dom = socket as DomStyleSocket;
-    dom.addEventListener('message', (event) => onMessage(toText(event.data)));
-    dom.addEventListener('close', (event) => onClose(event.code, event.reason));
+    dom.addEventListener('message', (event) => transport.receive(toText(event.data)));
+    dom.addEventListener('close', (event) => transport.finish(event.code, event.reason));
     dom.addEventListener('error', () => options.onError?.(new Error('WebSocket error')));
   }
+  return transport;
+}
 
-  return {
-    closed: closedPromise,
-    send(data: string): void {
-      if (closed || socket.readyState !== OPEN) return;
-      socket.send(data);
-      if (maxBuffered > 0 && socket.bufferedAmount > maxBuffered) {
-        // A peer that does not read will not read a close frame either: a closing handshake would
-        // hold the connection (and every call on it) for ws's 30 s close timeout. Drop it now.
-        const reason = 'send buffer limit exceeded: peer is not reading';
-        if (isNodeStyle(socket)) socket.terminate();
-        else socket.close(1008, reason);
-        onClose(1008, reason);
-      }
-    },
-    close(code = 1000, reason = ''): void {
-      if (closed) return;
-      try {
-        socket.close(code, reason);
-      } catch {
-        // A code the browser refuses (1001-2999 except 1000) must still close the socket.
-        socket.close();
-      }
-    },
-    setSink(next: TransportSink): void {
-      sink = next;
-      if (early) {
-        const held = early;
-        early = undefined;
-        for (const text of held) next.message(text);
-      }
-      if (earlyClose) next.close(earlyClose[0], earlyClose[1]);
-    },
-  };
+/** Where the shared `ws` listeners below find the transport of the socket they are called on. */
+const TRANSPORT = Symbol('ocpp-sdk.transport');
+type TaggedSocket = NodeStyleSocket & { [TRANSPORT]: WebSocketTransport };
+
+// One set of listener functions for every `ws` socket (an EventEmitter calls its listeners with
+// itself as `this`) instead of closures per connection: a server holds thousands of sockets.
+function onNodeMessage(this: TaggedSocket, data: unknown): void {
+  this[TRANSPORT].receive(toText(data));
+}
+function onNodeClose(this: TaggedSocket, code: number, reason: unknown): void {
+  this[TRANSPORT].socketClosed(code, reason);
+}
+function onNodeError(this: TaggedSocket, error: Error): void {
+  this[TRANSPORT].socketError(error);
+}
+
+/** The transport of one socket: a class, so its methods live once on the prototype. */
+class WebSocketTransport implements SocketTransport {
+  readonly closed: Promise<void>;
+  private sink: TransportSink | undefined = undefined;
+  private isClosed = false;
+  // Frames that arrive before the sink is installed are held, never lost.
+  private early: string[] | undefined = undefined;
+  private earlyClose: [number, string] | undefined = undefined;
+  /** The close ws sent the peer after a receiver error (see socketClosed). */
+  private failure: [number, string] | undefined = undefined;
+  private markClosed!: () => void;
+
+  constructor(
+    private readonly socket: MinimalWebSocket,
+    private readonly maxBuffered: number,
+    private readonly onError: ((error: Error) => void) | undefined,
+  ) {
+    this.closed = new Promise<void>((resolve) => {
+      this.markClosed = resolve;
+    });
+  }
+
+  receive(text: string): void {
+    if (this.isClosed) return;
+    if (this.sink) this.sink.message(text);
+    else (this.early ??= []).push(text);
+  }
+
+  finish(code: number, reason: string): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.markClosed();
+    if (this.sink) this.sink.close(code, reason);
+    else this.earlyClose = [code, reason];
+  }
+
+  socketClosed(code: number, reason: unknown): void {
+    // After a protocol error of the peer (a message over maxPayload, invalid UTF-8), ws sends the
+    // peer a close with the right code but stops reading, so its own close event says 1006.
+    if (code === 1006 && this.failure !== undefined) this.finish(this.failure[0], this.failure[1]);
+    else this.finish(code, closeReason(reason));
+  }
+
+  socketError(error: Error): void {
+    this.failure ??= wsFailure(error);
+    this.onError?.(error);
+  }
+
+  send(data: string): void {
+    const socket = this.socket;
+    if (this.isClosed || socket.readyState !== OPEN) return;
+    socket.send(data);
+    if (this.maxBuffered > 0 && socket.bufferedAmount > this.maxBuffered) {
+      // A peer that does not read will not read a close frame either: a closing handshake would
+      // hold the connection (and every call on it) for ws's 30 s close timeout. Drop it now.
+      const reason = 'send buffer limit exceeded: peer is not reading';
+      if (isNodeStyle(socket)) socket.terminate();
+      else socket.close(1008, reason);
+      this.finish(1008, reason);
+    }
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.isClosed) return;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      // A code the browser refuses (1001-2999 except 1000) must still close the socket.
+      this.socket.close();
+    }
+  }
+
+  setSink(next: TransportSink): void {
+    this.sink = next;
+    if (this.early) {
+      const held = this.early;
+      this.early = undefined;
+      for (const text of held) next.message(text);
+    }
+    if (this.earlyClose) next.close(this.earlyClose[0], this.earlyClose[1]);
+  }
 }
