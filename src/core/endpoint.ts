@@ -120,6 +120,18 @@ class PendingCall {
   ) {}
 }
 
+/**
+ * `instanceof RpcError` for whatever a handler threw: a hostile value (a Proxy whose traps
+ * throw) is just "not an RpcError", instead of an exception that would leave the CALL unanswered.
+ */
+function isRpcError(value: unknown): value is RpcError {
+  try {
+    return value instanceof RpcError;
+  } catch {
+    return false;
+  }
+}
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
@@ -738,7 +750,7 @@ export class RpcEndpoint<
 
   private answerFailure(messageId: string, action: string, error: unknown): void {
     const live = this.handling.delete(messageId);
-    if (error instanceof RpcError) {
+    if (isRpcError(error)) {
       if (!live) return;
       const canonical = this.rules.fromWireCode(error.code);
       // A code outside the version's table must not reach the wire; keep its text under GenericError.

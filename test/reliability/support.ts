@@ -3,7 +3,7 @@
  * that send exactly the bytes a test chooses and record every frame they get, and a raw server
  * for ChargePoints to connect to. Everything has a time limit and is closed by the test.
  */
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CentralSystem, type CentralSystemOptions } from '../../src/index';
 
@@ -155,4 +155,62 @@ export async function rawServer(protocol: string, options: { maxPayload?: number
         wss.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A TCP proxy in front of a server, to break connections the way networks do: `drop()` destroys
+ * every connection at once (no close frame; both ends see 1006), and `mode` can make it swallow
+ * what one side sends just before a drop, so that a request (`'lose-requests'`) or its answer
+ * (`'lose-answers'`) is lost in flight.
+ */
+export async function tcpProxy(targetPort: number): Promise<{
+  port: number;
+  mode: 'pass' | 'lose-requests' | 'lose-answers';
+  readonly connections: number;
+  drop(): void;
+  close(): Promise<void>;
+}> {
+  const pairs = new Set<[Socket, Socket]>();
+  const proxy = {
+    port: 0,
+    mode: 'pass' as 'pass' | 'lose-requests' | 'lose-answers',
+    get connections() {
+      return pairs.size;
+    },
+    drop() {
+      for (const [a, b] of pairs) {
+        a.destroy();
+        b.destroy();
+      }
+      pairs.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        proxy.drop();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createNetServer((client) => {
+    const upstream = netConnect(targetPort, '127.0.0.1');
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    client.on('data', (d) => {
+      if (proxy.mode !== 'lose-requests') upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (proxy.mode !== 'lose-answers') client.write(d);
+    });
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      pairs.delete(pair);
+    };
+    for (const s of pair) {
+      s.on('close', end);
+      s.on('error', end);
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.port = (server.address() as AddressInfo).port;
+  return proxy;
 }
