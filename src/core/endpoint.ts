@@ -99,6 +99,15 @@ const LIMIT_CLOSE_CODE = 1008;
 const TOO_MANY_CALLS = 'too many concurrent CALLs';
 const TOO_MANY_BAD = 'too many invalid messages';
 
+/**
+ * Stand-ins, shared by every endpoint, for collections an endpoint has not needed yet: a server
+ * holds thousands of mostly idle endpoints, and an empty Map or Set costs some 150 bytes. They
+ * are never written: each `set`/`add` below first swaps in the endpoint's own collection
+ * (`delete` and `clear` on an empty collection change nothing).
+ */
+const EMPTY_MAP: Map<never, never> = new Map<never, never>();
+const EMPTY_SET: Set<never> = new Set<never>();
+
 /** One of our calls, queued or in flight. */
 class PendingCall {
   settled = false;
@@ -191,23 +200,25 @@ export class RpcEndpoint<
   private readonly transport: Transport;
   private readonly rules: ProtocolRules;
   private readonly validator: PayloadValidator | undefined;
-  private readonly handlers = new Map<string, Handler<unknown, unknown, HandlerContext & Ctx>>();
+  private handlers: Map<string, Handler<unknown, unknown, HandlerContext & Ctx>> = EMPTY_MAP;
   private readonly connectionSignal = new ConnectionSignal();
   private readonly contextKeys: readonly string[];
 
   /** Our calls in flight, by message id. */
-  private readonly pending = new Map<string, PendingCall>();
+  private pending: Map<string, PendingCall> = EMPTY_MAP;
   /** Our calls waiting for a slot; may hold settled (aborted) entries, skipped when dequeued. */
-  private readonly queue = new Fifo<PendingCall>();
+  private queue: Fifo<PendingCall> | undefined = undefined;
   /** Live (unsettled) entries in `queue`. */
   private queued = 0;
   /** Ids of the peer's CALLs whose handler has not answered yet. */
-  private readonly handling = new Set<string>();
+  private handling: Set<string> = EMPTY_SET;
   /** Recently timed-out or aborted call ids, with their action. */
-  private readonly lateIds = new Map<string, string>();
+  private lateIds: Map<string, string> = EMPTY_MAP;
 
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
   private timerDeadline = Infinity;
+  /** The deadline sweep as a timer callback, made when the first call is sent. */
+  private fireTimer: (() => void) | undefined = undefined;
   private closedWith: { readonly code: number; readonly reason: string } | undefined = undefined;
   /** Set when the peer passed a limit: input is ignored while accepted CALLs are answered, then we close. */
   private draining: { readonly code: number; readonly reason: string } | undefined = undefined;
@@ -227,12 +238,19 @@ export class RpcEndpoint<
     this.rules = this.options.rules;
     this.validator = this.options.validator;
     this.contextKeys = this.options.context === undefined ? [] : Object.keys(this.options.context);
-    const sink: TransportSink = {
-      message: (data) => this.receive(data),
-      close: (code, reason) => this.teardown(code, reason),
-    };
-    this.transport.setSink(sink);
+    this.transport.setSink(new RpcEndpoint.Sink(this as unknown as RpcEndpoint));
   }
+
+  /** What the transport calls: one small object per endpoint rather than two closures. */
+  private static readonly Sink = class implements TransportSink {
+    constructor(private readonly endpoint: RpcEndpoint) {}
+    message(data: string): void {
+      this.endpoint.receive(data);
+    }
+    close(code: number, reason: string): void {
+      this.endpoint.teardown(code, reason);
+    }
+  };
 
   /** True once the endpoint is closed (by `close()` or by the transport). */
   get closed(): boolean {
@@ -339,7 +357,7 @@ export class RpcEndpoint<
       this.dispatch(entry);
     } else {
       this.queued++;
-      this.queue.push(entry);
+      (this.queue ??= new Fifo()).push(entry);
     }
     return promise;
   }
@@ -384,6 +402,7 @@ export class RpcEndpoint<
     }
     const deadline = this.options.now() + entry.timeoutMs;
     entry.deadline = deadline;
+    if (this.pending === EMPTY_MAP) this.pending = new Map();
     this.pending.set(entry.messageId, entry);
     if (deadline < this.timerDeadline) this.armTimer(deadline);
     if (this.listenerCount('frame') !== 0) {
@@ -419,7 +438,7 @@ export class RpcEndpoint<
   /** Sends queued calls while slots are free. Re-entrant: a synchronous answer may pump from inside `dispatch`. */
   private pump(): void {
     while (this.queued > 0 && this.pending.size < this.options.callConcurrency && this.closedWith === undefined) {
-      const entry = this.queue.shift();
+      const entry = this.queue?.shift();
       if (entry === undefined) break;
       if (entry.settled) continue;
       this.queued--;
@@ -448,6 +467,7 @@ export class RpcEndpoint<
   }
 
   private rememberLate(entry: PendingCall): void {
+    if (this.lateIds === EMPTY_MAP) this.lateIds = new Map();
     this.lateIds.set(entry.messageId, entry.action);
     if (this.lateIds.size > LATE_ID_MEMORY) this.lateIds.delete(this.lateIds.keys().next().value as string);
   }
@@ -462,13 +482,13 @@ export class RpcEndpoint<
   private armTimer(deadline: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerDeadline = deadline;
-    const timer = setTimeout(this.onTimer, Math.max(0, deadline - this.options.now()));
+    const timer = setTimeout((this.fireTimer ??= () => this.onTimer()), Math.max(0, deadline - this.options.now()));
     // An idle endpoint must not keep a Node process alive; browsers return a number.
     (timer as { unref?: () => void }).unref?.();
     this.timer = timer;
   }
 
-  private readonly onTimer = (): void => {
+  private onTimer(): void {
     this.timer = undefined;
     this.timerDeadline = Infinity;
     if (this.closedWith !== undefined) return;
@@ -489,7 +509,7 @@ export class RpcEndpoint<
       );
     }
     this.pump();
-  };
+  }
 
   // ---------------------------------------------------------------- handlers
 
@@ -506,6 +526,7 @@ export class RpcEndpoint<
   handle<A extends keyof In & string>(action: A, handler: Handler<In[A]['request'], In[A]['response'], HandlerContext & Ctx>): this {
     if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
     if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${describeValue(handler)}`);
+    if (this.handlers === EMPTY_MAP) this.handlers = new Map();
     this.handlers.set(action, handler as Handler<unknown, unknown, HandlerContext & Ctx>);
     return this;
   }
@@ -701,6 +722,7 @@ export class RpcEndpoint<
         }
       }
     }
+    if (this.handling === EMPTY_SET) this.handling = new Set();
     this.handling.add(messageId);
     let result: unknown;
     try {
@@ -937,7 +959,7 @@ export class RpcEndpoint<
       if (!this.finish(entry)) continue;
       entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action, messageId: entry.messageId }), entry));
     }
-    for (const entry of this.queue.drain()) {
+    for (const entry of this.queue?.drain() ?? []) {
       if (!this.finish(entry)) continue;
       entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action }), entry));
     }
