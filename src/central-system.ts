@@ -313,10 +313,18 @@ interface Acceptance<V extends OcppVersion> {
 
 /** What keepalive and shutdown need of a connected station. */
 interface LiveState {
-  readonly socket: WebSocket;
+  readonly socket: AliveSocket;
   /** Resolves when the socket is really closed, not just when the endpoint stopped. */
   readonly closed: Promise<void>;
-  alive: boolean;
+}
+
+/** Set on a socket when it answers our ping. */
+const ALIVE = Symbol('ocpp-sdk.alive');
+type AliveSocket = WebSocket & { [ALIVE]?: boolean };
+
+/** The pong listener of every socket (an EventEmitter calls it with the socket as `this`). */
+function onPong(this: AliveSocket): void {
+  this[ALIVE] = true;
 }
 
 function positiveInt(name: string, value: unknown, allowZero = false): number {
@@ -356,6 +364,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   private readonly path: string;
   private readonly validators = new Map<OcppVersion, PayloadValidator>();
   private readonly defaults = new Map<OcppVersion, Map<string, Handler<unknown, unknown, StationHandlerContext>>>();
+  /** Each protocol's lookup of default handlers, shared by its stations. */
+  private readonly fallbacks = new Map<OcppVersion, (action: string) => Handler<unknown, unknown, StationHandlerContext> | undefined>();
   private readonly upgrades: UpgradeServer<Acceptance<V>>;
   private readonly live = new Map<Station, LiveState>();
   private readonly attached = new Set<HttpServer>();
@@ -661,7 +671,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       onError: (error) => this.report(error, identity),
     });
-    const defaults = this.defaults;
+    let fallbackHandler = this.fallbacks.get(protocol);
+    if (fallbackHandler === undefined) {
+      const defaults = this.defaults;
+      fallbackHandler = (action) => defaults.get(protocol)?.get(action);
+      this.fallbacks.set(protocol, fallbackHandler);
+    }
     const station = new Station(
       {
         identity,
@@ -684,14 +699,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         badMessageWindowMs: this.options.badMessageWindowMs,
         generateId: this.options.generateId,
         captureCallStack: this.options.captureCallStack,
-        fallbackHandler: (action) => defaults.get(protocol)?.get(action),
+        fallbackHandler,
       },
     ) as Station;
-    const state: LiveState = { socket: ws, closed: transport.closed, alive: true };
-    ws.on('pong', () => {
-      state.alive = true;
-    });
-    this.live.set(station, state);
+    (ws as AliveSocket)[ALIVE] = true;
+    ws.on('pong', onPong);
+    this.live.set(station, { socket: ws, closed: transport.closed });
     const log = this.options.logger;
     if (log && this.options.logFrames) {
       station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
@@ -756,7 +769,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
 
   private pingAll(): void {
     for (const state of this.live.values()) {
-      state.alive = false;
+      state.socket[ALIVE] = false;
       try {
         state.socket.ping();
       } catch {
@@ -766,7 +779,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     clearTimeout(this.pongTimer);
     this.pongTimer = setTimeout(() => {
       for (const [station, state] of this.live) {
-        if (!state.alive) {
+        if (state.socket[ALIVE] !== true) {
           if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'pong-timeout', identity: station.identity }, 'no pong: terminating');
           // terminate() drops the TCP connection; ws then reports close 1006 and pending calls reject.
           state.socket.terminate();

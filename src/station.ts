@@ -95,7 +95,8 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
   bootStatus: BootStatus | undefined;
 
   private readonly gating: boolean;
-  private readonly triggered = new Set<string>();
+  /** What we triggered while Pending; made on first use (most stations never need it). */
+  private triggered: Set<string> | undefined = undefined;
 
   /** @internal Built by {@link CentralSystem}; not meant to be constructed by users. */
   constructor(init: StationInit<V>, options: Omit<RpcEndpointOptions<StationContextFields>, 'identity' | 'context' | 'inboundGate'>) {
@@ -146,7 +147,7 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
     const wanted = triggeredAction(action, payload);
     if (wanted === undefined) return result;
     return result.then((response) => {
-      if ((response as { status?: unknown } | undefined)?.status === 'Accepted') this.triggered.add(wanted);
+      if ((response as { status?: unknown } | undefined)?.status === 'Accepted') (this.triggered ??= new Set()).add(wanted);
       return response;
     });
   }
@@ -154,21 +155,21 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
   /** Mark the station registered (e.g. it booted before a server restart and will not boot again). */
   markAccepted(): void {
     this.bootStatus = 'Accepted';
-    this.triggered.clear();
+    this.triggered = undefined;
   }
 
   /** @internal Records the status a BootNotification was answered with. */
   noteBootResponse(status: unknown): void {
     if (status === 'Accepted' || status === 'Pending' || status === 'Rejected') {
       this.bootStatus = status;
-      if (status === 'Accepted') this.triggered.clear();
+      if (status === 'Accepted') this.triggered = undefined;
     }
   }
 
   /** @internal */
   gate(action: string): RpcErrorCode | undefined {
     if (action === 'BootNotification' || this.bootStatus === 'Accepted') return undefined;
-    if (this.bootStatus === 'Pending' && this.triggered.has(action)) return undefined;
+    if (this.bootStatus === 'Pending' && this.triggered?.has(action) === true) return undefined;
     return 'SecurityError';
   }
 }
