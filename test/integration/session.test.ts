@@ -332,3 +332,60 @@ describe('close() leaves nothing open', () => {
     for (const c of clients) assert.equal(c.state, 'closed');
   });
 });
+
+describe('item 40: permessage-deflate', () => {
+  test('negotiated with clients that offer it, with the bounded window; a large message round-trips compressed', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.0.1'] });
+    t.after(() => cs.close());
+    cs.handle('ocpp2.0.1', 'DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
+    const connected = nextConnection(cs);
+    const ws = new WebSocket(`${url}/DEFLATE`, ['ocpp2.0.1'], { perMessageDeflate: true });
+    t.after(() => ws.terminate());
+    const upgrade = new Promise<string>((resolve) => ws.once('upgrade', (res) => resolve(String(res.headers['sec-websocket-extensions']))));
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    await connected;
+    const extensions = await upgrade;
+    assert.match(extensions, /permessage-deflate/);
+    assert.match(extensions, /server_max_window_bits=13/);
+    const big = 'x'.repeat(100_000);
+    const answer = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+    ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: big }]));
+    assert.deepEqual(await answer, [3, 'big-1', { status: 'Accepted', data: big }]);
+  });
+
+  test('compression: false negotiates none', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp1.6'], compression: false });
+    t.after(() => cs.close());
+    const ws = new WebSocket(`${url}/PLAIN`, ['ocpp1.6'], { perMessageDeflate: true });
+    t.after(() => ws.terminate());
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    assert.equal(ws.extensions, '');
+  });
+});
+
+describe('logging', () => {
+  test('a logger gets structured records for connect, frames (logFrames) and disconnect; none without one', async (t) => {
+    const records: Array<{ level: string; record: Record<string, unknown>; message: string }> = [];
+    const at = (level: string) => (record: Record<string, unknown>, message: string) => records.push({ level, record, message });
+    const { cs, url } = await startServer({ protocols: ['ocpp1.6'], logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logFrames: true });
+    t.after(() => cs.close());
+    cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+    const cp = new ChargePoint({ url, identity: 'LOGGED', protocol: 'ocpp1.6' });
+    await cp.connect();
+    await cp.call('Heartbeat', {});
+    const disconnected = new Promise((resolve) => cs.once('disconnect', resolve));
+    await cp.close();
+    await disconnected;
+    const events = records.map((r) => `${r.level}:${String(r.record.event)}`);
+    assert.deepEqual(events, ['info:connection', 'debug:frame', 'debug:frame', 'info:disconnect']);
+    assert.equal(records[1].record.identity, 'LOGGED');
+    assert.equal(records[1].record.direction, 'in');
+    assert.equal(records[1].record.action, 'Heartbeat');
+  });
+});
