@@ -211,7 +211,9 @@ export class RpcEndpoint<
   /** Live (unsettled) entries in `queue`. */
   private queued = 0;
   /** Ids of the peer's CALLs whose handler has not answered yet. */
-  private handling: Set<string> = EMPTY_SET;
+  private handlingOne: string | undefined = undefined;
+  /** More of them, beyond `handlingOne` (rare: a peer that obeys OCPP has one CALL outstanding). */
+  private handlingMore: Set<string> = EMPTY_SET;
   /** Recently timed-out or aborted call ids, with their action. */
   private lateIds: Map<string, string> = EMPTY_MAP;
 
@@ -687,11 +689,11 @@ export class RpcEndpoint<
 
   private onCall(frame: CallFrame): void {
     const { messageId, action } = frame;
-    if (this.handling.size >= this.options.maxInboundCalls) {
+    if (this.handlingCount() >= this.options.maxInboundCalls) {
       this.limitExceeded('maxInboundCalls', TOO_MANY_CALLS);
       return;
     }
-    if (this.handling.has(messageId)) {
+    if (messageId === this.handlingOne || this.handlingMore.has(messageId)) {
       this.replyError(messageId, action, this.rules.duplicateIdCode, 'A message with this id is still being handled', undefined);
       this.noteBadMessage();
       return;
@@ -722,8 +724,8 @@ export class RpcEndpoint<
         }
       }
     }
-    if (this.handling === EMPTY_SET) this.handling = new Set();
-    this.handling.add(messageId);
+    if (this.handlingOne === undefined) this.handlingOne = messageId;
+    else (this.handlingMore === EMPTY_SET ? (this.handlingMore = new Set()) : this.handlingMore).add(messageId);
     let result: unknown;
     try {
       result = handler(frame.payload, this.context(messageId, action));
@@ -741,9 +743,23 @@ export class RpcEndpoint<
     this.answer(messageId, action, result);
   }
 
+  /** Inbound CALLs whose handler has not answered yet. */
+  private handlingCount(): number {
+    return (this.handlingOne === undefined ? 0 : 1) + this.handlingMore.size;
+  }
+
+  /** Forgets an inbound CALL as being handled; false when it was not (answered, or closed). */
+  private handled(messageId: string): boolean {
+    if (messageId === this.handlingOne) {
+      this.handlingOne = undefined;
+      return true;
+    }
+    return this.handlingMore.delete(messageId);
+  }
+
   private answer(messageId: string, action: string, response: unknown): void {
     // False after close (the set was cleared) or if a misbehaving thenable settles twice.
-    if (!this.handling.delete(messageId)) return;
+    if (!this.handled(messageId)) return;
     const payload = response === undefined || response === null ? {} : response;
     if (this.validator !== undefined) {
       const issue = this.validator.validate(action, 'response', 'outbound', payload);
@@ -771,7 +787,7 @@ export class RpcEndpoint<
   }
 
   private answerFailure(messageId: string, action: string, error: unknown): void {
-    const live = this.handling.delete(messageId);
+    const live = this.handled(messageId);
     if (isRpcError(error)) {
       if (!live) return;
       const canonical = this.rules.fromWireCode(error.code);
@@ -850,7 +866,7 @@ export class RpcEndpoint<
       reportLater(error);
     }
     // The last answer owed to a peer that passed a limit is out: now close.
-    if (this.draining !== undefined && this.handling.size === 0) this.close(this.draining.code, this.draining.reason);
+    if (this.draining !== undefined && this.handlingCount() === 0) this.close(this.draining.code, this.draining.reason);
   }
 
   // ---------------------------------------------------------------- limits
@@ -889,7 +905,7 @@ export class RpcEndpoint<
     if (this.listenerCount('limitExceeded') !== 0) {
       this.notify('limitExceeded', { limit, max: this.options[limit], code: LIMIT_CLOSE_CODE, reason });
     }
-    if (this.handling.size === 0) {
+    if (this.handlingCount() === 0) {
       this.close(LIMIT_CLOSE_CODE, reason);
       return;
     }
@@ -953,7 +969,8 @@ export class RpcEndpoint<
       this.timer = undefined;
       this.timerDeadline = Infinity;
     }
-    this.handling.clear();
+    this.handlingOne = undefined;
+    this.handlingMore.clear();
     this.connectionSignal.abort(() => new ConnectionClosedError({ code, reason }));
     for (const entry of [...this.pending.values()]) {
       if (!this.finish(entry)) continue;
