@@ -14,7 +14,7 @@ import { isKnownAction } from './ocpp/actions';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
 import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationHandler, type StationHandlerContext } from './station';
 import { parseBasicAuth, type BasicCredentials } from './transport/basic-auth';
-import { socketTransport } from './transport/socket-transport';
+import { socketTransport, type SocketTransport } from './transport/socket-transport';
 import { UpgradeServer, type AcceptVerdict, type RefuseVerdict, type UpgradeVerdict } from './transport/server';
 import type { PayloadValidator } from './core/validator';
 import type { Logger } from './logger';
@@ -314,8 +314,8 @@ interface Acceptance<V extends OcppVersion> {
 /** What keepalive and shutdown need of a connected station. */
 interface LiveState {
   readonly socket: AliveSocket;
-  /** Resolves when the socket is really closed, not just when the endpoint stopped. */
-  readonly closed: Promise<void>;
+  /** Its `closed` resolves when the socket is really closed, not just when the endpoint stopped. */
+  readonly transport: SocketTransport;
 }
 
 /** Set on a socket when it answers our ping. */
@@ -554,7 +554,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const snapshot = [...this.live];
     const closed = snapshot.map(([station, state]) => {
       station.close(options.code ?? 1001, options.reason ?? 'server shutting down');
-      return state.closed;
+      return state.transport.closed;
     });
     // A peer that never completes the closing handshake must not hold shutdown up.
     const grace = setTimeout(() => {
@@ -704,7 +704,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     ) as Station;
     (ws as AliveSocket)[ALIVE] = true;
     ws.on('pong', onPong);
-    this.live.set(station, { socket: ws, closed: transport.closed });
+    this.live.set(station, { socket: ws, transport });
     const log = this.options.logger;
     if (log && this.options.logFrames) {
       station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));

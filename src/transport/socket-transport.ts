@@ -114,7 +114,6 @@ function onNodeError(this: TaggedSocket, error: Error): void {
 
 /** The transport of one socket: a class, so its methods live once on the prototype. */
 class WebSocketTransport implements SocketTransport {
-  readonly closed: Promise<void>;
   private sink: TransportSink | undefined = undefined;
   private isClosed = false;
   // Frames that arrive before the sink is installed are held, never lost.
@@ -122,16 +121,22 @@ class WebSocketTransport implements SocketTransport {
   private earlyClose: [number, string] | undefined = undefined;
   /** The close ws sent the peer after a receiver error (see socketClosed). */
   private failure: [number, string] | undefined = undefined;
-  private markClosed!: () => void;
+  /** `closed`, made when first asked for (most are only wanted at shutdown, if ever). */
+  private closedPromise: Promise<void> | undefined = undefined;
+  private markClosed: (() => void) | undefined = undefined;
 
   constructor(
     private readonly socket: MinimalWebSocket,
     private readonly maxBuffered: number,
     private readonly onError: ((error: Error) => void) | undefined,
-  ) {
-    this.closed = new Promise<void>((resolve) => {
-      this.markClosed = resolve;
-    });
+  ) {}
+
+  get closed(): Promise<void> {
+    return (this.closedPromise ??= this.isClosed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.markClosed = resolve;
+        }));
   }
 
   receive(text: string): void {
@@ -143,7 +148,7 @@ class WebSocketTransport implements SocketTransport {
   finish(code: number, reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.markClosed();
+    this.markClosed?.();
     if (this.sink) this.sink.close(code, reason);
     else this.earlyClose = [code, reason];
   }
