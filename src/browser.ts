@@ -121,6 +121,8 @@ export type {
   ValidationIssue,
 } from './core/index';
 export type {
+  BootRequest,
+  BootResponse,
   ChargePointCallOptions,
   ChargePointEvents,
   ChargePointHandler,

@@ -17,6 +17,8 @@ import {
 } from './ocpp/offline-queue';
 import { isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
+import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from './generated/ocpp16/types';
+import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from './generated/ocpp201/types';
 import type { Logger } from './logger';
 import { logTo } from './logger';
 import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
@@ -35,6 +37,11 @@ export type ChargePointHandler<V extends OcppVersion, A extends keyof ChargePoin
   ChargePointIncoming<V>[A]['response'],
   HandlerContext
 >;
+
+/** The BootNotification request of version `V`. */
+export type BootRequest<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootRequest : OCPP201BootRequest;
+/** The BootNotification response of version `V`. */
+export type BootResponse<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootResponse : OCPP201BootResponse;
 
 /** Per-call options of {@link ChargePoint.call}. */
 export interface ChargePointCallOptions extends CallOptions {
@@ -232,6 +239,9 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private queueKey = 0;
   private held: Array<() => void> = [];
   private closePromise: Promise<void> | undefined;
+  private acceptedBoot: { readonly key: string; readonly response: unknown } | undefined;
+  /** Waits of `boot()`, ended by close(). */
+  private readonly pauses = new Set<() => void>();
 
   /** @throws TypeError naming the option when an option is invalid. */
   constructor(options: ChargePointOptions<V>) {
@@ -344,6 +354,67 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   }
 
   /**
+   * Registers with the central system (checklist items 44 and 47). Sends BootNotification;
+   * while the answer is Pending or Rejected, sends it again after the `interval` the central
+   * system gave (or `retryIntervalMs` when it gave 0), until Accepted. A charge point already
+   * accepted with the same request (on this or an earlier connection of this object) is not
+   * booted again: the stored answer is returned without sending anything, as OCPP 2.0.1 §5.3
+   * asks after a reconnect. While offline, it waits for the connection; a call that times out
+   * is retried; a CALLERROR rejects.
+   *
+   * @example
+   * ```ts
+   * cp.on('open', () => void cp.boot({ chargePointVendor: 'V', chargePointModel: 'M' }));
+   * ```
+   */
+  async boot(request: BootRequest<V>, options: { signal?: AbortSignal; retryIntervalMs?: number } = {}): Promise<BootResponse<V>> {
+    const key = JSON.stringify(request);
+    if (this.acceptedBoot !== undefined && this.acceptedBoot.key === key) return this.acceptedBoot.response as BootResponse<V>;
+    const retryMs = options.retryIntervalMs ?? 30_000;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      let response: { status: string; interval: number };
+      try {
+        response = (await this.call('BootNotification' as never, request as never, { signal: options.signal })) as { status: string; interval: number };
+      } catch (error) {
+        if (error instanceof NotConnectedError && this.stateValue !== 'closed' && this.stateValue !== 'idle') {
+          await this.pause(undefined, options.signal);
+          continue;
+        }
+        if (!(error instanceof TimeoutError)) throw error;
+        await this.pause(retryMs, options.signal);
+        continue;
+      }
+      if (response.status === 'Accepted') {
+        this.acceptedBoot = { key, response };
+        return response as BootResponse<V>;
+      }
+      await this.pause(response.interval > 0 ? response.interval * 1000 : retryMs, options.signal);
+    }
+  }
+
+  /** Waits `ms` (or, without it, for the next 'open'); ends early, with an error, on close or abort. */
+  private pause(ms: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown): void => {
+        clearTimeout(timer);
+        this.off('open', onOpen);
+        signal?.removeEventListener('abort', onAbort);
+        this.pauses.delete(onClose);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onOpen = (): void => done();
+      const onAbort = (): void => done(signal?.reason);
+      const onClose = (): void => done(new NotConnectedError('BootNotification', 'closed'));
+      const timer = ms === undefined ? undefined : setTimeout(() => done(), ms);
+      if (ms === undefined) this.once('open', onOpen);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pauses.add(onClose);
+    });
+  }
+
+  /**
    * Closes the connection (1000) and stops reconnecting. Calls in flight reject with
    * ConnectionClosedError; queued transaction messages stay in the store.
    */
@@ -353,6 +424,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       clearTimeout(this.reconnectTimer);
       clearTimeout(this.retryTimer);
       this.wakeRetry?.();
+      for (const wake of [...this.pauses]) wake();
       this.stopPing();
       const held = this.held;
       this.held = [];

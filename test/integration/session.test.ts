@@ -10,6 +10,7 @@ import {
   CentralSystem,
   ChargePoint,
   ConnectionClosedError,
+  NotConnectedError,
   NotSupportedError,
   SecurityError,
   type AnyStation,
@@ -387,5 +388,49 @@ describe('logging', () => {
     assert.equal(records[1].record.identity, 'LOGGED');
     assert.equal(records[1].record.direction, 'in');
     assert.equal(records[1].record.action, 'Heartbeat');
+  });
+});
+
+describe('ChargePoint.boot() (items 44, 47)', () => {
+  test('retries while Pending after the interval, stops at Accepted, and is not re-sent unless the request changes', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp1.6'] });
+    t.after(() => cs.close());
+    const boots: string[] = [];
+    cs.handle('ocpp1.6', 'BootNotification', (req) => {
+      boots.push(req.chargePointModel);
+      // Pending twice with interval 0 ("charger's choice"), then Accepted.
+      return { status: boots.length < 3 ? 'Pending' : 'Accepted', currentTime: now(), interval: boots.length < 3 ? 0 : 300 };
+    });
+    const cp = new ChargePoint({ url, identity: 'BOOTER', protocol: 'ocpp1.6' });
+    t.after(() => cp.close());
+    await cp.connect();
+    const started = Date.now();
+    const accepted = await cp.boot({ chargePointVendor: 'V', chargePointModel: 'M1' }, { retryIntervalMs: 30 });
+    assert.equal(accepted.status, 'Accepted');
+    assert.equal(accepted.interval, 300);
+    assert.ok(Date.now() - started >= 55, 'two waits of 30 ms');
+    assert.deepEqual(boots, ['M1', 'M1', 'M1']);
+    assert.equal(cp.bootStatus, 'Accepted');
+
+    // Same contents (a reconnect): nothing is sent; the stored answer comes back.
+    assert.deepEqual(await cp.boot({ chargePointVendor: 'V', chargePointModel: 'M1' }), accepted);
+    assert.equal(boots.length, 3);
+    // Changed contents: booted again.
+    await cp.boot({ chargePointVendor: 'V', chargePointModel: 'M2' });
+    assert.deepEqual(boots, ['M1', 'M1', 'M1', 'M2']);
+  });
+
+  test('close() ends a boot that waits out a Rejected interval', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.0.1'] });
+    t.after(() => cs.close());
+    cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Rejected', currentTime: now(), interval: 3600 }));
+    const cp = new ChargePoint({ url, identity: 'REJECTED', protocol: 'ocpp2.0.1' });
+    await cp.connect();
+    const booting = cp.boot({ reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(cp.bootStatus, 'Rejected');
+    const outcome = assert.rejects(booting, NotConnectedError);
+    await cp.close();
+    await outcome;
   });
 });
