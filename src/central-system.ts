@@ -364,6 +364,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   private readonly path: string;
   private readonly validators = new Map<OcppVersion, PayloadValidator>();
   private readonly defaults = new Map<OcppVersion, Map<string, Handler<unknown, unknown, StationHandlerContext>>>();
+  /** `thresholdBytes` of the compression settings; ws alone would compress every message. */
+  private readonly compressMinLength: number;
   /** Each protocol's lookup of default handlers, shared by its stations. */
   private readonly fallbacks = new Map<OcppVersion, (action: string) => Handler<unknown, unknown, StationHandlerContext> | undefined>();
   private readonly upgrades: UpgradeServer<Acceptance<V>>;
@@ -437,6 +439,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       maxPayloadBytes,
       handshakeTimeoutMs,
     });
+    const compression = options.compression ?? true;
+    this.compressMinLength = compression === false ? 0 : ((compression === true ? undefined : compression.thresholdBytes) ?? DEFAULT_COMPRESSION.thresholdBytes);
   }
 
   /** The bound port after {@link listen}, else undefined. */
@@ -670,6 +674,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const transport = socketTransport(ws, {
       maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       onError: (error) => this.report(error, identity),
+      compressMinLength: this.compressMinLength,
     });
     let fallbackHandler = this.fallbacks.get(protocol);
     if (fallbackHandler === undefined) {

@@ -14,6 +14,7 @@ export interface MinimalWebSocket {
 
 /** A `ws` socket: event-emitter style, which avoids an Event object per message. */
 interface NodeStyleSocket extends MinimalWebSocket {
+  send(data: string, options?: { compress?: boolean }): void;
   on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
   on(event: 'close', listener: (code: number, reason: unknown) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -36,7 +37,16 @@ export interface SocketTransportOptions {
   maxBufferedBytes?: number;
   /** Called with socket-level errors (they are followed by a close). */
   onError?: (error: Error) => void;
+  /**
+   * When permessage-deflate was negotiated, send messages shorter than this many characters
+   * uncompressed (Node's ws only). ws applies its own `threshold` only without context takeover:
+   * otherwise every message, a 60-byte Heartbeat answer too, goes through zlib. 0 leaves it to ws.
+   */
+  compressMinLength?: number;
 }
+
+/** ws send options for a message not worth compressing. */
+const UNCOMPRESSED = Object.freeze({ compress: false });
 
 /** A {@link Transport} over a WebSocket, which can also tell when the socket is really gone. */
 export interface SocketTransport extends Transport {
@@ -81,8 +91,9 @@ function closeReason(reason: unknown): string {
  * core can answer it by the framing rules instead of the socket being dropped.
  */
 export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): SocketTransport {
-  const transport = new WebSocketTransport(socket, options.maxBufferedBytes ?? 0, options.onError);
-  if (isNodeStyle(socket)) {
+  const node = isNodeStyle(socket);
+  const transport = new WebSocketTransport(socket, options.maxBufferedBytes ?? 0, options.onError, node ? (options.compressMinLength ?? 0) : 0);
+  if (node) {
     (socket as TaggedSocket)[TRANSPORT] = transport;
     socket.on('message', onNodeMessage);
     socket.on('close', onNodeClose);
@@ -129,6 +140,7 @@ class WebSocketTransport implements SocketTransport {
     private readonly socket: MinimalWebSocket,
     private readonly maxBuffered: number,
     private readonly onError: ((error: Error) => void) | undefined,
+    private readonly compressMinLength: number,
   ) {}
 
   get closed(): Promise<void> {
@@ -168,7 +180,8 @@ class WebSocketTransport implements SocketTransport {
   send(data: string): void {
     const socket = this.socket;
     if (this.isClosed || socket.readyState !== OPEN) return;
-    socket.send(data);
+    if (data.length < this.compressMinLength) (socket as NodeStyleSocket).send(data, UNCOMPRESSED);
+    else socket.send(data);
     if (this.maxBuffered > 0 && socket.bufferedAmount > this.maxBuffered) {
       // A peer that does not read will not read a close frame either: a closing handshake would
       // hold the connection (and every call on it) for ws's 30 s close timeout. Drop it now.
