@@ -108,6 +108,17 @@ const TOO_MANY_BAD = 'too many invalid messages';
 const EMPTY_MAP: Map<never, never> = new Map<never, never>();
 const EMPTY_SET: Set<never> = new Set<never>();
 
+const NO_KEYS: readonly string[] = Object.freeze([]);
+let lastContextKeys: readonly string[] = NO_KEYS;
+
+/** The keys of a `context` option; endpoints whose contexts have the same keys share one array. */
+function contextKeysOf(context: object): readonly string[] {
+  const keys = Object.keys(context);
+  const last = lastContextKeys;
+  if (keys.length === last.length && keys.every((key, i) => key === last[i])) return last;
+  return (lastContextKeys = Object.freeze(keys));
+}
+
 /** One of our calls, queued or in flight. */
 class PendingCall {
   settled = false;
@@ -239,7 +250,7 @@ export class RpcEndpoint<
     this.transport = this.options.transport;
     this.rules = this.options.rules;
     this.validator = this.options.validator;
-    this.contextKeys = this.options.context === undefined ? [] : Object.keys(this.options.context);
+    this.contextKeys = this.options.context === undefined ? NO_KEYS : contextKeysOf(this.options.context);
     this.transport.setSink(new RpcEndpoint.Sink(this as unknown as RpcEndpoint));
   }
 
