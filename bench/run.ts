@@ -48,8 +48,8 @@ const CS = (option('c') ?? (QUICK ? '10,100' : '1,10,100,1000')).split(',').map(
 const SDK_CHOICE = (option('sdk') ?? 'auto') as 'auto' | 'dist' | 'src';
 /** Measured windows per figure and run, alternating between the compared systems; one more round warms up. */
 const ROUNDS = QUICK ? 2 : 4;
-const WARM_MS = 100;
-const WINDOW_MS = QUICK ? 250 : 300;
+const WARM_MS = 80;
+const WINDOW_MS = 250;
 const CHURN_TOTAL = QUICK ? 1000 : 2000;
 const CHURN_PARALLEL = 50;
 const MEMORY_SIZES = QUICK ? [1000] : [1000, 10_000];
@@ -246,6 +246,8 @@ async function throughput(run: number): Promise<void> {
           results.add(`${key}|bareeff/cpu`, roundRatio(windows, 'bare', 'ours', cpu));
           results.add(`${key}|ceileff/cpu`, roundRatio(windows, 'bare-validate', 'ours', cpu));
           results.add(`${key}|rpccpu/cpu`, roundRatio(windows, 'ocpp-rpc', 'ours', cpu));
+          // What any strict server could reach against ocpp-rpc, for reading the ratio above.
+          results.add(`${key}|ceiling/rpc`, roundRatio(windows, 'bare-validate', 'ocpp-rpc', rate));
         }
         await load.request({ cmd: 'close' }, 300_000);
       }
@@ -516,10 +518,25 @@ function report(): string {
       for (const message of MESSAGES)
         for (const c of CS) {
           const k = `tpr|${version}|${message}|${c}`;
-          rrows.push([version, message, num(c), rcell(`${k}|rate/bare`), rcell(`${k}|rate/ceiling`), rcell(`${k}|rate/rpc`), rcell(`${k}|bareeff/cpu`), rcell(`${k}|ceileff/cpu`), rcell(`${k}|rpccpu/cpu`)]);
+          rrows.push([
+            version,
+            message,
+            num(c),
+            rcell(`${k}|rate/bare`),
+            rcell(`${k}|rate/ceiling`),
+            rcell(`${k}|rate/rpc`),
+            rcell(`${k}|ceiling/rpc`),
+            rcell(`${k}|bareeff/cpu`),
+            rcell(`${k}|ceileff/cpu`),
+            rcell(`${k}|rpccpu/cpu`),
+          ]);
         }
     out.push(
-      table(['version', 'message', 'C', 'rate vs bare', 'rate vs ceiling', 'rate vs ocpp-rpc', 'CPU efficiency vs bare', 'CPU efficiency vs ceiling', 'CPU efficiency vs ocpp-rpc'], rrows, ['l', 'l', 'r']),
+      table(
+        ['version', 'message', 'C', 'rate vs bare', 'rate vs ceiling', 'rate vs ocpp-rpc', '(ceiling vs ocpp-rpc)', 'CPU efficiency vs bare', 'CPU efficiency vs ceiling', 'CPU efficiency vs ocpp-rpc'],
+        rrows,
+        ['l', 'l', 'r'],
+      ),
       '',
     );
     for (const [message, bare, rpc] of [
@@ -543,9 +560,21 @@ function report(): string {
       const wb = worst('rate/bare');
       const wr = worst('rate/rpc');
       const wc = worst('rate/ceiling');
-      targets.push([`${message} round trips/s ≥ ${bare}x bare ws (C = ${cs.join(', ')}, both versions)`, `worst median ${ratio(wb.value)} (${wb.where})`, pass(wb.value >= bare)]);
-      targets.push([`${message} round trips/s ≥ ${rpc}x ocpp-rpc`, `worst median ${ratio(wr.value)} (${wr.where})`, pass(wr.value >= rpc)]);
-      targets.push([`${message} round trips/s ≥ 0.9x the validating ceiling`, `worst median ${ratio(wc.value)} (${wc.where})`, pass(wc.value >= 0.9)]);
+      const eb = worst('bareeff/cpu');
+      const er = worst('rpccpu/cpu');
+      const ec = worst('ceileff/cpu');
+      const cr = worst('ceiling/rpc');
+      targets.push([
+        `${message} round trips/s ≥ ${bare}x bare ws (C = ${cs.join(', ')}, both versions)`,
+        `worst median ${ratio(wb.value)} (${wb.where}); by server CPU per round trip ${ratio(eb.value)} (${eb.where})`,
+        pass(wb.value >= bare),
+      ]);
+      targets.push([
+        `${message} round trips/s ≥ ${rpc}x ocpp-rpc`,
+        `worst median ${ratio(wr.value)} (${wr.where}); by CPU ${ratio(er.value)} (${er.where}); the validating ceiling itself reaches ${ratio(cr.value)} (${cr.where})`,
+        pass(wr.value >= rpc),
+      ]);
+      targets.push([`${message} round trips/s ≥ 0.9x the validating ceiling`, `worst median ${ratio(wc.value)} (${wc.where}); by CPU ${ratio(ec.value)} (${ec.where})`, pass(wc.value >= 0.9)]);
     }
   }
 
