@@ -57,8 +57,6 @@ export interface RawClient {
   readonly ws: WebSocket;
   /** Every text received, parsed as JSON when possible. */
   readonly received: unknown[][];
-  /** Every text received, as sent. */
-  readonly texts: string[];
   /** Sends `text` and resolves with the first frame received whose id is `id` (read from `text` if absent). */
   call(text: string, id?: string, timeoutMs?: number): Promise<unknown[]>;
   /** Resolves with the first frame received (from now or before) with this id. */
@@ -74,11 +72,9 @@ export function openRaw(port: number, identity: string, protocol: string, option
   openRawSockets.add(ws);
   ws.once('close', () => openRawSockets.delete(ws));
   const received: unknown[][] = [];
-  const texts: string[] = [];
   const waiters = new Set<() => void>();
   ws.on('message', (data) => {
     const text = data.toString();
-    texts.push(text);
     try {
       const parsed: unknown = JSON.parse(text);
       received.push(Array.isArray(parsed) ? parsed : [parsed]);
@@ -106,7 +102,6 @@ export function openRaw(port: number, identity: string, protocol: string, option
   const client: RawClient = {
     ws,
     received,
-    texts,
     answer,
     call(text, id, timeoutMs) {
       ws.send(text);
