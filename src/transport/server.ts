@@ -66,6 +66,11 @@ export class UpgradeServer<T> {
       // Selection happened in `decide`; ws only has to echo it (or nothing).
       handleProtocols: (_offered, req) => (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol ?? false,
       clientTracking: false,
+      // One message per connection per event-loop turn: with synchronous events, ws hands over
+      // everything one read brought (libuv reads up to 2 MB from a socket in a row), so a station
+      // flooding small frames held every other station up for hundreds of ms to seconds
+      // (test/reliability/flood.test.ts). OCPP peers send one CALL at a time, so this costs nothing.
+      allowSynchronousEvents: false,
     });
   }
 

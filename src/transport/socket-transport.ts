@@ -19,6 +19,9 @@ interface NodeStyleSocket extends MinimalWebSocket {
   on(event: 'close', listener: (code: number, reason: unknown) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   terminate(): void;
+  /** Stops reading from the socket (ws 8). */
+  pause?(): void;
+  once?(event: 'close', listener: () => void): unknown;
 }
 
 /** A browser socket: DOM events. */
@@ -105,6 +108,21 @@ export function socketTransport(socket: MinimalWebSocket, options: SocketTranspo
     dom.addEventListener('error', () => options.onError?.(new Error('WebSocket error')));
   }
   return transport;
+}
+
+/** How long a peer closed for a policy violation (1008) has to finish the closing handshake. */
+const POLICY_CLOSE_GRACE_MS = 1000;
+
+/**
+ * A peer closed for breaking a policy (a limit of the core, a replaced duplicate) is not trusted
+ * to finish the closing handshake: ws would keep reading and parsing whatever it still sends,
+ * for up to 30 s, looking for its close frame. Stop reading now and drop it after a short grace.
+ */
+function dropAfterGrace(socket: NodeStyleSocket): void {
+  socket.pause?.();
+  const timer = setTimeout(() => socket.terminate(), POLICY_CLOSE_GRACE_MS);
+  (timer as { unref?: () => void }).unref?.();
+  socket.once?.('close', () => clearTimeout(timer));
 }
 
 /** Where the shared `ws` listeners below find the transport of the socket they are called on. */
@@ -200,6 +218,7 @@ class WebSocketTransport implements SocketTransport {
       // A code the browser refuses (1001-2999 except 1000) must still close the socket.
       this.socket.close();
     }
+    if (code === 1008 && isNodeStyle(this.socket)) dropAfterGrace(this.socket);
   }
 
   setSink(next: TransportSink): void {
