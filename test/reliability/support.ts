@@ -116,7 +116,7 @@ export function openRaw(port: number, identity: string, protocol: string, option
 }
 
 /** A raw WebSocket server a ChargePoint can connect to: selects `protocol`, hands out sockets in order. */
-export async function rawServer(protocol: string, options: { maxPayload?: number } = {}): Promise<{
+export async function rawServer(protocol: string, options: { maxPayload?: number; autoPong?: boolean } = {}): Promise<{
   url: string;
   nextSocket(): Promise<WebSocket>;
   close(): Promise<void>;
@@ -126,6 +126,7 @@ export async function rawServer(protocol: string, options: { maxPayload?: number
     host: '127.0.0.1',
     perMessageDeflate: false,
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+    autoPong: options.autoPong ?? true,
     handleProtocols: (offered) => (offered.has(protocol) ? protocol : false),
   });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));

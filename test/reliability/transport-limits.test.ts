@@ -125,6 +125,33 @@ describe('maxBufferedBytes: a peer that stops reading is dropped at once', () =>
   });
 });
 
+describe('keepalive (checklist item 42)', () => {
+  test('client: a ChargePoint whose central system stops answering pings drops the connection after pongTimeoutMs, rejects its pending call and reconnects', async (t) => {
+    const server = await rawServer('ocpp2.0.1', { autoPong: false });
+    t.after(() => server.close());
+    const cp = new ChargePoint({
+      url: server.url,
+      identity: 'CP-PONG',
+      protocol: 'ocpp2.0.1',
+      pingIntervalMs: 100,
+      pongTimeoutMs: 100,
+      reconnect: { waitMinimumMs: 20, randomRangeMs: 1, repeatTimes: 1 },
+    });
+    t.after(() => cp.close());
+    await cp.connect();
+    await server.nextSocket(); // it never answers, neither the pings nor the call
+    const disconnected = new Promise<{ code: number }>((resolve) => cp.once('disconnect', resolve));
+    const started = Date.now();
+    const pending = cp.call('Heartbeat', {}, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const { code } = await withTimeout(disconnected, 2000, 'no disconnect without pongs');
+    const ms = Date.now() - started;
+    assert.equal(code, 1006, 'the connection is dropped, not closed politely');
+    assert.ok(ms >= 150 && ms < 1000, `dropped after ${ms} ms (ping at 100 ms, pong due 100 ms later)`);
+    assert.ok((await pending) instanceof ConnectionClosedError);
+    await withTimeout(server.nextSocket(), 2000, 'no reconnect');
+  });
+});
+
 describe('handshakeTimeoutMs', () => {
   test('server: idle sockets and sockets that never finish their headers are answered 408 and closed after about handshakeTimeoutMs', async (t) => {
     const { cs, port } = await startServer({ handshakeTimeoutMs: 300 });
