@@ -19,8 +19,6 @@ interface NodeStyleSocket extends MinimalWebSocket {
   on(event: 'close', listener: (code: number, reason: unknown) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   terminate(): void;
-  /** Stops reading from the socket (ws 8). */
-  pause?(): void;
   once?(event: 'close', listener: () => void): unknown;
 }
 
@@ -116,10 +114,10 @@ const POLICY_CLOSE_GRACE_MS = 1000;
 /**
  * A peer closed for breaking a policy (a limit of the core, a replaced duplicate) is not trusted
  * to finish the closing handshake: ws would keep reading and parsing whatever it still sends,
- * for up to 30 s, looking for its close frame. Stop reading now and drop it after a short grace.
+ * for up to 30 s, looking for its close frame. A well-behaved peer answers the close at once; any
+ * other is dropped after a short grace.
  */
 function dropAfterGrace(socket: NodeStyleSocket): void {
-  socket.pause?.();
   const timer = setTimeout(() => socket.terminate(), POLICY_CLOSE_GRACE_MS);
   (timer as { unref?: () => void }).unref?.();
   socket.once?.('close', () => clearTimeout(timer));
