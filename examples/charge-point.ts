@@ -89,6 +89,23 @@ abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<
   readonly config = new Map<string, ConfigEntry>();
   readonly localList = { version: 0, idTags: new Set<string>() };
   transaction: SimTransaction | undefined;
+  /**
+   * A remote start was accepted and its transaction is being started: a second remote start
+   * arriving before the first StartTransaction is answered must be rejected, not accepted twice.
+   */
+  protected remoteStartPending = false;
+
+  /** Runs a remote start later, marking it pending until it has started (or failed to). */
+  protected startRemotely(task: () => Promise<unknown>): void {
+    this.remoteStartPending = true;
+    this.later(async () => {
+      try {
+        await task();
+      } finally {
+        this.remoteStartPending = false;
+      }
+    });
+  }
   /** The energy register, in Wh. */
   meterWh = 12_345;
   /** Boots so far (a reset adds one). */
@@ -411,8 +428,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
 
   protected register(cp: ChargePoint<'ocpp1.6'>): void {
     cp.handle('RemoteStartTransaction', (req) => {
-      if (this.transaction || (req.connectorId !== undefined && req.connectorId !== 1)) return { status: 'Rejected' };
-      this.later(async () => {
+      if (this.transaction || this.remoteStartPending || (req.connectorId !== undefined && req.connectorId !== 1)) return { status: 'Rejected' };
+      this.startRemotely(async () => {
         // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
         if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
         await this.startTransaction(req.idTag);
@@ -594,9 +611,9 @@ export class SimulatedCharger201 extends SimulatedChargerBase<'ocpp2.0.1'> {
 
   protected register(cp: ChargePoint<'ocpp2.0.1'>): void {
     cp.handle('RequestStartTransaction', (req) => {
-      if (this.transaction || (req.evseId !== undefined && req.evseId !== 1)) return { status: 'Rejected' };
+      if (this.transaction || this.remoteStartPending || (req.evseId !== undefined && req.evseId !== 1)) return { status: 'Rejected' };
       const transactionId = randomUUID();
-      this.later(async () => {
+      this.startRemotely(async () => {
         if (this.config.get('AuthCtrlr/AuthorizeRemoteStart')?.value === 'true' && !(await this.authorize(req.idToken.idToken))) return;
         await this.startTransaction(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
       });
