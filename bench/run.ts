@@ -12,7 +12,8 @@
  *   --runs=N             runs per figure (default 3; 1 with --quick)
  *   --only=a,b           sections: throughput, churn, memory, client, startup, compression, audit
  *   --c=1,10,100         connection counts of the throughput section
- *   --sdk=auto|dist|src  which SDK build to load (auto: dist/ if newer than src/, else bundle src/)
+ *   --sdk=auto|dist|src|<file>  which SDK build to load (auto: dist/ if newer than src/, else
+ *                        bundle src/; a file: that module, e.g. a variant to compare)
  *   --write              save the report as bench/RESULTS.md
  *   --profile            run our server with --cpu-prof (profiles in bench/.build/profiles/)
  *   --priority=N         run servers and load at nice N (e.g. -10; needs root) when other work
@@ -45,7 +46,7 @@ const QUICK = flag('quick');
 const RUNS = Number(option('runs') ?? (QUICK ? 1 : 3));
 const SECTIONS = new Set((option('only') ?? 'throughput,churn,memory,client,startup,compression,audit').split(','));
 const CS = (option('c') ?? (QUICK ? '10,100' : '1,10,100,1000')).split(',').map(Number);
-const SDK_CHOICE = (option('sdk') ?? 'auto') as 'auto' | 'dist' | 'src';
+const SDK_CHOICE = option('sdk') ?? 'auto';
 /** Measured windows per figure and run, alternating between the compared systems; one more round warms up. */
 const ROUNDS = QUICK ? 2 : 4;
 const WARM_MS = 80;

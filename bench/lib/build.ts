@@ -31,13 +31,18 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function buildAll(sdkChoice: 'auto' | 'dist' | 'src'): Promise<Built> {
+export async function buildAll(sdkChoice: 'auto' | 'dist' | 'src' | string): Promise<Built> {
   fs.mkdirSync(OUT, { recursive: true });
   const dist = path.join(ROOT, 'dist', 'cjs', 'index.js');
   const distFresh = fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(ROOT, 'src'));
   let sdk: string;
   let sdkSource: string;
-  if (sdkChoice === 'dist' || (sdkChoice === 'auto' && distFresh)) {
+  if (sdkChoice !== 'auto' && sdkChoice !== 'dist' && sdkChoice !== 'src') {
+    // A prebuilt module, e.g. a variant to compare against.
+    sdk = path.resolve(sdkChoice);
+    if (!fs.existsSync(sdk)) throw new Error(`--sdk=${sdkChoice}: no such file`);
+    sdkSource = path.relative(ROOT, sdk);
+  } else if (sdkChoice === 'dist' || (sdkChoice === 'auto' && distFresh)) {
     if (!fs.existsSync(dist)) throw new Error('--sdk=dist: dist/cjs/index.js does not exist (npm run build)');
     sdk = dist;
     sdkSource = `dist/cjs/index.js (npm run build${distFresh ? '' : ', OLDER than src/'})`;
