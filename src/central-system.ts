@@ -10,7 +10,7 @@ import { DEFAULT_CALL_TIMEOUT_MS, resolveOptions } from './core/options';
 import { identityFromPath } from './ocpp/identity';
 import { OCPP_PROTOCOLS, isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
-import { isKnownAction } from './ocpp/actions';
+import { canSend, isKnownAction } from './ocpp/actions';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
 import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationHandler, type StationHandlerContext } from './station';
 import { parseBasicAuth, type BasicCredentials } from './transport/basic-auth';
@@ -464,6 +464,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   handle<P extends V, A extends keyof CentralSystemIncoming<P> & string>(protocol: P, action: A, handler: NoInfer<StationHandler<P, A>>): this {
     if (!this.protocols.includes(protocol)) throw new TypeError(`handle: ${JSON.stringify(protocol)} is not one of this server's protocols`);
     if (!isKnownAction(protocol, action)) throw new TypeError(`handle: ${JSON.stringify(action)} is not an action of ${protocol}`);
+    // The types already forbid it; plain JavaScript callers get told too.
+    if (!canSend(protocol, 'ChargePoint', action)) throw new TypeError(`handle: ${action} is sent by the central system in ${protocol}, never received by it`);
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
     let map = this.defaults.get(protocol);
     if (!map) this.defaults.set(protocol, (map = new Map()));

@@ -5,7 +5,7 @@ import { ConnectionClosedError, RpcError, TimeoutError, ValidationError } from '
 import type { RpcEndpointEvents } from './core/events';
 import { resolveOptions } from './core/options';
 import type { PayloadValidator } from './core/validator';
-import { isKnownAction } from './ocpp/actions';
+import { canSend, isKnownAction } from './ocpp/actions';
 import { connectionUrl, checkIdentity } from './ocpp/identity';
 import {
   DEFAULT_TRANSACTION_RETRY,
@@ -302,6 +302,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    */
   handle<A extends keyof ChargePointIncoming<V> & string>(action: A, handler: ChargePointHandler<V, A>): this {
     if (!isKnownAction(this.protocol, action)) throw new TypeError(`handle: ${JSON.stringify(action)} is not an action of ${this.protocol}`);
+    // The types already forbid it; plain JavaScript callers get told too.
+    if (!canSend(this.protocol, 'CentralSystem', action)) throw new TypeError(`handle: ${action} is sent by the charge point in ${this.protocol}, never received by it`);
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
     this.handlers.set(action, handler as unknown as Handler<unknown, unknown, HandlerContext>);
     return this;

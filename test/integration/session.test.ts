@@ -434,3 +434,16 @@ describe('ChargePoint.boot() (items 44, 47)', () => {
     await outcome;
   });
 });
+
+describe('programmer errors name what is wrong', () => {
+  test('handle() refuses an action the side never receives, and unknown actions, at registration', () => {
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'] });
+    assert.throws(() => cs.handle('ocpp1.6', 'Reset' as never, (() => ({})) as never), /Reset is sent by the central system in ocpp1\.6/);
+    assert.throws(() => cs.handle('ocpp1.6', 'TransactionEvent' as never, (() => ({})) as never), /"TransactionEvent" is not an action of ocpp1\.6/);
+    const cp = new ChargePoint({ url: 'ws://127.0.0.1:1/ocpp', identity: 'X', protocol: 'ocpp2.0.1' });
+    assert.throws(() => cp.handle('BootNotification' as never, (() => ({})) as never), /BootNotification is sent by the charge point in ocpp2\.0\.1/);
+    // DataTransfer goes both ways.
+    cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
+    cp.handle('DataTransfer', () => ({ status: 'Accepted' }));
+  });
+});
