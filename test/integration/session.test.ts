@@ -4,6 +4,7 @@
  * identities, keepalive, boot gating, and close() leaving nothing behind.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import {
@@ -445,5 +446,36 @@ describe('programmer errors name what is wrong', () => {
     // DataTransfer goes both ways.
     cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
     cp.handle('DataTransfer', () => ({ status: 'Accepted' }));
+  });
+});
+
+describe('item 40: what the ChargePoint compresses', () => {
+  test('with permessage-deflate negotiated, small messages go uncompressed and large ones compressed', async (t) => {
+    // Count what the server has to inflate: ws calls PerMessageDeflate#decompress once per
+    // compressed message it receives.
+    // ws does not export the class by name; its file is loaded by path (ws's own package).
+    const wsRoot = path.dirname(require.resolve('ws/package.json'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const PerMessageDeflate = require(path.join(wsRoot, 'lib', 'permessage-deflate.js')) as { prototype: { decompress: (...args: unknown[]) => unknown } };
+    const original = PerMessageDeflate.prototype.decompress;
+    let inflated = 0;
+    PerMessageDeflate.prototype.decompress = function (this: unknown, ...args: unknown[]) {
+      inflated++;
+      return original.apply(this, args);
+    };
+    t.after(() => {
+      PerMessageDeflate.prototype.decompress = original;
+    });
+    const { cs, url } = await startServer({ protocols: ['ocpp1.6'] });
+    t.after(() => cs.close());
+    cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+    cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
+    const cp = new ChargePoint({ url, identity: 'COMPRESS', protocol: 'ocpp1.6' });
+    t.after(() => cp.close());
+    await cp.connect();
+    for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
+    assert.equal(inflated, 0, 'Heartbeats were compressed');
+    await cp.call('DataTransfer', { vendorId: 'v', data: 'x'.repeat(10_000) });
+    assert.equal(inflated, 1, 'the 10 kB DataTransfer was not compressed');
   });
 });
