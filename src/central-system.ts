@@ -311,6 +311,18 @@ interface Acceptance<V extends OcppVersion> {
   bootStatus: BootStatus | undefined;
 }
 
+/** What the synchronous checks of an upgrade learned, for the `authenticate` hook. */
+interface HandshakeFacts<V extends OcppVersion> {
+  identity: string;
+  protocol: V;
+  offered: string[];
+  credentials: BasicCredentials | undefined;
+  certificate: PeerCertificate | undefined;
+  certificateAuthorized: boolean;
+  secure: boolean;
+  url: string;
+}
+
 /** What keepalive and shutdown need of a connected station. */
 interface LiveState {
   readonly socket: AliveSocket;
@@ -579,7 +591,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
 
   // ------------------------------------------------------------------ the handshake
 
-  private async decide(req: IncomingMessage): Promise<UpgradeVerdict<Acceptance<V>>> {
+  /**
+   * The verdict on an upgrade request: synchronous unless an `authenticate` hook or a
+   * `bootGating.isAccepted` lookup has to be awaited, so a plain server completes the handshake
+   * in the turn the request arrived (no promise, no handshake timer).
+   */
+  private decide(req: IncomingMessage): UpgradeVerdict<Acceptance<V>> | Promise<UpgradeVerdict<Acceptance<V>>> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
@@ -617,19 +634,30 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       return refuse(409, 'duplicate-identity', `${identity} is already connected`);
     }
 
+    const gating = this.options.bootGating;
+    const lookup = typeof gating === 'object' ? gating.isAccepted : undefined;
+    if (this.options.authenticate === undefined && lookup === undefined) {
+      return { accept: true, protocol, data: { identity, protocol, data: undefined, bootStatus: undefined } };
+    }
+    return this.decideLater(req, { identity, protocol, offered, credentials, certificate: hasCertificate ? certificate : undefined, certificateAuthorized, secure, url });
+  }
+
+  /** The asynchronous end of {@link decide}: the `authenticate` hook and the boot-status lookup. */
+  private async decideLater(req: IncomingMessage, known: HandshakeFacts<V>): Promise<UpgradeVerdict<Acceptance<V>>> {
+    const { identity, protocol } = known;
     let data: unknown;
     if (this.options.authenticate) {
       const result = await this.options.authenticate({
         identity,
         protocol,
-        offeredProtocols: offered,
-        credentials,
-        certificate: hasCertificate ? certificate : undefined,
-        certificateAuthorized,
-        secure,
+        offeredProtocols: known.offered,
+        credentials: known.credentials,
+        certificate: known.certificate,
+        certificateAuthorized: known.certificateAuthorized,
+        secure: known.secure,
         remoteAddress: req.socket.remoteAddress,
         headers: req.headers,
-        url,
+        url: known.url,
       });
       if (result === false) return refuse(401, 'unauthorized', 'not authorized', true);
       if (typeof result === 'object' && result !== null) {
@@ -677,6 +705,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
       onError: (error) => this.report(error, identity),
       compressMinLength: this.compressMinLength,
+      oneMessagePerTurn: true,
     });
     let fallbackHandler = this.fallbacks.get(protocol);
     if (fallbackHandler === undefined) {

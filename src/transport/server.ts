@@ -66,11 +66,11 @@ export class UpgradeServer<T> {
       // Selection happened in `decide`; ws only has to echo it (or nothing).
       handleProtocols: (_offered, req) => (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol ?? false,
       clientTracking: false,
-      // One message per connection per event-loop turn: with synchronous events, ws hands over
-      // everything one read brought (libuv reads up to 2 MB from a socket in a row), so a station
-      // flooding small frames held every other station up for hundreds of ms to seconds
-      // (test/reliability/flood.test.ts). OCPP peers send one CALL at a time, so this costs nothing.
-      allowSynchronousEvents: false,
+      // Messages are handed over synchronously (cheapest); the rule of one message per connection
+      // per event-loop turn, which keeps a flooding station from holding up the others, is kept
+      // by the transport (socket-transport.ts, `oneMessagePerTurn`) at one setImmediate per turn
+      // instead of ws's one per message.
+      allowSynchronousEvents: true,
     });
   }
 
@@ -80,6 +80,21 @@ export class UpgradeServer<T> {
       writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
       return;
     }
+    let verdict: UpgradeVerdict<T> | Promise<UpgradeVerdict<T>>;
+    try {
+      verdict = this.options.decide(req);
+    } catch (error) {
+      this.crashed(req, socket, error);
+      return;
+    }
+    // Decided at once (no authenticate hook): the handshake completes in this same turn, so
+    // there is nothing to time out, nothing for close() to settle and no error to wait for.
+    if (!(verdict instanceof Promise)) this.settle(req, socket, head, verdict);
+    else this.await(req, socket, head, verdict);
+  }
+
+  /** Waits for an asynchronous verdict, bounded by the handshake timeout and by close(). */
+  private await(req: IncomingMessage, socket: Duplex, head: Buffer, verdict: Promise<UpgradeVerdict<T>>): void {
     let done = false;
     const finish = (): boolean => {
       if (done) return false;
@@ -104,32 +119,41 @@ export class UpgradeServer<T> {
       if (finish()) this.refuse(req, socket, { accept: false, status: 408, message: 'handshake timed out' });
     }, this.options.handshakeTimeoutMs);
     timer.unref?.();
+    verdict.then(
+      (decided) => {
+        if (!finish()) return;
+        try {
+          this.settle(req, socket, head, decided);
+        } catch (error) {
+          // A throwing `connection` listener: uncaught, as in the synchronous path, rather than
+          // an unhandled rejection of this chain.
+          queueMicrotask(() => {
+            throw error;
+          });
+        }
+      },
+      (error: unknown) => {
+        if (finish()) this.crashed(req, socket, error);
+      },
+    );
+  }
 
-    const settle = (verdict: UpgradeVerdict<T>): void => {
-      if (!finish()) return;
-      if (this.closing) {
-        this.refuse(req, socket, { accept: false, status: 503, message: 'server is shutting down' });
-        return;
-      }
-      if (!verdict.accept) {
-        this.refuse(req, socket, verdict);
-        return;
-      }
-      (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol = verdict.protocol;
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.options.onOpen(ws, req, verdict));
-    };
-    const crash = (error: unknown): void => {
-      if (!finish()) return;
-      this.refuse(req, socket, { accept: false, status: 500, message: 'internal error' });
-      this.options.onError(error instanceof Error ? error : new Error(String(error)), req);
-    };
-    try {
-      const verdict = this.options.decide(req);
-      if (verdict instanceof Promise) verdict.then(settle, crash);
-      else settle(verdict);
-    } catch (error) {
-      crash(error);
+  private settle(req: IncomingMessage, socket: Duplex, head: Buffer, verdict: UpgradeVerdict<T>): void {
+    if (this.closing) {
+      this.refuse(req, socket, { accept: false, status: 503, message: 'server is shutting down' });
+      return;
     }
+    if (!verdict.accept) {
+      this.refuse(req, socket, verdict);
+      return;
+    }
+    (req as IncomingMessage & { ocppProtocol?: string }).ocppProtocol = verdict.protocol;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.options.onOpen(ws, req, verdict));
+  }
+
+  private crashed(req: IncomingMessage, socket: Duplex, error: unknown): void {
+    this.refuse(req, socket, { accept: false, status: 500, message: 'internal error' });
+    this.options.onError(error instanceof Error ? error : new Error(String(error)), req);
   }
 
   /** Stop accepting; upgrades still being decided are refused with 503. */

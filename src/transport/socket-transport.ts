@@ -20,6 +20,9 @@ interface NodeStyleSocket extends MinimalWebSocket {
   on(event: 'error', listener: (error: Error) => void): unknown;
   terminate(): void;
   once?(event: 'close', listener: () => void): unknown;
+  /** Stop and restart reading from the socket (ws 8). */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** A browser socket: DOM events. */
@@ -44,6 +47,11 @@ export interface SocketTransportOptions {
    * otherwise every message, a 60-byte Heartbeat answer too, goes through zlib. 0 leaves it to ws.
    */
   compressMinLength?: number;
+  /**
+   * Hand over at most one message per event-loop turn (Node's ws only).
+   * A server sets it so that one station flooding small frames cannot hold up the others.
+   */
+  oneMessagePerTurn?: boolean;
 }
 
 /** ws send options for a message not worth compressing. */
@@ -93,7 +101,13 @@ function closeReason(reason: unknown): string {
  */
 export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): SocketTransport {
   const node = isNodeStyle(socket);
-  const transport = new WebSocketTransport(socket, options.maxBufferedBytes ?? 0, options.onError, node ? (options.compressMinLength ?? 0) : 0);
+  const transport = new WebSocketTransport(
+    socket,
+    options.maxBufferedBytes ?? 0,
+    options.onError,
+    node ? (options.compressMinLength ?? 0) : 0,
+    node && options.oneMessagePerTurn === true && typeof socket.pause === 'function',
+  );
   if (node) {
     (socket as TaggedSocket)[TRANSPORT] = transport;
     socket.on('message', onNodeMessage);
@@ -139,6 +153,41 @@ function onNodeError(this: TaggedSocket, error: Error): void {
   this[TRANSPORT].socketError(error);
 }
 
+// ---------------------------------------------------------------- one message per turn
+//
+// ws hands over, synchronously, every message one read of the socket brought (libuv reads up to
+// 2 MB from a socket in a row), so a station flooding small frames would hold every other station
+// up for hundreds of ms to seconds (test/reliability/flood.test.ts). ws's own remedy,
+// `allowSynchronousEvents: false`, pays a setImmediate for every message: about 8% of a server's
+// Heartbeat throughput at 1,000 connections (bench/), although OCPP peers send one CALL at a time
+// and almost never have a second message in the same read. So the rule is kept here instead, at
+// the cost of one setImmediate per event-loop turn for all connections together: the first
+// message of a connection in a turn is handed over at once; a second one in the same turn is
+// held, the socket is paused (so at most the rest of the current read is held), and the held
+// messages are handed over one per connection per turn, in order, before the socket reads again.
+
+/** The number of the current event-loop turn, as far as transports need to know. */
+let turn = 0;
+let turnScheduled = false;
+/** Transports holding messages, in the order they will be served next turn. */
+let holding: WebSocketTransport[] = [];
+
+function scheduleTurnEnd(): void {
+  if (turnScheduled) return;
+  turnScheduled = true;
+  setImmediate(turnEnded);
+}
+
+/** Runs once per event-loop turn in which a message arrived: a new turn, and one held message each. */
+function turnEnded(): void {
+  turnScheduled = false;
+  turn++;
+  if (holding.length === 0) return;
+  const serve = holding;
+  holding = [];
+  for (const transport of serve) transport.releaseOne();
+}
+
 /** The transport of one socket: a class, so its methods live once on the prototype. */
 class WebSocketTransport implements SocketTransport {
   private sink: TransportSink | undefined = undefined;
@@ -151,12 +200,17 @@ class WebSocketTransport implements SocketTransport {
   /** `closed`, made when first asked for (most are only wanted at shutdown, if ever). */
   private closedPromise: Promise<void> | undefined = undefined;
   private markClosed: (() => void) | undefined = undefined;
+  /** The last turn in which a message was handed over (oneMessagePerTurn). */
+  private turnServed = -1;
+  /** Messages held for later turns (oneMessagePerTurn); one field, as idle stations never need it. */
+  private held: { texts: string[]; next: number } | undefined = undefined;
 
   constructor(
     private readonly socket: MinimalWebSocket,
     private readonly maxBuffered: number,
     private readonly onError: ((error: Error) => void) | undefined,
     private readonly compressMinLength: number,
+    private readonly oneMessagePerTurn: boolean,
   ) {}
 
   get closed(): Promise<void> {
@@ -169,12 +223,55 @@ class WebSocketTransport implements SocketTransport {
 
   receive(text: string): void {
     if (this.isClosed) return;
+    if (this.oneMessagePerTurn) {
+      if (this.held !== undefined) {
+        // Behind messages already held: order is kept.
+        this.held.texts.push(text);
+        return;
+      }
+      if (this.turnServed === turn) {
+        this.held = { texts: [text], next: 0 };
+        holding.push(this);
+        (this.socket as NodeStyleSocket).pause!();
+        scheduleTurnEnd();
+        return;
+      }
+      this.turnServed = turn;
+      scheduleTurnEnd();
+    }
+    this.deliver(text);
+  }
+
+  /** Hands over the next held message (called once per turn while some are held). */
+  releaseOne(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    const text = held.texts[held.next];
+    held.texts[held.next++] = '';
+    if (held.next < held.texts.length) {
+      holding.push(this);
+      scheduleTurnEnd();
+    } else {
+      this.held = undefined;
+      (this.socket as NodeStyleSocket).resume!();
+    }
+    this.turnServed = turn;
+    this.deliver(text);
+  }
+
+  private deliver(text: string): void {
     if (this.sink) this.sink.message(text);
     else (this.early ??= []).push(text);
   }
 
   finish(code: number, reason: string): void {
     if (this.isClosed) return;
+    // Messages the peer sent before the close (answers to our calls among them) still count.
+    const held = this.held;
+    if (held !== undefined) {
+      this.held = undefined;
+      for (let i = held.next; i < held.texts.length; i++) this.deliver(held.texts[i]);
+    }
     this.isClosed = true;
     this.markClosed?.();
     if (this.sink) this.sink.close(code, reason);
