@@ -229,7 +229,8 @@ export class RpcEndpoint<
   private lateIds: Map<string, string> = EMPTY_MAP;
 
   private timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private timerDeadline = Infinity;
+  /** When `timer` fires; meaningless without a timer. 0 rather than Infinity: a Smi, not a boxed number per idle endpoint. */
+  private timerDeadline = 0;
   /** The deadline sweep as a timer callback, made when the first call is sent. */
   private fireTimer: (() => void) | undefined = undefined;
   private closedWith: { readonly code: number; readonly reason: string } | undefined = undefined;
@@ -417,7 +418,7 @@ export class RpcEndpoint<
     entry.deadline = deadline;
     if (this.pending === EMPTY_MAP) this.pending = new Map();
     this.pending.set(entry.messageId, entry);
-    if (deadline < this.timerDeadline) this.armTimer(deadline);
+    if (this.timer === undefined || deadline < this.timerDeadline) this.armTimer(deadline);
     if (this.listenerCount('frame') !== 0) {
       const frame: CallFrame = { type: 2, messageId: entry.messageId, action: entry.action, payload: (entry.payload ?? {}) as JsonObject };
       this.notify('frame', { direction: 'out', text: entry.text, frame, messageId: entry.messageId, action: entry.action });
@@ -503,7 +504,6 @@ export class RpcEndpoint<
 
   private onTimer(): void {
     this.timer = undefined;
-    this.timerDeadline = Infinity;
     if (this.closedWith !== undefined) return;
     const now = this.options.now();
     let expired: PendingCall[] | undefined;
@@ -978,7 +978,6 @@ export class RpcEndpoint<
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.timerDeadline = Infinity;
     }
     this.handlingOne = undefined;
     this.handlingMore.clear();
