@@ -22,7 +22,7 @@ import { ChargePoint } from '../src/index';
 import { cpuMicros, serveCommands, type Command } from './lib/ipc';
 import { bootRequest, isExpectedResponse, requestPayload, type Message, type Version } from './lib/messages';
 
-type ConnKind = 'raw' | 'chargepoint' | 'ocpp-rpc';
+type ConnKind = 'raw' | 'raw-await' | 'chargepoint' | 'ocpp-rpc';
 
 const label = process.argv[2] ?? 'load';
 
@@ -239,9 +239,43 @@ class PromiseConn implements Conn {
   }
 }
 
+/**
+ * The bare ws client with the API shape of the client libraries: `call()` returns a promise the
+ * loop awaits (one promise, one pending-map entry and one microtask hop per call), so the
+ * ChargePoint can also be compared with the least a promise API costs.
+ */
+function awaitedRawConn(ws: WebSocket, prefix: string): PromiseConn {
+  const pending = new Map<string, (payload: unknown) => void>();
+  let seq = 0;
+  ws.on('message', (data: Buffer) => {
+    const frame: unknown = JSON.parse(data.toString());
+    if (!Array.isArray(frame) || frame[0] !== 3 || typeof frame[1] !== 'string') {
+      fail('unexpected frame', data.toString().slice(0, 100));
+      return;
+    }
+    const resolve = pending.get(frame[1]);
+    pending.delete(frame[1]);
+    resolve?.(frame[2]);
+  });
+  return new PromiseConn(
+    (action, payload) =>
+      new Promise((resolve) => {
+        const id = prefix + (++seq).toString(36);
+        pending.set(id, resolve);
+        ws.send(JSON.stringify([2, id, action, payload]));
+      }),
+    () =>
+      new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(1000);
+      }),
+  );
+}
+
 async function openConn(kind: ConnKind, port: number, protocol: Version, identity: string, compression: boolean): Promise<RawConn | PromiseConn> {
   const base = `ws://127.0.0.1:${port}`;
   if (kind === 'raw') return new RawConn(await openSocket(`${base}/${identity}`, protocol, compression), identity.slice(-6) + '-');
+  if (kind === 'raw-await') return awaitedRawConn(await openSocket(`${base}/${identity}`, protocol, compression), identity.slice(-6) + '-');
   if (kind === 'chargepoint') {
     const cp = new ChargePoint({ url: base, identity, protocol, reconnect: false, compression });
     cp.on('error', ({ error }) => fail('ChargePoint error', error));
