@@ -5,16 +5,16 @@ import type { Duplex } from 'node:stream';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
-import type { Handler } from './core/context';
-import { DEFAULT_CALL_TIMEOUT_MS, resolveOptions } from './core/options';
+import type { Handler, HandlerContext } from './core/context';
+import { DEFAULT_CALL_TIMEOUT_MS, resolveSharedOptions, type SharedEndpointOptions } from './core/options';
 import { identityFromPath } from './ocpp/identity';
 import { OCPP_PROTOCOLS, isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
 import { canSend, isKnownAction } from './ocpp/actions';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
-import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationHandler, type StationHandlerContext } from './station';
+import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
 import { parseBasicAuth, type BasicCredentials } from './transport/basic-auth';
-import { socketTransport, type SocketTransport } from './transport/socket-transport';
+import { socketClosed, socketTransport, type SocketTransportOptions } from './transport/socket-transport';
 import { UpgradeServer, type AcceptVerdict, type RefuseVerdict, type UpgradeVerdict } from './transport/server';
 import type { PayloadValidator } from './core/validator';
 import type { Logger } from './logger';
@@ -323,13 +323,6 @@ interface HandshakeFacts<V extends OcppVersion> {
   url: string;
 }
 
-/** What keepalive and shutdown need of a connected station. */
-interface LiveState {
-  readonly socket: AliveSocket;
-  /** Its `closed` resolves when the socket is really closed, not just when the endpoint stopped. */
-  readonly transport: SocketTransport;
-}
-
 /** Set on a socket when it answers our ping. */
 const ALIVE = Symbol('ocpp-sdk.alive');
 type AliveSocket = WebSocket & { [ALIVE]?: boolean };
@@ -379,9 +372,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   /** `thresholdBytes` of the compression settings; ws alone would compress every message. */
   private readonly compressMinLength: number;
   /** Each protocol's lookup of default handlers, shared by its stations. */
-  private readonly fallbacks = new Map<OcppVersion, (action: string) => Handler<unknown, unknown, StationHandlerContext> | undefined>();
+  /** Per version: the endpoint options its stations share (see endpointOptionsFor). */
+  private readonly endpointOptions = new Map<OcppVersion, SharedEndpointOptions<StationContextFields>>();
   private readonly upgrades: UpgradeServer<Acceptance<V>>;
-  private readonly live = new Map<Station, LiveState>();
+  /** Connected stations and their sockets, for keepalive and shutdown. */
+  private readonly live = new Map<Station, AliveSocket>();
+  /** The socket transport options of every station (see open()). */
+  private transportOptions: SocketTransportOptions | undefined = undefined;
   private readonly attached = new Set<HttpServer>();
   private ownServer: HttpServer | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -420,26 +417,14 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (dup !== 'replace' && dup !== 'refuse') throw new TypeError(`duplicateIdentity must be 'replace' or 'refuse', got ${JSON.stringify(dup)}`);
     if (options.authenticate !== undefined && typeof options.authenticate !== 'function') throw new TypeError('authenticate must be a function');
     if (options.callTimeoutMs !== undefined) positiveInt('callTimeoutMs', options.callTimeoutMs);
-    // Every connection builds an endpoint from these: check them now, or a bad value would throw
-    // from a socket callback on the first connection and crash the process.
-    resolveOptions({
-      transport: { send() {}, close() {}, setSink() {} },
-      rules: rulesFor(this.protocols[0]),
-      callTimeoutMs: options.callTimeoutMs,
-      callConcurrency: options.callConcurrency,
-      maxQueuedCalls: options.maxQueuedCalls,
-      maxInboundCalls: options.maxInboundCalls,
-      maxBadMessages: options.maxBadMessages,
-      badMessageWindowMs: options.badMessageWindowMs,
-      generateId: options.generateId,
-      captureCallStack: options.captureCallStack,
-    });
-
     for (const key of Object.keys(options.validation ?? {})) {
       if (!isOcppVersion(key)) throw new TypeError(`validation: unknown version key ${JSON.stringify(key)}`);
     }
     // Built once per version and shared by every station: validators cache per-action policy.
     for (const p of this.protocols) this.validators.set(p, createPayloadValidator(p, options.validation?.[p]));
+    // Every connection builds an endpoint from these: check them now (a bad value would otherwise
+    // throw from a socket callback on the first connection), once per version.
+    for (const p of this.protocols) this.endpointOptionsFor(p);
 
     this.stations = options.registry ?? new LocalStationRegistry<AnyStation<V>>();
     this.upgrades = new UpgradeServer<Acceptance<V>>({
@@ -570,13 +555,14 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     }
     this.stopKeepalive();
     const snapshot = [...this.live];
-    const closed = snapshot.map(([station, state]) => {
+    const closed = snapshot.map(([station, socket]) => {
       station.close(options.code ?? 1001, options.reason ?? 'server shutting down');
-      return state.transport.closed;
+      // Resolves when the socket is really closed, not just when the endpoint stopped.
+      return socketClosed(socket);
     });
     // A peer that never completes the closing handshake must not hold shutdown up.
     const grace = setTimeout(() => {
-      for (const [, state] of snapshot) state.socket.terminate();
+      for (const [, socket] of snapshot) socket.terminate();
     }, 2000);
     await Promise.all(closed);
     clearTimeout(grace);
@@ -701,18 +687,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       }
       return;
     }
-    const transport = socketTransport(ws, {
+    // One options object for every socket (the transport keeps it, not a copy); socket errors
+    // reach us through the station (hooks.error), so no closure per connection is needed.
+    const transport = socketTransport(ws, (this.transportOptions ??= {
       maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
-      onError: (error) => this.report(error, identity),
       compressMinLength: this.compressMinLength,
       oneMessagePerTurn: true,
-    });
-    let fallbackHandler = this.fallbacks.get(protocol);
-    if (fallbackHandler === undefined) {
-      const defaults = this.defaults;
-      fallbackHandler = (action) => defaults.get(protocol)?.get(action);
-      this.fallbacks.set(protocol, fallbackHandler);
-    }
+    }));
     const station = new Station(
       {
         identity,
@@ -722,9 +703,50 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         data,
         bootStatus,
         gating: this.options.bootGating !== undefined && this.options.bootGating !== false,
+        hooks: this.hooks,
       },
-      {
-        transport,
+      this.endpointOptionsFor(protocol),
+      transport,
+    ) as Station;
+    (ws as AliveSocket)[ALIVE] = true;
+    ws.on('pong', onPong);
+    this.live.set(station, ws);
+    const log = this.options.logger;
+    if (log && this.options.logFrames) {
+      station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
+    }
+    if (log) {
+      station.once('limitExceeded', (e) => logTo(log, 'warn', { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `station passed ${e.limit}: closing`));
+    }
+    const previous = this.stations.add(station as AnyStation<V>);
+    if (previous !== undefined && previous !== (station as AnyStation<V>)) {
+      (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
+    }
+    if (log) logTo(log, 'info', { event: 'connection', identity, protocol, remoteAddress: station.remoteAddress }, 'station connected');
+    this.emit('connection', station as AnyStation<V>);
+  }
+
+  /** What every station tells us (one object for all, instead of listeners per station). */
+  private readonly hooks: StationHooks = {
+    closed: (station, code, reason) => {
+      this.live.delete(station);
+      this.stations.remove(station as AnyStation<V>);
+      const log = this.options.logger;
+      if (log) logTo(log, 'info', { event: 'disconnect', identity: station.identity, protocol: station.protocol, code, reason }, 'station disconnected');
+      this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
+    },
+    error: (station, error) => this.report(error, station.identity),
+  };
+
+  /**
+   * The endpoint options every station of `protocol` shares: resolved and checked once, so that
+   * a connection neither re-checks them nor carries its own copy.
+   */
+  private endpointOptionsFor(protocol: V): SharedEndpointOptions<StationContextFields> {
+    let shared = this.endpointOptions.get(protocol);
+    if (shared === undefined) {
+      const defaults = this.defaults;
+      shared = resolveSharedOptions<StationContextFields>({
         rules: rulesFor(protocol),
         validator: this.validators.get(protocol),
         callTimeoutMs: this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
@@ -735,31 +757,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         badMessageWindowMs: this.options.badMessageWindowMs,
         generateId: this.options.generateId,
         captureCallStack: this.options.captureCallStack,
-        fallbackHandler,
-      },
-    ) as Station;
-    (ws as AliveSocket)[ALIVE] = true;
-    ws.on('pong', onPong);
-    this.live.set(station, { socket: ws, transport });
-    const log = this.options.logger;
-    if (log && this.options.logFrames) {
-      station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
+        // Looked up on each CALL, so defaults registered after connections opened still apply.
+        fallbackHandler: (action) => defaults.get(protocol)?.get(action) as Handler<unknown, unknown, HandlerContext & StationContextFields> | undefined,
+      });
+      this.endpointOptions.set(protocol, shared);
     }
-    if (log) {
-      station.once('limitExceeded', (e) => logTo(log, 'warn', { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `station passed ${e.limit}: closing`));
-    }
-    station.once('close', ({ code, reason }) => {
-      this.live.delete(station);
-      this.stations.remove(station as AnyStation<V>);
-      if (log) logTo(log, 'info', { event: 'disconnect', identity, protocol, code, reason }, 'station disconnected');
-      this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
-    });
-    const previous = this.stations.add(station as AnyStation<V>);
-    if (previous !== undefined && previous !== (station as AnyStation<V>)) {
-      (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
-    }
-    if (log) logTo(log, 'info', { event: 'connection', identity, protocol, remoteAddress: station.remoteAddress }, 'station connected');
-    this.emit('connection', station as AnyStation<V>);
+    return shared;
   }
 
   private refused(req: IncomingMessage, verdict: RefuseVerdict): void {
@@ -804,21 +807,21 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   }
 
   private pingAll(): void {
-    for (const state of this.live.values()) {
-      state.socket[ALIVE] = false;
+    for (const socket of this.live.values()) {
+      socket[ALIVE] = false;
       try {
-        state.socket.ping();
+        socket.ping();
       } catch {
         // The socket is already closing; its close event cleans up.
       }
     }
     clearTimeout(this.pongTimer);
     this.pongTimer = setTimeout(() => {
-      for (const [station, state] of this.live) {
-        if (state.socket[ALIVE] !== true) {
+      for (const [station, socket] of this.live) {
+        if (socket[ALIVE] !== true) {
           if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'pong-timeout', identity: station.identity }, 'no pong: terminating');
           // terminate() drops the TCP connection; ws then reports close 1006 and pending calls reject.
-          state.socket.terminate();
+          socket.terminate();
         }
       }
     }, this.pongTimeoutMs);

@@ -37,7 +37,17 @@ import {
   type JsonObject,
   type SendFrame,
 } from './frames';
-import { checkTimeoutMs, describeValue, resolveOptions, type ResolvedRpcEndpointOptions, type RpcEndpointOptions } from './options';
+import {
+  checkTimeoutMs,
+  combineOptions,
+  describeValue,
+  resolveOptions,
+  SHARED_OPTIONS,
+  type OptionsWithShared,
+  type ResolvedRpcEndpointOptions,
+  type RpcEndpointOptions,
+  type SharedEndpointOptions,
+} from './options';
 import type { ProtocolRules } from './rules';
 import type { Transport, TransportSink } from './transport';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
@@ -205,12 +215,17 @@ export class RpcEndpoint<
   In extends ActionShapesOf<In> = ActionShapes,
   Ctx extends object = Record<never, never>,
 > extends EventEmitter<RpcEndpointEvents> {
-  /** The options after defaults were applied; frozen. */
-  readonly options: ResolvedRpcEndpointOptions<Ctx>;
-
+  /**
+   * The options shared with other endpoints (a server resolves them once per version) or, for
+   * an endpoint built from plain options, all of them.
+   */
+  private readonly shared: SharedEndpointOptions<Ctx>;
+  /** {@link options}, made when first asked for. */
+  private view: ResolvedRpcEndpointOptions<Ctx> | undefined;
   private readonly transport: Transport;
-  private readonly rules: ProtocolRules;
-  private readonly validator: PayloadValidator | undefined;
+  private readonly peerIdentity: string | undefined;
+  private readonly peerContext: Ctx | undefined;
+  private readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined;
   private handlers: Map<string, Handler<unknown, unknown, HandlerContext & Ctx>> = EMPTY_MAP;
   private readonly connectionSignal = new ConnectionSignal();
   private readonly contextKeys: readonly string[];
@@ -247,12 +262,27 @@ export class RpcEndpoint<
    */
   constructor(options: RpcEndpointOptions<Ctx>) {
     super();
-    this.options = resolveOptions(options);
-    this.transport = this.options.transport;
-    this.rules = this.options.rules;
-    this.validator = this.options.validator;
-    this.contextKeys = this.options.context === undefined ? NO_KEYS : contextKeysOf(this.options.context);
+    const shared = (options as Partial<OptionsWithShared<Ctx>> | null | undefined)?.[SHARED_OPTIONS];
+    if (shared !== undefined) {
+      // Built by a server from options it resolved and checked once (withSharedOptions).
+      this.shared = shared;
+      this.view = undefined;
+    } else {
+      const resolved = resolveOptions(options);
+      this.shared = resolved;
+      this.view = resolved;
+    }
+    this.transport = options.transport;
+    this.peerIdentity = options.identity;
+    this.peerContext = options.context;
+    this.inboundGate = options.inboundGate;
+    this.contextKeys = options.context === undefined ? NO_KEYS : contextKeysOf(options.context);
     this.transport.setSink(new RpcEndpoint.Sink(this as unknown as RpcEndpoint));
+  }
+
+  /** The options after defaults were applied; frozen. */
+  get options(): ResolvedRpcEndpointOptions<Ctx> {
+    return (this.view ??= combineOptions(this.shared, { transport: this.transport, identity: this.peerIdentity, context: this.peerContext, inboundGate: this.inboundGate }));
   }
 
   /** What the transport calls: one small object per endpoint rather than two closures. */
@@ -264,7 +294,27 @@ export class RpcEndpoint<
     close(code: number, reason: string): void {
       this.endpoint.teardown(code, reason);
     }
+    error(error: Error): void {
+      this.endpoint.transportError(error);
+    }
   };
+
+  /**
+   * Called with a socket-level error the transport reports (a close follows). Does nothing here;
+   * a subclass that knows where such errors go (a server's `error` event) overrides it.
+   */
+  protected transportError(error: Error): void {
+    void error;
+  }
+
+  /**
+   * Called once when the endpoint closes, after pending calls were rejected and before the
+   * `close` event. Does nothing here; for subclasses that must clean up before any listener runs.
+   */
+  protected closing(code: number, reason: string): void {
+    void code;
+    void reason;
+  }
 
   /** True once the endpoint is closed (by `close()` or by the transport). */
   get closed(): boolean {
@@ -302,7 +352,7 @@ export class RpcEndpoint<
     if (this.closedWith !== undefined) {
       return Promise.reject(new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action }));
     }
-    let timeoutMs = this.options.callTimeoutMs;
+    let timeoutMs = this.shared.callTimeoutMs;
     let validate = true;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
@@ -324,8 +374,8 @@ export class RpcEndpoint<
       return Promise.reject(new TypeError(`action must be a non-empty string, got ${describeValue(action)}`));
     }
 
-    if (validate && this.validator !== undefined) {
-      const issue = this.validator.validate(action, 'request', 'outbound', payload);
+    if (validate && this.shared.validator !== undefined) {
+      const issue = this.shared.validator.validate(action, 'request', 'outbound', payload);
       if (issue !== undefined) {
         this.reportValidation('outbound', 'request', action, undefined, issue);
         if (issue.enforced) {
@@ -334,15 +384,15 @@ export class RpcEndpoint<
       }
     }
     if (signal?.aborted) return Promise.reject(new AbortError({ action, cause: signal.reason }));
-    const slotFree = this.pending.size < this.options.callConcurrency && this.queued === 0;
-    if (!slotFree && this.queued >= this.options.maxQueuedCalls) {
-      return Promise.reject(new QueueFullError({ limit: this.options.maxQueuedCalls, action }));
+    const slotFree = this.pending.size < this.shared.callConcurrency && this.queued === 0;
+    if (!slotFree && this.queued >= this.shared.maxQueuedCalls) {
+      return Promise.reject(new QueueFullError({ limit: this.shared.maxQueuedCalls, action }));
     }
 
     let messageId: string;
     let text: string;
     try {
-      messageId = this.options.generateId();
+      messageId = this.shared.generateId();
       if (!isValidMessageId(messageId)) throw new TypeError(`generateId must return a string of 1..36 characters, got ${describeValue(messageId)}`);
       text = serializeRequest(2, messageId, action, payload);
     } catch (err) {
@@ -357,7 +407,7 @@ export class RpcEndpoint<
       timeoutMs,
       validate,
       signal,
-      this.options.captureCallStack ? new Error('call site') : undefined,
+      this.shared.captureCallStack ? new Error('call site') : undefined,
     );
     const promise = new Promise<Out[A]['response']>((resolve, reject) => {
       entry.resolve = resolve as (value: unknown) => void;
@@ -384,17 +434,17 @@ export class RpcEndpoint<
    * closed; {@link ValidationError} when the payload is invalid (nothing is sent).
    */
   send<A extends keyof Out & string>(action: A, payload: Out[A]['request']): string {
-    if (!this.rules.hasSendAndCallResultError) throw new Error(`SEND frames do not exist in ${this.rules.protocol}; use call()`);
+    if (!this.shared.rules.hasSendAndCallResultError) throw new Error(`SEND frames do not exist in ${this.shared.rules.protocol}; use call()`);
     if (this.closedWith !== undefined) throw new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action });
     if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
-    if (this.validator !== undefined) {
-      const issue = this.validator.validate(action, 'request', 'outbound', payload);
+    if (this.shared.validator !== undefined) {
+      const issue = this.shared.validator.validate(action, 'request', 'outbound', payload);
       if (issue !== undefined) {
         this.reportValidation('outbound', 'request', action, undefined, issue);
         if (issue.enforced) throw new ValidationError({ direction: 'outbound', kind: 'request', action, code: issue.code, detail: issue.detail });
       }
     }
-    const messageId = this.options.generateId();
+    const messageId = this.shared.generateId();
     if (!isValidMessageId(messageId)) throw new TypeError(`generateId must return a string of 1..36 characters, got ${describeValue(messageId)}`);
     const text = serializeRequest(6, messageId, action, payload);
     if (this.listenerCount('frame') !== 0) {
@@ -414,7 +464,7 @@ export class RpcEndpoint<
       entry.reject(new Error(`generateId returned ${JSON.stringify(entry.messageId)}, which a pending call already uses`));
       return;
     }
-    const deadline = this.options.now() + entry.timeoutMs;
+    const deadline = this.shared.now() + entry.timeoutMs;
     entry.deadline = deadline;
     if (this.pending === EMPTY_MAP) this.pending = new Map();
     this.pending.set(entry.messageId, entry);
@@ -451,7 +501,7 @@ export class RpcEndpoint<
 
   /** Sends queued calls while slots are free. Re-entrant: a synchronous answer may pump from inside `dispatch`. */
   private pump(): void {
-    while (this.queued > 0 && this.pending.size < this.options.callConcurrency && this.closedWith === undefined) {
+    while (this.queued > 0 && this.pending.size < this.shared.callConcurrency && this.closedWith === undefined) {
       const entry = this.queue?.shift();
       if (entry === undefined) break;
       if (entry.settled) continue;
@@ -496,7 +546,7 @@ export class RpcEndpoint<
   private armTimer(deadline: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timerDeadline = deadline;
-    const timer = setTimeout((this.fireTimer ??= () => this.onTimer()), Math.max(0, deadline - this.options.now()));
+    const timer = setTimeout((this.fireTimer ??= () => this.onTimer()), Math.max(0, deadline - this.shared.now()));
     // An idle endpoint must not keep a Node process alive; browsers return a number.
     (timer as { unref?: () => void }).unref?.();
     this.timer = timer;
@@ -505,7 +555,7 @@ export class RpcEndpoint<
   private onTimer(): void {
     this.timer = undefined;
     if (this.closedWith !== undefined) return;
-    const now = this.options.now();
+    const now = this.shared.now();
     let expired: PendingCall[] | undefined;
     let next = Infinity;
     for (const entry of this.pending.values()) {
@@ -518,7 +568,7 @@ export class RpcEndpoint<
       if (!this.finish(entry)) continue;
       this.rememberLate(entry);
       entry.reject(
-        this.decorate(new TimeoutError({ action: entry.action, messageId: entry.messageId, timeoutMs: entry.timeoutMs, identity: this.options.identity }), entry),
+        this.decorate(new TimeoutError({ action: entry.action, messageId: entry.messageId, timeoutMs: entry.timeoutMs, identity: this.peerIdentity }), entry),
       );
     }
     this.pump();
@@ -550,7 +600,7 @@ export class RpcEndpoint<
   }
 
   private handlerFor(action: string): Handler<unknown, unknown, HandlerContext & Ctx> | undefined {
-    return this.handlers.get(action) ?? this.options.fallbackHandler?.(action);
+    return this.handlers.get(action) ?? this.shared.fallbackHandler?.(action);
   }
 
   private context(messageId: string, action: string): HandlerContext & Ctx {
@@ -558,9 +608,9 @@ export class RpcEndpoint<
       this.connectionSignal,
       messageId,
       action,
-      this.rules.protocol,
-      this.options.identity,
-      this.options.context as Record<string, unknown> | undefined,
+      this.shared.rules.protocol,
+      this.peerIdentity,
+      this.peerContext as Record<string, unknown> | undefined,
       this.contextKeys,
     ) as unknown as HandlerContext & Ctx;
   }
@@ -575,12 +625,12 @@ export class RpcEndpoint<
       return;
     }
     const frame = result.frame;
-    if ((frame.type === 5 || frame.type === 6) && !this.rules.hasSendAndCallResultError) {
+    if ((frame.type === 5 || frame.type === 6) && !this.shared.rules.hasSendAndCallResultError) {
       this.onBadFrame(text, {
         kind: 'unknown-message-type',
         messageType: frame.type,
         messageId: frame.messageId,
-        detail: `message type id ${frame.type} does not exist in ${this.rules.protocol}`,
+        detail: `message type id ${frame.type} does not exist in ${this.shared.rules.protocol}`,
       });
       return;
     }
@@ -610,11 +660,11 @@ export class RpcEndpoint<
   private onBadFrame(text: string, error: FramingError): void {
     const type = error.messageType;
     let replyId: string | undefined;
-    let replyCode: RpcErrorCode = this.rules.framingErrorCode;
+    let replyCode: RpcErrorCode = this.shared.rules.framingErrorCode;
     // Types 5 and 6 do not exist before 2.1: their shape is then as unknown as their meaning.
-    if (error.kind === 'unknown-message-type' || ((type === 5 || type === 6) && !this.rules.hasSendAndCallResultError)) {
-      if (this.rules.replyToUnknownMessageType) {
-        replyId = error.messageId ?? (this.rules.unreadableIdReply ? '-1' : undefined);
+    if (error.kind === 'unknown-message-type' || ((type === 5 || type === 6) && !this.shared.rules.hasSendAndCallResultError)) {
+      if (this.shared.rules.replyToUnknownMessageType) {
+        replyId = error.messageId ?? (this.shared.rules.unreadableIdReply ? '-1' : undefined);
         replyCode = 'MessageTypeNotSupported';
       }
     } else if (type === 3 || type === 4) {
@@ -623,7 +673,7 @@ export class RpcEndpoint<
     } else if (type === 5 || type === 6) {
       // A CALLRESULTERROR is an answer, and a SEND is never answered, even when broken.
     } else {
-      replyId = error.messageId ?? (this.rules.unreadableIdReply ? '-1' : undefined);
+      replyId = error.messageId ?? (this.shared.rules.unreadableIdReply ? '-1' : undefined);
     }
     if (this.listenerCount('badFrame') !== 0) {
       this.notify('badFrame', { direction: 'in', text, error, messageId: error.messageId, replied: replyId !== undefined });
@@ -635,9 +685,9 @@ export class RpcEndpoint<
   private failOnBrokenResponse(type: 3 | 4, messageId: string, detail: string): void {
     const entry = this.pending.get(messageId);
     if (entry === undefined || !this.finish(entry)) return;
-    const code = this.rules.framingErrorCode;
+    const code = this.shared.rules.framingErrorCode;
     entry.reject(this.decorate(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code, detail, messageId }), entry));
-    if (type === 3 && this.rules.hasSendAndCallResultError) this.sendResultError(messageId, code, detail);
+    if (type === 3 && this.shared.rules.hasSendAndCallResultError) this.sendResultError(messageId, code, detail);
     this.pump();
   }
 
@@ -649,8 +699,8 @@ export class RpcEndpoint<
     }
     this.finish(entry);
     if (frame.type === 3) {
-      if (entry.validate && this.validator !== undefined) {
-        const issue = this.validator.validate(entry.action, 'response', 'inbound', frame.payload);
+      if (entry.validate && this.shared.validator !== undefined) {
+        const issue = this.shared.validator.validate(entry.action, 'response', 'inbound', frame.payload);
         if (issue !== undefined) {
           this.reportValidation('inbound', 'response', entry.action, frame.messageId, issue);
           if (issue.enforced) {
@@ -660,7 +710,7 @@ export class RpcEndpoint<
                 entry,
               ),
             );
-            if (this.rules.hasSendAndCallResultError) this.sendResultError(frame.messageId, issue.code, issue.detail);
+            if (this.shared.rules.hasSendAndCallResultError) this.sendResultError(frame.messageId, issue.code, issue.detail);
             this.pump();
             return;
           }
@@ -668,7 +718,7 @@ export class RpcEndpoint<
       }
       entry.resolve(frame.payload);
     } else {
-      const error = createRpcError(this.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, {
+      const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, {
         messageId: frame.messageId,
         action: entry.action,
       });
@@ -694,27 +744,27 @@ export class RpcEndpoint<
 
   private onCallResultError(frame: CallResultErrorFrame): void {
     if (this.listenerCount('callResultError') === 0) return;
-    const error = createRpcError(this.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, { messageId: frame.messageId });
+    const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, { messageId: frame.messageId });
     this.notify('callResultError', { direction: 'in', messageId: frame.messageId, frame, error });
   }
 
   private onCall(frame: CallFrame): void {
     const { messageId, action } = frame;
-    if (this.handlingCount() >= this.options.maxInboundCalls) {
+    if (this.handlingCount() >= this.shared.maxInboundCalls) {
       this.limitExceeded('maxInboundCalls', TOO_MANY_CALLS);
       return;
     }
     if (messageId === this.handlingOne || this.handlingMore.has(messageId)) {
-      this.replyError(messageId, action, this.rules.duplicateIdCode, 'A message with this id is still being handled', undefined);
+      this.replyError(messageId, action, this.shared.rules.duplicateIdCode, 'A message with this id is still being handled', undefined);
       this.noteBadMessage();
       return;
     }
-    if (!this.rules.isKnownAction(action)) {
+    if (!this.shared.rules.isKnownAction(action)) {
       this.replyError(messageId, action, 'NotImplemented', `Action ${quoteAction(action)} is not known`, undefined);
       this.noteBadMessage();
       return;
     }
-    const refusal = this.options.inboundGate?.(action);
+    const refusal = this.inboundGate?.(action);
     if (refusal !== undefined) {
       this.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
       return;
@@ -724,8 +774,8 @@ export class RpcEndpoint<
       this.replyError(messageId, action, 'NotSupported', `Action ${action} is not supported`, undefined);
       return;
     }
-    if (this.validator !== undefined) {
-      const issue = this.validator.validate(action, 'request', 'inbound', frame.payload);
+    if (this.shared.validator !== undefined) {
+      const issue = this.shared.validator.validate(action, 'request', 'inbound', frame.payload);
       if (issue !== undefined) {
         this.reportValidation('inbound', 'request', action, messageId, issue);
         if (issue.enforced) {
@@ -772,8 +822,8 @@ export class RpcEndpoint<
     // False after close (the set was cleared) or if a misbehaving thenable settles twice.
     if (!this.handled(messageId)) return;
     const payload = response === undefined || response === null ? {} : response;
-    if (this.validator !== undefined) {
-      const issue = this.validator.validate(action, 'response', 'outbound', payload);
+    if (this.shared.validator !== undefined) {
+      const issue = this.shared.validator.validate(action, 'response', 'outbound', payload);
       if (issue !== undefined) {
         this.reportValidation('outbound', 'response', action, messageId, issue);
         if (issue.enforced) {
@@ -801,7 +851,7 @@ export class RpcEndpoint<
     const live = this.handled(messageId);
     if (isRpcError(error)) {
       if (!live) return;
-      const canonical = this.rules.fromWireCode(error.code);
+      const canonical = this.shared.rules.fromWireCode(error.code);
       // A code outside the version's table must not reach the wire; keep its text under GenericError.
       const code: RpcErrorCode = isRpcErrorCode(canonical) ? canonical : 'GenericError';
       this.replyError(messageId, action, code, error.description, error.details);
@@ -816,11 +866,11 @@ export class RpcEndpoint<
   private onSend(frame: SendFrame): void {
     const { messageId, action } = frame;
     // A SEND is never answered (item 25): what cannot be handled is only visible as the `frame` event.
-    if (!this.rules.isKnownAction(action) || this.options.inboundGate?.(action) !== undefined) return;
+    if (!this.shared.rules.isKnownAction(action) || this.inboundGate?.(action) !== undefined) return;
     const handler = this.handlerFor(action);
     if (handler === undefined) return;
-    if (this.validator !== undefined) {
-      const issue = this.validator.validate(action, 'request', 'inbound', frame.payload);
+    if (this.shared.validator !== undefined) {
+      const issue = this.shared.validator.validate(action, 'request', 'inbound', frame.payload);
       if (issue !== undefined) {
         this.reportValidation('inbound', 'request', action, messageId, issue);
         if (issue.enforced) return;
@@ -839,8 +889,8 @@ export class RpcEndpoint<
   /** Sends a CALLERROR, spelled for the version, with the description cut to the version's limit. */
   private replyError(messageId: string, action: string | undefined, code: RpcErrorCode, description: string, details: unknown): void {
     if (this.closedWith !== undefined) return;
-    const wire = this.rules.toWireCode(code);
-    const text = cutDescription(description, this.rules.maxErrorDescriptionLength);
+    const wire = this.shared.rules.toWireCode(code);
+    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
     let frameText: string;
     try {
       frameText = serializeError(4, messageId, wire, text, details);
@@ -859,8 +909,8 @@ export class RpcEndpoint<
   /** Rejects a CALLRESULT of the peer (2.1 CALLRESULTERROR, item 26). */
   private sendResultError(messageId: string, code: RpcErrorCode, description: string): void {
     if (this.closedWith !== undefined) return;
-    const wire = this.rules.toWireCode(code);
-    const text = cutDescription(description, this.rules.maxErrorDescriptionLength);
+    const wire = this.shared.rules.toWireCode(code);
+    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
     const frameText = serializeError(5, messageId, wire, text, undefined);
     if (this.listenerCount('frame') !== 0) {
       const frame: CallResultErrorFrame = { type: 5, messageId, errorCode: wire, errorDescription: text, errorDetails: {} };
@@ -888,9 +938,9 @@ export class RpcEndpoint<
    * connection.
    */
   private noteBadMessage(): void {
-    const max = this.options.maxBadMessages;
+    const max = this.shared.maxBadMessages;
     if (max === Infinity || this.closedWith !== undefined) return;
-    const now = this.options.now();
+    const now = this.shared.now();
     const times = (this.badTimes ??= []);
     if (max > 0 && times.length < max) {
       times.push(now);
@@ -898,7 +948,7 @@ export class RpcEndpoint<
       return;
     }
     // The ring is full: its oldest entry is the bad message N back. Within the window, N + 1 it is.
-    if (max === 0 || times[this.badNext] > now - this.options.badMessageWindowMs) {
+    if (max === 0 || times[this.badNext] > now - this.shared.badMessageWindowMs) {
       this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
       return;
     }
@@ -914,7 +964,7 @@ export class RpcEndpoint<
     if (this.draining !== undefined || this.closedWith !== undefined) return;
     this.draining = { code: LIMIT_CLOSE_CODE, reason };
     if (this.listenerCount('limitExceeded') !== 0) {
-      this.notify('limitExceeded', { limit, max: this.options[limit], code: LIMIT_CLOSE_CODE, reason });
+      this.notify('limitExceeded', { limit, max: this.shared[limit], code: LIMIT_CLOSE_CODE, reason });
     }
     if (this.handlingCount() === 0) {
       this.close(LIMIT_CLOSE_CODE, reason);
@@ -996,6 +1046,11 @@ export class RpcEndpoint<
       this.drainTimer = undefined;
     }
     this.badTimes = undefined;
+    try {
+      this.closing(code, reason);
+    } catch (error) {
+      reportLater(error);
+    }
     if (this.listenerCount('close') !== 0) this.notify('close', { code, reason });
   }
 }

@@ -215,13 +215,29 @@ export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundC
   return undefined;
 }
 
+/** The options that belong to one connection; every other option can be shared by many. */
+type PerConnectionKey = 'transport' | 'identity' | 'context' | 'inboundGate';
+
 /**
- * Applies the defaults and checks every option, throwing a `TypeError` that names the option,
- * e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ * The part of {@link ResolvedRpcEndpointOptions} many endpoints can share (everything but the
+ * transport, identity, context and inbound gate). A server resolves it once per version and hands
+ * it to each connection's endpoint with {@link withSharedOptions}, so that a connection neither
+ * re-checks the options nor carries its own copy of them.
  */
-export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<Ctx>): ResolvedRpcEndpointOptions<Ctx> {
+export type SharedEndpointOptions<Ctx extends object = Record<never, never>> = Readonly<Omit<ResolvedRpcEndpointOptions<Ctx>, PerConnectionKey>>;
+
+/** Where {@link withSharedOptions} puts the shared options in an endpoint's options. */
+export const SHARED_OPTIONS: unique symbol = Symbol('ocpp-sdk.sharedEndpointOptions');
+
+/** Endpoint options whose shared part was resolved before (see {@link withSharedOptions}). */
+export type OptionsWithShared<Ctx extends object> = Pick<RpcEndpointOptions<Ctx>, PerConnectionKey> & { readonly [SHARED_OPTIONS]: SharedEndpointOptions<Ctx> };
+
+/**
+ * Checks and applies the defaults to every option but the per-connection ones, throwing a
+ * `TypeError` that names the option, e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ */
+export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpointOptions<Ctx>, PerConnectionKey>): SharedEndpointOptions<Ctx> {
   if (!isRecord(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
-  const transport = checkTransport(options.transport);
   const rules = checkRules(options.rules);
 
   const validator = options.validator;
@@ -249,24 +265,12 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
   const captureCallStack = options.captureCallStack ?? false;
   if (typeof captureCallStack !== 'boolean') throw new TypeError(`captureCallStack must be a boolean, got ${describeValue(captureCallStack)}`);
 
-  const identity = options.identity;
-  if (identity !== undefined && typeof identity !== 'string') throw new TypeError(`identity must be a string, got ${describeValue(identity)}`);
-
-  const context = options.context;
-  if (context !== undefined) {
-    if (!isRecord(context)) throw new TypeError(`context must be an object, got ${describeValue(context)}`);
-    for (const key of Object.keys(context)) {
-      if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
-    }
-  }
-
   if (options.generateId === undefined && typeof globalThis.crypto?.randomUUID !== 'function') {
     // Node 18 without --experimental-global-webcrypto, or a browser page outside a secure context.
     throw new TypeError('generateId is required: this runtime has no globalThis.crypto.randomUUID()');
   }
 
   return Object.freeze({
-    transport,
     rules,
     validator,
     callTimeoutMs,
@@ -278,10 +282,54 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
     generateId: fn('generateId', options.generateId, defaultGenerateId),
     now: fn('now', options.now, defaultNow),
     captureCallStack,
-    identity,
-    context,
     fallbackHandler: fn('fallbackHandler', options.fallbackHandler, undefined),
-    inboundGate: fn('inboundGate', options.inboundGate, undefined),
+  });
+}
+
+/**
+ * Endpoint options for one connection over options resolved once with
+ * {@link resolveSharedOptions}.
+ */
+export function withSharedOptions<Ctx extends object>(shared: SharedEndpointOptions<Ctx>, perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>): OptionsWithShared<Ctx> {
+  return Object.assign({ [SHARED_OPTIONS]: shared }, perConnection);
+}
+
+/** The per-connection options, checked. */
+export function checkConnectionOptions<Ctx extends object>(options: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>): void {
+  checkTransport(options.transport);
+  const identity = options.identity;
+  if (identity !== undefined && typeof identity !== 'string') throw new TypeError(`identity must be a string, got ${describeValue(identity)}`);
+  const context = options.context;
+  if (context !== undefined) {
+    if (!isRecord(context)) throw new TypeError(`context must be an object, got ${describeValue(context)}`);
+    for (const key of Object.keys(context)) {
+      if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
+    }
+  }
+  fn('inboundGate', options.inboundGate, undefined);
+}
+
+/**
+ * Applies the defaults and checks every option, throwing a `TypeError` that names the option,
+ * e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ */
+export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<Ctx>): ResolvedRpcEndpointOptions<Ctx> {
+  if (!isRecord(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  // The transport first: it is the one option without which nothing else matters.
+  checkTransport(options.transport);
+  const shared = resolveSharedOptions(options);
+  checkConnectionOptions(options);
+  return combineOptions(shared, options);
+}
+
+/** The full resolved options of one endpoint: its shared part plus its per-connection options. */
+export function combineOptions<Ctx extends object>(shared: SharedEndpointOptions<Ctx>, perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>): ResolvedRpcEndpointOptions<Ctx> {
+  return Object.freeze({
+    ...shared,
+    transport: perConnection.transport,
+    identity: perConnection.identity,
+    context: perConnection.context,
+    inboundGate: perConnection.inboundGate,
   });
 }
 

@@ -12,6 +12,8 @@ export interface TransportSink {
   message(data: string): void;
   /** The transport is closed for good; no `message` follows. Called at most once. */
   close(code: number, reason: string): void;
+  /** A socket-level error (a close follows). Optional: transports may report errors elsewhere too. */
+  error?(error: Error): void;
 }
 
 /**

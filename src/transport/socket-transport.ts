@@ -54,6 +54,39 @@ export interface SocketTransportOptions {
   oneMessagePerTurn?: boolean;
 }
 
+/** {@link SocketTransportOptions} with the defaults applied; shared by the sockets given the same options object. */
+interface TransportSettings {
+  readonly maxBuffered: number;
+  readonly onError: ((error: Error) => void) | undefined;
+  readonly compressMinLength: number;
+  readonly oneMessagePerTurn: boolean;
+}
+
+const NO_OPTIONS: SocketTransportOptions = Object.freeze({});
+/** Settings by options object and socket kind: a server passes one options object for every socket. */
+const settingsCache = new WeakMap<SocketTransportOptions, [TransportSettings | undefined, TransportSettings | undefined]>();
+
+function settingsOf(options: SocketTransportOptions, nodeWs: boolean): TransportSettings {
+  let pair = settingsCache.get(options);
+  if (pair === undefined) settingsCache.set(options, (pair = [undefined, undefined]));
+  const slot = nodeWs ? 1 : 0;
+  return (pair[slot] ??= Object.freeze({
+    maxBuffered: options.maxBufferedBytes ?? 0,
+    onError: options.onError,
+    // Both only apply to Node's ws: a browser socket has no send options and cannot pause.
+    compressMinLength: nodeWs ? (options.compressMinLength ?? 0) : 0,
+    oneMessagePerTurn: nodeWs && options.oneMessagePerTurn === true,
+  }));
+}
+
+/**
+ * Resolves once the socket `socketTransport` wrapped has closed (after the closing handshake, or
+ * on a drop); at once for a socket it never wrapped.
+ */
+export function socketClosed(socket: MinimalWebSocket): Promise<void> {
+  return (socket as Partial<TaggedSocket>)[TRANSPORT]?.closed ?? Promise.resolve();
+}
+
 /** ws send options for a message not worth compressing. */
 const UNCOMPRESSED = Object.freeze({ compress: false });
 
@@ -99,15 +132,9 @@ function closeReason(reason: unknown): string {
  * delivered as text: OCPP-J is a text protocol, and a binary frame is decoded as UTF-8 so the
  * core can answer it by the framing rules instead of the socket being dropped.
  */
-export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = {}): SocketTransport {
+export function socketTransport(socket: MinimalWebSocket, options: SocketTransportOptions = NO_OPTIONS): SocketTransport {
   const node = isNodeStyle(socket);
-  const transport = new WebSocketTransport(
-    socket,
-    options.maxBufferedBytes ?? 0,
-    options.onError,
-    node ? (options.compressMinLength ?? 0) : 0,
-    node && options.oneMessagePerTurn === true && typeof socket.pause === 'function',
-  );
+  const transport = new WebSocketTransport(socket, settingsOf(options, node && typeof socket.pause === 'function'));
   if (node) {
     (socket as TaggedSocket)[TRANSPORT] = transport;
     socket.on('message', onNodeMessage);
@@ -207,10 +234,7 @@ class WebSocketTransport implements SocketTransport {
 
   constructor(
     private readonly socket: MinimalWebSocket,
-    private readonly maxBuffered: number,
-    private readonly onError: ((error: Error) => void) | undefined,
-    private readonly compressMinLength: number,
-    private readonly oneMessagePerTurn: boolean,
+    private readonly settings: TransportSettings,
   ) {}
 
   get closed(): Promise<void> {
@@ -223,7 +247,7 @@ class WebSocketTransport implements SocketTransport {
 
   receive(text: string): void {
     if (this.isClosed) return;
-    if (this.oneMessagePerTurn) {
+    if (this.settings.oneMessagePerTurn) {
       if (this.held !== undefined) {
         // Behind messages already held: order is kept.
         this.held.texts.push(text);
@@ -287,15 +311,17 @@ class WebSocketTransport implements SocketTransport {
 
   socketError(error: Error): void {
     this.failure ??= wsFailure(error);
-    this.onError?.(error);
+    this.settings.onError?.(error);
+    this.sink?.error?.(error);
   }
 
   send(data: string): void {
     const socket = this.socket;
     if (this.isClosed || socket.readyState !== OPEN) return;
-    if (data.length < this.compressMinLength) (socket as NodeStyleSocket).send(data, UNCOMPRESSED);
+    const settings = this.settings;
+    if (data.length < settings.compressMinLength) (socket as NodeStyleSocket).send(data, UNCOMPRESSED);
     else socket.send(data);
-    if (this.maxBuffered > 0 && socket.bufferedAmount > this.maxBuffered) {
+    if (settings.maxBuffered > 0 && socket.bufferedAmount > settings.maxBuffered) {
       // A peer that does not read will not read a close frame either: a closing handshake would
       // hold the connection (and every call on it) for ws's 30 s close timeout. Drop it now.
       const reason = 'send buffer limit exceeded: peer is not reading';

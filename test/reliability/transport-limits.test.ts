@@ -17,6 +17,8 @@ describe('maxPayloadBytes: 1009 on oversize messages', () => {
     cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
     const disconnects: Array<{ identity: string; code: number }> = [];
     cs.on('disconnect', (e) => disconnects.push({ identity: e.station.identity, code: e.code }));
+    const errors: Array<{ identity?: string; code?: unknown }> = [];
+    cs.on('error', (e) => errors.push({ identity: e.identity, code: (e.error as { code?: unknown }).code }));
     const other = await openRaw(port, 'OTHER', 'ocpp1.6');
     const big = await openRaw(port, 'BIG', 'ocpp1.6');
     const frame = (id: string, size: number): string => {
@@ -31,6 +33,8 @@ describe('maxPayloadBytes: 1009 on oversize messages', () => {
     assert.equal((await withTimeout(closed, 3000, 'no close after an oversize message')).code, 1009);
     await until(() => disconnects.length === 1);
     assert.deepEqual(disconnects, [{ identity: 'BIG', code: 1009 }]);
+    // The socket's own error reaches the central system's error event, with the station's identity.
+    assert.deepEqual(errors, [{ identity: 'BIG', code: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' }]);
     assert.equal(big.received.some((f) => f[1] === 'over'), false, 'the oversize message was never handled');
     assert.deepEqual((await other.call(frame('other', 1000))).slice(0, 2), [3, 'other']);
   });

@@ -15,7 +15,7 @@ import {
 } from '../../src/core/errors';
 import type { BadFrameEvent, FrameEvent, HandlerErrorEvent, ResponseDroppedEvent, ValidationFailedEvent } from '../../src/core/events';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
-import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS } from '../../src/core/options';
+import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions } from '../../src/core/options';
 import type { ProtocolRules } from '../../src/core/rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
 import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup, trackTimers } from '../support/harness';
@@ -1249,6 +1249,31 @@ describe('RpcEndpoint options', () => {
     assert.equal(endpoint.options.captureCallStack, false);
     assert.ok(Object.isFrozen(endpoint.options));
     endpoint.close();
+  });
+
+  test('endpoints built over shared options (as a server builds its stations) behave the same and report the same options', async () => {
+    const shared = resolveSharedOptions({ rules: rules201, callTimeoutMs: 5000, maxInboundCalls: 4 });
+    assert.ok(Object.isFrozen(shared));
+    assert.throws(() => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }), /^TypeError: callTimeoutMs must be a positive finite number, got -1$/);
+    const [a, b] = createMemoryTransportPair();
+    const context = { site: 'north' };
+    const endpoint = new RpcEndpoint(withSharedOptions(shared, { transport: a, identity: 'CS-1', context }) as unknown as ConstructorParameters<typeof RpcEndpoint<any, any, { site: string }>>[0]);
+    const peer = new RpcEndpoint({ transport: b, rules: rules201 });
+    peer.handle('Heartbeat', () => ({ currentTime: '2024-01-01T00:00:00Z' }));
+    endpoint.handle('DataTransfer', (_req, ctx) => ({ status: 'Accepted', data: ctx.site }));
+    assert.deepEqual(await endpoint.call('Heartbeat', {}), { currentTime: '2024-01-01T00:00:00Z' });
+    assert.deepEqual(await peer.call('DataTransfer', { vendorId: 'v' }), { status: 'Accepted', data: 'north' });
+    const plain = new RpcEndpoint({ transport: createMemoryTransportPair()[0], rules: rules201, callTimeoutMs: 5000, maxInboundCalls: 4, identity: 'CS-1', context });
+    const { transport: t1, ...fromShared } = endpoint.options;
+    const { transport: t2, ...fromPlain } = plain.options;
+    assert.equal(t1, a);
+    assert.notEqual(t2, a);
+    assert.deepEqual(fromShared, fromPlain);
+    assert.ok(Object.isFrozen(endpoint.options));
+    assert.equal(endpoint.options, endpoint.options, 'made once');
+    endpoint.close();
+    peer.close();
+    plain.close();
   });
 
   test('a wrong option throws a TypeError naming the option and the value', () => {
