@@ -6,7 +6,7 @@ import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Handler, HandlerContext } from './core/context';
-import { DEFAULT_CALL_TIMEOUT_MS, resolveSharedOptions, type SharedEndpointOptions } from './core/options';
+import { passedThrough, resolveSharedOptions, type SharedEndpointOptions } from './core/options';
 import { identityFromPath } from './ocpp/identity';
 import { OCPP_PROTOCOLS, isOcppVersion, rulesFor } from './ocpp/rules';
 import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
@@ -747,16 +747,9 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (shared === undefined) {
       const defaults = this.defaults;
       shared = resolveSharedOptions<StationContextFields>({
+        ...passedThrough(this.options),
         rules: rulesFor(protocol),
         validator: this.validators.get(protocol),
-        callTimeoutMs: this.options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-        callConcurrency: this.options.callConcurrency,
-        maxQueuedCalls: this.options.maxQueuedCalls,
-        maxInboundCalls: this.options.maxInboundCalls,
-        maxBadMessages: this.options.maxBadMessages,
-        badMessageWindowMs: this.options.badMessageWindowMs,
-        generateId: this.options.generateId,
-        captureCallStack: this.options.captureCallStack,
         // Looked up on each CALL, so defaults registered after connections opened still apply.
         fallbackHandler: (action) => defaults.get(protocol)?.get(action) as Handler<unknown, unknown, HandlerContext & StationContextFields> | undefined,
       });

@@ -3,7 +3,7 @@ import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint, type CallOptions } from './core/endpoint';
 import { ConnectionClosedError, RpcError, TimeoutError, ValidationError } from './core/errors';
 import type { RpcEndpointEvents } from './core/events';
-import { resolveOptions } from './core/options';
+import { passedThrough, resolveSharedOptions } from './core/options';
 import type { PayloadValidator } from './core/validator';
 import { canSend, isKnownAction } from './ocpp/actions';
 import { connectionUrl, checkIdentity } from './ocpp/identity';
@@ -263,18 +263,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       throw new TypeError(`maxBufferedBytes must be a non-negative integer, got ${String(options.maxBufferedBytes)}`);
     }
     // Each connection builds an endpoint from these: check them now, not on every (re)connect.
-    resolveOptions({
-      transport: { send() {}, close() {}, setSink() {} },
-      rules: rulesFor(options.protocol),
-      callTimeoutMs: options.callTimeoutMs,
-      callConcurrency: options.callConcurrency,
-      maxQueuedCalls: options.maxQueuedCalls,
-      maxInboundCalls: options.maxInboundCalls,
-      maxBadMessages: options.maxBadMessages,
-      badMessageWindowMs: options.badMessageWindowMs,
-      generateId: options.generateId,
-      captureCallStack: options.captureCallStack,
-    });
+    resolveSharedOptions({ ...passedThrough(options), rules: rulesFor(options.protocol) });
     this.options = options;
     this.identity = options.identity;
     this.protocol = options.protocol;
@@ -508,17 +497,10 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
 
   private attach(opened: OpenedSocket, reconnect: boolean): void {
     const endpoint = new RpcEndpoint<ChargePointOutgoing<V>, ChargePointIncoming<V>>({
+      ...passedThrough(this.options),
       transport: opened.transport,
       rules: rulesFor(this.protocol),
       validator: this.validator,
-      callTimeoutMs: this.options.callTimeoutMs,
-      callConcurrency: this.options.callConcurrency,
-      maxQueuedCalls: this.options.maxQueuedCalls,
-      maxInboundCalls: this.options.maxInboundCalls,
-      maxBadMessages: this.options.maxBadMessages,
-      badMessageWindowMs: this.options.badMessageWindowMs,
-      generateId: this.options.generateId,
-      captureCallStack: this.options.captureCallStack,
       identity: this.identity,
       fallbackHandler: (action) => this.handlers.get(action),
     });

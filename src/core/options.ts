@@ -215,6 +215,26 @@ export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundC
   return undefined;
 }
 
+/** The endpoint options `CentralSystem` and `ChargePoint` take as their own and pass through. */
+export type PassedThroughOptions = Pick<
+  RpcEndpointOptions,
+  'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'generateId' | 'captureCallStack'
+>;
+
+/** The {@link PassedThroughOptions} of a server's or client's options, for its endpoints. */
+export function passedThrough(options: PassedThroughOptions): PassedThroughOptions {
+  return {
+    callTimeoutMs: options.callTimeoutMs,
+    callConcurrency: options.callConcurrency,
+    maxQueuedCalls: options.maxQueuedCalls,
+    maxInboundCalls: options.maxInboundCalls,
+    maxBadMessages: options.maxBadMessages,
+    badMessageWindowMs: options.badMessageWindowMs,
+    generateId: options.generateId,
+    captureCallStack: options.captureCallStack,
+  };
+}
+
 /** The options that belong to one connection; every other option can be shared by many. */
 type PerConnectionKey = 'transport' | 'identity' | 'context' | 'inboundGate';
 
