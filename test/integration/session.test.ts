@@ -4,6 +4,7 @@
  * identities, keepalive, boot gating, and close() leaving nothing behind.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
@@ -446,6 +447,29 @@ describe('programmer errors name what is wrong', () => {
     // DataTransfer goes both ways.
     cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
     cp.handle('DataTransfer', () => ({ status: 'Accepted' }));
+  });
+});
+
+describe('nothing is lost silently', () => {
+  test('a connection listener that throws is an uncaught exception (as with any listener), not swallowed by the upgrade path', () => {
+    // A child process, so the uncaught exception can be observed without failing this runner.
+    const script = `
+      const { CentralSystem, ChargePoint } = require('./src/index');
+      process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0); });
+      (async () => {
+        const cs = new CentralSystem({ protocols: ['ocpp2.0.1'] });
+        cs.on('connection', () => { throw new Error('bug in a listener'); });
+        const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+        const cp = new ChargePoint({ url: 'ws://127.0.0.1:' + port, identity: 'X', protocol: 'ocpp2.0.1', reconnect: false });
+        cp.connect().catch(() => {});
+        setTimeout(() => { console.log('nothing surfaced'); process.exit(1); }, 3000).unref();
+      })();`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: path.resolve(__dirname, '../..'),
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    assert.match(child.stdout, /uncaught: bug in a listener/, child.stderr);
   });
 });
 
