@@ -7,7 +7,19 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+
+// `--explore` (npm run test:explore): the property tests only, from random seeds and with more
+// runs. `npm test` keeps fixed seeds (test/support/property.ts) so that it gives the same answer
+// everywhere; exploring is how new counterexamples are found, and each prints the seed to replay.
+const explore = args.includes('--explore');
+const PROPERTY_FILES = ['test/unit/core-property.test.ts', 'test/unit/formats.test.ts', 'test/reliability/fuzz.test.ts'];
+if (explore) {
+  process.env.FC_SEED ??= 'random';
+  process.env.FC_RUNS ??= '20000';
+  process.env.FUZZ_RUNS ??= '1000';
+}
+const only = explore ? PROPERTY_FILES : args;
 
 function find(dir, suffix) {
   const out = [];

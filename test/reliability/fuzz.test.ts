@@ -12,11 +12,13 @@
  *
  * Runs are bounded for `npm test` (FUZZ_RUNS batches of up to 50 inputs per target, about 1,000
  * inputs each); `npm run soak` runs 100,000 with a memory check (bench/soak/fuzz-soak.ts).
+ * The seed is fixed by default (test/support/property.ts); `npm run test:explore` draws random ones.
  * Reproduce a failure with the seed and path fast-check prints: FUZZ_SEED=<seed> FUZZ_PATH=<path>.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import '../support/property';
 import type { OcppVersion } from '../../src/index';
 import {
   centralSystemTarget,
@@ -70,7 +72,7 @@ for (const { name, toStation, open } of TARGETS) {
             assert.deepEqual(problems, []);
             assert.deepEqual(pollution(), []);
           }),
-          { numRuns: RUNS, seed: SEED, path: PATH, endOnFailure: false },
+          { numRuns: RUNS, endOnFailure: false, ...(SEED === undefined ? {} : { seed: SEED }), ...(PATH === undefined ? {} : { path: PATH }) },
         );
         assert.deepEqual(guards.failures, [], 'nothing escaped as an uncaught exception or unhandled rejection');
       });

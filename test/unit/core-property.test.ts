@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import fc from 'fast-check';
+import '../support/property';
 import { RpcEndpoint } from '../../src/core/endpoint';
 import { isValidMessageId, parseFrame, serializeFrame, type FrameInit } from '../../src/core/frames';
 import type { ProtocolRules } from '../../src/core/rules';
@@ -224,8 +225,20 @@ for (const rules of ALL_RULES) {
 
     test(`items 30, 31, 33: every call settles exactly once, whatever mix of answers, timeouts, aborts and close (${v})`, async () => {
       const command = fc.oneof(
-        { arbitrary: fc.record({ kind: fc.constant('call' as const), timeoutMs: fc.integer({ min: 1, max: 100 }), signal: fc.boolean() }), weight: 4 },
-        { arbitrary: fc.record({ kind: fc.constant('answer' as const), which: fc.nat(8), as: fc.constantFrom('result', 'error', 'broken', 'unknown') }), weight: 3 },
+        {
+          // Short timeouts race the ticks below; long ones leave calls pending for answers to reach.
+          arbitrary: fc.record({ kind: fc.constant('call' as const), timeoutMs: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 100, max: 5000 })), signal: fc.boolean() }),
+          weight: 4,
+        },
+        {
+          arbitrary: fc.record({
+            kind: fc.constant('answer' as const),
+            which: fc.nat(8),
+            late: fc.boolean(),
+            as: fc.constantFrom('result', 'result', 'error', 'broken', 'unknown'),
+          }),
+          weight: 4,
+        },
         { arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 120 }) }), weight: 2 },
         { arbitrary: fc.record({ kind: fc.constant('abort' as const), which: fc.nat(8) }), weight: 3 },
         { arbitrary: fc.record({ kind: fc.constant('flush' as const) }), weight: 1 },
@@ -242,6 +255,7 @@ for (const rules of ALL_RULES) {
               const io = syncTransport();
               const endpoint = new RpcEndpoint<any, any>({ transport: io.transport, rules, callConcurrency, maxQueuedCalls, generateId: counterIds() });
               const calls: { counts: number; value?: unknown; error?: unknown; controller?: AbortController; n: number }[] = [];
+              const answered = new Set<unknown>();
               for (const c of commands) {
                 switch (c.kind) {
                   case 'call': {
@@ -255,11 +269,18 @@ for (const rules of ALL_RULES) {
                     break;
                   }
                   case 'answer': {
-                    const id = `id-${c.which + 1}`;
-                    if (c.as === 'result') io.deliver(JSON.stringify([3, id, { n: c.which + 1 }]));
-                    else if (c.as === 'error') io.deliver(JSON.stringify([4, id, 'NotSupported', '', {}]));
-                    else if (c.as === 'broken') io.deliver(JSON.stringify([3, id, null]));
-                    else io.deliver(JSON.stringify([3, `other-${c.which}`, {}]));
+                    // Answer a CALL actually written: one not answered yet, or (late) any of them,
+                    // whatever became of its call since; a second or late answer must be ignored.
+                    // Ids come from the wire, not from the call's index: a call refused at once
+                    // (queue full, aborted while queued) never gets one.
+                    const written = io.sent.map((t) => JSON.parse(t) as unknown[]).filter((f) => f[0] === 2);
+                    const candidates = c.late ? written : written.filter((f) => !answered.has(f[1]));
+                    const frame = candidates.length > 0 ? candidates[c.which % candidates.length] : undefined;
+                    if (frame !== undefined) answered.add(frame[1]);
+                    if (frame === undefined || c.as === 'unknown') io.deliver(JSON.stringify([3, `other-${c.which}`, {}]));
+                    else if (c.as === 'result') io.deliver(JSON.stringify([3, frame[1], frame[3]]));
+                    else if (c.as === 'error') io.deliver(JSON.stringify([4, frame[1], 'NotSupported', '', {}]));
+                    else io.deliver(JSON.stringify([3, frame[1], null]));
                     break;
                   }
                   case 'tick':

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import fc from 'fast-check';
+import '../support/property';
 import { dateTime } from '../../scripts/codegen/formats';
 import { createPayloadValidator } from '../../src/index';
 
