@@ -13,7 +13,7 @@ import { RpcEndpoint } from '../src/core/endpoint';
 import type { RpcErrorCode } from '../src/core/error-codes';
 import { parseFrame, serializeFrame } from '../src/core/frames';
 import { createMemoryTransportPair } from '../src/core/memory-transport';
-import type { ProtocolRules } from '../src/core/rules';
+import type { ProtocolRules } from '../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../src/core/transport';
 
 const rules: ProtocolRules = {

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { validators as v16 } from '../src/generated/ocpp16/validators';
 import { validators as v201 } from '../src/generated/ocpp201/validators';
-import { createPayloadValidator, type OcppVersion } from '../src/ocpp/validation';
+import { createPayloadValidator } from '../src/ocpp/validation';
+import type { OcppVersion } from '../src/ocpp/version';
 
 const ROOT = path.resolve(__dirname, '..');
 const LOAD_RUNS = 5;

@@ -15,8 +15,9 @@ import {
   type QueuedMessage,
   type TransactionRetryOptions,
 } from './ocpp/offline-queue';
-import { isOcppVersion, rulesFor } from './ocpp/rules';
-import { createPayloadValidator, type OcppVersion, type ValidationPolicy } from './ocpp/validation';
+import { rulesFor } from './ocpp/version-rules';
+import { isOcppVersion, type OcppVersion } from './ocpp/version';
+import { createPayloadValidator, type ValidationPolicy } from './ocpp/validation';
 import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from './generated/ocpp16/types';
 import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from './generated/ocpp201/types';
 import type { Logger } from './logger';

@@ -4,7 +4,7 @@ import type { RpcErrorCode } from './core/error-codes';
 import { withSharedOptions, type RpcEndpointOptions, type SharedEndpointOptions } from './core/options';
 import type { Transport } from './core/transport';
 import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
-import type { OcppVersion } from './ocpp/validation';
+import type { OcppVersion } from './ocpp/version';
 
 /** Registration state of a station, from the answers to its BootNotification. */
 export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';

@@ -20,7 +20,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors';
-import type { RpcEndpointEvents } from './events';
+import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
 import { Fifo } from './fifo';
 import {
   isValidMessageId,
@@ -48,7 +48,7 @@ import {
   type RpcEndpointOptions,
   type SharedEndpointOptions,
 } from './options';
-import type { ProtocolRules } from './rules';
+import type { ProtocolRules } from './protocol-rules';
 import type { Transport, TransportSink } from './transport';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
 
@@ -305,6 +305,16 @@ export class RpcEndpoint<
    */
   protected transportError(error: Error): void {
     void error;
+  }
+
+  /**
+   * Called whenever one of our handlers failed: it threw or rejected with anything but an
+   * {@link RpcError}, or its answer broke the schema and the peer got `InternalError` instead.
+   * Runs whether or not anyone listens for `handlerError`, so that a subclass can make such
+   * failures visible on its own (a server's log and its own event). Does nothing here.
+   */
+  protected handlerFailed(event: HandlerErrorEvent): void {
+    void event;
   }
 
   /**
@@ -827,6 +837,7 @@ export class RpcEndpoint<
       if (issue !== undefined) {
         this.reportValidation('outbound', 'response', action, messageId, issue);
         if (issue.enforced) {
+          this.reportHandlerError(messageId, action, new ValidationError({ direction: 'outbound', kind: 'response', action, code: issue.code, detail: issue.detail, messageId }));
           this.replyError(messageId, action, 'InternalError', INTERNAL_ERROR_DESCRIPTION, undefined);
           return;
         }
@@ -989,8 +1000,13 @@ export class RpcEndpoint<
   }
 
   private reportHandlerError(messageId: string, action: string, error: unknown): void {
-    if (this.listenerCount('handlerError') === 0) return;
-    this.notify('handlerError', { direction: 'in', action, messageId, error });
+    const event: HandlerErrorEvent = { direction: 'in', action, messageId, error };
+    try {
+      this.handlerFailed(event);
+    } catch (hookError) {
+      reportLater(hookError);
+    }
+    if (this.listenerCount('handlerError') !== 0) this.notify('handlerError', event);
   }
 
   /**

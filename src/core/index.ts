@@ -82,6 +82,6 @@ export type {
   SendFrame,
 } from './frames';
 export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
-export type { ProtocolRules } from './rules';
+export type { ProtocolRules } from './protocol-rules';
 export type { Transport, TransportSink } from './transport';
 export type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';

@@ -5,7 +5,7 @@
 import { isRpcErrorCode } from './errors';
 import { RESERVED_CONTEXT_KEYS, type Handler, type HandlerContext } from './context';
 import type { RpcErrorCode } from './error-codes';
-import type { ProtocolRules } from './rules';
+import type { ProtocolRules } from './protocol-rules';
 import type { Transport } from './transport';
 import type { PayloadValidator } from './validator';
 

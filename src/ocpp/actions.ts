@@ -7,7 +7,7 @@
 import { OCPP16_ACTIONS, type OCPP16ActionMap } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS, type OCPP201ActionMap } from '../generated/ocpp201/actions';
 import type { ActionShape } from '../core/endpoint';
-import type { OcppVersion } from './validation';
+import type { OcppVersion } from './version';
 
 /**
  * One side of an OCPP connection. The same words serve both versions: in 2.0.1,

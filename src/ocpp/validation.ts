@@ -8,9 +8,8 @@ import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from '
 import { validators as OCPP16_VALIDATORS } from '../generated/ocpp16/validators';
 import type { ActionValidators, ErrorObjectLike, ValidateFunction } from '../generated/ocpp16/validators';
 import { validators as OCPP201_VALIDATORS } from '../generated/ocpp201/validators';
+import type { OcppVersion } from './version';
 
-/** An OCPP version this SDK validates, named by its WebSocket subprotocol. */
-export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1';
 
 /**
  * How strictly payloads are checked.

@@ -14,7 +14,7 @@ import { RpcEndpoint } from '../../src/core/endpoint';
 import { ConnectionClosedError } from '../../src/core/errors';
 import type { LimitExceededEvent } from '../../src/core/events';
 import { DEFAULT_BAD_MESSAGE_WINDOW_MS, DEFAULT_MAX_BAD_MESSAGES, DEFAULT_MAX_INBOUND_CALLS } from '../../src/core/options';
-import { OCPP16_RULES, OCPP201_RULES } from '../../src/ocpp/rules';
+import { OCPP16_RULES, OCPP201_RULES } from '../../src/ocpp/version-rules';
 import { createPayloadValidator } from '../../src/ocpp/validation';
 import { CentralSystem, ChargePoint } from '../../src/index';
 import { flush, guardUnhandledRejections, setup } from '../support/harness';

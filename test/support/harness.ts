@@ -6,7 +6,7 @@
 import { RpcEndpoint } from '../../src/core/endpoint';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
 import type { RpcEndpointOptions } from '../../src/core/options';
-import type { ProtocolRules } from '../../src/core/rules';
+import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport } from '../../src/core/transport';
 
 /** Lets every queued microtask (and microtask chain) run. Uses setImmediate, which tests never fake. */

@@ -16,10 +16,10 @@ import {
 import type { BadFrameEvent, FrameEvent, HandlerErrorEvent, ResponseDroppedEvent, ValidationFailedEvent } from '../../src/core/events';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
 import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions } from '../../src/core/options';
-import type { ProtocolRules } from '../../src/core/rules';
+import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
 import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup, trackTimers } from '../support/harness';
-import { ALL_RULES, rules16, rules201, rules21 } from '../support/rules';
+import { ALL_RULES, rules16, rules201, rules21 } from '../support/protocol-rules';
 import { FakeValidator } from '../support/validator';
 
 /** What differs between the versions, as the peer sees it on the wire. */

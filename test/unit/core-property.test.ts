@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import '../support/property';
 import { RpcEndpoint } from '../../src/core/endpoint';
 import { isValidMessageId, parseFrame, serializeFrame, type FrameInit } from '../../src/core/frames';
-import type { ProtocolRules } from '../../src/core/rules';
+import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
 import { counterIds, flush, guardUnhandledRejections } from '../support/harness';
-import { ALL_RULES, KNOWN_ACTIONS } from '../support/rules';
+import { ALL_RULES, KNOWN_ACTIONS } from '../support/protocol-rules';
 
 const RUNS = Number(process.env.FC_RUNS ?? 300);
 

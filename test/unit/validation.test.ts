@@ -6,10 +6,10 @@ import { loadVersion, VERSIONS } from '../../scripts/codegen/schemas';
 import {
   createPayloadValidator,
   validatePayload,
-  type OcppVersion,
   type PayloadCheck,
   type ValidationPolicy,
 } from '../../src/ocpp/validation';
+import type { OcppVersion } from '../../src/ocpp/version';
 import type * as V16 from '../../src/generated/ocpp16/types';
 import type * as V201 from '../../src/generated/ocpp201/types';
 import { deepFreeze, EXTRA, SchemaExamples, type Schema } from '../support/schema-examples';

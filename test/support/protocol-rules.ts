@@ -4,7 +4,7 @@
  * version without depending on the version layer.
  */
 import type { RpcErrorCode } from '../../src/core/error-codes';
-import type { ProtocolRules } from '../../src/core/rules';
+import type { ProtocolRules } from '../../src/core/protocol-rules';
 
 /** Actions the test rules consider part of the version (either direction). */
 export const KNOWN_ACTIONS: ReadonlySet<string> = new Set([

@@ -1,12 +1,9 @@
 import type { RpcErrorCode } from '../core/error-codes';
-import type { ProtocolRules } from '../core/rules';
+import type { ProtocolRules } from '../core/protocol-rules';
 import { OCPP16_ACTIONS } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS } from '../generated/ocpp201/actions';
 
-import type { OcppVersion } from './validation';
-
-/** Every supported subprotocol, in this SDK's default order of preference (newest first). */
-export const OCPP_PROTOCOLS: readonly OcppVersion[] = Object.freeze(['ocpp2.0.1', 'ocpp1.6']);
+import type { OcppVersion } from './version';
 
 /**
  * 1.6 keeps two misspelt codes on purpose (OCPP-J 1.6 errata §5); 1.6 also has no
@@ -38,7 +35,8 @@ function fromWireCode(wire: string): string {
   return FROM_WIRE.get(wire) ?? wire;
 }
 
-function identity(code: RpcErrorCode): string {
+/** 2.x spells every code the canonical way. */
+function canonicalSpelling(code: RpcErrorCode): string {
   return code;
 }
 
@@ -61,7 +59,7 @@ export const OCPP16_RULES: ProtocolRules = Object.freeze({
 /** OCPP-J 2.0.1 rules (Part 4, with the 2023-12 errata). */
 export const OCPP201_RULES: ProtocolRules = Object.freeze({
   protocol: 'ocpp2.0.1',
-  toWireCode: identity,
+  toWireCode: canonicalSpelling,
   fromWireCode,
   framingErrorCode: 'RpcFrameworkError',
   duplicateIdCode: 'RpcFrameworkError',
@@ -75,9 +73,4 @@ export const OCPP201_RULES: ProtocolRules = Object.freeze({
 /** The rules for a negotiated subprotocol. */
 export function rulesFor(protocol: OcppVersion): ProtocolRules {
   return protocol === 'ocpp1.6' ? OCPP16_RULES : OCPP201_RULES;
-}
-
-/** True when `value` names a subprotocol this SDK speaks. */
-export function isOcppVersion(value: unknown): value is OcppVersion {
-  return value === 'ocpp1.6' || value === 'ocpp2.0.1';
 }
