@@ -17,6 +17,7 @@ import {
 } from './ocpp/offline-queue';
 import { rulesFor } from './ocpp/version-rules';
 import { isOcppVersion, type OcppVersion } from './ocpp/version';
+import { bootStatusOf, type BootStatus } from './ocpp/boot-status';
 import { createPayloadValidator, type ValidationPolicy } from './ocpp/validation';
 import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from './generated/ocpp16/types';
 import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from './generated/ocpp201/types';
@@ -216,7 +217,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   /** The full connection URL (endpoint + '/' + percent-encoded identity). */
   readonly url: string;
   /** Registration state from the last BootNotification answer, when gating is on or a boot was sent. */
-  bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
+  bootStatus: BootStatus | undefined;
 
   private readonly options: ChargePointOptions<V>;
   private readonly validator: PayloadValidator;
@@ -605,8 +606,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   }
 
   private noteBoot<T>(response: T): T {
-    const status = (response as { status?: unknown } | undefined)?.status;
-    if (status === 'Accepted' || status === 'Pending' || status === 'Rejected') {
+    const status = bootStatusOf(response);
+    if (status !== undefined) {
       this.bootStatus = status;
       if (status === 'Accepted') {
         const held = this.held;

@@ -5,9 +5,10 @@ import { withSharedOptions, type RpcEndpointOptions, type SharedEndpointOptions 
 import type { Transport } from './core/transport';
 import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
 import type { OcppVersion } from './ocpp/version';
+import { bootStatusOf, type BootStatus } from './ocpp/boot-status';
+import { isThenable } from './core/guards';
 
-/** Registration state of a station, from the answers to its BootNotification. */
-export type BootStatus = 'Accepted' | 'Pending' | 'Rejected';
+export type { BootStatus } from './ocpp/boot-status';
 
 /** The actions a central system may call on a station of version `V`. */
 export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingActions<V, 'CentralSystem'>>;
@@ -138,7 +139,7 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
   }
 
   /** @internal */
-  protected override closing(code: number, reason: string): void {
+  protected override onTeardown(code: number, reason: string): void {
     this.hooks.closed(this, code, reason);
   }
 
@@ -181,11 +182,10 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
   }
 
   /** @internal Records the status a BootNotification was answered with. */
-  noteBootResponse(status: unknown): void {
-    if (status === 'Accepted' || status === 'Pending' || status === 'Rejected') {
-      this.bootStatus = status;
-      if (status === 'Accepted') this.triggered = undefined;
-    }
+  noteBootResponse(status: BootStatus | undefined): void {
+    if (status === undefined) return;
+    this.bootStatus = status;
+    if (status === 'Accepted') this.triggered = undefined;
   }
 
   /** @internal */
@@ -214,10 +214,10 @@ export function trackBoot(handler: Handler<unknown, unknown, StationHandlerConte
   return (request, ctx) => {
     const result = handler(request, ctx);
     const note = (response: unknown): unknown => {
-      (ctx.station as Station).noteBootResponse((response as { status?: unknown } | undefined)?.status);
+      (ctx.station as Station).noteBootResponse(bootStatusOf(response));
       return response;
     };
-    return result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function'
+    return isThenable(result)
       ? Promise.resolve(result).then(note)
       : note(result);
   };

@@ -22,6 +22,7 @@ import {
 } from './errors';
 import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
 import { Fifo } from './fifo';
+import { isThenable } from './guards';
 import {
   isValidMessageId,
   parseFrame,
@@ -160,10 +161,6 @@ function isRpcError(value: unknown): value is RpcError {
   } catch {
     return false;
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Reports an exception that has no caller to go to, the way a browser reports one from an event listener. */
@@ -321,7 +318,7 @@ export class RpcEndpoint<
    * Called once when the endpoint closes, after pending calls were rejected and before the
    * `close` event. Does nothing here; for subclasses that must clean up before any listener runs.
    */
-  protected closing(code: number, reason: string): void {
+  protected onTeardown(code: number, reason: string): void {
     void code;
     void reason;
   }
@@ -1063,7 +1060,7 @@ export class RpcEndpoint<
     }
     this.badTimes = undefined;
     try {
-      this.closing(code, reason);
+      this.onTeardown(code, reason);
     } catch (error) {
       reportLater(error);
     }

@@ -8,6 +8,7 @@
  */
 import type { RpcErrorCode } from './error-codes';
 import type { Direction, PayloadKind } from './validator';
+import { isPlainObject } from './guards';
 
 /** Error details: always a JSON object, `{}` when there are none. */
 export type RpcErrorDetails = { [key: string]: unknown };
@@ -58,7 +59,7 @@ export class RpcError<C extends string = string> extends Error {
     super(text === '' ? code : `${code}: ${text}`, options !== undefined && 'cause' in options ? { cause: options.cause } : undefined);
     this.code = code;
     this.description = text;
-    this.details = typeof details === 'object' && details !== null && !Array.isArray(details) ? details : {};
+    this.details = isPlainObject(details) ? details : {};
     if (options?.messageId !== undefined) this.messageId = options.messageId;
     if (options?.action !== undefined) this.action = options.action;
   }

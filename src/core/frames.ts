@@ -6,6 +6,7 @@
  * as much of the frame (type id, message id) as could be read, because the endpoint needs
  * exactly those two facts to decide whether and how to answer.
  */
+import { isPlainObject } from './guards';
 
 /** The OCPP-J message type ids. 5 and 6 exist only in OCPP 2.1. */
 export const MessageType = {
@@ -230,7 +231,7 @@ export function isValidMessageId(id: unknown): id is string {
 }
 
 function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isPlainObject(value);
 }
 
 function fail(kind: FramingErrorKind, detail: string, messageType?: number, messageId?: string): ParseResult {

@@ -8,6 +8,7 @@ import type { RpcErrorCode } from './error-codes';
 import type { ProtocolRules } from './protocol-rules';
 import type { Transport } from './transport';
 import type { PayloadValidator } from './validator';
+import { isPlainObject } from './guards';
 
 /** Default {@link RpcEndpointOptions.callTimeoutMs}: 30 s, as mobilityhouse/ocpp, libocpp and ocpp-rpc's server. */
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -166,12 +167,8 @@ function fn<T>(name: string, value: T | undefined, fallback: T): T {
   return value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function checkTransport(transport: unknown): Transport {
-  if (!isRecord(transport)) throw new TypeError(`transport must be a Transport object, got ${describeValue(transport)}`);
+  if (!isPlainObject(transport)) throw new TypeError(`transport must be a Transport object, got ${describeValue(transport)}`);
   for (const method of ['send', 'close', 'setSink']) {
     if (typeof transport[method] !== 'function') throw new TypeError(`transport.${method} must be a function, got ${describeValue(transport[method])}`);
   }
@@ -179,7 +176,7 @@ function checkTransport(transport: unknown): Transport {
 }
 
 function checkRules(rules: unknown): ProtocolRules {
-  if (!isRecord(rules)) throw new TypeError(`rules must be a ProtocolRules object, got ${describeValue(rules)}`);
+  if (!isPlainObject(rules)) throw new TypeError(`rules must be a ProtocolRules object, got ${describeValue(rules)}`);
   if (typeof rules.protocol !== 'string') throw new TypeError(`rules.protocol must be a string, got ${describeValue(rules.protocol)}`);
   for (const method of ['toWireCode', 'fromWireCode', 'isKnownAction']) {
     if (typeof rules[method] !== 'function') throw new TypeError(`rules.${method} must be a function, got ${describeValue(rules[method])}`);
@@ -257,11 +254,11 @@ export type OptionsWithShared<Ctx extends object> = Pick<RpcEndpointOptions<Ctx>
  * `TypeError` that names the option, e.g. `callTimeoutMs must be a positive finite number, got -1`.
  */
 export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpointOptions<Ctx>, PerConnectionKey>): SharedEndpointOptions<Ctx> {
-  if (!isRecord(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   const rules = checkRules(options.rules);
 
   const validator = options.validator;
-  if (validator !== undefined && !(isRecord(validator) && typeof validator.validate === 'function')) {
+  if (validator !== undefined && !(isPlainObject(validator) && typeof validator.validate === 'function')) {
     throw new TypeError(`validator must be a PayloadValidator (an object with a validate method), got ${describeValue(validator)}`);
   }
 
@@ -321,7 +318,7 @@ export function checkConnectionOptions<Ctx extends object>(options: Pick<RpcEndp
   if (identity !== undefined && typeof identity !== 'string') throw new TypeError(`identity must be a string, got ${describeValue(identity)}`);
   const context = options.context;
   if (context !== undefined) {
-    if (!isRecord(context)) throw new TypeError(`context must be an object, got ${describeValue(context)}`);
+    if (!isPlainObject(context)) throw new TypeError(`context must be an object, got ${describeValue(context)}`);
     for (const key of Object.keys(context)) {
       if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
     }
@@ -334,7 +331,7 @@ export function checkConnectionOptions<Ctx extends object>(options: Pick<RpcEndp
  * e.g. `callTimeoutMs must be a positive finite number, got -1`.
  */
 export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<Ctx>): ResolvedRpcEndpointOptions<Ctx> {
-  if (!isRecord(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
+  if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
   // The transport first: it is the one option without which nothing else matters.
   checkTransport(options.transport);
   const shared = resolveSharedOptions(options);

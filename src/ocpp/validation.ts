@@ -4,6 +4,7 @@
  * The core sees only its own {@link PayloadValidator} contract; ajv stays out of it.
  */
 import type { RpcErrorCode } from '../core/error-codes';
+import { isPlainObject } from '../core/guards';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from '../core/validator';
 import { validators as OCPP16_VALIDATORS } from '../generated/ocpp16/validators';
 import type { ActionValidators, ErrorObjectLike, ValidateFunction } from '../generated/ocpp16/validators';
@@ -257,10 +258,6 @@ function checkKeys(value: object, allowed: readonly string[], where: string): vo
       throw new TypeError(`Invalid validation policy: unknown key ${where}${key} (expected ${allowed.join(', ')})`);
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A checked policy: the per-action entry keeps a plain mode as `both`. */
