@@ -14,7 +14,7 @@
  * validation bypassed), an action the receiver has no handler for, an action unknown to the
  * version.
  *
- * ocpp-rpc behaviour that differs from the OCPP rules (see /work/shared/OCPP-J-RULES.md §1 and §5)
+ * ocpp-rpc behaviour that differs from the OCPP rules (CONFORMANCE.md, items 10, 11, 17, 18 and 19)
  * and how these tests accommodate it. Each deviation is asserted as observed, so that a fix in
  * ocpp-rpc shows up here as a failing expectation rather than going unnoticed:
  *

@@ -265,7 +265,7 @@ export function inputArbitrary(version: OcppVersion, toStation: boolean): fc.Arb
 
 // ------------------------------------------------------------------ the oracle
 
-/** What OCPP-J allows as the reaction to an input (see OCPP-J-RULES.md sections 1-2). */
+/** What OCPP-J allows as the reaction to an input (CONFORMANCE.md, items 4, 12-15). */
 export type Expectation =
   | { readonly kind: 'answer-once'; readonly id: string }
   | { readonly kind: 'silent' }
@@ -320,7 +320,7 @@ export function leaks(description: string): string | undefined {
     [new RegExp(SECRET), 'a handler exception message'],
     [/\n\s*at\s/, 'a stack trace'],
     [/\.(ts|js|mjs|cjs):\d+/, 'a source location'],
-    [/\/work\/|node_modules|node:internal/, 'a file path'],
+    [/\/(srv|home|usr|var|opt|tmp|root|Users)\/|node_modules|node:internal/, 'a file path'],
     [/\b(TypeError|RangeError|SyntaxError|ReferenceError)\b/, 'an exception class'],
     // V8's JSON.parse messages quote the input ("Unexpected token 'x', "..." is not valid JSON").
     [/Unexpected (token|end of JSON|non-whitespace)|JSON at position|Bad control character|Maximum call stack/, "the parser's own message"],
@@ -379,7 +379,7 @@ function sendRaw(ws: WebSocket, input: FuzzInput): void {
 
 /** Things the SDK handlers do that are also worth fuzzing: throw with a secret, return garbage. */
 const throwing = (): never => {
-  const error = new Error(`${SECRET} at /work/main/src/secret.ts:42`);
+  const error = new Error(`${SECRET} at /srv/app/src/secret.ts:42`);
   throw error;
 };
 
