@@ -1,5 +1,5 @@
 /**
- * Connection and security rules (OCPP-J-RULES.md sections 3 and 4, checklist items 34-39 and
+ * Connection and security rules (CONFORMANCE.md, checklist items 34-39 and
  * 50-57) against a real CentralSystem on 127.0.0.1:0 and real clients: the SDK's ChargePoint,
  * `ws` clients, and raw HTTP upgrade requests where the exact status, headers and body matter.
  */
