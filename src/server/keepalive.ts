@@ -112,6 +112,13 @@ export class Keepalive<K, S extends PingableSocket = PingableSocket> {
   }
 
   private pingAll(): void {
+    if (this.pongTimer !== undefined) {
+      // The last deadline is due at the same moment as this ping (pongTimeoutMs = intervalMs, the
+      // default) and timers of equal time run in no promised order: settle it first, or the
+      // sockets silent since the last ping would be pinged again instead of dropped.
+      clearTimeout(this.pongTimer);
+      this.dropSilent();
+    }
     for (const socket of this.sockets.values()) {
       (socket as Flagged)[ALIVE] = false;
       try {
@@ -120,7 +127,6 @@ export class Keepalive<K, S extends PingableSocket = PingableSocket> {
         // The socket is already closing; its close event makes the owner unwatch it.
       }
     }
-    clearTimeout(this.pongTimer);
     this.pongTimer = setTimeout(() => this.dropSilent(), this.options.pongTimeoutMs);
     this.pongTimer.unref?.();
   }
