@@ -13,7 +13,7 @@ import { isForPath } from './ocpp/identity';
 import { createPayloadValidator } from './ocpp/validation';
 import type { OcppVersion } from './ocpp/version';
 import { rulesFor } from './ocpp/version-rules';
-import { Keepalive } from './server/keepalive';
+import { Keepalive } from './transport/keepalive';
 import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
 import { resolveCentralSystemOptions, wsCompressionSettings, type CentralSystemOptions, type ResolvedCentralSystemOptions } from './server/options';
 import type { CentralSystemEvents } from './server/events';
@@ -240,7 +240,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
    * ```
    */
   attach(server: HttpServer): this {
-    this.live.start();
+    // After close() the upgrades are answered 503; no keepalive timer to leak.
+    if (this.shutdownDone === undefined) this.live.start();
     if (!this.attached.has(server)) server.on('upgrade', this.onAttachedUpgrade);
     this.attached.add(server);
     return this;

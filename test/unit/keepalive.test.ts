@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { Keepalive } from '../../src/server/keepalive';
+import { Keepalive } from '../../src/transport/keepalive';
 
 /** A socket that counts pings and terminations and answers pings only when told to. */
 class FakeSocket extends EventEmitter {

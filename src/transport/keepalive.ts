@@ -4,7 +4,8 @@
  * timer per connection, so a server with thousands of stations pays for two timers. A client
  * (one socket) uses it the same way with a single entry.
  *
- * Node-only in practice (browser WebSockets cannot ping), but it imports nothing from Node: it
+ * A transport concern, shared by both sides: Node-only in practice (browser WebSockets cannot
+ * ping), but it imports nothing from Node, so the browser-safe ChargePoint may import it; it
  * needs only the small {@link PingableSocket} shape, which `ws` sockets have.
  */
 
