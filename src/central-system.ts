@@ -1,279 +1,46 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { PeerCertificate, TLSSocket } from 'node:tls';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Handler, HandlerContext } from './core/context';
-import { passedThrough, resolveSharedOptions, type SharedEndpointOptions } from './core/options';
-import { identityFromPath } from './ocpp/identity';
-import { rulesFor } from './ocpp/version-rules';
-import { OCPP_PROTOCOLS, isOcppVersion, type OcppVersion } from './ocpp/version';
-import { createPayloadValidator, type ValidationPolicy } from './ocpp/validation';
-import { canSend, isKnownAction } from './ocpp/actions';
-import { LocalStationRegistry, type StationRegistry } from './station-registry';
-import { Station, trackBoot, type AnyStation, type BootStatus, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
-import { parseBasicAuth, type BasicCredentials } from './transport/basic-auth';
-import { socketClosed, socketTransport, type SocketTransportOptions } from './transport/socket-transport';
-import { UpgradeServer, type AcceptVerdict, type RefuseVerdict, type UpgradeVerdict } from './transport/server';
+import type { HandlerErrorEvent } from './core/events';
+import { resolveSharedOptions, type SharedEndpointOptions } from './core/options';
 import type { PayloadValidator } from './core/validator';
-import type { Logger } from './logger';
 import { logTo } from './logger';
+import { canSend, isKnownAction } from './ocpp/actions';
+import { isForPath } from './ocpp/identity';
+import { createPayloadValidator } from './ocpp/validation';
+import type { OcppVersion } from './ocpp/version';
+import { rulesFor } from './ocpp/version-rules';
+import { Keepalive } from './transport/keepalive';
+import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
+import { resolveCentralSystemOptions, wsCompressionSettings, type CentralSystemOptions, type ResolvedCentralSystemOptions } from './server/options';
+import type { CentralSystemEvents } from './server/events';
+import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission, type RefusalReason, type Refusal } from './server/upgrade-decision';
+import { LocalStationRegistry, type StationRegistry } from './station-registry';
+import { Station, trackBoot, type AnyStation, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
+import { socketTransport, type SocketTransportOptions } from './transport/socket-transport';
+import { UpgradeServer, type AcceptVerdict, type RefuseVerdict } from './transport/server';
 
-/** OCPP security profiles (1.6 Security Whitepaper, 2.0.1 Part 2 A00). 0: no requirement. */
-export type SecurityProfile = 0 | 1 | 2 | 3;
-
-/** What the `authenticate` hook is told about a connection attempt, before the upgrade. */
-export interface AuthRequest {
-  /** The identity from the URL, percent-decoded and already checked for the version's rules. */
-  readonly identity: string;
-  /** The subprotocol that will be selected. */
-  readonly protocol: OcppVersion;
-  /** The subprotocols the client offered, in its order. */
-  readonly offeredProtocols: readonly string[];
-  /**
-   * The Basic-auth credentials, when the client sent any. The username is already checked to
-   * equal the identity (A00.FR.204). Compare passwords with `safeEqual`, never `===`.
-   */
-  readonly credentials: BasicCredentials | undefined;
-  /** The client certificate, on TLS connections that presented one (security profile 3). */
-  readonly certificate: PeerCertificate | undefined;
-  /** Whether the TLS layer verified `certificate` against the configured CAs. */
-  readonly certificateAuthorized: boolean;
-  /** Whether the connection is TLS. */
-  readonly secure: boolean;
-  /** The peer's IP address, as the socket reports it (a proxy's, behind one). */
-  readonly remoteAddress: string | undefined;
-  /** The HTTP headers of the upgrade request, as received. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** The request URL (path and query). */
-  readonly url: string;
-}
-
-/**
- * The hook's verdict: `true` accepts; `false` refuses with HTTP 401; `{ accept: true, data }`
- * accepts and attaches `data` to the station; `{ accept: false, status, message }` refuses with
- * that status (default 401) and a short body.
- */
-export type AuthResult =
-  | boolean
-  | {
-      /** Accept the connection. */
-      accept: true;
-      /** Attached to the station as `station.data` (a tenant, a charger record, ...). */
-      data?: unknown;
-    }
-  | {
-      /** Refuse the connection. */
-      accept: false;
-      /** HTTP error status, 400-599. @default 401 */
-      status?: number;
-      /** Short plain-text body; never put internal details here. */
-      message?: string;
-    };
-
-/** BootNotification gating settings (checklist items 47-49). */
-export interface BootGatingOptions {
-  /**
-   * Whether a station that connects is already registered, e.g. because it booted before this
-   * server restarted and will not send BootNotification again.
-   */
-  isAccepted?(station: { identity: string; protocol: OcppVersion }): boolean | Promise<boolean>;
-}
-
-/** permessage-deflate settings (RFC 7692); every field bounds memory or CPU. */
-export interface CompressionOptions {
-  /** Messages smaller than this are sent uncompressed. @default 1024 */
-  thresholdBytes?: number;
-  /** zlib level 1-9. @default 3 */
-  level?: number;
-  /** zlib memLevel 1-9 (memory per deflate context). @default 7 */
-  memLevel?: number;
-  /** LZ77 window bits 9-15 on both sides (memory per connection). @default 13 */
-  windowBits?: number;
-  /** Drop the compression context after each message: less memory, lower ratio. @default false */
-  noContextTakeover?: boolean;
-  /** Concurrent zlib operations per process. @default 10 */
-  concurrencyLimit?: number;
-}
-
-/**
- * Options of {@link CentralSystem}.
- *
- * @typeParam V - the OCPP versions served.
- */
-export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
-  /**
-   * Subprotocols served, in the server's order of preference: the first one the client also
-   * offers is selected (checklist item 36).
-   * @default ['ocpp2.0.1', 'ocpp1.6']
-   */
-  protocols?: readonly V[];
-  /**
-   * Path prefix: clients connect to `<path>/<identity>`.
-   * @default '/'
-   */
-  path?: string;
-  /** Validation policy per version; strict everywhere unless set. */
-  validation?: {
-    /** Policy for OCPP 1.6 connections. */
-    readonly 'ocpp1.6'?: ValidationPolicy;
-    /** Policy for OCPP 2.0.1 connections. */
-    readonly 'ocpp2.0.1'?: ValidationPolicy;
-  };
-  /** How long calls to stations wait for an answer. @default 30000 */
-  callTimeoutMs?: number;
-  /** Outstanding calls per station (OCPP: 1). @default 1 */
-  callConcurrency?: number;
-  /** Calls per station that may wait for a slot. @default 1000 */
-  maxQueuedCalls?: number;
-  /**
-   * CALLs of one station that may be in the hands of handlers at once. A station passing it
-   * (OCPP stations send one CALL at a time) gets the ones accepted answered and is then
-   * disconnected with 1008 `too many concurrent CALLs`, so a flood cannot pile up work.
-   * `Infinity` turns it off.
-   * @default 16
-   */
-  maxInboundCalls?: number;
-  /**
-   * Invalid messages (unparsable frames, unknown message types or actions, answers to ids never
-   * used, CALLs refused by validation) one station may send within `badMessageWindowMs`; one
-   * more disconnects it with 1008 `too many invalid messages`. Generous for buggy but working
-   * chargers. `Infinity` turns it off.
-   * @default 100
-   */
-  maxBadMessages?: number;
-  /** The sliding window of `maxBadMessages`. @default 60000 */
-  badMessageWindowMs?: number;
-  /** Interval of WebSocket pings to each station; 0 turns them off. @default 30000 */
-  pingIntervalMs?: number;
-  /** How long a ping may go unanswered before the station is disconnected. @default pingIntervalMs */
-  pongTimeoutMs?: number;
-  /** Decides on each connection before the upgrade (credentials, certificate, allow-list). */
-  authenticate?: (request: AuthRequest) => AuthResult | Promise<AuthResult>;
-  /**
-   * The security profile this endpoint requires: 1 Basic auth; 2 Basic auth over TLS; 3 TLS
-   * with a verified client certificate. Connections below it are refused before `authenticate`
-   * runs (A00.FR.002). 0 leaves everything to `authenticate`.
-   * @default 0
-   */
-  securityProfile?: SecurityProfile;
-  /**
-   * What happens when a station connects under an identity that is already connected:
-   * `'replace'` closes the old connection (1008) and keeps the new one; `'refuse'` answers the
-   * new one HTTP 409.
-   * @default 'replace'
-   */
-  duplicateIdentity?: 'replace' | 'refuse';
-  /**
-   * permessage-deflate, which OCPP 2.0.1 requires a CSMS to support; negotiated only with
-   * clients that offer it.
-   * @default true (with the bounded defaults of {@link CompressionOptions})
-   */
-  compression?: boolean | CompressionOptions;
-  /** Largest inbound message in bytes; a larger one closes the connection with 1009. @default 1048576 */
-  maxPayloadBytes?: number;
-  /** A station whose unsent data passes this many bytes is disconnected (it stopped reading). @default 8388608 */
-  maxBufferedBytes?: number;
-  /**
-   * Time for `authenticate` and the handshake before the request is answered 408. On the server
-   * of {@link CentralSystem.listen} it also bounds receiving the HTTP request itself, so idle
-   * or slow-header connections are dropped after about this long.
-   * @default 10000
-   */
-  handshakeTimeoutMs?: number;
-  /**
-   * Refuse CALLs other than BootNotification (SecurityError) from stations not registered by an
-   * Accepted BootNotification answer; while Pending, only what the server triggered.
-   * Off by default, because a station reconnecting after a server restart does not boot again:
-   * turn it on with `isAccepted` to recognise those.
-   * @default false
-   */
-  bootGating?: boolean | BootGatingOptions;
-  /** Receives structured log records; silent when absent. */
-  logger?: Logger;
-  /** Also log every frame at debug level. @default false */
-  logFrames?: boolean;
-  /** Message id generator (tests). @default crypto.randomUUID */
-  generateId?: () => string;
-  /** Capture the caller's stack on calls, for debugging timeouts. @default false */
-  captureCallStack?: boolean;
-  /** Where connected stations are kept; replace for a cluster. @default a LocalStationRegistry */
-  registry?: StationRegistry<AnyStation<V>>;
-}
-
-/** Why an upgrade was refused. */
-export type RefusalReason =
-  | 'not-found'
-  | 'bad-identity'
-  | 'no-subprotocol'
-  | 'insecure'
-  | 'no-credentials'
-  | 'bad-credentials'
-  | 'duplicate-identity'
-  | 'unauthorized'
-  | 'handshake-timeout'
-  | 'shutting-down'
-  | 'internal-error';
-
-/** A refused connection attempt. */
-export interface RefusedEvent {
-  /** Why, in one word. */
-  readonly reason: RefusalReason;
-  /** The HTTP status sent, or 101 when the handshake completed and the socket was then closed. */
-  readonly status: number;
-  /** What exactly was wrong, for logs (the same text the client got, or more). */
-  readonly detail: string;
-  /** The identity from the URL, when one could be read. */
-  readonly identity: string | undefined;
-  /** The peer's IP address. */
-  readonly remoteAddress: string | undefined;
-  /** The subprotocols the client offered. */
-  readonly offeredProtocols: readonly string[];
-  /** The request URL (path and query). */
-  readonly url: string;
-}
-
-/** A station disconnected. */
-export interface DisconnectEvent<V extends OcppVersion = OcppVersion> {
-  /** The station that disconnected (already removed from the registry). */
-  readonly station: AnyStation<V>;
-  /** WebSocket close code; 1006 when the connection dropped without a close frame. */
-  readonly code: number;
-  /** WebSocket close reason (may be empty). */
-  readonly reason: string;
-}
-
-/** Something went wrong that no caller can be told about directly. */
-export interface CentralSystemErrorEvent {
-  /** What failed: a throwing `authenticate` hook, a socket or TLS error, a listen error. */
-  readonly error: Error;
-  /** The station concerned, when there is one. */
-  readonly identity?: string;
-}
-
-/** Event map of {@link CentralSystem}. */
-export interface CentralSystemEvents<V extends OcppVersion = OcppVersion> {
-  /** A station connected and was registered. Attach per-station handlers and listeners here. */
-  connection: (station: AnyStation<V>) => void;
-  /** A station's connection closed (by either side, or dropped). */
-  disconnect: (event: DisconnectEvent<V>) => void;
-  /** An upgrade was refused, or a connection closed right after the handshake (no subprotocol). */
-  refused: (event: RefusedEvent) => void;
-  /** Something failed that no caller can be told about directly. */
-  error: (event: CentralSystemErrorEvent) => void;
-}
-
-/** Where {@link CentralSystem.listen} binds. */
-export interface ListenOptions {
-  /** TCP port; 0 picks a free one (read it from the result or `cs.port`). */
-  port: number;
-  /** @default '0.0.0.0' (Node's default: all interfaces) */
-  host?: string;
-  /** Serve TLS with these options (security profiles 2 and 3); `minVersion` defaults to TLSv1.2. */
-  tls?: HttpsServerOptions;
-}
+// The server's parts live in src/server/; their public names are re-exported here, where the
+// package's door (src/index.ts) finds them beside the class.
+export type { AuthRequest, AuthResult, SecurityProfile } from './server/authenticate';
+export type { CentralSystemErrorEvent, CentralSystemEvents, DisconnectEvent, RefusedEvent, StationHandlerErrorEvent } from './server/events';
+export { ListenError, type ListenErrorInit, type ListenFailure, type ListenOptions } from './server/listen';
+export {
+  DEFAULT_COMPRESSION,
+  DEFAULT_DUPLICATE_IDENTITY,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_SECURITY_PROFILE,
+  type BootGatingOptions,
+  type CentralSystemOptions,
+  type CompressionOptions,
+} from './server/options';
+export type { RefusalReason } from './server/upgrade-decision';
 
 /** Options of {@link CentralSystem.close}. */
 export interface CloseOptions {
@@ -285,66 +52,20 @@ export interface CloseOptions {
   waitForPendingMs?: number;
 }
 
-const DEFAULTS = {
-  path: '/',
-  pingIntervalMs: 30_000,
-  maxPayloadBytes: 1024 * 1024,
-  maxBufferedBytes: 8 * 1024 * 1024,
-  handshakeTimeoutMs: 10_000,
-  duplicateIdentity: 'replace',
-  securityProfile: 0,
-} as const;
-
-/** Default permessage-deflate settings of {@link CentralSystem}. */
-export const DEFAULT_COMPRESSION: Readonly<Required<CompressionOptions>> = Object.freeze({
-  thresholdBytes: 1024,
-  level: 3,
-  memLevel: 7,
-  windowBits: 13,
-  noContextTakeover: false,
-  concurrencyLimit: 10,
-});
-
-interface Acceptance<V extends OcppVersion> {
-  identity: string | undefined;
-  protocol: V | undefined;
-  data: unknown;
-  bootStatus: BootStatus | undefined;
-}
-
-/** What the synchronous checks of an upgrade learned, for the `authenticate` hook. */
-interface HandshakeFacts<V extends OcppVersion> {
-  identity: string;
-  protocol: V;
-  offered: string[];
-  credentials: BasicCredentials | undefined;
-  certificate: PeerCertificate | undefined;
-  certificateAuthorized: boolean;
-  secure: boolean;
-  url: string;
-}
-
-/** Set on a socket when it answers our ping. */
-const ALIVE = Symbol('ocpp-sdk.alive');
-type AliveSocket = WebSocket & { [ALIVE]?: boolean };
-
-/** The pong listener of every socket (an EventEmitter calls it with the socket as `this`). */
-function onPong(this: AliveSocket): void {
-  this[ALIVE] = true;
-}
-
-function positiveInt(name: string, value: unknown, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new TypeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${String(value)}`);
-  }
-  return value;
-}
-
-function offeredProtocols(req: IncomingMessage): string[] {
-  const header = req.headers['sec-websocket-protocol'];
-  if (typeof header !== 'string') return [];
-  return header.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-}
+/**
+ * How long a socket that is not a station (no usable subprotocol, a duplicate, one accepted while
+ * shutting down) has to answer our close frame. Shutdown's grace does not cover it, and ws would
+ * otherwise hold it (and close()) for its 30 s closing timeout.
+ */
+const UNWANTED_SOCKET_GRACE_MS = 1000;
+/**
+ * How long a closed station has to finish the closing handshake before its socket is dropped,
+ * as the ChargePoint does: long enough for any live peer, short enough that `close()` of a
+ * station (or of the whole server) cannot be held up by one that never answers.
+ */
+const CLOSE_HANDSHAKE_GRACE_MS = 2000;
+/** How often shutdown looks whether calls in flight were answered (`waitForPendingMs`). */
+const PENDING_POLL_MS = 10;
 
 /**
  * The server that charge points connect to: OCPP-J 1.6 and 2.0.1 over WebSocket, strict by
@@ -366,79 +87,61 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   /** The subprotocols served, in order of preference. */
   readonly protocols: readonly V[];
 
-  private readonly options: CentralSystemOptions<V>;
-  private readonly path: string;
+  private readonly options: ResolvedCentralSystemOptions<V>;
   private readonly validators = new Map<OcppVersion, PayloadValidator>();
+  /** Default handlers per version, looked up by every station of it on each CALL. */
   private readonly defaults = new Map<OcppVersion, Map<string, Handler<unknown, unknown, StationHandlerContext>>>();
-  /** `thresholdBytes` of the compression settings; ws alone would compress every message. */
-  private readonly compressMinLength: number;
-  /** Each protocol's lookup of default handlers, shared by its stations. */
   /** Per version: the endpoint options its stations share (see endpointOptionsFor). */
   private readonly endpointOptions = new Map<OcppVersion, SharedEndpointOptions<StationContextFields>>();
-  private readonly upgrades: UpgradeServer<Acceptance<V>>;
-  /** Connected stations and their sockets, for keepalive and shutdown. */
-  private readonly live = new Map<Station, AliveSocket>();
-  /** The socket transport options of every station (see open()). */
-  private transportOptions: SocketTransportOptions | undefined = undefined;
+  private readonly upgrades: UpgradeServer<Admission<V>>;
+  /** The connected stations of this process and their sockets: pinged, and closed at shutdown. */
+  private readonly live: Keepalive<Station, WebSocket>;
+  /** The socket transport options of every station: one object for all (see open()). */
+  private readonly transportOptions: SocketTransportOptions;
   private readonly attached = new Set<HttpServer>();
   private ownServer: HttpServer | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private pongTimer: ReturnType<typeof setTimeout> | undefined;
-  private closing: Promise<void> | undefined;
-  private readonly pingIntervalMs: number;
-  private readonly pongTimeoutMs: number;
-  private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => this.handleUpgrade(req, socket, head);
+  /** Set by the first close(): the promise of the shutdown every later close() returns. */
+  private shutdownDone: Promise<void> | undefined;
+  /** Upgrades on attached servers: those outside `path` are left to the server's other listeners. */
+  private readonly onAttachedUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (isForPath(pathOf(req.url ?? '/'), this.options.path)) this.handleUpgrade(req, socket, head);
+  };
 
   /** @throws TypeError naming the option when an option is invalid. */
   constructor(options: CentralSystemOptions<V> = {}) {
     super();
-    if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-    this.options = options;
-    const protocols = (options.protocols ?? OCPP_PROTOCOLS) as readonly V[];
-    if (!Array.isArray(protocols) || protocols.length === 0) throw new TypeError('protocols must be a non-empty array');
-    for (const p of protocols) if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
-    if (new Set(protocols).size !== protocols.length) throw new TypeError('protocols must not repeat a subprotocol');
-    this.protocols = Object.freeze([...protocols]);
-
-    const path = options.path ?? DEFAULTS.path;
-    if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`path must be a string starting with '/', got ${JSON.stringify(path)}`);
-    this.path = path;
-
-    this.pingIntervalMs = positiveInt('pingIntervalMs', options.pingIntervalMs ?? DEFAULTS.pingIntervalMs, true);
-    this.pongTimeoutMs = positiveInt('pongTimeoutMs', options.pongTimeoutMs ?? Math.max(this.pingIntervalMs, 1));
-    if (this.pingIntervalMs > 0 && this.pongTimeoutMs > this.pingIntervalMs) {
-      throw new TypeError(`pongTimeoutMs (${this.pongTimeoutMs}) must not exceed pingIntervalMs (${this.pingIntervalMs})`);
-    }
-    const maxPayloadBytes = positiveInt('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULTS.maxPayloadBytes);
-    positiveInt('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes, true);
-    const handshakeTimeoutMs = positiveInt('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs);
-    const profile = options.securityProfile ?? DEFAULTS.securityProfile;
-    if (![0, 1, 2, 3].includes(profile)) throw new TypeError(`securityProfile must be 0, 1, 2 or 3, got ${String(profile)}`);
-    const dup = options.duplicateIdentity ?? DEFAULTS.duplicateIdentity;
-    if (dup !== 'replace' && dup !== 'refuse') throw new TypeError(`duplicateIdentity must be 'replace' or 'refuse', got ${JSON.stringify(dup)}`);
-    if (options.authenticate !== undefined && typeof options.authenticate !== 'function') throw new TypeError('authenticate must be a function');
-    if (options.callTimeoutMs !== undefined) positiveInt('callTimeoutMs', options.callTimeoutMs);
-    for (const key of Object.keys(options.validation ?? {})) {
-      if (!isOcppVersion(key)) throw new TypeError(`validation: unknown version key ${JSON.stringify(key)}`);
-    }
+    const resolved = resolveCentralSystemOptions(options);
+    this.options = resolved;
+    this.protocols = resolved.protocols;
     // Built once per version and shared by every station: validators cache per-action policy.
-    for (const p of this.protocols) this.validators.set(p, createPayloadValidator(p, options.validation?.[p]));
+    for (const p of this.protocols) this.validators.set(p, createPayloadValidator(p, resolved.validation?.[p]));
     // Every connection builds an endpoint from these: check them now (a bad value would otherwise
     // throw from a socket callback on the first connection), once per version.
     for (const p of this.protocols) this.endpointOptionsFor(p);
 
-    this.stations = options.registry ?? new LocalStationRegistry<AnyStation<V>>();
-    this.upgrades = new UpgradeServer<Acceptance<V>>({
-      decide: (req) => this.decide(req),
+    this.stations = resolved.registry ?? new LocalStationRegistry<AnyStation<V>>();
+    this.live = new Keepalive<Station, WebSocket>({
+      intervalMs: resolved.pingIntervalMs,
+      pongTimeoutMs: resolved.pongTimeoutMs,
+      onTimeout: (station) => {
+        if (resolved.logger) logTo(resolved.logger, 'warn', { event: 'pong-timeout', identity: station.identity, protocol: station.protocol }, 'no pong: terminating');
+      },
+    });
+    this.transportOptions = {
+      maxBufferedBytes: resolved.maxBufferedBytes,
+      // ws alone would compress every message, a 60-byte Heartbeat answer too.
+      compressMinLength: resolved.compression === false ? 0 : resolved.compression.thresholdBytes,
+      oneMessagePerTurn: true,
+    };
+    this.upgrades = new UpgradeServer<Admission<V>>({
+      decide: (req) => decideUpgrade(factsOf(req), resolved, (identity) => this.stations.has(identity)),
       onOpen: (ws, req, verdict) => this.open(ws, req, verdict),
       onRefused: (req, verdict) => this.refused(req, verdict),
-      onError: (error, req) => this.report(error, identityGuess(req, this.path)),
-      perMessageDeflate: compressionSettings(options.compression ?? true),
-      maxPayloadBytes,
-      handshakeTimeoutMs,
+      onError: (error, req) => this.report(error, identityGuess(req.url ?? '', resolved.path)),
+      perMessageDeflate: wsCompressionSettings(resolved.compression),
+      maxPayloadBytes: resolved.maxPayloadBytes,
+      handshakeTimeoutMs: resolved.handshakeTimeoutMs,
     });
-    const compression = options.compression ?? true;
-    this.compressMinLength = compression === false ? 0 : ((compression === true ? undefined : compression.thresholdBytes) ?? DEFAULT_COMPRESSION.thresholdBytes);
   }
 
   /** The bound port after {@link listen}, else undefined. */
@@ -449,11 +152,16 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
 
   /**
    * Registers a default handler for `action` of `protocol`, used by every station of that
-   * version that has no handler of its own for it.
+   * version that has no handler of its own for it. Its context's `station` is already a station
+   * of that version.
    *
    * @example
    * ```ts
    * cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+   * cs.handle('ocpp1.6', 'StatusNotification', (req, { station }) => {
+   *   void station.call('Reset', { type: 'Soft' }); // a 1.6 Reset: station is a Station<'ocpp1.6'>
+   *   return {};
+   * });
    * ```
    */
   // NoInfer: P and A come from `protocol` and `action` alone. Were the handler an inference site,
@@ -478,95 +186,103 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   }
 
   /**
-   * Starts a server of its own (HTTP, or HTTPS with `tls`) on `port` (0 picks a free one).
-   * Resolves with the bound address.
+   * Starts a server of its own (HTTP, or HTTPS with `tls`) on `port` (0 picks a free one), and
+   * serves every upgrade on it (any other path is refused 404). Resolves with the bound address.
+   *
+   * @throws ListenError (rejects) when it cannot listen: already listening, closed, the address
+   * in use or not available, the host not found, no right to the port.
+   * @throws TypeError (rejects) for a bad port, or securityProfile 3 without `tls.requestCert`.
    */
   listen(options: ListenOptions): Promise<AddressInfo> {
-    if (this.ownServer) return Promise.reject(new Error('listen: this CentralSystem is already listening'));
-    if (this.closing) return Promise.reject(new Error('listen: this CentralSystem is closed'));
-    if (typeof options?.port !== 'number') return Promise.reject(new TypeError('listen: port must be a number'));
-    if ((this.options.securityProfile ?? 0) === 3 && options.tls !== undefined && options.tls.requestCert !== true) {
+    const port = options?.port;
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+      return Promise.reject(new TypeError(`listen: port must be an integer from 0 to 65535, got ${String(port)}`));
+    }
+    const host = options.host;
+    if (this.ownServer) return Promise.reject(new ListenError({ reason: 'already-listening', port, host }));
+    if (this.shutdownDone) return Promise.reject(new ListenError({ reason: 'closed', port, host }));
+    if (this.options.securityProfile === 3 && options.tls !== undefined && options.tls.requestCert !== true) {
       // Without requestCert the TLS layer never asks for a certificate and every client is refused.
       return Promise.reject(new TypeError('listen: securityProfile 3 needs tls.requestCert: true (and the client CA in tls.ca)'));
     }
-    // handshakeTimeoutMs also bounds the HTTP request before the upgrade: Node's own default
-    // (60 s, checked every 30 s) lets idle or slow-header sockets pile up (slowloris).
-    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs;
-    const timeouts = {
-      headersTimeout: handshakeTimeoutMs,
-      requestTimeout: handshakeTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, handshakeTimeoutMs),
-    };
-    const server = options.tls
-      ? createHttpsServer({ minVersion: 'TLSv1.2', ...timeouts, ...options.tls })
-      : createHttpServer(timeouts);
-    server.on('request', (_req, res) => {
-      res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
-      res.end('OCPP-J requires a WebSocket upgrade');
-    });
+    const server = createOwnServer({ tls: options.tls, handshakeTimeoutMs: this.options.handshakeTimeoutMs });
     server.on('tlsClientError', (error: Error) => this.report(error));
+    // Nobody else listens on our own server: every upgrade is ours, answered even outside `path`.
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.ownServer = server;
-    this.attach(server);
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        server.on('error', (error) => this.report(error));
-        resolve(server.address() as AddressInfo);
-      });
+    return bind(server, port, host, (error) => this.report(error)).catch((error: unknown) => {
+      // A failed attempt leaves nothing behind: listen() may be called again.
+      this.ownServer = undefined;
+      throw error;
     });
   }
 
-  /** Serves OCPP upgrades on an existing HTTP(S) server (its other requests stay its own). */
+  /**
+   * Serves OCPP upgrades on an existing HTTP(S) server. Its other requests stay its own, and so
+   * do upgrades outside `path`: they are neither answered nor touched, so several CentralSystems
+   * (on `/ocpp` and `/ocpp/v2`, say) and the application's own WebSocket endpoints (a `ws`
+   * WebSocketServer with `noServer: true`, routed from the server's `upgrade` event) can share
+   * one HTTP server. Whoever listens to the server's `upgrade` event must answer the requests
+   * for its own paths; one that nobody answers stays open until the server's timeouts.
+   *
+   * Without `path` this server takes every upgrade of `server` (the identity is the last path
+   * segment), so give it a `path` when it shares the server.
+   *
+   * @example
+   * ```ts
+   * const http = createServer();
+   * new CentralSystem({ path: '/ocpp', protocols: ['ocpp1.6'] }).attach(http);
+   * new CentralSystem({ path: '/ocpp/v2', protocols: ['ocpp2.0.1'] }).attach(http);
+   * const live = new WebSocketServer({ noServer: true });
+   * http.on('upgrade', (req, socket, head) => {
+   *   if (req.url === '/live') live.handleUpgrade(req, socket, head, (ws) => live.emit('connection', ws, req));
+   * });
+   * ```
+   */
   attach(server: HttpServer): this {
-    this.startKeepalive();
-    server.on('upgrade', this.onUpgrade);
+    // After close() the upgrades are answered 503; no keepalive timer to leak.
+    if (this.shutdownDone === undefined) this.live.start();
+    if (!this.attached.has(server)) server.on('upgrade', this.onAttachedUpgrade);
     this.attached.add(server);
     return this;
   }
 
   /**
    * Handles one upgrade request, for applications that route upgrades themselves (Express,
-   * Fastify, a shared server with other WebSocket endpoints).
+   * Fastify, a shared server with other WebSocket endpoints). Every request given is answered,
+   * outside `path` with 404.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.startKeepalive();
+    if (this.shutdownDone === undefined) this.live.start();
     this.upgrades.handleUpgrade(req, socket, head);
   }
 
   /**
    * Stops accepting connections, optionally lets calls in flight finish, closes every station
-   * with `code` (1001 by default), and releases every timer and socket it owns.
+   * with `code` (1001 by default), and releases every timer and socket it owns. Resolves when all
+   * is closed; calling it again returns the same promise.
    */
   close(options: CloseOptions = {}): Promise<void> {
-    this.closing ??= this.shutdown(options);
-    return this.closing;
+    this.shutdownDone ??= this.shutdown(options);
+    return this.shutdownDone;
   }
 
   private async shutdown(options: CloseOptions): Promise<void> {
     this.upgrades.close();
-    for (const server of this.attached) server.off('upgrade', this.onUpgrade);
+    for (const server of this.attached) server.off('upgrade', this.onAttachedUpgrade);
     this.attached.clear();
     const wait = options.waitForPendingMs ?? 0;
     if (wait > 0) {
       const until = Date.now() + wait;
       while (Date.now() < until && [...this.live.keys()].some((s) => s.pendingCalls + s.queuedCalls > 0)) {
-        await new Promise((r) => setTimeout(r, 10));
+        await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
       }
     }
-    this.stopKeepalive();
-    const snapshot = [...this.live];
-    const closed = snapshot.map(([station, socket]) => {
-      station.close(options.code ?? 1001, options.reason ?? 'server shutting down');
-      // Resolves when the socket is really closed, not just when the endpoint stopped.
-      return socketClosed(socket);
-    });
-    // A peer that never completes the closing handshake must not hold shutdown up.
-    const grace = setTimeout(() => {
-      for (const [, socket] of snapshot) socket.terminate();
-    }, 2000);
-    await Promise.all(closed);
-    clearTimeout(grace);
+    this.live.stop();
+    const code = options.code ?? 1001;
+    const reason = options.reason ?? 'server shutting down';
+    // Each resolves when its socket is really closed (station.close() bounds the handshake).
+    await Promise.all([...this.live.keys()].map((station) => station.close(code, reason)));
     const server = this.ownServer;
     if (server) {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -576,111 +292,19 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     }
   }
 
-  // ------------------------------------------------------------------ the handshake
+  // ------------------------------------------------------------------ connections
 
-  /**
-   * The verdict on an upgrade request: synchronous unless an `authenticate` hook or a
-   * `bootGating.isAccepted` lookup has to be awaited, so a plain server completes the handshake
-   * in the turn the request arrived (no promise, no handshake timer).
-   */
-  private decide(req: IncomingMessage): UpgradeVerdict<Acceptance<V>> | Promise<UpgradeVerdict<Acceptance<V>>> {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const pathname = q < 0 ? url : url.slice(0, q);
-    const offered = offeredProtocols(req);
-    const protocol = this.protocols.find((p) => offered.includes(p));
-
-    const parsed = identityFromPath(pathname, this.path, protocol !== 'ocpp1.6');
-    if (parsed === undefined) return refuse(404, 'not-found', `no OCPP endpoint at ${pathname}`);
-    if (!parsed.ok) return refuse(parsed.problem === 'missing' ? 404 : 400, 'bad-identity', parsed.detail);
-    const identity = parsed.identity;
-
-    const tlsSocket = req.socket as Partial<TLSSocket>;
-    const secure = tlsSocket.encrypted === true;
-    const certificate = secure && typeof tlsSocket.getPeerCertificate === 'function' ? tlsSocket.getPeerCertificate() : undefined;
-    const hasCertificate = certificate !== undefined && Object.keys(certificate).length > 0;
-    const certificateAuthorized = secure && tlsSocket.authorized === true && hasCertificate;
-
-    const profile = this.options.securityProfile ?? DEFAULTS.securityProfile;
-    if (profile >= 2 && !secure) return refuse(403, 'insecure', `security profile ${profile} requires TLS`);
-    if (profile === 3 && !certificateAuthorized) return refuse(403, 'insecure', 'security profile 3 requires a verified client certificate');
-
-    const header = req.headers.authorization;
-    const credentials = parseBasicAuth(header, identity);
-    if (header !== undefined && credentials === undefined) return refuse(401, 'bad-credentials', 'malformed Authorization header', true);
-    if ((profile === 1 || profile === 2) && credentials === undefined) return refuse(401, 'no-credentials', `security profile ${profile} requires Basic authentication`, true);
-    if (credentials !== undefined && credentials.username !== identity) {
-      return refuse(401, 'bad-credentials', 'the Basic-auth username must equal the identity', true);
-    }
-
-    // OCPP-J §3.2: complete the handshake without a subprotocol, then close (checklist item 37);
-    // only after the profile checks, so no client gets a WebSocket it may not have (items 51, 54).
-    if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
-
-    if ((this.options.duplicateIdentity ?? DEFAULTS.duplicateIdentity) === 'refuse' && this.stations.has(identity)) {
-      return refuse(409, 'duplicate-identity', `${identity} is already connected`);
-    }
-
-    const gating = this.options.bootGating;
-    const lookup = typeof gating === 'object' ? gating.isAccepted : undefined;
-    if (this.options.authenticate === undefined && lookup === undefined) {
-      return { accept: true, protocol, data: { identity, protocol, data: undefined, bootStatus: undefined } };
-    }
-    return this.decideLater(req, { identity, protocol, offered, credentials, certificate: hasCertificate ? certificate : undefined, certificateAuthorized, secure, url });
-  }
-
-  /** The asynchronous end of {@link decide}: the `authenticate` hook and the boot-status lookup. */
-  private async decideLater(req: IncomingMessage, known: HandshakeFacts<V>): Promise<UpgradeVerdict<Acceptance<V>>> {
-    const { identity, protocol } = known;
-    let data: unknown;
-    if (this.options.authenticate) {
-      const result = await this.options.authenticate({
-        identity,
-        protocol,
-        offeredProtocols: known.offered,
-        credentials: known.credentials,
-        certificate: known.certificate,
-        certificateAuthorized: known.certificateAuthorized,
-        secure: known.secure,
-        remoteAddress: req.socket.remoteAddress,
-        headers: req.headers,
-        url: known.url,
-      });
-      if (result === false) return refuse(401, 'unauthorized', 'not authorized', true);
-      if (typeof result === 'object' && result !== null) {
-        if (result.accept === false) {
-          const status = result.status ?? 401;
-          if (!Number.isInteger(status) || status < 400 || status > 599) {
-            throw new TypeError(`authenticate refused with status ${String(status)}: a refusal must be an HTTP error status (400-599)`);
-          }
-          return refuse(status, 'unauthorized', result.message ?? 'not authorized', status === 401);
-        }
-        data = result.data;
-      } else if (result !== true) {
-        throw new TypeError(`authenticate must return a boolean or { accept, ... }, got ${typeof result}`);
-      }
-    }
-
-    let bootStatus: BootStatus | undefined;
-    const gating = this.options.bootGating;
-    if (typeof gating === 'object' && gating.isAccepted && (await gating.isAccepted({ identity, protocol }))) bootStatus = 'Accepted';
-    return { accept: true, protocol, data: { identity, protocol, data, bootStatus } };
-  }
-
-  private open(ws: WebSocket, req: IncomingMessage, verdict: AcceptVerdict<Acceptance<V>>): void {
+  private open(ws: WebSocket, req: IncomingMessage, verdict: AcceptVerdict<Admission<V>>): void {
     const { identity, protocol, data, bootStatus } = verdict.data;
-    // 'refuse' is checked in decide(), but attempts decided at the same time (an async
+    const closing = this.shutdownDone !== undefined;
+    // 'refuse' is checked in the decision, but attempts decided at the same time (an async
     // authenticate) all pass it: the one registered first must not be displaced by a later one.
-    const duplicate = !this.closing && identity !== undefined && (this.options.duplicateIdentity ?? DEFAULTS.duplicateIdentity) === 'refuse' && this.stations.has(identity);
-    if (protocol === undefined || identity === undefined || this.closing || duplicate) {
+    const duplicate = !closing && identity !== undefined && this.options.duplicateIdentity === 'refuse' && this.stations.has(identity);
+    if (protocol === undefined || identity === undefined || closing || duplicate) {
       if (protocol === undefined) ws.close(1002, 'no acceptable subprotocol');
       else if (duplicate) ws.close(1008, 'duplicate identity');
       else ws.close(1001, 'server shutting down');
-      // Not a station, so shutdown's grace does not cover it: a peer that never answers the close
-      // frame would hold the socket (and close()) for ws's 30 s closing timeout.
-      const drop = setTimeout(() => ws.terminate(), 1000);
-      drop.unref?.();
-      ws.once('close', () => clearTimeout(drop));
+      dropAfter(ws, UNWANTED_SOCKET_GRACE_MS);
       if (protocol === undefined) {
         this.emitRefused(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
       } else if (duplicate) {
@@ -690,11 +314,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     }
     // One options object for every socket (the transport keeps it, not a copy); socket errors
     // reach us through the station (hooks.error), so no closure per connection is needed.
-    const transport = socketTransport(ws, (this.transportOptions ??= {
-      maxBufferedBytes: this.options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
-      compressMinLength: this.compressMinLength,
-      oneMessagePerTurn: true,
-    }));
+    const transport = socketTransport(ws, this.transportOptions);
     const station = new Station(
       {
         identity,
@@ -703,15 +323,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
         headers: withoutCredentials(req.headers),
         data,
         bootStatus,
-        gating: this.options.bootGating !== undefined && this.options.bootGating !== false,
+        gating: this.options.bootGating,
         hooks: this.hooks,
       },
       this.endpointOptionsFor(protocol),
       transport,
     ) as Station;
-    (ws as AliveSocket)[ALIVE] = true;
-    ws.on('pong', onPong);
-    this.live.set(station, ws);
+    this.live.watch(station, ws);
     const log = this.options.logger;
     if (log && this.options.logFrames) {
       station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
@@ -721,7 +339,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     }
     const previous = this.stations.add(station as AnyStation<V>);
     if (previous !== undefined && previous !== (station as AnyStation<V>)) {
-      (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
+      void (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
     }
     if (log) logTo(log, 'info', { event: 'connection', identity, protocol, remoteAddress: station.remoteAddress }, 'station connected');
     this.emit('connection', station as AnyStation<V>);
@@ -730,13 +348,18 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
   /** What every station tells us (one object for all, instead of listeners per station). */
   private readonly hooks: StationHooks = {
     closed: (station, code, reason) => {
-      this.live.delete(station);
+      this.live.unwatch(station);
       this.stations.remove(station as AnyStation<V>);
       const log = this.options.logger;
       if (log) logTo(log, 'info', { event: 'disconnect', identity: station.identity, protocol: station.protocol, code, reason }, 'station disconnected');
       this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
     },
     error: (station, error) => this.report(error, station.identity),
+    handlerFailed: (station, event) => this.handlerFailed(station, event),
+    closing: (station) => {
+      const socket = this.live.socketOf(station);
+      if (socket !== undefined) dropAfter(socket, CLOSE_HANDSHAKE_GRACE_MS);
+    },
   };
 
   /**
@@ -748,7 +371,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (shared === undefined) {
       const defaults = this.defaults;
       shared = resolveSharedOptions<StationContextFields>({
-        ...passedThrough(this.options),
+        ...this.options.endpoint,
         rules: rulesFor(protocol),
         validator: this.validators.get(protocol),
         // Looked up on each CALL, so defaults registered after connections opened still apply.
@@ -759,21 +382,34 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     return shared;
   }
 
+  // ------------------------------------------------------------------ reporting
+
+  /** A handler failed: logged with who, what and which message, and raised as `handlerError`. */
+  private handlerFailed(station: Station, event: HandlerErrorEvent): void {
+    const { action, messageId, error } = event;
+    const log = this.options.logger;
+    if (log) {
+      const message = error instanceof Error ? error.message : String(error);
+      logTo(log, 'error', { event: 'handler-error', identity: station.identity, protocol: station.protocol, action, messageId, err: error }, `handler for ${action} failed: ${message}`);
+    }
+    this.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
+  }
+
   private refused(req: IncomingMessage, verdict: RefuseVerdict): void {
-    const tagged = verdict as RefuseVerdict & { reason?: RefusalReason };
-    const reason: RefusalReason = tagged.reason ?? (verdict.status === 408 ? 'handshake-timeout' : verdict.status === 503 ? 'shutting-down' : 'internal-error');
+    const reason: RefusalReason = (verdict as Partial<Refusal>).reason ?? (verdict.status === 408 ? 'handshake-timeout' : verdict.status === 503 ? 'shutting-down' : 'internal-error');
     this.emitRefused(req, verdict.status, reason, verdict.message ?? '');
   }
 
   private emitRefused(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {
-    const event: RefusedEvent = {
+    const url = req.url ?? '';
+    const event = {
       reason,
       status,
       detail,
-      identity: identityGuess(req, this.path),
+      identity: identityGuess(url, this.options.path),
       remoteAddress: req.socket.remoteAddress,
       offeredProtocols: offeredProtocols(req),
-      url: req.url ?? '',
+      url,
     };
     if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'refused', ...event }, `connection refused: ${reason}`);
     this.emit('refused', event);
@@ -783,44 +419,14 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (this.options.logger) logTo(this.options.logger, 'error', { event: 'error', identity, err: error }, error.message);
     this.emit('error', identity === undefined ? { error } : { error, identity });
   }
+}
 
-  // ------------------------------------------------------------------ keepalive
-
-  private startKeepalive(): void {
-    if (this.pingTimer || this.pingIntervalMs === 0 || this.closing) return;
-    // One timer for all stations, not one per connection.
-    this.pingTimer = setInterval(() => this.pingAll(), this.pingIntervalMs);
-    this.pingTimer.unref?.();
-  }
-
-  private stopKeepalive(): void {
-    clearInterval(this.pingTimer);
-    clearTimeout(this.pongTimer);
-    this.pingTimer = undefined;
-    this.pongTimer = undefined;
-  }
-
-  private pingAll(): void {
-    for (const socket of this.live.values()) {
-      socket[ALIVE] = false;
-      try {
-        socket.ping();
-      } catch {
-        // The socket is already closing; its close event cleans up.
-      }
-    }
-    clearTimeout(this.pongTimer);
-    this.pongTimer = setTimeout(() => {
-      for (const [station, socket] of this.live) {
-        if (socket[ALIVE] !== true) {
-          if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'pong-timeout', identity: station.identity }, 'no pong: terminating');
-          // terminate() drops the TCP connection; ws then reports close 1006 and pending calls reject.
-          socket.terminate();
-        }
-      }
-    }, this.pongTimeoutMs);
-    this.pongTimer.unref?.();
-  }
+/** Drops `socket` if its closing handshake has not ended within `ms`; the timer goes with the socket. */
+function dropAfter(socket: WebSocket, ms: number): void {
+  if (socket.readyState === socket.CLOSED) return;
+  const timer = setTimeout(() => socket.terminate(), ms);
+  timer.unref?.();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 /**
@@ -830,35 +436,4 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
 function withoutCredentials(headers: IncomingMessage['headers']): Readonly<Record<string, string | string[] | undefined>> {
   if (headers.authorization === undefined) return headers;
   return { ...headers, authorization: '[redacted]' };
-}
-
-function refuse(status: number, reason: RefusalReason, message: string, challenge = false): RefuseVerdict & { reason: RefusalReason } {
-  return {
-    accept: false,
-    status,
-    message,
-    reason,
-    ...(challenge ? { headers: { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' } } : {}),
-  };
-}
-
-function identityGuess(req: IncomingMessage, path: string): string | undefined {
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
-  const parsed = identityFromPath(q < 0 ? url : url.slice(0, q), path, false);
-  return parsed?.ok ? parsed.identity : undefined;
-}
-
-function compressionSettings(option: boolean | CompressionOptions): false | Record<string, unknown> {
-  if (option === false) return false;
-  const c = { ...DEFAULT_COMPRESSION, ...(option === true ? {} : option) };
-  return {
-    threshold: c.thresholdBytes,
-    concurrencyLimit: c.concurrencyLimit,
-    serverMaxWindowBits: c.windowBits,
-    clientMaxWindowBits: c.windowBits,
-    serverNoContextTakeover: c.noContextTakeover,
-    clientNoContextTakeover: c.noContextTakeover,
-    zlibDeflateOptions: { level: c.level, memLevel: c.memLevel },
-  };
 }

@@ -7,6 +7,7 @@ import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
 import type { OcppVersion } from './ocpp/version';
 import { bootStatusOf, type BootStatus } from './ocpp/boot-status';
 import { isThenable } from './core/guards';
+import type { HandlerErrorEvent } from './core/events';
 
 export type { BootStatus } from './ocpp/boot-status';
 
@@ -16,23 +17,29 @@ export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingAction
 export type CentralSystemIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'CentralSystem'>>;
 
 
-/** Extra fields on the context of handlers that serve a station. */
-export interface StationContextFields {
+/**
+ * Extra fields on the context of handlers that serve a station of version `V`: inside
+ * `cs.handle('ocpp1.6', ...)` the station is already a `Station<'ocpp1.6'>`.
+ */
+export interface StationContextFields<V extends OcppVersion = OcppVersion> {
   /** The station whose CALL is being handled. */
-  readonly station: AnyStation;
+  readonly station: AnyStation<V>;
 }
 
-/** The handler context on the central-system side. */
-export type StationHandlerContext = HandlerContext & StationContextFields;
+/**
+ * The handler context on the central-system side, for stations of version `V`: `station` is a
+ * `Station<V>` and `protocol` is `V`.
+ */
+export type StationHandlerContext<V extends OcppVersion = OcppVersion> = HandlerContext & StationContextFields<V> & { readonly protocol: V };
 
 /** A handler for action `A` of version `V` on the central-system side. */
 export type StationHandler<V extends OcppVersion, A extends keyof CentralSystemIncoming<V>> = Handler<
   CentralSystemIncoming<V>[A]['request'],
   CentralSystemIncoming<V>[A]['response'],
-  StationHandlerContext
+  StationHandlerContext<V>
 >;
 
-/** Facts about a connection, fixed at the handshake. */
+/** @internal Facts about a connection, fixed at the handshake. */
 export interface StationInit<V extends OcppVersion> {
   identity: string;
   protocol: V;
@@ -54,6 +61,13 @@ export interface StationHooks {
   closed(station: Station, code: number, reason: string): void;
   /** Its socket reported an error (a close follows). */
   error(station: Station, error: Error): void;
+  /** One of its handlers failed (see RpcEndpoint's handlerFailed). */
+  handlerFailed(station: Station, event: HandlerErrorEvent): void;
+  /**
+   * The application closes the station: bound the closing handshake, so that a peer that never
+   * answers the close frame cannot hold the socket (and `close()`'s promise) for ws's 30 s.
+   */
+  closing(station: Station): void;
 }
 
 /**
@@ -108,6 +122,8 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
 
   private readonly gating: boolean;
   private readonly hooks: StationHooks;
+  /** The transport, for `close()` to wait for the socket to be gone. */
+  private readonly link: Transport;
   /** What we triggered while Pending; made on first use (most stations never need it). */
   private triggered: Set<string> | undefined = undefined;
 
@@ -135,17 +151,42 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
     this.bootStatus = init.bootStatus;
     this.gating = init.gating;
     this.hooks = init.hooks;
+    this.link = transport;
     this.connectedAt = Date.now();
   }
 
   /** @internal */
   protected override onTeardown(code: number, reason: string): void {
-    this.hooks.closed(this, code, reason);
+    this.hooks.closed(this as unknown as Station, code, reason);
   }
 
   /** @internal */
   protected override transportError(error: Error): void {
-    this.hooks.error(this, error);
+    this.hooks.error(this as unknown as Station, error);
+  }
+
+  /** @internal */
+  protected override handlerFailed(event: HandlerErrorEvent): void {
+    this.hooks.handlerFailed(this as unknown as Station, event);
+  }
+
+  /**
+   * Closes the connection (see {@link RpcEndpoint.close} for what happens to calls in flight)
+   * and resolves once the socket is really closed: after the closing handshake, or after a
+   * short grace when the station does not answer the close frame. Calling it again returns a
+   * promise of the same moment.
+   *
+   * @example
+   * ```ts
+   * await station.close(1000, 'maintenance');
+   * ```
+   */
+  override close(code = 1000, reason = ''): Promise<void> {
+    if (!this.closed) {
+      this.hooks.closing(this as unknown as Station);
+      super.close(code, reason);
+    }
+    return (this.link as { readonly closed?: Promise<void> }).closed ?? Promise.resolve();
   }
 
   /**
@@ -153,7 +194,9 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
    * A BootNotification handler's answers also set {@link bootStatus}.
    */
   override handle<A extends keyof CentralSystemIncoming<V> & string>(action: A, handler: StationHandler<V, A>): this {
-    return super.handle(action, (action === 'BootNotification' ? trackBoot(handler as Handler<unknown, unknown, StationHandlerContext>) : handler) as StationHandler<V, A>);
+    // The core types the context without the version (ctx.protocol: string); it is the station's own.
+    const h = handler as unknown as Handler<unknown, unknown, StationHandlerContext>;
+    return super.handle(action, (action === 'BootNotification' ? trackBoot(h) : h) as never);
   }
 
   /**
@@ -181,15 +224,8 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
     this.triggered = undefined;
   }
 
-  /** @internal Records the status a BootNotification was answered with. */
-  noteBootResponse(status: BootStatus | undefined): void {
-    if (status === undefined) return;
-    this.bootStatus = status;
-    if (status === 'Accepted') this.triggered = undefined;
-  }
-
-  /** @internal */
-  gate(action: string): RpcErrorCode | undefined {
+  /** What an unregistered station's CALL of `action` is refused with, if it is (the inbound gate). */
+  private gate(action: string): RpcErrorCode | undefined {
     if (action === 'BootNotification' || this.bootStatus === 'Accepted') return undefined;
     if (this.bootStatus === 'Pending' && this.triggered?.has(action) === true) return undefined;
     return 'SecurityError';
@@ -209,12 +245,21 @@ function triggeredAction(action: string, payload: unknown): string | undefined {
   return TRIGGER_TARGETS[requested] ?? requested;
 }
 
-/** Wraps a BootNotification handler so its answer updates the station's registration state. */
+/** Records the status a BootNotification was answered with. */
+function noteBootResponse(station: Station, status: BootStatus | undefined): void {
+  if (status === 'Accepted') station.markAccepted();
+  else if (status !== undefined) station.bootStatus = status;
+}
+
+/**
+ * @internal Wraps a BootNotification handler so its answer updates the station's registration
+ * state (not part of the public door).
+ */
 export function trackBoot(handler: Handler<unknown, unknown, StationHandlerContext>): Handler<unknown, unknown, StationHandlerContext> {
   return (request, ctx) => {
     const result = handler(request, ctx);
     const note = (response: unknown): unknown => {
-      (ctx.station as Station).noteBootResponse(bootStatusOf(response));
+      noteBootResponse(ctx.station as Station, bootStatusOf(response));
       return response;
     };
     return isThenable(result)

@@ -47,16 +47,25 @@ export function checkIdentity(identity: string, strict2x: boolean): IdentityResu
 }
 
 /**
- * Takes the identity from a request path (query string already removed) below `prefix`
- * (e.g. `/ocpp`): the path must be `prefix/<identity>` with exactly one segment after the
- * prefix, which is percent-decoded (checklist item 34).
+ * Takes the identity from a request path (query string already removed), percent-decoded and
+ * checked (checklist item 34).
+ *
+ * With a `prefix` (e.g. `/ocpp`) the path must be `prefix/<identity>`, exactly one segment after
+ * the prefix; any other path gives `undefined` (not ours). Without one, every path is ours and its
+ * last segment is the identity, as chargers configured with `ws://host/ocpp/CP001` expect.
  */
-export function identityFromPath(pathname: string, prefix: string, strict2x: boolean): IdentityResult | undefined {
-  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
-  if (!pathname.startsWith(base)) return undefined;
-  const raw = pathname.slice(base.length);
-  if (raw.length === 0) return { ok: false, problem: 'missing', detail: 'no identity after the path prefix' };
-  if (raw.includes('/')) return { ok: false, problem: 'path-separator', detail: 'more than one path segment after the prefix' };
+export function identityFromPath(pathname: string, prefix: string | undefined, strict2x: boolean): IdentityResult | undefined {
+  let raw: string;
+  if (prefix === undefined) {
+    raw = pathname.slice(pathname.lastIndexOf('/') + 1);
+    if (raw.length === 0) return { ok: false, problem: 'missing', detail: 'no identity at the end of the path' };
+  } else {
+    const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    if (!pathname.startsWith(base)) return undefined;
+    raw = pathname.slice(base.length);
+    if (raw.length === 0) return { ok: false, problem: 'missing', detail: 'no identity after the path prefix' };
+    if (raw.includes('/')) return { ok: false, problem: 'path-separator', detail: 'more than one path segment after the prefix' };
+  }
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
@@ -64,6 +73,18 @@ export function identityFromPath(pathname: string, prefix: string, strict2x: boo
     return { ok: false, problem: 'bad-encoding', detail: 'the identity is not valid percent-encoding' };
   }
   return checkIdentity(decoded, strict2x);
+}
+
+/**
+ * Whether a request path is for an endpoint at `prefix`: `prefix/<one segment>` (the segment may
+ * be empty or invalid: that is still ours to refuse). Without a prefix every path is. A server
+ * sharing its HTTP server leaves every other path to the other endpoints (`/ocpp/v2/CS1` is not
+ * for `/ocpp`).
+ */
+export function isForPath(pathname: string, prefix: string | undefined): boolean {
+  if (prefix === undefined) return true;
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return pathname.startsWith(base) && pathname.indexOf('/', base.length) < 0;
 }
 
 /** Builds `endpoint/identity` with the identity percent-encoded (checklist item 34). */

@@ -56,7 +56,7 @@ export class UpgradeServer<T> {
   private readonly wss: WebSocketServer;
   /** Upgrades being decided, each with the way to answer it 503 exactly once on close(). */
   private readonly pending = new Map<Duplex, () => void>();
-  private closing = false;
+  private stopped = false;
 
   constructor(private readonly options: UpgradeServerOptions<T>) {
     this.wss = new WebSocketServer({
@@ -76,7 +76,7 @@ export class UpgradeServer<T> {
 
   /** Handle one upgrade request (for users who route upgrades themselves). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.closing) {
+    if (this.stopped) {
       writeRefusal(socket, { accept: false, status: 503, message: 'server is shutting down' });
       return;
     }
@@ -90,11 +90,11 @@ export class UpgradeServer<T> {
     // Decided at once (no authenticate hook): the handshake completes in this same turn, so
     // there is nothing to time out, nothing for close() to settle and no error to wait for.
     if (!(verdict instanceof Promise)) this.settle(req, socket, head, verdict);
-    else this.await(req, socket, head, verdict);
+    else this.awaitVerdict(req, socket, head, verdict);
   }
 
   /** Waits for an asynchronous verdict, bounded by the handshake timeout and by close(). */
-  private await(req: IncomingMessage, socket: Duplex, head: Buffer, verdict: Promise<UpgradeVerdict<T>>): void {
+  private awaitVerdict(req: IncomingMessage, socket: Duplex, head: Buffer, verdict: Promise<UpgradeVerdict<T>>): void {
     let done = false;
     const finish = (): boolean => {
       if (done) return false;
@@ -139,7 +139,7 @@ export class UpgradeServer<T> {
   }
 
   private settle(req: IncomingMessage, socket: Duplex, head: Buffer, verdict: UpgradeVerdict<T>): void {
-    if (this.closing) {
+    if (this.stopped) {
       this.refuse(req, socket, { accept: false, status: 503, message: 'server is shutting down' });
       return;
     }
@@ -158,7 +158,7 @@ export class UpgradeServer<T> {
 
   /** Stop accepting; upgrades still being decided are refused with 503. */
   close(): void {
-    this.closing = true;
+    this.stopped = true;
     for (const shut of [...this.pending.values()]) shut();
     this.wss.close();
   }
@@ -168,6 +168,12 @@ export class UpgradeServer<T> {
     this.options.onRefused?.(req, verdict);
   }
 }
+
+/**
+ * How long a refused client has to read its response and close: a well-behaved one does so at
+ * once, and one that never reads must not hold the socket (and its memory) open.
+ */
+const REFUSAL_DRAIN_MS = 1000;
 
 /** Writes a complete HTTP/1.1 response on a raw upgrade socket and closes it. */
 function writeRefusal(socket: Duplex, verdict: RefuseVerdict): void {
@@ -183,7 +189,7 @@ function writeRefusal(socket: Duplex, verdict: RefuseVerdict): void {
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   socket.end(`${head}\r\n${body}`);
   // A peer that never reads must not hold the socket open; the timer goes with the socket.
-  const timer = setTimeout(() => socket.destroy(), 1000);
+  const timer = setTimeout(() => socket.destroy(), REFUSAL_DRAIN_MS);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
 }

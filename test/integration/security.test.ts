@@ -702,9 +702,15 @@ describe('attach and handleUpgrade', () => {
     const connections: unknown[] = [];
     cs.on('connection', (st) => connections.push(st));
     t.after(() => cs.close());
-    const { server, port } = await httpServer(t);
+    // The application answers the upgrades outside /ocpp itself; the attached server must leave
+    // them alone (a 404 written by it first would reach the client instead of the 418).
+    const { server, port } = await httpServer(t, (srv) =>
+      srv.on('upgrade', (req, socket) => {
+        if (!req.url?.startsWith('/ocpp/')) socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }),
+    );
     cs.attach(server);
-    assert.equal((await rawUpgrade({ port, path: '/elsewhere/CP1', protocols: 'ocpp1.6' })).status, 404);
+    assert.equal((await rawUpgrade({ port, path: '/elsewhere/CP1', protocols: 'ocpp1.6' })).status, 418);
     assert.equal((await rawUpgrade({ port, path: '/ocpp/CP1', protocols: 'ocpp1.6' })).status, 401);
     const cp = chargePoint(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP1', protocol: 'ocpp1.6', password: PASSWORD });
     await cp.connect();

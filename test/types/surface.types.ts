@@ -187,7 +187,7 @@ export function centralSystemBoth(): void {
   cs.handle('ocpp2.0.1', 'TransactionEvent', (req, ctx) => {
     expectType<Equal<typeof req.eventType, 'Ended' | 'Started' | 'Updated'>>();
     expectType<Equal<typeof req, OCPP201.TransactionEventRequest>>();
-    expectType<Equal<typeof ctx, StationHandlerContext>>();
+    expectType<Equal<typeof ctx, StationHandlerContext<'ocpp2.0.1'>>>();
     const identity: string = ctx.station.identity;
     const protocol: 'ocpp1.6' | 'ocpp2.0.1' = ctx.station.protocol;
     void identity;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkIdentity, connectionUrl, identityFromPath, MAX_IDENTITY_LENGTH_2X } from '../../src/ocpp/identity';
+import { checkIdentity, connectionUrl, identityFromPath, isForPath, MAX_IDENTITY_LENGTH_2X } from '../../src/ocpp/identity';
 import { basicAuthHeader, parseBasicAuth, safeEqual } from '../../src/transport/basic-auth';
 
 /** The problem reported for `path` below `/ocpp`, or 'ok:<identity>'. */
@@ -248,5 +248,44 @@ describe('safeEqual', () => {
     assert.equal(safeEqual('pä', Uint8Array.from([0x70, 0xe4])), false);
     // Composed vs decomposed forms are different bytes (no normalisation).
     assert.equal(safeEqual('\u00e9', 'e\u0301'), false);
+  });
+});
+
+describe('identityFromPath without a prefix (issue 11 item 3)', () => {
+  test('any path is served and its last segment, percent-decoded, is the identity', () => {
+    for (const path of ['/ocpp/CP001', '/CP001', '/a/b/CP001', '/ocpp//CP001']) {
+      assert.deepEqual(identityFromPath(path, undefined, true), { ok: true, identity: 'CP001' }, path);
+    }
+    assert.deepEqual(identityFromPath('/ocpp/CP%20001', undefined, false), { ok: true, identity: 'CP 001' });
+  });
+
+  test('the last segment is checked as with a prefix', () => {
+    assert.equal(identityFromPath('/ocpp/', undefined, true)?.ok, false);
+    assert.deepEqual(identityFromPath('/', undefined, true), { ok: false, problem: 'missing', detail: 'no identity at the end of the path' });
+    const problem = (path: string, strict2x = true): string | undefined => {
+      const r = identityFromPath(path, undefined, strict2x);
+      return r?.ok === false ? r.problem : undefined;
+    };
+    assert.equal(problem('/ocpp/a%2Fb'), 'path-separator');
+    assert.equal(problem('/ocpp/..'), 'dot-segment');
+    assert.equal(problem('/ocpp/%ZZ'), 'bad-encoding');
+    assert.equal(problem('/ocpp/CP:1'), 'colon');
+    assert.equal(problem('/ocpp/CP:1', false), undefined);
+  });
+});
+
+describe('isForPath: which upgrades an attached server leaves alone (issue 12 item 4)', () => {
+  test('with a prefix, only <prefix>/<one segment> is ours', () => {
+    assert.equal(isForPath('/ocpp/CP1', '/ocpp'), true);
+    assert.equal(isForPath('/ocpp/', '/ocpp'), true, 'an empty identity is ours to refuse');
+    assert.equal(isForPath('/ocpp/v2/CS1', '/ocpp'), false, 'another endpoint below ours');
+    assert.equal(isForPath('/ocpp/v2/CS1', '/ocpp/v2'), true);
+    assert.equal(isForPath('/ocppx/CP1', '/ocpp'), false);
+    assert.equal(isForPath('/live', '/ocpp'), false);
+  });
+
+  test('without a prefix every path is ours', () => {
+    assert.equal(isForPath('/live', undefined), true);
+    assert.equal(isForPath('/a/b/c', undefined), true);
   });
 });

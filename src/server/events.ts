@@ -1,0 +1,70 @@
+/** The events of {@link CentralSystem} and their payloads. */
+import type { OcppVersion } from '../ocpp/version';
+import type { AnyStation } from '../station';
+import type { RefusalReason } from './upgrade-decision';
+
+/** A refused connection attempt. */
+export interface RefusedEvent {
+  /** Why, in one word. */
+  readonly reason: RefusalReason;
+  /** The HTTP status sent, or 101 when the handshake completed and the socket was then closed. */
+  readonly status: number;
+  /** What exactly was wrong, for logs (the same text the client got in the response body, or more). */
+  readonly detail: string;
+  /** The identity from the URL, when one could be read. */
+  readonly identity: string | undefined;
+  /** The peer's IP address. */
+  readonly remoteAddress: string | undefined;
+  /** The subprotocols the client offered. */
+  readonly offeredProtocols: readonly string[];
+  /** The request URL (path and query). */
+  readonly url: string;
+}
+
+/** A station disconnected. */
+export interface DisconnectEvent<V extends OcppVersion = OcppVersion> {
+  /** The station that disconnected (already removed from the registry). */
+  readonly station: AnyStation<V>;
+  /** WebSocket close code; 1006 when the connection dropped without a close frame. */
+  readonly code: number;
+  /** WebSocket close reason (may be empty). */
+  readonly reason: string;
+}
+
+/**
+ * One of the server's handlers failed: it threw or rejected with anything but an `RpcError`
+ * (the station got `InternalError`), or its answer broke the schema (the error is then a
+ * `ValidationError`, and the station got `InternalError` too). Also logged at `error`.
+ */
+export interface StationHandlerErrorEvent<V extends OcppVersion = OcppVersion> {
+  /** The station whose CALL was being handled. */
+  readonly station: AnyStation<V>;
+  /** Action of the CALL. */
+  readonly action: string;
+  /** Its message id. */
+  readonly messageId: string;
+  /** What the handler threw, or the `ValidationError` of its answer; it never reaches the station. */
+  readonly error: unknown;
+}
+
+/** Something went wrong that no caller can be told about directly. */
+export interface CentralSystemErrorEvent {
+  /** What failed: a throwing `authenticate` hook, a socket or TLS error, an error of the listening server. */
+  readonly error: Error;
+  /** The station concerned, when there is one. */
+  readonly identity?: string;
+}
+
+/** Event map of {@link CentralSystem}. */
+export interface CentralSystemEvents<V extends OcppVersion = OcppVersion> {
+  /** A station connected and was registered. Attach per-station handlers and listeners here. */
+  connection: (station: AnyStation<V>) => void;
+  /** A station's connection closed (by either side, or dropped). */
+  disconnect: (event: DisconnectEvent<V>) => void;
+  /** An upgrade was refused, or a connection closed right after the handshake (no subprotocol). */
+  refused: (event: RefusedEvent) => void;
+  /** A handler of any station failed (see {@link StationHandlerErrorEvent}). */
+  handlerError: (event: StationHandlerErrorEvent<V>) => void;
+  /** Something failed that no caller can be told about directly. */
+  error: (event: CentralSystemErrorEvent) => void;
+}

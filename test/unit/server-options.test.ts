@@ -1,0 +1,61 @@
+/** CentralSystem options: checked once, defaults applied once, into one frozen object. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  DEFAULT_COMPRESSION,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+  resolveCentralSystemOptions,
+} from '../../src/server/options';
+
+describe('resolveCentralSystemOptions', () => {
+  test('applies every default once, into a frozen object', () => {
+    const r = resolveCentralSystemOptions({});
+    assert.ok(Object.isFrozen(r));
+    assert.deepEqual(r.protocols, ['ocpp2.0.1', 'ocpp1.6']);
+    assert.equal(r.path, undefined);
+    assert.equal(r.pingIntervalMs, DEFAULT_PING_INTERVAL_MS);
+    assert.equal(r.pongTimeoutMs, DEFAULT_PING_INTERVAL_MS);
+    assert.equal(r.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES);
+    assert.equal(r.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+    assert.equal(r.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
+    assert.equal(r.securityProfile, 0);
+    assert.equal(r.duplicateIdentity, 'replace');
+    assert.equal(r.compression, DEFAULT_COMPRESSION);
+    assert.equal(r.bootGating, false);
+  });
+
+  test('keeps the values given, maxBufferedBytes among them', () => {
+    const r = resolveCentralSystemOptions({ maxBufferedBytes: 1234, path: '/ocpp', compression: { level: 6 }, bootGating: true });
+    assert.equal(r.maxBufferedBytes, 1234);
+    assert.equal(r.path, '/ocpp');
+    assert.equal(r.compression !== false && r.compression.level, 6);
+    assert.equal(r.compression !== false && r.compression.windowBits, DEFAULT_COMPRESSION.windowBits);
+    assert.equal(r.bootGating, true);
+    assert.equal(resolveCentralSystemOptions({ compression: false }).compression, false);
+  });
+
+  test('refuses bad values with a TypeError naming the option', () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ protocols: [] }, /protocols/],
+      [{ protocols: ['ocpp2.1'] }, /protocols/],
+      [{ path: 'ocpp' }, /path/],
+      [{ pingIntervalMs: -1 }, /pingIntervalMs/],
+      [{ pingIntervalMs: 1000, pongTimeoutMs: 2000 }, /pongTimeoutMs/],
+      [{ maxBufferedBytes: 1.5 }, /maxBufferedBytes/],
+      [{ maxPayloadBytes: 0 }, /maxPayloadBytes/],
+      [{ handshakeTimeoutMs: 'soon' }, /handshakeTimeoutMs/],
+      [{ securityProfile: 4 }, /securityProfile/],
+      [{ duplicateIdentity: 'keep' }, /duplicateIdentity/],
+      [{ authenticate: 'yes' }, /authenticate/],
+      [{ bootGating: { isAccepted: 1 } }, /bootGating\.isAccepted/],
+      [{ compression: { level: 11 } }, /compression\.level/],
+      [{ validation: { 'ocpp2.1': {} } }, /validation/],
+    ];
+    for (const [options, message] of bad) {
+      assert.throws(() => resolveCentralSystemOptions(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+    }
+  });
+});
