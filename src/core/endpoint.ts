@@ -6,22 +6,19 @@
  * Hot-path budget, per call: one PendingCall record, one promise, one frame string. No timer
  * (one deadline sweep per endpoint does all timeouts), no AbortController, no Error object, no
  * event object unless someone listens. Per inbound CALL: one parsed frame, one context object.
+ *
+ * Two parts live in files of their own and are made only when needed: our calls' bookkeeping
+ * (./outgoing-calls: pending, queue, deadlines, late ids), made on the first call; and the limits
+ * on the peer (./peer-limits: bad-message ring, drain-then-close), made on its first bad message.
+ * Here: receiving, answering, handlers, events and closing.
  */
 import { EventEmitter } from 'eventemitter3';
-import { ConnectionSignal, InboundContext, type Handler, type HandlerContext } from './context';
+import { ConnectionSignal, contextKeysOf, InboundContext, type Handler, type HandlerContext } from './context';
+import { EMPTY_MAP, EMPTY_SET } from './empty';
 import type { RpcErrorCode } from './error-codes';
-import {
-  AbortError,
-  ConnectionClosedError,
-  createRpcError,
-  isRpcErrorCode,
-  QueueFullError,
-  RpcError,
-  TimeoutError,
-  ValidationError,
-} from './errors';
+import { cutDescription, descriptionLimit, quoteAction, serializeBoundedError } from './error-replies';
+import { AbortError, ConnectionClosedError, createRpcError, isRpcError, isRpcErrorCode, QueueFullError, ValidationError } from './errors';
 import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
-import { Fifo } from './fifo';
 import { isThenable } from './guards';
 import {
   isValidMessageId,
@@ -39,16 +36,19 @@ import {
   type SendFrame,
 } from './frames';
 import {
-  checkTimeoutMs,
   combineOptions,
   describeValue,
+  integerOptionProblem,
   resolveOptions,
   SHARED_OPTIONS,
+  TIMEOUT_MS_RANGE,
   type OptionsWithShared,
   type ResolvedRpcEndpointOptions,
   type RpcEndpointOptions,
   type SharedEndpointOptions,
 } from './options';
+import { OutgoingCalls, PendingCall, type CallOptions } from './outgoing-calls';
+import { LIMIT_CLOSE_CODE, PeerLimits, TOO_MANY_BAD, TOO_MANY_CALLS, type PeerLimit } from './peer-limits';
 import type { ProtocolRules } from './protocol-rules';
 import type { Transport, TransportSink } from './transport';
 import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
@@ -63,6 +63,7 @@ export {
 } from './options';
 export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
 export type { Handler, HandlerContext } from './context';
+export type { CallOptions } from './outgoing-calls';
 export type * from './events';
 
 /** Request and response payload types of one action. */
@@ -82,113 +83,14 @@ export type ActionShapes = Record<string, ActionShape>;
  */
 export type ActionShapesOf<T> = { [K in keyof T]: ActionShape };
 
-/** Per-call options of {@link RpcEndpoint.call}. */
-export interface CallOptions {
-  /** Overrides `callTimeoutMs` for this call. */
-  timeoutMs?: number;
-  /** Aborts the call: a queued call is removed unsent; a sent one rejects and frees its slot. */
-  signal?: AbortSignal;
-  /**
-   * `false` skips validation of this call's request (outbound) and of its response (inbound),
-   * e.g. for a test harness that sends an invalid payload on purpose.
-   * @default true
-   */
-  validate?: boolean;
-}
-
 /** What the description of a CALLERROR for a failed handler says; the real error stays local. */
 export const INTERNAL_ERROR_DESCRIPTION = 'An internal error occurred';
-
-/** How many timed-out or aborted call ids are remembered, to tell `late` from `unknown-id`. */
-const LATE_ID_MEMORY = 64;
-
-/** After the peer passed a limit, how long CALLs already accepted may take to be answered before the close. */
-const DRAIN_TIMEOUT_MS = 5000;
-
-/** Close code and reasons for a peer that passed a limit. */
-const LIMIT_CLOSE_CODE = 1008;
-const TOO_MANY_CALLS = 'too many concurrent CALLs';
-const TOO_MANY_BAD = 'too many invalid messages';
-
-/**
- * Stand-ins, shared by every endpoint, for collections an endpoint has not needed yet: a server
- * holds thousands of mostly idle endpoints, and an empty Map or Set costs some 150 bytes. They
- * are never written: each `set`/`add` below first swaps in the endpoint's own collection
- * (`delete` and `clear` on an empty collection change nothing).
- */
-const EMPTY_MAP: Map<never, never> = new Map<never, never>();
-const EMPTY_SET: Set<never> = new Set<never>();
-
-const NO_KEYS: readonly string[] = Object.freeze([]);
-let lastContextKeys: readonly string[] = NO_KEYS;
-
-/** The keys of a `context` option; endpoints whose contexts have the same keys share one array. */
-function contextKeysOf(context: object): readonly string[] {
-  const keys = Object.keys(context);
-  const last = lastContextKeys;
-  if (keys.length === last.length && keys.every((key, i) => key === last[i])) return last;
-  return (lastContextKeys = Object.freeze(keys));
-}
-
-/** One of our calls, queued or in flight. */
-class PendingCall {
-  settled = false;
-  inFlight = false;
-  deadline = 0;
-  resolve!: (value: unknown) => void;
-  reject!: (reason: unknown) => void;
-  onAbort: (() => void) | undefined = undefined;
-
-  constructor(
-    readonly messageId: string,
-    readonly action: string,
-    readonly payload: unknown,
-    readonly text: string,
-    readonly timeoutMs: number,
-    readonly validate: boolean,
-    readonly signal: AbortSignal | undefined,
-    readonly callSite: Error | undefined,
-  ) {}
-}
-
-/**
- * `instanceof RpcError` for whatever a handler threw: a hostile value (a Proxy whose traps
- * throw) is just "not an RpcError", instead of an exception that would leave the CALL unanswered.
- */
-function isRpcError(value: unknown): value is RpcError {
-  try {
-    return value instanceof RpcError;
-  } catch {
-    return false;
-  }
-}
 
 /** Reports an exception that has no caller to go to, the way a browser reports one from an event listener. */
 function reportLater(error: unknown): void {
   queueMicrotask(() => {
     throw error;
   });
-}
-
-/** Cuts a description to `max` code points without splitting a surrogate pair. */
-function cutDescription(text: string, max: number | undefined): string {
-  if (max === undefined || text.length <= max) return text;
-  let points = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (points === max) return text.slice(0, i);
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    points++;
-  }
-  return text;
-}
-
-/** Names an action in a description without echoing an absurdly long one back. */
-function quoteAction(action: string): string {
-  return action.length <= 64 ? action : action.slice(0, 64) + '…';
 }
 
 /**
@@ -226,33 +128,15 @@ export class RpcEndpoint<
   private handlers: Map<string, Handler<unknown, unknown, HandlerContext & Ctx>> = EMPTY_MAP;
   private readonly connectionSignal = new ConnectionSignal();
   private readonly contextKeys: readonly string[];
-
-  /** Our calls in flight, by message id. */
-  private pending: Map<string, PendingCall> = EMPTY_MAP;
-  /** Our calls waiting for a slot; may hold settled (aborted) entries, skipped when dequeued. */
-  private queue: Fifo<PendingCall> | undefined = undefined;
-  /** Live (unsettled) entries in `queue`. */
-  private queued = 0;
+  /** Our calls; made by the first call (an endpoint that only answers never needs it). */
+  private calls: OutgoingCalls | undefined = undefined;
   /** Ids of the peer's CALLs whose handler has not answered yet. */
   private handlingOne: string | undefined = undefined;
   /** More of them, beyond `handlingOne` (rare: a peer that obeys OCPP has one CALL outstanding). */
   private handlingMore: Set<string> = EMPTY_SET;
-  /** Recently timed-out or aborted call ids, with their action. */
-  private lateIds: Map<string, string> = EMPTY_MAP;
-
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** When `timer` fires; meaningless without a timer. 0 rather than Infinity: a Smi, not a boxed number per idle endpoint. */
-  private timerDeadline = 0;
-  /** The deadline sweep as a timer callback, made when the first call is sent. */
-  private fireTimer: (() => void) | undefined = undefined;
+  /** The limits on the peer; made by its first bad message or limit passed. */
+  private limits: PeerLimits | undefined = undefined;
   private closedWith: { readonly code: number; readonly reason: string } | undefined = undefined;
-  /** Set when the peer passed a limit: input is ignored while accepted CALLs are answered, then we close. */
-  private draining: { readonly code: number; readonly reason: string } | undefined = undefined;
-  private drainTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Times of the peer's recent bad messages: a ring of at most `maxBadMessages`, grown on demand. */
-  private badTimes: number[] | undefined = undefined;
-  /** Next slot of `badTimes` to write; once the ring is full, also its oldest entry. */
-  private badNext = 0;
 
   /**
    * @throws TypeError naming the option when an option is invalid.
@@ -273,7 +157,7 @@ export class RpcEndpoint<
     this.peerIdentity = options.identity;
     this.peerContext = options.context;
     this.inboundGate = options.inboundGate;
-    this.contextKeys = options.context === undefined ? NO_KEYS : contextKeysOf(options.context);
+    this.contextKeys = contextKeysOf(options.context);
     this.transport.setSink(new RpcEndpoint.Sink(this as unknown as RpcEndpoint));
   }
 
@@ -330,12 +214,12 @@ export class RpcEndpoint<
 
   /** Our calls sent and awaiting an answer. */
   get pendingCalls(): number {
-    return this.pending.size;
+    return this.calls?.inFlight ?? 0;
   }
 
   /** Our calls waiting for a free slot. */
   get queuedCalls(): number {
-    return this.queued;
+    return this.calls?.waiting ?? 0;
   }
 
   // ---------------------------------------------------------------- outbound calls
@@ -364,7 +248,7 @@ export class RpcEndpoint<
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
       if (options.timeoutMs !== undefined) {
-        const problem = checkTimeoutMs('timeoutMs', options.timeoutMs);
+        const problem = integerOptionProblem('timeoutMs', options.timeoutMs, TIMEOUT_MS_RANGE);
         if (problem !== undefined) return Promise.reject(new TypeError(problem));
         timeoutMs = options.timeoutMs;
       }
@@ -391,8 +275,9 @@ export class RpcEndpoint<
       }
     }
     if (signal?.aborted) return Promise.reject(new AbortError({ action, cause: signal.reason }));
-    const slotFree = this.pending.size < this.shared.callConcurrency && this.queued === 0;
-    if (!slotFree && this.queued >= this.shared.maxQueuedCalls) {
+    const calls = (this.calls ??= new OutgoingCalls(this.shared, this.peerIdentity, (entry) => this.transmitCall(entry)));
+    const slotFree = calls.hasFreeSlot();
+    if (!slotFree && calls.queueIsFull()) {
       return Promise.reject(new QueueFullError({ limit: this.shared.maxQueuedCalls, action }));
     }
 
@@ -420,16 +305,7 @@ export class RpcEndpoint<
       entry.resolve = resolve as (value: unknown) => void;
       entry.reject = reject;
     });
-    if (signal !== undefined) {
-      entry.onAbort = () => this.abortCall(entry);
-      signal.addEventListener('abort', entry.onAbort, { once: true });
-    }
-    if (slotFree) {
-      this.dispatch(entry);
-    } else {
-      this.queued++;
-      (this.queue ??= new Fifo()).push(entry);
-    }
+    calls.start(entry, slotFree);
     return promise;
   }
 
@@ -456,129 +332,19 @@ export class RpcEndpoint<
     const text = serializeRequest(6, messageId, action, payload);
     if (this.listenerCount('frame') !== 0) {
       const frame: SendFrame = { type: 6, messageId, action, payload: (payload ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text, frame, messageId, action });
+      this.notify('frame', { direction: 'outbound', text, frame, messageId, action });
     }
     this.transport.send(text);
     return messageId;
   }
 
-  /** Sends a call whose slot is free and starts its deadline. */
-  private dispatch(entry: PendingCall): void {
-    entry.inFlight = true;
-    if (this.pending.has(entry.messageId)) {
-      // Answers are matched by id: a second call under the same id would steal the first's answer.
-      this.finish(entry);
-      entry.reject(new Error(`generateId returned ${JSON.stringify(entry.messageId)}, which a pending call already uses`));
-      return;
-    }
-    const deadline = this.shared.now() + entry.timeoutMs;
-    entry.deadline = deadline;
-    if (this.pending === EMPTY_MAP) this.pending = new Map();
-    this.pending.set(entry.messageId, entry);
-    if (this.timer === undefined || deadline < this.timerDeadline) this.armTimer(deadline);
+  /** Writes one of our CALLs whose slot is free: its `frame` event, then the transport (which may throw). */
+  private transmitCall(entry: PendingCall): void {
     if (this.listenerCount('frame') !== 0) {
       const frame: CallFrame = { type: 2, messageId: entry.messageId, action: entry.action, payload: (entry.payload ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text: entry.text, frame, messageId: entry.messageId, action: entry.action });
+      this.notify('frame', { direction: 'outbound', text: entry.text, frame, messageId: entry.messageId, action: entry.action });
     }
-    try {
-      this.transport.send(entry.text);
-    } catch (err) {
-      if (this.finish(entry)) {
-        entry.reject(err);
-        this.pump();
-      }
-    }
-  }
-
-  /** Marks a call settled and frees its slot or queue place. False when it was settled already. */
-  private finish(entry: PendingCall): boolean {
-    if (entry.settled) return false;
-    entry.settled = true;
-    if (entry.onAbort !== undefined) {
-      entry.signal!.removeEventListener('abort', entry.onAbort);
-      entry.onAbort = undefined;
-    }
-    if (entry.inFlight) {
-      if (this.pending.get(entry.messageId) === entry) this.pending.delete(entry.messageId);
-    } else {
-      this.queued--;
-    }
-    return true;
-  }
-
-  /** Sends queued calls while slots are free. Re-entrant: a synchronous answer may pump from inside `dispatch`. */
-  private pump(): void {
-    while (this.queued > 0 && this.pending.size < this.shared.callConcurrency && this.closedWith === undefined) {
-      const entry = this.queue?.shift();
-      if (entry === undefined) break;
-      if (entry.settled) continue;
-      this.queued--;
-      this.dispatch(entry);
-    }
-  }
-
-  /** Gives the error the caller's stack when `captureCallStack` is on. */
-  private decorate<E extends Error>(error: E, entry: PendingCall): E {
-    const site = entry.callSite?.stack;
-    if (site !== undefined) {
-      const nl = site.indexOf('\n');
-      error.stack = `${error.name}: ${error.message}${nl === -1 ? '' : site.slice(nl)}`;
-    }
-    return error;
-  }
-
-  private abortCall(entry: PendingCall): void {
-    const wasInFlight = entry.inFlight;
-    if (!this.finish(entry)) return;
-    if (wasInFlight) this.rememberLate(entry);
-    entry.reject(
-      this.decorate(new AbortError({ action: entry.action, messageId: wasInFlight ? entry.messageId : undefined, cause: entry.signal?.reason }), entry),
-    );
-    this.pump();
-  }
-
-  private rememberLate(entry: PendingCall): void {
-    if (this.lateIds === EMPTY_MAP) this.lateIds = new Map();
-    this.lateIds.set(entry.messageId, entry.action);
-    if (this.lateIds.size > LATE_ID_MEMORY) this.lateIds.delete(this.lateIds.keys().next().value as string);
-  }
-
-  // ---------------------------------------------------------------- the deadline sweep
-
-  /**
-   * One timer per endpoint, armed for the earliest deadline. Completing a call does not touch
-   * it: a fire that finds nothing expired just re-arms for the next deadline, which costs less
-   * than clearing and re-arming on every answer.
-   */
-  private armTimer(deadline: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerDeadline = deadline;
-    const timer = setTimeout((this.fireTimer ??= () => this.onTimer()), Math.max(0, deadline - this.shared.now()));
-    // An idle endpoint must not keep a Node process alive; browsers return a number.
-    (timer as { unref?: () => void }).unref?.();
-    this.timer = timer;
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    if (this.closedWith !== undefined) return;
-    const now = this.shared.now();
-    let expired: PendingCall[] | undefined;
-    let next = Infinity;
-    for (const entry of this.pending.values()) {
-      if (entry.deadline <= now) (expired ??= []).push(entry);
-      else if (entry.deadline < next) next = entry.deadline;
-    }
-    if (next !== Infinity) this.armTimer(next);
-    if (expired === undefined) return;
-    for (const entry of expired) {
-      if (!this.finish(entry)) continue;
-      this.rememberLate(entry);
-      entry.reject(
-        this.decorate(new TimeoutError({ action: entry.action, messageId: entry.messageId, timeoutMs: entry.timeoutMs, identity: this.peerIdentity }), entry),
-      );
-    }
-    this.pump();
+    this.transport.send(entry.text);
   }
 
   // ---------------------------------------------------------------- handlers
@@ -625,7 +391,9 @@ export class RpcEndpoint<
   // ---------------------------------------------------------------- inbound frames
 
   private receive(text: string): void {
-    if (this.closedWith !== undefined || this.draining !== undefined) return;
+    // A closed endpoint reads nothing more (input a transport still delivers after the close), and
+    // neither does one draining after the peer passed a limit.
+    if (this.closedWith !== undefined || this.limits?.drainReason !== undefined) return;
     const result = parseFrame(text);
     if (!result.ok) {
       this.onBadFrame(text, result.error);
@@ -660,8 +428,8 @@ export class RpcEndpoint<
   }
 
   private emitFrameIn(text: string, frame: Frame): void {
-    const action = frame.type === 2 || frame.type === 6 ? frame.action : frame.type === 5 ? undefined : this.pending.get(frame.messageId)?.action;
-    this.notify('frame', { direction: 'in', text, frame, messageId: frame.messageId, action });
+    const action = frame.type === 2 || frame.type === 6 ? frame.action : frame.type === 5 ? undefined : this.calls?.actionOf(frame.messageId);
+    this.notify('frame', { direction: 'inbound', text, frame, messageId: frame.messageId, action });
   }
 
   private onBadFrame(text: string, error: FramingError): void {
@@ -683,62 +451,54 @@ export class RpcEndpoint<
       replyId = error.messageId ?? (this.shared.rules.unreadableIdReply ? '-1' : undefined);
     }
     if (this.listenerCount('badFrame') !== 0) {
-      this.notify('badFrame', { direction: 'in', text, error, messageId: error.messageId, replied: replyId !== undefined });
+      this.notify('badFrame', { direction: 'inbound', text, error, messageId: error.messageId, replied: replyId !== undefined });
     }
     if (replyId !== undefined) this.replyError(replyId, undefined, replyCode, error.detail, undefined);
     this.noteBadMessage();
   }
 
   private failOnBrokenResponse(type: 3 | 4, messageId: string, detail: string): void {
-    const entry = this.pending.get(messageId);
-    if (entry === undefined || !this.finish(entry)) return;
+    const entry = this.calls?.takeAnswered(messageId);
+    if (entry === undefined) return;
     const code = this.shared.rules.framingErrorCode;
-    entry.reject(this.decorate(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code, detail, messageId }), entry));
+    entry.fail(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code, detail, messageId }));
     if (type === 3 && this.shared.rules.hasSendAndCallResultError) this.sendResultError(messageId, code, detail);
-    this.pump();
+    this.calls!.pump();
   }
 
   private onResponse(frame: CallResultFrame | CallErrorFrame): void {
-    const entry = this.pending.get(frame.messageId);
+    const calls = this.calls;
+    const entry = calls?.takeAnswered(frame.messageId);
     if (entry === undefined) {
       this.dropResponse(frame);
       return;
     }
-    this.finish(entry);
     if (frame.type === 3) {
       if (entry.validate && this.shared.validator !== undefined) {
         const issue = this.shared.validator.validate(entry.action, 'response', 'inbound', frame.payload);
         if (issue !== undefined) {
           this.reportValidation('inbound', 'response', entry.action, frame.messageId, issue);
           if (issue.enforced) {
-            entry.reject(
-              this.decorate(
-                new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code: issue.code, detail: issue.detail, messageId: frame.messageId }),
-                entry,
-              ),
-            );
+            entry.fail(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code: issue.code, detail: issue.detail, messageId: frame.messageId }));
             if (this.shared.rules.hasSendAndCallResultError) this.sendResultError(frame.messageId, issue.code, issue.detail);
-            this.pump();
+            calls!.pump();
             return;
           }
         }
       }
       entry.resolve(frame.payload);
     } else {
-      const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, {
-        messageId: frame.messageId,
-        action: entry.action,
-      });
-      entry.reject(this.decorate(error, entry));
+      const code = this.shared.rules.fromWireCode(frame.errorCode);
+      entry.fail(createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId, action: entry.action }));
     }
-    this.pump();
+    calls!.pump();
   }
 
   private dropResponse(frame: CallResultFrame | CallErrorFrame): void {
-    const action = this.lateIds.get(frame.messageId);
+    const action = this.calls?.lateAction(frame.messageId);
     if (this.listenerCount('responseDropped') !== 0) {
       this.notify('responseDropped', {
-        direction: 'in',
+        direction: 'inbound',
         messageId: frame.messageId,
         action,
         frame,
@@ -751,8 +511,9 @@ export class RpcEndpoint<
 
   private onCallResultError(frame: CallResultErrorFrame): void {
     if (this.listenerCount('callResultError') === 0) return;
-    const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, { messageId: frame.messageId });
-    this.notify('callResultError', { direction: 'in', messageId: frame.messageId, frame, error });
+    const code = this.shared.rules.fromWireCode(frame.errorCode);
+    const error = createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId });
+    this.notify('callResultError', { direction: 'inbound', messageId: frame.messageId, frame, error });
   }
 
   private onCall(frame: CallFrame): void {
@@ -850,7 +611,7 @@ export class RpcEndpoint<
     }
     if (this.listenerCount('frame') !== 0) {
       const frame: CallResultFrame = { type: 3, messageId, payload: payload as JsonObject };
-      this.notify('frame', { direction: 'out', text, frame, messageId, action });
+      this.notify('frame', { direction: 'outbound', text, frame, messageId, action });
     }
     this.write(text);
   }
@@ -894,22 +655,29 @@ export class RpcEndpoint<
 
   // ---------------------------------------------------------------- outbound answers
 
-  /** Sends a CALLERROR, spelled for the version, with the description cut to the version's limit. */
+  /**
+   * Sends a CALLERROR, spelled for the version, with the description cut to the connection's
+   * limit and the details bounded (see ./error-replies): both may echo what the peer sent.
+   */
   private replyError(messageId: string, action: string | undefined, code: RpcErrorCode, description: string, details: unknown): void {
     if (this.closedWith !== undefined) return;
     const wire = this.shared.rules.toWireCode(code);
-    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
+    const text = cutDescription(description, descriptionLimit(this.shared.rules.maxErrorDescriptionLength));
     let frameText: string;
-    try {
-      frameText = serializeError(4, messageId, wire, text, details);
-    } catch {
-      // Details that do not serialize (a cycle, a BigInt) must not cost the peer its answer.
+    if (details === undefined) {
       frameText = serializeError(4, messageId, wire, text, undefined);
-      details = undefined;
+    } else {
+      const bounded = serializeBoundedError(4, messageId, wire, text, details);
+      frameText = bounded.text;
+      if (bounded.dropped !== undefined) {
+        details = undefined;
+        // Details only come from a handler's RpcError, so the action is known; the peer still gets its answer.
+        if (action !== undefined) this.reportHandlerError(messageId, action, bounded.dropped);
+      }
     }
     if (this.listenerCount('frame') !== 0) {
       const frame: CallErrorFrame = { type: 4, messageId, errorCode: wire, errorDescription: text, errorDetails: (details ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text: frameText, frame, messageId, action });
+      this.notify('frame', { direction: 'outbound', text: frameText, frame, messageId, action });
     }
     this.write(frameText);
   }
@@ -918,11 +686,11 @@ export class RpcEndpoint<
   private sendResultError(messageId: string, code: RpcErrorCode, description: string): void {
     if (this.closedWith !== undefined) return;
     const wire = this.shared.rules.toWireCode(code);
-    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
+    const text = cutDescription(description, descriptionLimit(this.shared.rules.maxErrorDescriptionLength));
     const frameText = serializeError(5, messageId, wire, text, undefined);
     if (this.listenerCount('frame') !== 0) {
       const frame: CallResultErrorFrame = { type: 5, messageId, errorCode: wire, errorDescription: text, errorDetails: {} };
-      this.notify('frame', { direction: 'out', text: frameText, frame, messageId });
+      this.notify('frame', { direction: 'outbound', text: frameText, frame, messageId });
     }
     this.write(frameText);
   }
@@ -935,42 +703,28 @@ export class RpcEndpoint<
       reportLater(error);
     }
     // The last answer owed to a peer that passed a limit is out: now close.
-    if (this.draining !== undefined && this.handlingCount() === 0) this.close(this.draining.code, this.draining.reason);
+    const drainReason = this.limits?.drainReason;
+    if (drainReason !== undefined && this.handlingCount() === 0) this.close(LIMIT_CLOSE_CODE, drainReason);
   }
 
   // ---------------------------------------------------------------- limits
 
-  /**
-   * Counts one invalid message of the peer; the one past `maxBadMessages` within
-   * `badMessageWindowMs` (a sliding window, exact: the ring keeps the last N times) ends the
-   * connection.
-   */
+  /** Counts one invalid message of the peer; the one past `maxBadMessages` within `badMessageWindowMs` ends the connection. */
   private noteBadMessage(): void {
     const max = this.shared.maxBadMessages;
     if (max === Infinity || this.closedWith !== undefined) return;
-    const now = this.shared.now();
-    const times = (this.badTimes ??= []);
-    if (max > 0 && times.length < max) {
-      times.push(now);
-      this.badNext = times.length % max;
-      return;
-    }
-    // The ring is full: its oldest entry is the bad message N back. Within the window, N + 1 it is.
-    if (max === 0 || times[this.badNext] > now - this.shared.badMessageWindowMs) {
-      this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
-      return;
-    }
-    times[this.badNext] = now;
-    this.badNext = (this.badNext + 1) % max;
+    const limits = (this.limits ??= new PeerLimits());
+    if (limits.countBadMessage(this.shared.now(), max, this.shared.badMessageWindowMs)) this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
   }
 
   /**
    * The peer passed a limit: read nothing more from it, let the CALLs already accepted be
-   * answered (for at most {@link DRAIN_TIMEOUT_MS}), then close with 1008.
+   * answered (for at most DRAIN_TIMEOUT_MS), then close with 1008.
    */
-  private limitExceeded(limit: 'maxInboundCalls' | 'maxBadMessages', reason: string): void {
-    if (this.draining !== undefined || this.closedWith !== undefined) return;
-    this.draining = { code: LIMIT_CLOSE_CODE, reason };
+  private limitExceeded(limit: PeerLimit, reason: string): void {
+    if (this.closedWith !== undefined) return;
+    const limits = (this.limits ??= new PeerLimits());
+    if (!limits.startDrain(reason)) return;
     if (this.listenerCount('limitExceeded') !== 0) {
       this.notify('limitExceeded', { limit, max: this.shared[limit], code: LIMIT_CLOSE_CODE, reason });
     }
@@ -978,9 +732,7 @@ export class RpcEndpoint<
       this.close(LIMIT_CLOSE_CODE, reason);
       return;
     }
-    const timer = setTimeout(() => this.close(LIMIT_CLOSE_CODE, reason), DRAIN_TIMEOUT_MS);
-    (timer as { unref?: () => void }).unref?.();
-    this.drainTimer = timer;
+    limits.closeAfterDrainTimeout(() => this.close(LIMIT_CLOSE_CODE, reason));
   }
 
   // ---------------------------------------------------------------- events
@@ -997,7 +749,7 @@ export class RpcEndpoint<
   }
 
   private reportHandlerError(messageId: string, action: string, error: unknown): void {
-    const event: HandlerErrorEvent = { direction: 'in', action, messageId, error };
+    const event: HandlerErrorEvent = { direction: 'inbound', action, messageId, error };
     try {
       this.handlerFailed(event);
     } catch (hookError) {
@@ -1038,27 +790,14 @@ export class RpcEndpoint<
   private teardown(code: number, reason: string): void {
     if (this.closedWith !== undefined) return;
     this.closedWith = { code, reason };
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
     this.handlingOne = undefined;
     this.handlingMore.clear();
     this.connectionSignal.abort(() => new ConnectionClosedError({ code, reason }));
-    for (const entry of [...this.pending.values()]) {
-      if (!this.finish(entry)) continue;
-      entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action, messageId: entry.messageId }), entry));
+    this.calls?.closeAll(code, reason);
+    if (this.limits !== undefined) {
+      this.limits.dispose();
+      this.limits = undefined;
     }
-    for (const entry of this.queue?.drain() ?? []) {
-      if (!this.finish(entry)) continue;
-      entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action }), entry));
-    }
-    this.lateIds.clear();
-    if (this.drainTimer !== undefined) {
-      clearTimeout(this.drainTimer);
-      this.drainTimer = undefined;
-    }
-    this.badTimes = undefined;
     try {
       this.onTeardown(code, reason);
     } catch (error) {

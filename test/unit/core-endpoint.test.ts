@@ -156,10 +156,10 @@ for (const rules of ALL_RULES) {
     test(`item 10: handler errors are sent with the version's spelling (${v})`, async () => {
       const { endpoint, peer } = setup(rules);
       endpoint.handle('Reset', () => {
-        throw new FormatViolationError('bad format', { path: '/type' });
+        throw new FormatViolationError({ description: 'bad format', details: { path: '/type' } });
       });
       endpoint.handle('Authorize', async () => {
-        throw new OccurrenceConstraintViolationError('missing idTag');
+        throw new OccurrenceConstraintViolationError({ description: 'missing idTag' });
       });
       assert.deepEqual(await peer.exchange([2, 'r1', 'Reset', {}]), [4, 'r1', wire.format, 'bad format', { path: '/type' }]);
       assert.deepEqual(await peer.exchange([2, 'r2', 'Authorize', {}]), [4, 'r2', wire.occurrence, 'missing idTag', {}]);
@@ -169,10 +169,10 @@ for (const rules of ALL_RULES) {
     test(`item 10: an RpcError thrown with another version's spelling is normalised, an unknown code becomes GenericError (${v})`, async () => {
       const { endpoint, peer } = setup(rules);
       endpoint.handle('Reset', () => {
-        throw new RpcError('FormationViolation', 'typo spelling');
+        throw new RpcError({ code: 'FormationViolation', description: 'typo spelling' });
       });
       endpoint.handle('Authorize', () => {
-        throw new RpcError('VendorError', 'vendor text', { v: 1 });
+        throw new RpcError({ code: 'VendorError', description: 'vendor text', details: { v: 1 } });
       });
       assert.deepEqual(await peer.exchange([2, 'r1', 'Reset', {}]), [4, 'r1', wire.format, 'typo spelling', {}]);
       assert.deepEqual(await peer.exchange([2, 'r2', 'Authorize', {}]), [4, 'r2', 'GenericError', 'vendor text', { v: 1 }]);
@@ -202,14 +202,66 @@ for (const rules of ALL_RULES) {
       endpoint.close();
     });
 
-    test(`item 9: CALLERROR descriptions are cut to the version's limit (${v})`, async () => {
+    test(`item 9: CALLERROR descriptions are cut to the version's limit, and to 255 code points where the version sets none (${v})`, async () => {
       const { endpoint, peer } = setup(rules);
       const long = 'x'.repeat(300) + '😀';
       endpoint.handle('Reset', () => {
-        throw new NotSupportedError(long);
+        throw new NotSupportedError({ description: long });
+      });
+      endpoint.handle('Authorize', () => {
+        throw new NotSupportedError({ description: '😀'.repeat(300) });
       });
       const frame = await peer.exchange([2, 'r1', 'Reset', {}]);
-      assert.equal(frame[3], wire.limit === undefined ? long : 'x'.repeat(wire.limit));
+      assert.equal(frame[3], 'x'.repeat(wire.limit ?? 255));
+      const pairs = await peer.exchange([2, 'r2', 'Authorize', {}]);
+      assert.equal(pairs[3], '😀'.repeat(wire.limit ?? 255), 'code points, never half a surrogate pair');
+      endpoint.close();
+    });
+
+    test(`issue 12 item 8: a validation detail echoing a huge property name is not echoed whole (${v})`, async () => {
+      const name = 'p'.repeat(500_000);
+      const validator = new FakeValidator().fail('Authorize', 'request', 'inbound', {
+        code: 'OccurrenceConstraintViolation',
+        detail: `must NOT have additional property '${name}'`,
+        enforced: true,
+      });
+      const { endpoint, peer } = setup(rules, { validator });
+      endpoint.handle('Authorize', () => ({}));
+      const frame = await peer.exchange(JSON.stringify([2, 'a1', 'Authorize', { [name]: 1 }]));
+      assert.equal(frame[2], wire.occurrence);
+      assert.ok((frame[3] as string).length <= 255, `description of ${(frame[3] as string).length} characters`);
+      assert.ok(peer.texts[0].length < 1000, `a CALLERROR of ${peer.texts[0].length} characters`);
+      assert.match(frame[3] as string, /^must NOT have additional property 'ppp/);
+      endpoint.close();
+    });
+
+    test(`issue 12 item 8: errorDetails over 4096 characters of JSON are replaced by {} and reported locally; smaller ones pass whole (${v})`, async () => {
+      const { endpoint, peer } = setup(rules);
+      const errors = collect<HandlerErrorEvent>(endpoint, 'handlerError');
+      const big = { rows: 'r'.repeat(10_000) };
+      const small = { rows: 'r'.repeat(4000) };
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      endpoint.handle('Reset', () => {
+        throw new NotSupportedError({ description: 'too big', details: big });
+      });
+      endpoint.handle('Authorize', () => {
+        throw new NotSupportedError({ description: 'fits', details: small });
+      });
+      endpoint.handle('Heartbeat', () => {
+        throw new NotSupportedError({ description: 'cycle', details: cyclic });
+      });
+      assert.deepEqual(await peer.exchange([2, 'r1', 'Reset', {}]), [4, 'r1', 'NotSupported', 'too big', {}]);
+      assert.deepEqual(await peer.exchange([2, 'a1', 'Authorize', {}]), [4, 'a1', 'NotSupported', 'fits', small]);
+      assert.deepEqual(await peer.exchange([2, 'h1', 'Heartbeat', {}]), [4, 'h1', 'NotSupported', 'cycle', {}]);
+      assert.deepEqual(
+        errors.map((e) => [e.direction, e.action, e.messageId, (e.error as Error).name]),
+        [
+          ['inbound', 'Reset', 'r1', 'RangeError'],
+          ['inbound', 'Heartbeat', 'h1', 'TypeError'],
+        ],
+      );
+      assert.match((errors[0].error as Error).message, /errorDetails serialize to 100\d\d characters, over the 4096 sent/);
       endpoint.close();
     });
 
@@ -432,8 +484,8 @@ for (const rules of ALL_RULES) {
       assert.deepEqual(
         errors.map((e) => [e.direction, e.action, e.messageId, e.error]),
         [
-          ['in', 'Reset', 'e1', secret],
-          ['in', 'Authorize', 'e2', secret],
+          ['inbound', 'Reset', 'e1', secret],
+          ['inbound', 'Authorize', 'e2', secret],
         ],
       );
       assert.deepEqual(await peer.exchange([2, 'after', 'Heartbeat', {}]), [3, 'after', {}]);
@@ -451,6 +503,12 @@ for (const rules of ALL_RULES) {
       await peer.exchange([2, 'h1', 'Heartbeat', {}]);
       assert.deepEqual(seen, { messageId: 'h1', action: 'Heartbeat', protocol: v, identity: 'CP001', tenant: 'acme', signal: true });
       endpoint.close();
+    });
+
+    test(`issue 11 item 11: a context option cannot overwrite protocol or identity on the handler context (${v})`, () => {
+      for (const context of [{ protocol: 'forged' }, { identity: 'forged' }, { tenant: 'acme', identity: 'forged' }]) {
+        assert.throws(() => setup(rules, { identity: 'CP001', context: context as never }), (e: unknown) => e instanceof TypeError && /^context must not set "(protocol|identity)"/.test(e.message));
+      }
     });
 
     test(`a handler that returns a plain value is answered synchronously, inside the message delivery (${v})`, () => {
@@ -750,8 +808,8 @@ for (const rules of ALL_RULES) {
       assert.deepEqual(
         dropped.map((d) => [d.direction, d.messageId, d.reason, d.frame.type]),
         [
-          ['in', 'nope', 'unknown-id', 3],
-          ['in', 'nope2', 'unknown-id', 4],
+          ['inbound', 'nope', 'unknown-id', 3],
+          ['inbound', 'nope2', 'unknown-id', 4],
         ],
       );
       assert.equal(peer.texts.length, 1, 'never answered');
@@ -1073,12 +1131,12 @@ for (const rules of ALL_RULES) {
       assert.deepEqual(
         frames.map((f) => [f.direction, f.frame.type, f.messageId, f.action]),
         [
-          ['out', 2, 'id-1', 'Reset'],
-          ['in', 3, 'id-1', 'Reset'],
-          ['in', 2, 'in-1', 'Heartbeat'],
-          ['out', 3, 'in-1', 'Heartbeat'],
-          ['in', 2, 'in-2', 'Reset'],
-          ['out', 4, 'in-2', 'Reset'],
+          ['outbound', 2, 'id-1', 'Reset'],
+          ['inbound', 3, 'id-1', 'Reset'],
+          ['inbound', 2, 'in-1', 'Heartbeat'],
+          ['outbound', 3, 'in-1', 'Heartbeat'],
+          ['inbound', 2, 'in-2', 'Reset'],
+          ['outbound', 4, 'in-2', 'Reset'],
         ],
       );
       assert.equal(frames[0].text, peer.texts[0]);
@@ -1254,7 +1312,7 @@ describe('RpcEndpoint options', () => {
   test('endpoints built over shared options (as a server builds its stations) behave the same and report the same options', async () => {
     const shared = resolveSharedOptions({ rules: rules201, callTimeoutMs: 5000, maxInboundCalls: 4 });
     assert.ok(Object.isFrozen(shared));
-    assert.throws(() => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }), /^TypeError: callTimeoutMs must be a positive finite number, got -1$/);
+    assert.throws(() => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }), /^TypeError: callTimeoutMs must be a positive integer up to 2147483647, got -1$/);
     const [a, b] = createMemoryTransportPair();
     const context = { site: 'north' };
     const endpoint = new RpcEndpoint(withSharedOptions(shared, { transport: a, identity: 'CS-1', context }) as unknown as ConstructorParameters<typeof RpcEndpoint<any, any, { site: string }>>[0]);
@@ -1278,12 +1336,16 @@ describe('RpcEndpoint options', () => {
 
   test('a wrong option throws a TypeError naming the option and the value', () => {
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ callTimeoutMs: -1 }, /^callTimeoutMs must be a positive finite number, got -1$/],
-      [{ callTimeoutMs: 0 }, /^callTimeoutMs must be a positive finite number, got 0$/],
-      [{ callTimeoutMs: Infinity }, /^callTimeoutMs must be a positive finite number, got Infinity$/],
-      [{ callTimeoutMs: NaN }, /^callTimeoutMs must be a positive finite number, got NaN$/],
-      [{ callTimeoutMs: '30' }, /^callTimeoutMs must be a positive finite number, got "30"$/],
-      [{ callTimeoutMs: 2 ** 31 }, /^callTimeoutMs must be at most 2147483647/],
+      [{ callTimeoutMs: -1 }, /^callTimeoutMs must be a positive integer up to 2147483647, got -1$/],
+      [{ callTimeoutMs: 0 }, /^callTimeoutMs must be a positive integer up to 2147483647, got 0$/],
+      [{ callTimeoutMs: 1.5 }, /^callTimeoutMs must be a positive integer up to 2147483647, got 1.5$/],
+      [{ callTimeoutMs: Infinity }, /^callTimeoutMs must be a positive integer up to 2147483647, got Infinity$/],
+      [{ callTimeoutMs: NaN }, /^callTimeoutMs must be a positive integer up to 2147483647, got NaN$/],
+      [{ callTimeoutMs: '30' }, /^callTimeoutMs must be a positive integer up to 2147483647, got "30"$/],
+      [{ callTimeoutMs: 2 ** 31 }, /^callTimeoutMs must be a positive integer up to 2147483647, got 2147483648$/],
+      [{ badMessageWindowMs: 0.5 }, /^badMessageWindowMs must be a positive integer up to 2147483647, got 0.5$/],
+      [{ maxInboundCalls: 0 }, /^maxInboundCalls must be a positive integer or Infinity, got 0$/],
+      [{ maxBadMessages: 1.5 }, /^maxBadMessages must be a non-negative integer or Infinity, got 1.5$/],
       [{ callConcurrency: 0 }, /^callConcurrency must be a positive integer, got 0$/],
       [{ callConcurrency: 1.5 }, /^callConcurrency must be a positive integer, got 1.5$/],
       [{ maxQueuedCalls: -1 }, /^maxQueuedCalls must be a non-negative integer or Infinity, got -1$/],
@@ -1293,6 +1355,8 @@ describe('RpcEndpoint options', () => {
       [{ identity: 42 }, /^identity must be a string, got 42$/],
       [{ context: [] }, /^context must be an object, got an array$/],
       [{ context: { signal: 1 } }, /^context must not set "signal"/],
+      [{ context: { protocol: 'ocpp9' } }, /^context must not set "protocol"/],
+      [{ context: { identity: 'someone-else' } }, /^context must not set "identity"/],
       [{ fallbackHandler: {} }, /^fallbackHandler must be a function, got an object$/],
       [{ validator: {} }, /^validator must be a PayloadValidator/],
       [{ transport: undefined }, /^transport must be a Transport object, got undefined$/],
@@ -1320,7 +1384,8 @@ describe('RpcEndpoint options', () => {
 
   test('wrong per-call options reject with a TypeError naming the option', async () => {
     const { endpoint } = setup(rules201);
-    await assert.rejects(endpoint.call('Heartbeat', {}, { timeoutMs: -5 }), /^TypeError: timeoutMs must be a positive finite number, got -5$/);
+    await assert.rejects(endpoint.call('Heartbeat', {}, { timeoutMs: -5 }), /^TypeError: timeoutMs must be a positive integer up to 2147483647, got -5$/);
+    await assert.rejects(endpoint.call('Heartbeat', {}, { timeoutMs: 1.5 }), /^TypeError: timeoutMs must be a positive integer up to 2147483647, got 1.5$/);
     await assert.rejects(endpoint.call('Heartbeat', {}, { validate: 'no' as never }), /validate must be a boolean/);
     await assert.rejects(endpoint.call('Heartbeat', {}, { signal: {} as never }), /signal must be an AbortSignal/);
     await assert.rejects(endpoint.call('' as never, {}), /action must be a non-empty string/);
@@ -1393,7 +1458,7 @@ describe('unhandled rejections', () => {
         const { endpoint, peer } = setup(rules, { callTimeoutMs: 10, validator });
         endpoint.handle('Reset', () => Promise.reject(new Error('handler rejects')));
         endpoint.handle('Authorize', async () => {
-          throw new NotSupportedError('no');
+          throw new NotSupportedError({ description: 'no' });
         });
         endpoint.handle('Heartbeat', async () => ({}));
         endpoint.handle('StatusNotification', (_r, ctx) => new Promise((_res, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason))));
