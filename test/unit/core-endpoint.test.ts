@@ -18,7 +18,7 @@ import { createMemoryTransportPair } from '../../src/core/memory-transport';
 import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions } from '../../src/core/options';
 import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
-import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup, trackTimers } from '../support/harness';
+import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup } from '../support/harness';
 import { ALL_RULES, rules16, rules201, rules21 } from '../support/protocol-rules';
 import { FakeValidator } from '../support/validator';
 
@@ -535,37 +535,20 @@ for (const rules of ALL_RULES) {
       assert.ok(peer.closed);
     });
 
-    test(`the handler signal is created lazily, and aborts when the connection closes (${v})`, async () => {
-      const RealController = globalThis.AbortController;
-      let constructed = 0;
-      globalThis.AbortController = class extends RealController {
-        constructor() {
-          super();
-          constructed++;
-        }
-      };
-      try {
-        const { endpoint, peer } = setup(rules);
-        endpoint.handle('Heartbeat', () => ({}));
-        let signal: AbortSignal | undefined;
-        endpoint.handle('Reset', (_req, ctx) => {
-          signal = ctx.signal;
-          return new Promise(() => {});
-        });
-        await peer.exchange([2, 'h1', 'Heartbeat', {}]);
-        await peer.exchange([2, 'h2', 'Heartbeat', {}]);
-        assert.equal(constructed, 0, 'no AbortController for handlers that never read ctx.signal');
-        peer.send([2, 'r1', 'Reset', {}]);
-        await flush();
-        assert.equal(constructed, 1);
-        assert.equal(signal!.aborted, false);
-        endpoint.close(4000, 'bye');
-        assert.equal(signal!.aborted, true);
-        assert.ok(signal!.reason instanceof ConnectionClosedError);
-        assert.equal((signal!.reason as ConnectionClosedError).code, 4000);
-      } finally {
-        globalThis.AbortController = RealController;
-      }
+    test(`the handler signal aborts with ConnectionClosedError when the connection closes (${v})`, async () => {
+      const { endpoint, peer } = setup(rules);
+      let signal: AbortSignal | undefined;
+      endpoint.handle('Reset', (_req, ctx) => {
+        signal = ctx.signal;
+        return new Promise(() => {});
+      });
+      peer.send([2, 'r1', 'Reset', {}]);
+      await flush();
+      assert.equal(signal!.aborted, false);
+      endpoint.close(4000, 'bye');
+      assert.equal(signal!.aborted, true);
+      assert.ok(signal!.reason instanceof ConnectionClosedError);
+      assert.equal((signal!.reason as ConnectionClosedError).code, 4000);
     });
 
     // ------------------------------------------------------------ validation
@@ -894,53 +877,27 @@ for (const rules of ALL_RULES) {
         endpoint.close();
       });
 
-      test(`one timer serves many calls: sequential calls create no timer each (${v})`, async () => {
-        const timers = trackTimers();
-        try {
-          const { endpoint, peer } = setup(rules, { callTimeoutMs: 1000 });
-          for (let i = 1; i <= 20; i++) {
-            const call = endpoint.call('Heartbeat', {});
-            await peer.frame(i - 1);
-            mock.timers.tick(10);
-            peer.send([3, `id-${i}`, {}]);
-            await call;
-          }
-          assert.equal(timers.created, 1, 'the deadline sweep was armed once');
-          // The sweep fires at the first deadline, finds nothing, and re-arms for the last call.
-          mock.timers.tick(1000);
-          assert.ok(timers.created <= 2);
-          endpoint.close();
-          assert.equal(timers.active, 0, 'no timer left after close');
-        } finally {
-          timers.restore();
-        }
-      });
-
-      test(`item 33: close rejects in-flight and queued calls, clears the timer, and later calls reject (${v})`, async () => {
-        const timers = trackTimers();
-        try {
-          const { endpoint, peer } = setup(rules);
-          const closes = collect<{ code: number; reason: string }>(endpoint, 'close');
-          const inFlight = endpoint.call('Reset', {});
-          const queued = endpoint.call('Heartbeat', {});
-          await peer.frame(0);
-          assert.equal(timers.active, 1);
-          endpoint.close(4001, 'going away');
-          const e1 = await rejection(inFlight, ConnectionClosedError);
-          assert.deepEqual([e1.code, e1.reason, e1.action, e1.messageId], [4001, 'going away', 'Reset', 'id-1']);
-          const e2 = await rejection(queued, ConnectionClosedError);
-          assert.deepEqual([e2.action, e2.messageId], ['Heartbeat', undefined]);
-          assert.equal(timers.active, 0);
-          assert.equal(endpoint.pendingCalls + endpoint.queuedCalls, 0);
-          const after = await rejection(endpoint.call('Heartbeat', {}), ConnectionClosedError);
-          assert.equal(after.code, 4001);
-          endpoint.close();
-          await flush();
-          assert.deepEqual(closes, [{ code: 4001, reason: 'going away' }], 'close is emitted once');
-          assert.deepEqual(peer.closed, { code: 4001, reason: 'going away' });
-        } finally {
-          timers.restore();
-        }
+      test(`item 33: close rejects in-flight and queued calls, and later calls reject (${v})`, async () => {
+        const { endpoint, peer } = setup(rules);
+        const closes = collect<{ code: number; reason: string }>(endpoint, 'close');
+        const inFlight = endpoint.call('Reset', {});
+        const queued = endpoint.call('Heartbeat', {});
+        await peer.frame(0);
+        endpoint.close(4001, 'going away');
+        const e1 = await rejection(inFlight, ConnectionClosedError);
+        assert.deepEqual([e1.code, e1.reason, e1.action, e1.messageId], [4001, 'going away', 'Reset', 'id-1']);
+        const e2 = await rejection(queued, ConnectionClosedError);
+        assert.deepEqual([e2.action, e2.messageId], ['Heartbeat', undefined]);
+        assert.equal(endpoint.pendingCalls + endpoint.queuedCalls, 0);
+        const after = await rejection(endpoint.call('Heartbeat', {}), ConnectionClosedError);
+        assert.equal(after.code, 4001);
+        endpoint.close();
+        await flush();
+        assert.deepEqual(closes, [{ code: 4001, reason: 'going away' }], 'close is emitted once');
+        assert.deepEqual(peer.closed, { code: 4001, reason: 'going away' });
+        mock.timers.tick(DEFAULT_CALL_TIMEOUT_MS * 2);
+        await flush();
+        assert.equal(peer.texts.length, 1, 'no deadline fires after close');
       });
 
       test(`item 33: a close by the transport settles everything the same way (${v})`, async () => {
@@ -1008,26 +965,6 @@ for (const rules of ALL_RULES) {
         await rejection(endpoint.call('Heartbeat', {}, { signal: AbortSignal.abort(reason) }), AbortError);
         await flush();
         assert.equal(peer.texts.length, 0);
-        endpoint.close();
-      });
-
-      test(`abort: the signal listener is added only when a signal is passed and removed when the call settles (${v})`, async () => {
-        const { endpoint, peer } = setup(rules);
-        const ctl = new AbortController();
-        let added = 0;
-        let removed = 0;
-        const signal = ctl.signal;
-        const add = signal.addEventListener.bind(signal) as (...args: unknown[]) => void;
-        const remove = signal.removeEventListener.bind(signal) as (...args: unknown[]) => void;
-        signal.addEventListener = ((...args: unknown[]) => (added++, add(...args))) as typeof signal.addEventListener;
-        signal.removeEventListener = ((...args: unknown[]) => (removed++, remove(...args))) as typeof signal.removeEventListener;
-        const call = endpoint.call('Heartbeat', {}, { signal });
-        await peer.frame(0);
-        assert.equal(added, 1);
-        peer.send([3, 'id-1', {}]);
-        await call;
-        assert.equal(removed, 1);
-        ctl.abort();
         endpoint.close();
       });
 
@@ -1144,29 +1081,19 @@ for (const rules of ALL_RULES) {
       endpoint.close();
     });
 
-    test(`an event nobody listens to is never built: emit is not even called (${v})`, async () => {
+    test(`a listener added at any time gets the events from then on (${v})`, async () => {
       const { endpoint, peer } = setup(rules);
-      let emits = 0;
-      const realEmit = endpoint.emit.bind(endpoint) as (...args: unknown[]) => boolean;
-      endpoint.emit = ((...args: unknown[]) => {
-        emits++;
-        return realEmit(...args);
-      }) as typeof endpoint.emit;
       endpoint.handle('Heartbeat', () => ({}));
-      const call = endpoint.call('Heartbeat', {});
-      await peer.frame(0);
-      peer.send([3, 'id-1', {}]);
-      await call;
       await peer.exchange([2, 'h1', 'Heartbeat', {}]);
-      await peer.exchange('[2,"h2","Heartbeat"]');
-      peer.send([3, 'unknown', {}]);
-      await flush();
-      assert.equal(emits, 0);
-      // A listener added later does get events: the guard is the listener count, not a flag.
       const frames = collect<FrameEvent>(endpoint, 'frame');
-      await peer.exchange([2, 'h3', 'Heartbeat', {}]);
-      assert.equal(frames.length, 2);
-      assert.equal(emits, 2);
+      await peer.exchange([2, 'h2', 'Heartbeat', {}]);
+      assert.deepEqual(
+        frames.map((f) => [f.direction, f.messageId]),
+        [
+          ['inbound', 'h2'],
+          ['outbound', 'h2'],
+        ],
+      );
       endpoint.close();
     });
 
@@ -1413,38 +1340,6 @@ describe('RpcEndpoint options', () => {
     assert.equal(errors.length, 1);
     assert.ok(errors[0].error instanceof TypeError);
     endpoint.close();
-  });
-
-  test('an idle endpoint holds no timer, so it never keeps the process alive', () => {
-    const timers = trackTimers();
-    try {
-      const { endpoint } = setup(rules201);
-      assert.equal(timers.created, 0);
-      endpoint.close();
-    } finally {
-      timers.restore();
-    }
-  });
-
-  test('the deadline timer is unref-ed where the runtime supports it', async () => {
-    const realSet = globalThis.setTimeout;
-    let unrefs = 0;
-    globalThis.setTimeout = ((fn: () => void, ms?: number) => {
-      const handle = realSet(fn, ms);
-      const realUnref = handle.unref.bind(handle);
-      handle.unref = () => (unrefs++, realUnref());
-      return handle;
-    }) as typeof setTimeout;
-    try {
-      const { endpoint } = setup(rules201);
-      const call = outcome(endpoint.call('Heartbeat', {}));
-      assert.equal(unrefs, 1);
-      endpoint.close();
-      await flush();
-      assert.ok(call.error instanceof ConnectionClosedError);
-    } finally {
-      globalThis.setTimeout = realSet;
-    }
   });
 });
 
