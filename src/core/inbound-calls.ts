@@ -184,7 +184,7 @@ export class InboundCalls<Ctx extends object> {
   }
 
   /** Forgets a CALL as being handled; false when it was not (answered, or closed). */
-  private handled(messageId: string): boolean {
+  private forgetHandling(messageId: string): boolean {
     if (messageId === this.handlingOne) {
       this.handlingOne = undefined;
       return true;
@@ -194,7 +194,7 @@ export class InboundCalls<Ctx extends object> {
 
   private answer(messageId: string, action: string, response: unknown): void {
     // False after close (the set was cleared) or if a misbehaving thenable settles twice.
-    if (!this.handled(messageId)) return;
+    if (!this.forgetHandling(messageId)) return;
     const payload = response === undefined || response === null ? {} : response;
     const validator = this.options.validator;
     if (validator !== undefined) {
@@ -224,7 +224,7 @@ export class InboundCalls<Ctx extends object> {
   }
 
   private answerFailure(messageId: string, action: string, error: unknown): void {
-    const live = this.handled(messageId);
+    const live = this.forgetHandling(messageId);
     if (isRpcError(error)) {
       if (!live) return;
       const canonical = this.options.rules.fromWireCode(error.code);
