@@ -48,8 +48,9 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    */
   validator?: PayloadValidator;
   /**
-   * How long a sent CALL waits for its answer. The clock starts when the CALL is sent, not
-   * while it waits in the queue (use an `AbortSignal` to bound the total).
+   * How long a sent CALL waits for its answer, in whole milliseconds from 1 to
+   * {@link MAX_CALL_TIMEOUT_MS}. The clock starts when the CALL is sent, not while it waits in
+   * the queue (use an `AbortSignal` to bound the total).
    * @default 30000
    */
   callTimeoutMs?: number;
@@ -87,7 +88,7 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    */
   maxBadMessages?: number;
   /**
-   * The window of `maxBadMessages`, in milliseconds.
+   * The window of `maxBadMessages`, in whole milliseconds from 1 to {@link MAX_CALL_TIMEOUT_MS}.
    * @default 60000
    */
   badMessageWindowMs?: number;
