@@ -1,5 +1,12 @@
 /**
- * Hot-path audit, in one process: `node --expose-gc audit.cjs <ours|ocpp-rpc> <sdk path>`.
+ * Hot-path audit, in one process: `node --expose-gc audit.cjs <ours|ocpp-rpc|checks> <sdk path>`
+ * (or `npx tsx bench/audit.ts checks src/index.ts` on the sources).
+ *
+ * `checks` (also run first by `ours`) pins the endpoint's performance internals, which unit tests
+ * should not: one deadline timer per endpoint and none while idle or after close, the timer
+ * unref-ed, no event object or `emit` call without a listener, no AbortController for handlers
+ * that never read `ctx.signal`, one abort listener per call given a signal and none left after it
+ * settles. Each check prints `ok` or `FAIL` on stderr; a failed one fails the audit (exit 2).
  *
  * Counts what each library creates per call in steady state, with a client and a server of the
  * same library talking over loopback (OCPP 2.0.1, strict validation): Error objects (every
@@ -42,7 +49,7 @@ createHook({
   },
 }).enable();
 
-const load = (id: string): Record<string, any> => require(id) as Record<string, any>;
+const load = (id: string): Record<string, any> => require(require('node:path').resolve(id) as string) as Record<string, any>;
 const N = 5000;
 
 interface Pair {
@@ -101,7 +108,171 @@ async function ocppRpc(): Promise<Pair> {
   };
 }
 
+// ------------------------------------------------------------------ internals of our endpoint
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** Lets queued microtasks (the memory transport delivers in microtasks) and their chains run. */
+async function settle(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Counts timers made through the global setTimeout, those still active, and how many were unref-ed. */
+function watchTimers(): { created: number; active: Set<unknown>; unrefs: number; restore(): void } {
+  const realSet = globalThis.setTimeout;
+  const realClear = globalThis.clearTimeout;
+  const state = {
+    created: 0,
+    active: new Set<unknown>(),
+    unrefs: 0,
+    restore() {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    },
+  };
+  globalThis.setTimeout = ((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    state.created++;
+    const handle = realSet(
+      (...a: unknown[]) => {
+        state.active.delete(handle);
+        fn(...a);
+      },
+      ms,
+      ...args,
+    );
+    const realUnref = handle.unref.bind(handle);
+    handle.unref = () => (state.unrefs++, realUnref());
+    state.active.add(handle);
+    return handle;
+  }) as typeof setTimeout;
+  globalThis.clearTimeout = ((handle: unknown) => {
+    state.active.delete(handle);
+    realClear(handle as Parameters<typeof clearTimeout>[0]);
+  }) as typeof clearTimeout;
+  return state;
+}
+
+async function endpointChecks(sdk: Record<string, any>): Promise<Check[]> {
+  const checks: Check[] = [];
+  const check = (name: string, ok: boolean, detail: string): void => {
+    checks.push({ name, ok, detail });
+  };
+  let ids = 0;
+  /** An endpoint (2.0.1 rules, no validator) and a hand-driven peer on a memory transport pair. */
+  const pair = (options: Record<string, unknown> = {}) => {
+    const [local, remote] = sdk.createMemoryTransportPair();
+    const texts: string[] = [];
+    remote.setSink({ message: (t: string) => texts.push(t), close: () => {} });
+    const endpoint = new sdk.RpcEndpoint({ transport: local, rules: sdk.OCPP201_RULES, generateId: () => `id-${++ids}`, ...options });
+    return { endpoint, texts, send: (frame: unknown) => remote.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) };
+  };
+  /** Makes one call and answers it. */
+  const roundTrip = async (p: ReturnType<typeof pair>, options?: unknown): Promise<void> => {
+    const call = p.endpoint.call('Heartbeat', {}, options);
+    await settle();
+    p.send([3, JSON.parse(p.texts[p.texts.length - 1])[1], {}]);
+    await call;
+  };
+
+  {
+    const timers = watchTimers();
+    try {
+      const p = pair();
+      check('an idle endpoint creates no timer', timers.created === 0, `${timers.created} created`);
+      p.endpoint.close();
+    } finally {
+      timers.restore();
+    }
+  }
+  {
+    const timers = watchTimers();
+    try {
+      const p = pair({ callTimeoutMs: 60_000 });
+      for (let i = 0; i < 20; i++) await roundTrip(p);
+      check('20 sequential calls share one deadline timer', timers.created === 1, `${timers.created} created`);
+      check('the deadline timer is unref-ed', timers.unrefs === timers.created, `${timers.unrefs} of ${timers.created} unref-ed`);
+      p.endpoint.close();
+      check('no timer is left active after close', timers.active.size === 0, `${timers.active.size} active`);
+    } finally {
+      timers.restore();
+    }
+  }
+  {
+    const p = pair();
+    let emits = 0;
+    const realEmit = p.endpoint.emit.bind(p.endpoint);
+    p.endpoint.emit = (...args: unknown[]) => (emits++, realEmit(...args));
+    p.endpoint.handle('Heartbeat', () => ({ currentTime: 't' }));
+    await roundTrip(p);
+    p.send([2, 'h1', 'Heartbeat', {}]);
+    p.send('[2,"h2","Heartbeat"]');
+    p.send([3, 'unknown', {}]);
+    await settle();
+    check('no emit call (and so no event object) for events nobody listens to', emits === 0, `${emits} emit calls`);
+    p.endpoint.close();
+  }
+  {
+    const before = counts.abortControllers;
+    const p = pair();
+    let signal: AbortSignal | undefined;
+    p.endpoint.handle('Heartbeat', () => ({ currentTime: 't' }));
+    p.endpoint.handle('Reset', (_request: unknown, ctx: { signal: AbortSignal }) => ((signal = ctx.signal), { status: 'Accepted' }));
+    for (let i = 0; i < 5; i++) p.send([2, `h${i}`, 'Heartbeat', {}]);
+    await settle();
+    const unread = counts.abortControllers - before;
+    check('no AbortController for handlers that never read ctx.signal', unread === 0, `${unread} made`);
+    p.send([2, 'r1', 'Reset', {}]);
+    p.send([2, 'r2', 'Reset', {}]);
+    await settle();
+    const read = counts.abortControllers - before;
+    check('one AbortController per connection once a handler reads ctx.signal', read === 1 && signal !== undefined, `${read} made`);
+    p.endpoint.close();
+  }
+  {
+    const p = pair();
+    const controller = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal) as (...args: unknown[]) => void;
+    const remove = signal.removeEventListener.bind(signal) as (...args: unknown[]) => void;
+    signal.addEventListener = ((...args: unknown[]) => (added++, add(...args))) as typeof signal.addEventListener;
+    signal.removeEventListener = ((...args: unknown[]) => (removed++, remove(...args))) as typeof signal.removeEventListener;
+    await roundTrip(p, { signal });
+    check('a call given a signal adds one abort listener and removes it when it settles', added === 1 && removed === 1, `${added} added, ${removed} removed`);
+    const before = added;
+    await roundTrip(p);
+    check('a call without a signal adds no listener', added === before, `${added - before} added`);
+    p.endpoint.close();
+  }
+  return checks;
+}
+
+/** Runs the internal checks; prints each on stderr, and returns whether all passed. */
+async function runChecks(): Promise<{ passed: number; failed: string[] }> {
+  const checks = await endpointChecks(load(sdkPath));
+  for (const c of checks) process.stderr.write(`audit: ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${c.detail})\n`);
+  return { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).map((c) => c.name) };
+}
+
 async function main(): Promise<void> {
+  if (which === 'checks' || which === 'ours') {
+    const { passed, failed } = await runChecks();
+    if (which === 'checks') process.stdout.write(JSON.stringify({ checksPassed: passed, checksFailed: failed }) + '\n');
+    if (failed.length > 0) {
+      process.stderr.write(`audit: ${failed.length} internal check(s) failed: ${failed.join('; ')}\n`);
+      process.exit(2);
+    }
+    if (which === 'checks') {
+      setTimeout(() => process.exit(0), 100).unref();
+      return;
+    }
+  }
   const pair = which === 'ours' ? await ours() : await ocppRpc();
   const hb = requestPayload('ocpp2.0.1', 'Heartbeat');
   const mv = requestPayload('ocpp2.0.1', 'MeterValues');

@@ -182,7 +182,7 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     }
     station.on('frame', (e) => {
       record.lastSeen = now();
-      if (e.direction === 'in' && e.frame.type === 2) {
+      if (e.direction === 'inbound' && e.frame.type === 2) {
         state.emit('message', { identity: station.identity, protocol: station.protocol, action: e.frame.action, request: e.frame.payload });
       }
     });

@@ -171,11 +171,11 @@ export class ExchangeLog {
 
   /** Logs every frame of a station (central-system side). */
   attachStation(station: FrameSource): void {
-    station.on('frame', (event) => this.frame(station.identity, event.direction === 'in' ? 'charger' : 'csms', event));
+    station.on('frame', (event) => this.frame(station.identity, event.direction === 'inbound' ? 'charger' : 'csms', event));
   }
 
   /** Logs every frame of a charge point (charger side). */
   attachChargePoint(cp: FrameSource): void {
-    cp.on('frame', (event) => this.frame(cp.identity, event.direction === 'out' ? 'charger' : 'csms', event));
+    cp.on('frame', (event) => this.frame(cp.identity, event.direction === 'outbound' ? 'charger' : 'csms', event));
   }
 }

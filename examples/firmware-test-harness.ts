@@ -154,7 +154,7 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
       // Reset without its required "type": sent on purpose, with validation off for this call.
       const wire: string[] = [];
       const onFrame = (e: { direction: string; frame: { type: number; errorCode?: string } }): void => {
-        if (e.direction === 'in' && e.frame.type === 4 && e.frame.errorCode) wire.push(e.frame.errorCode);
+        if (e.direction === 'inbound' && e.frame.type === 4 && e.frame.errorCode) wire.push(e.frame.errorCode);
       };
       station.on('frame', onFrame);
       try {

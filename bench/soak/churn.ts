@@ -37,7 +37,7 @@ function server(): CentralSystem {
     const mode = n++ % 3;
     if (mode === 0) return { currentTime: now() };
     if (mode === 1) return new Promise((resolve) => setTimeout(() => resolve({ currentTime: now() }), LATE_MS));
-    throw createRpcError('GenericError', 'refused on purpose', undefined);
+    throw createRpcError('GenericError', { description: 'refused on purpose' });
   };
   cs.handle('ocpp1.6', 'Heartbeat', heartbeat as never);
   cs.handle('ocpp2.0.1', 'Heartbeat', heartbeat as never);
@@ -51,7 +51,7 @@ function chargePoint(url: string, identity: string, protocol: OcppVersion): Char
     const mode = n++ % 3;
     if (mode === 0) return { status: 'Accepted' };
     if (mode === 1) return new Promise((resolve) => setTimeout(() => resolve({ status: 'Accepted' }), LATE_MS));
-    throw createRpcError('GenericError', 'refused on purpose', undefined);
+    throw createRpcError('GenericError', { description: 'refused on purpose' });
   }) as never);
   return cp;
 }

@@ -67,8 +67,27 @@ export class ConnectionSignal {
   }
 }
 
-/** Names a `context` option may not use, because the core sets them on every context. */
-export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set(['messageId', 'action', 'signal', '__proto__', 'constructor']);
+/**
+ * Names a `context` option may not use: the core sets them on every context (a user's value
+ * would overwrite `protocol` or `identity`, which handlers trust to describe the connection), or
+ * they would reach the prototype. Checked once, when the options are resolved.
+ */
+export const RESERVED_CONTEXT_KEYS: ReadonlySet<string> = new Set(['messageId', 'action', 'protocol', 'identity', 'signal', '__proto__', 'constructor']);
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+let lastContextKeys: readonly string[] = NO_KEYS;
+
+/**
+ * The keys of a `context` option, to copy onto each handler context; endpoints whose contexts
+ * have the same keys (a server's stations) share one frozen array instead of one each.
+ */
+export function contextKeysOf(context: object | undefined): readonly string[] {
+  if (context === undefined) return NO_KEYS;
+  const keys = Object.keys(context);
+  const last = lastContextKeys;
+  if (keys.length === last.length && keys.every((key, i) => key === last[i])) return last;
+  return (lastContextKeys = Object.freeze(keys));
+}
 
 /**
  * The concrete context. A class (not an object literal with a getter) so every context has the

@@ -6,52 +6,28 @@
  * Hot-path budget, per call: one PendingCall record, one promise, one frame string. No timer
  * (one deadline sweep per endpoint does all timeouts), no AbortController, no Error object, no
  * event object unless someone listens. Per inbound CALL: one parsed frame, one context object.
+ *
+ * The endpoint routes frames between the transport and three parts, each in a file of its own
+ * and made only when first needed: our calls (./outgoing-calls: checking, sending, the pending
+ * map, the queue, the deadline sweep, late ids), the peer's calls (./inbound-calls: handlers,
+ * contexts, answers), and the limits on the peer (./peer-limits: bad-message ring, drain, close).
+ * Here: construction, receiving and routing, framing errors, writing CALLERRORs, events, closing.
  */
 import { EventEmitter } from 'eventemitter3';
-import { ConnectionSignal, InboundContext, type Handler, type HandlerContext } from './context';
+import type { Handler, HandlerContext } from './context';
 import type { RpcErrorCode } from './error-codes';
-import {
-  AbortError,
-  ConnectionClosedError,
-  createRpcError,
-  isRpcErrorCode,
-  QueueFullError,
-  RpcError,
-  TimeoutError,
-  ValidationError,
-} from './errors';
+import { cutDescription, descriptionLimit, serializeBoundedError } from './error-replies';
+import { ConnectionClosedError, createRpcError } from './errors';
 import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
-import { Fifo } from './fifo';
-import { isThenable } from './guards';
-import {
-  isValidMessageId,
-  parseFrame,
-  serializeError,
-  serializeRequest,
-  serializeResult,
-  type CallErrorFrame,
-  type CallFrame,
-  type CallResultErrorFrame,
-  type CallResultFrame,
-  type Frame,
-  type FramingError,
-  type JsonObject,
-  type SendFrame,
-} from './frames';
-import {
-  checkTimeoutMs,
-  combineOptions,
-  describeValue,
-  resolveOptions,
-  SHARED_OPTIONS,
-  type OptionsWithShared,
-  type ResolvedRpcEndpointOptions,
-  type RpcEndpointOptions,
-  type SharedEndpointOptions,
-} from './options';
+import { parseFrame, serializeError, type CallErrorFrame, type CallResultErrorFrame, type CallResultFrame, type Frame, type FramingError, type JsonObject } from './frames';
+import { InboundCalls, type AnswerHost } from './inbound-calls';
+import { notify, reportLater } from './notify';
+import { combineOptions, describeValue, resolveOptions, SHARED_OPTIONS, type OptionsWithShared, type ResolvedRpcEndpointOptions, type RpcEndpointOptions, type SharedEndpointOptions } from './options';
+import { OutgoingCalls, type CallHost, type CallOptions } from './outgoing-calls';
+import { LIMIT_CLOSE_CODE, PeerLimits, TOO_MANY_BAD, type PeerLimit } from './peer-limits';
 import type { ProtocolRules } from './protocol-rules';
 import type { Transport, TransportSink } from './transport';
-import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from './validator';
+import type { PayloadValidator } from './validator';
 
 export {
   DEFAULT_BAD_MESSAGE_WINDOW_MS,
@@ -61,8 +37,10 @@ export {
   DEFAULT_MAX_INBOUND_CALLS,
   DEFAULT_MAX_QUEUED_CALLS,
 } from './options';
+export { INTERNAL_ERROR_DESCRIPTION } from './inbound-calls';
 export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
 export type { Handler, HandlerContext } from './context';
+export type { CallOptions } from './outgoing-calls';
 export type * from './events';
 
 /** Request and response payload types of one action. */
@@ -81,115 +59,6 @@ export type ActionShapes = Record<string, ActionShape>;
  * `ActionShapes` itself) so that interfaces, which have no index signature, qualify too.
  */
 export type ActionShapesOf<T> = { [K in keyof T]: ActionShape };
-
-/** Per-call options of {@link RpcEndpoint.call}. */
-export interface CallOptions {
-  /** Overrides `callTimeoutMs` for this call. */
-  timeoutMs?: number;
-  /** Aborts the call: a queued call is removed unsent; a sent one rejects and frees its slot. */
-  signal?: AbortSignal;
-  /**
-   * `false` skips validation of this call's request (outbound) and of its response (inbound),
-   * e.g. for a test harness that sends an invalid payload on purpose.
-   * @default true
-   */
-  validate?: boolean;
-}
-
-/** What the description of a CALLERROR for a failed handler says; the real error stays local. */
-export const INTERNAL_ERROR_DESCRIPTION = 'An internal error occurred';
-
-/** How many timed-out or aborted call ids are remembered, to tell `late` from `unknown-id`. */
-const LATE_ID_MEMORY = 64;
-
-/** After the peer passed a limit, how long CALLs already accepted may take to be answered before the close. */
-const DRAIN_TIMEOUT_MS = 5000;
-
-/** Close code and reasons for a peer that passed a limit. */
-const LIMIT_CLOSE_CODE = 1008;
-const TOO_MANY_CALLS = 'too many concurrent CALLs';
-const TOO_MANY_BAD = 'too many invalid messages';
-
-/**
- * Stand-ins, shared by every endpoint, for collections an endpoint has not needed yet: a server
- * holds thousands of mostly idle endpoints, and an empty Map or Set costs some 150 bytes. They
- * are never written: each `set`/`add` below first swaps in the endpoint's own collection
- * (`delete` and `clear` on an empty collection change nothing).
- */
-const EMPTY_MAP: Map<never, never> = new Map<never, never>();
-const EMPTY_SET: Set<never> = new Set<never>();
-
-const NO_KEYS: readonly string[] = Object.freeze([]);
-let lastContextKeys: readonly string[] = NO_KEYS;
-
-/** The keys of a `context` option; endpoints whose contexts have the same keys share one array. */
-function contextKeysOf(context: object): readonly string[] {
-  const keys = Object.keys(context);
-  const last = lastContextKeys;
-  if (keys.length === last.length && keys.every((key, i) => key === last[i])) return last;
-  return (lastContextKeys = Object.freeze(keys));
-}
-
-/** One of our calls, queued or in flight. */
-class PendingCall {
-  settled = false;
-  inFlight = false;
-  deadline = 0;
-  resolve!: (value: unknown) => void;
-  reject!: (reason: unknown) => void;
-  onAbort: (() => void) | undefined = undefined;
-
-  constructor(
-    readonly messageId: string,
-    readonly action: string,
-    readonly payload: unknown,
-    readonly text: string,
-    readonly timeoutMs: number,
-    readonly validate: boolean,
-    readonly signal: AbortSignal | undefined,
-    readonly callSite: Error | undefined,
-  ) {}
-}
-
-/**
- * `instanceof RpcError` for whatever a handler threw: a hostile value (a Proxy whose traps
- * throw) is just "not an RpcError", instead of an exception that would leave the CALL unanswered.
- */
-function isRpcError(value: unknown): value is RpcError {
-  try {
-    return value instanceof RpcError;
-  } catch {
-    return false;
-  }
-}
-
-/** Reports an exception that has no caller to go to, the way a browser reports one from an event listener. */
-function reportLater(error: unknown): void {
-  queueMicrotask(() => {
-    throw error;
-  });
-}
-
-/** Cuts a description to `max` code points without splitting a surrogate pair. */
-function cutDescription(text: string, max: number | undefined): string {
-  if (max === undefined || text.length <= max) return text;
-  let points = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (points === max) return text.slice(0, i);
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    points++;
-  }
-  return text;
-}
-
-/** Names an action in a description without echoing an absurdly long one back. */
-function quoteAction(action: string): string {
-  return action.length <= 64 ? action : action.slice(0, 64) + '…';
-}
 
 /**
  * The RPC endpoint of one OCPP-J connection: sends our CALLs and settles them, answers the
@@ -223,36 +92,15 @@ export class RpcEndpoint<
   private readonly peerIdentity: string | undefined;
   private readonly peerContext: Ctx | undefined;
   private readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined;
-  private handlers: Map<string, Handler<unknown, unknown, HandlerContext & Ctx>> = EMPTY_MAP;
-  private readonly connectionSignal = new ConnectionSignal();
-  private readonly contextKeys: readonly string[];
-
-  /** Our calls in flight, by message id. */
-  private pending: Map<string, PendingCall> = EMPTY_MAP;
-  /** Our calls waiting for a slot; may hold settled (aborted) entries, skipped when dequeued. */
-  private queue: Fifo<PendingCall> | undefined = undefined;
-  /** Live (unsettled) entries in `queue`. */
-  private queued = 0;
-  /** Ids of the peer's CALLs whose handler has not answered yet. */
-  private handlingOne: string | undefined = undefined;
-  /** More of them, beyond `handlingOne` (rare: a peer that obeys OCPP has one CALL outstanding). */
-  private handlingMore: Set<string> = EMPTY_SET;
-  /** Recently timed-out or aborted call ids, with their action. */
-  private lateIds: Map<string, string> = EMPTY_MAP;
-
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** When `timer` fires; meaningless without a timer. 0 rather than Infinity: a Smi, not a boxed number per idle endpoint. */
-  private timerDeadline = 0;
-  /** The deadline sweep as a timer callback, made when the first call is sent. */
-  private fireTimer: (() => void) | undefined = undefined;
+  /** What the transport and the parts below call back. */
+  private readonly port: RpcEndpointPort;
+  /** Our calls; made by the first call (an endpoint that only answers never needs it). */
+  private calls: OutgoingCalls | undefined = undefined;
+  /** The peer's calls and our handlers; made by the first handler or the peer's first CALL. */
+  private inbound: InboundCalls<Ctx> | undefined = undefined;
+  /** The limits on the peer; made by its first bad message or limit passed. */
+  private limits: PeerLimits | undefined = undefined;
   private closedWith: { readonly code: number; readonly reason: string } | undefined = undefined;
-  /** Set when the peer passed a limit: input is ignored while accepted CALLs are answered, then we close. */
-  private draining: { readonly code: number; readonly reason: string } | undefined = undefined;
-  private drainTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** Times of the peer's recent bad messages: a ring of at most `maxBadMessages`, grown on demand. */
-  private badTimes: number[] | undefined = undefined;
-  /** Next slot of `badTimes` to write; once the ring is full, also its oldest entry. */
-  private badNext = 0;
 
   /**
    * @throws TypeError naming the option when an option is invalid.
@@ -273,8 +121,8 @@ export class RpcEndpoint<
     this.peerIdentity = options.identity;
     this.peerContext = options.context;
     this.inboundGate = options.inboundGate;
-    this.contextKeys = options.context === undefined ? NO_KEYS : contextKeysOf(options.context);
-    this.transport.setSink(new RpcEndpoint.Sink(this as unknown as RpcEndpoint));
+    this.port = new RpcEndpoint.Port(this as unknown as RpcEndpoint);
+    this.transport.setSink(this.port);
   }
 
   /** The options after defaults were applied; frozen. */
@@ -282,8 +130,11 @@ export class RpcEndpoint<
     return (this.view ??= combineOptions(this.shared, { transport: this.transport, identity: this.peerIdentity, context: this.peerContext, inboundGate: this.inboundGate }));
   }
 
-  /** What the transport calls: one small object per endpoint rather than two closures. */
-  private static readonly Sink = class implements TransportSink {
+  /**
+   * What the transport and the endpoint's parts call back: one small object per endpoint (rather
+   * than a closure per callback), with access to the endpoint's private members.
+   */
+  private static readonly Port = class implements TransportSink, CallHost, AnswerHost {
     constructor(private readonly endpoint: RpcEndpoint) {}
     message(data: string): void {
       this.endpoint.receive(data);
@@ -293,6 +144,27 @@ export class RpcEndpoint<
     }
     error(error: Error): void {
       this.endpoint.transportError(error);
+    }
+    rejectResult(messageId: string, code: RpcErrorCode, detail: string): void {
+      this.endpoint.writeError(5, messageId, undefined, code, detail, undefined);
+    }
+    dropResponse(frame: CallResultFrame | CallErrorFrame, lateAction: string | undefined): void {
+      this.endpoint.dropResponse(frame, lateAction);
+    }
+    replyError(messageId: string, action: string | undefined, code: RpcErrorCode, description: string, details: unknown): void {
+      this.endpoint.writeError(4, messageId, action, code, description, details);
+    }
+    write(text: string): void {
+      this.endpoint.write(text);
+    }
+    reportHandlerError(messageId: string, action: string, error: unknown): void {
+      this.endpoint.reportHandlerError(messageId, action, error);
+    }
+    noteBadMessage(): void {
+      this.endpoint.noteBadMessage();
+    }
+    limitExceeded(limit: PeerLimit, reason: string): void {
+      this.endpoint.limitExceeded(limit, reason);
     }
   };
 
@@ -330,15 +202,15 @@ export class RpcEndpoint<
 
   /** Our calls sent and awaiting an answer. */
   get pendingCalls(): number {
-    return this.pending.size;
+    return this.calls?.inFlight ?? 0;
   }
 
   /** Our calls waiting for a free slot. */
   get queuedCalls(): number {
-    return this.queued;
+    return this.calls?.waiting ?? 0;
   }
 
-  // ---------------------------------------------------------------- outbound calls
+  // ---------------------------------------------------------------- our calls
 
   /**
    * Calls `action` on the peer and resolves with its response.
@@ -359,78 +231,7 @@ export class RpcEndpoint<
     if (this.closedWith !== undefined) {
       return Promise.reject(new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action }));
     }
-    let timeoutMs = this.shared.callTimeoutMs;
-    let validate = true;
-    let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      if (options.timeoutMs !== undefined) {
-        const problem = checkTimeoutMs('timeoutMs', options.timeoutMs);
-        if (problem !== undefined) return Promise.reject(new TypeError(problem));
-        timeoutMs = options.timeoutMs;
-      }
-      if (options.validate !== undefined) {
-        if (typeof options.validate !== 'boolean') return Promise.reject(new TypeError(`validate must be a boolean, got ${describeValue(options.validate)}`));
-        validate = options.validate;
-      }
-      if (options.signal !== undefined) {
-        signal = options.signal;
-        if (typeof signal?.addEventListener !== 'function') return Promise.reject(new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`));
-      }
-    }
-    if (typeof action !== 'string' || action.length === 0) {
-      return Promise.reject(new TypeError(`action must be a non-empty string, got ${describeValue(action)}`));
-    }
-
-    if (validate && this.shared.validator !== undefined) {
-      const issue = this.shared.validator.validate(action, 'request', 'outbound', payload);
-      if (issue !== undefined) {
-        this.reportValidation('outbound', 'request', action, undefined, issue);
-        if (issue.enforced) {
-          return Promise.reject(new ValidationError({ direction: 'outbound', kind: 'request', action, code: issue.code, detail: issue.detail }));
-        }
-      }
-    }
-    if (signal?.aborted) return Promise.reject(new AbortError({ action, cause: signal.reason }));
-    const slotFree = this.pending.size < this.shared.callConcurrency && this.queued === 0;
-    if (!slotFree && this.queued >= this.shared.maxQueuedCalls) {
-      return Promise.reject(new QueueFullError({ limit: this.shared.maxQueuedCalls, action }));
-    }
-
-    let messageId: string;
-    let text: string;
-    try {
-      messageId = this.shared.generateId();
-      if (!isValidMessageId(messageId)) throw new TypeError(`generateId must return a string of 1..36 characters, got ${describeValue(messageId)}`);
-      text = serializeRequest(2, messageId, action, payload);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-
-    const entry = new PendingCall(
-      messageId,
-      action,
-      payload,
-      text,
-      timeoutMs,
-      validate,
-      signal,
-      this.shared.captureCallStack ? new Error('call site') : undefined,
-    );
-    const promise = new Promise<Out[A]['response']>((resolve, reject) => {
-      entry.resolve = resolve as (value: unknown) => void;
-      entry.reject = reject;
-    });
-    if (signal !== undefined) {
-      entry.onAbort = () => this.abortCall(entry);
-      signal.addEventListener('abort', entry.onAbort, { once: true });
-    }
-    if (slotFree) {
-      this.dispatch(entry);
-    } else {
-      this.queued++;
-      (this.queue ??= new Fifo()).push(entry);
-    }
-    return promise;
+    return this.outgoing().call(action, payload, options) as Promise<Out[A]['response']>;
   }
 
   /**
@@ -443,142 +244,11 @@ export class RpcEndpoint<
   send<A extends keyof Out & string>(action: A, payload: Out[A]['request']): string {
     if (!this.shared.rules.hasSendAndCallResultError) throw new Error(`SEND frames do not exist in ${this.shared.rules.protocol}; use call()`);
     if (this.closedWith !== undefined) throw new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action });
-    if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
-    if (this.shared.validator !== undefined) {
-      const issue = this.shared.validator.validate(action, 'request', 'outbound', payload);
-      if (issue !== undefined) {
-        this.reportValidation('outbound', 'request', action, undefined, issue);
-        if (issue.enforced) throw new ValidationError({ direction: 'outbound', kind: 'request', action, code: issue.code, detail: issue.detail });
-      }
-    }
-    const messageId = this.shared.generateId();
-    if (!isValidMessageId(messageId)) throw new TypeError(`generateId must return a string of 1..36 characters, got ${describeValue(messageId)}`);
-    const text = serializeRequest(6, messageId, action, payload);
-    if (this.listenerCount('frame') !== 0) {
-      const frame: SendFrame = { type: 6, messageId, action, payload: (payload ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text, frame, messageId, action });
-    }
-    this.transport.send(text);
-    return messageId;
+    return this.outgoing().send(action, payload);
   }
 
-  /** Sends a call whose slot is free and starts its deadline. */
-  private dispatch(entry: PendingCall): void {
-    entry.inFlight = true;
-    if (this.pending.has(entry.messageId)) {
-      // Answers are matched by id: a second call under the same id would steal the first's answer.
-      this.finish(entry);
-      entry.reject(new Error(`generateId returned ${JSON.stringify(entry.messageId)}, which a pending call already uses`));
-      return;
-    }
-    const deadline = this.shared.now() + entry.timeoutMs;
-    entry.deadline = deadline;
-    if (this.pending === EMPTY_MAP) this.pending = new Map();
-    this.pending.set(entry.messageId, entry);
-    if (this.timer === undefined || deadline < this.timerDeadline) this.armTimer(deadline);
-    if (this.listenerCount('frame') !== 0) {
-      const frame: CallFrame = { type: 2, messageId: entry.messageId, action: entry.action, payload: (entry.payload ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text: entry.text, frame, messageId: entry.messageId, action: entry.action });
-    }
-    try {
-      this.transport.send(entry.text);
-    } catch (err) {
-      if (this.finish(entry)) {
-        entry.reject(err);
-        this.pump();
-      }
-    }
-  }
-
-  /** Marks a call settled and frees its slot or queue place. False when it was settled already. */
-  private finish(entry: PendingCall): boolean {
-    if (entry.settled) return false;
-    entry.settled = true;
-    if (entry.onAbort !== undefined) {
-      entry.signal!.removeEventListener('abort', entry.onAbort);
-      entry.onAbort = undefined;
-    }
-    if (entry.inFlight) {
-      if (this.pending.get(entry.messageId) === entry) this.pending.delete(entry.messageId);
-    } else {
-      this.queued--;
-    }
-    return true;
-  }
-
-  /** Sends queued calls while slots are free. Re-entrant: a synchronous answer may pump from inside `dispatch`. */
-  private pump(): void {
-    while (this.queued > 0 && this.pending.size < this.shared.callConcurrency && this.closedWith === undefined) {
-      const entry = this.queue?.shift();
-      if (entry === undefined) break;
-      if (entry.settled) continue;
-      this.queued--;
-      this.dispatch(entry);
-    }
-  }
-
-  /** Gives the error the caller's stack when `captureCallStack` is on. */
-  private decorate<E extends Error>(error: E, entry: PendingCall): E {
-    const site = entry.callSite?.stack;
-    if (site !== undefined) {
-      const nl = site.indexOf('\n');
-      error.stack = `${error.name}: ${error.message}${nl === -1 ? '' : site.slice(nl)}`;
-    }
-    return error;
-  }
-
-  private abortCall(entry: PendingCall): void {
-    const wasInFlight = entry.inFlight;
-    if (!this.finish(entry)) return;
-    if (wasInFlight) this.rememberLate(entry);
-    entry.reject(
-      this.decorate(new AbortError({ action: entry.action, messageId: wasInFlight ? entry.messageId : undefined, cause: entry.signal?.reason }), entry),
-    );
-    this.pump();
-  }
-
-  private rememberLate(entry: PendingCall): void {
-    if (this.lateIds === EMPTY_MAP) this.lateIds = new Map();
-    this.lateIds.set(entry.messageId, entry.action);
-    if (this.lateIds.size > LATE_ID_MEMORY) this.lateIds.delete(this.lateIds.keys().next().value as string);
-  }
-
-  // ---------------------------------------------------------------- the deadline sweep
-
-  /**
-   * One timer per endpoint, armed for the earliest deadline. Completing a call does not touch
-   * it: a fire that finds nothing expired just re-arms for the next deadline, which costs less
-   * than clearing and re-arming on every answer.
-   */
-  private armTimer(deadline: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerDeadline = deadline;
-    const timer = setTimeout((this.fireTimer ??= () => this.onTimer()), Math.max(0, deadline - this.shared.now()));
-    // An idle endpoint must not keep a Node process alive; browsers return a number.
-    (timer as { unref?: () => void }).unref?.();
-    this.timer = timer;
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    if (this.closedWith !== undefined) return;
-    const now = this.shared.now();
-    let expired: PendingCall[] | undefined;
-    let next = Infinity;
-    for (const entry of this.pending.values()) {
-      if (entry.deadline <= now) (expired ??= []).push(entry);
-      else if (entry.deadline < next) next = entry.deadline;
-    }
-    if (next !== Infinity) this.armTimer(next);
-    if (expired === undefined) return;
-    for (const entry of expired) {
-      if (!this.finish(entry)) continue;
-      this.rememberLate(entry);
-      entry.reject(
-        this.decorate(new TimeoutError({ action: entry.action, messageId: entry.messageId, timeoutMs: entry.timeoutMs, identity: this.peerIdentity }), entry),
-      );
-    }
-    this.pump();
+  private outgoing(): OutgoingCalls {
+    return (this.calls ??= new OutgoingCalls(this.shared, this.peerIdentity, this.transport, this, this.port));
   }
 
   // ---------------------------------------------------------------- handlers
@@ -596,36 +266,25 @@ export class RpcEndpoint<
   handle<A extends keyof In & string>(action: A, handler: Handler<In[A]['request'], In[A]['response'], HandlerContext & Ctx>): this {
     if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
     if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${describeValue(handler)}`);
-    if (this.handlers === EMPTY_MAP) this.handlers = new Map();
-    this.handlers.set(action, handler as Handler<unknown, unknown, HandlerContext & Ctx>);
+    this.incoming().setHandler(action, handler as Handler<unknown, unknown, HandlerContext & Ctx>);
     return this;
   }
 
   /** Removes the handler of `action`; returns whether there was one. */
   removeHandler(action: keyof In & string): boolean {
-    return this.handlers.delete(action);
+    return this.inbound?.removeHandler(action) ?? false;
   }
 
-  private handlerFor(action: string): Handler<unknown, unknown, HandlerContext & Ctx> | undefined {
-    return this.handlers.get(action) ?? this.shared.fallbackHandler?.(action);
+  private incoming(): InboundCalls<Ctx> {
+    return (this.inbound ??= new InboundCalls(this.shared, this.peerIdentity, this.peerContext, this.inboundGate, this, this.port));
   }
 
-  private context(messageId: string, action: string): HandlerContext & Ctx {
-    return new InboundContext(
-      this.connectionSignal,
-      messageId,
-      action,
-      this.shared.rules.protocol,
-      this.peerIdentity,
-      this.peerContext as Record<string, unknown> | undefined,
-      this.contextKeys,
-    ) as unknown as HandlerContext & Ctx;
-  }
-
-  // ---------------------------------------------------------------- inbound frames
+  // ---------------------------------------------------------------- receiving
 
   private receive(text: string): void {
-    if (this.closedWith !== undefined || this.draining !== undefined) return;
+    // A closed endpoint reads nothing more (input a transport still delivers after the close), and
+    // neither does one draining after the peer passed a limit.
+    if (this.closedWith !== undefined || this.limits?.drainReason !== undefined) return;
     const result = parseFrame(text);
     if (!result.ok) {
       this.onBadFrame(text, result.error);
@@ -644,285 +303,97 @@ export class RpcEndpoint<
     if (this.listenerCount('frame') !== 0) this.emitFrameIn(text, frame);
     switch (frame.type) {
       case 2:
-        this.onCall(frame);
+        this.incoming().onCall(frame);
         break;
       case 3:
       case 4:
-        this.onResponse(frame);
+        if (this.calls === undefined) this.dropResponse(frame, undefined);
+        else this.calls.onAnswer(frame);
         break;
       case 5:
         this.onCallResultError(frame);
         break;
       case 6:
-        this.onSend(frame);
+        this.incoming().onSend(frame);
         break;
     }
   }
 
   private emitFrameIn(text: string, frame: Frame): void {
-    const action = frame.type === 2 || frame.type === 6 ? frame.action : frame.type === 5 ? undefined : this.pending.get(frame.messageId)?.action;
-    this.notify('frame', { direction: 'in', text, frame, messageId: frame.messageId, action });
+    const action = frame.type === 2 || frame.type === 6 ? frame.action : frame.type === 5 ? undefined : this.calls?.actionOf(frame.messageId);
+    notify(this, 'frame', { direction: 'inbound', text, frame, messageId: frame.messageId, action });
   }
 
+  /** A text that is not a valid frame: answered as the version says, and always counted as a bad message. */
   private onBadFrame(text: string, error: FramingError): void {
+    const rules = this.shared.rules;
     const type = error.messageType;
     let replyId: string | undefined;
-    let replyCode: RpcErrorCode = this.shared.rules.framingErrorCode;
+    let replyCode: RpcErrorCode = rules.framingErrorCode;
     // Types 5 and 6 do not exist before 2.1: their shape is then as unknown as their meaning.
-    if (error.kind === 'unknown-message-type' || ((type === 5 || type === 6) && !this.shared.rules.hasSendAndCallResultError)) {
-      if (this.shared.rules.replyToUnknownMessageType) {
-        replyId = error.messageId ?? (this.shared.rules.unreadableIdReply ? '-1' : undefined);
+    if (error.kind === 'unknown-message-type' || ((type === 5 || type === 6) && !rules.hasSendAndCallResultError)) {
+      if (rules.replyToUnknownMessageType) {
+        replyId = error.messageId ?? (rules.unreadableIdReply ? '-1' : undefined);
         replyCode = 'MessageTypeNotSupported';
       }
     } else if (type === 3 || type === 4) {
       // Never answer an answer (item 15); but a call it clearly belongs to fails now, not at its timeout.
-      if (error.messageId !== undefined) this.failOnBrokenResponse(type, error.messageId, error.detail);
+      if (error.messageId !== undefined) this.calls?.onBrokenAnswer(type, error.messageId, error.detail);
     } else if (type === 5 || type === 6) {
       // A CALLRESULTERROR is an answer, and a SEND is never answered, even when broken.
     } else {
-      replyId = error.messageId ?? (this.shared.rules.unreadableIdReply ? '-1' : undefined);
+      // 1.6 drops a frame whose id cannot be read (no "-1" rule); it still counts below.
+      replyId = error.messageId ?? (rules.unreadableIdReply ? '-1' : undefined);
     }
     if (this.listenerCount('badFrame') !== 0) {
-      this.notify('badFrame', { direction: 'in', text, error, messageId: error.messageId, replied: replyId !== undefined });
+      notify(this, 'badFrame', { direction: 'inbound', text, error, messageId: error.messageId, replied: replyId !== undefined });
     }
-    if (replyId !== undefined) this.replyError(replyId, undefined, replyCode, error.detail, undefined);
+    if (replyId !== undefined) this.writeError(4, replyId, undefined, replyCode, error.detail, undefined);
     this.noteBadMessage();
   }
 
-  private failOnBrokenResponse(type: 3 | 4, messageId: string, detail: string): void {
-    const entry = this.pending.get(messageId);
-    if (entry === undefined || !this.finish(entry)) return;
-    const code = this.shared.rules.framingErrorCode;
-    entry.reject(this.decorate(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code, detail, messageId }), entry));
-    if (type === 3 && this.shared.rules.hasSendAndCallResultError) this.sendResultError(messageId, code, detail);
-    this.pump();
-  }
-
-  private onResponse(frame: CallResultFrame | CallErrorFrame): void {
-    const entry = this.pending.get(frame.messageId);
-    if (entry === undefined) {
-      this.dropResponse(frame);
-      return;
-    }
-    this.finish(entry);
-    if (frame.type === 3) {
-      if (entry.validate && this.shared.validator !== undefined) {
-        const issue = this.shared.validator.validate(entry.action, 'response', 'inbound', frame.payload);
-        if (issue !== undefined) {
-          this.reportValidation('inbound', 'response', entry.action, frame.messageId, issue);
-          if (issue.enforced) {
-            entry.reject(
-              this.decorate(
-                new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code: issue.code, detail: issue.detail, messageId: frame.messageId }),
-                entry,
-              ),
-            );
-            if (this.shared.rules.hasSendAndCallResultError) this.sendResultError(frame.messageId, issue.code, issue.detail);
-            this.pump();
-            return;
-          }
-        }
-      }
-      entry.resolve(frame.payload);
-    } else {
-      const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, {
-        messageId: frame.messageId,
-        action: entry.action,
-      });
-      entry.reject(this.decorate(error, entry));
-    }
-    this.pump();
-  }
-
-  private dropResponse(frame: CallResultFrame | CallErrorFrame): void {
-    const action = this.lateIds.get(frame.messageId);
+  private dropResponse(frame: CallResultFrame | CallErrorFrame, lateAction: string | undefined): void {
     if (this.listenerCount('responseDropped') !== 0) {
-      this.notify('responseDropped', {
-        direction: 'in',
-        messageId: frame.messageId,
-        action,
-        frame,
-        reason: action === undefined ? 'unknown-id' : 'late',
-      });
+      notify(this, 'responseDropped', { direction: 'inbound', messageId: frame.messageId, action: lateAction, frame, reason: lateAction === undefined ? 'unknown-id' : 'late' });
     }
     // A late answer is a slow peer, not a broken one; an answer to an id we never used is.
-    if (action === undefined) this.noteBadMessage();
+    if (lateAction === undefined) this.noteBadMessage();
   }
 
   private onCallResultError(frame: CallResultErrorFrame): void {
     if (this.listenerCount('callResultError') === 0) return;
-    const error = createRpcError(this.shared.rules.fromWireCode(frame.errorCode), frame.errorDescription, frame.errorDetails, { messageId: frame.messageId });
-    this.notify('callResultError', { direction: 'in', messageId: frame.messageId, frame, error });
+    const code = this.shared.rules.fromWireCode(frame.errorCode);
+    const error = createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId });
+    notify(this, 'callResultError', { direction: 'inbound', messageId: frame.messageId, frame, error });
   }
 
-  private onCall(frame: CallFrame): void {
-    const { messageId, action } = frame;
-    if (this.handlingCount() >= this.shared.maxInboundCalls) {
-      this.limitExceeded('maxInboundCalls', TOO_MANY_CALLS);
-      return;
-    }
-    if (messageId === this.handlingOne || this.handlingMore.has(messageId)) {
-      this.replyError(messageId, action, this.shared.rules.duplicateIdCode, 'A message with this id is still being handled', undefined);
-      this.noteBadMessage();
-      return;
-    }
-    if (!this.shared.rules.isKnownAction(action)) {
-      this.replyError(messageId, action, 'NotImplemented', `Action ${quoteAction(action)} is not known`, undefined);
-      this.noteBadMessage();
-      return;
-    }
-    const refusal = this.inboundGate?.(action);
-    if (refusal !== undefined) {
-      this.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
-      return;
-    }
-    const handler = this.handlerFor(action);
-    if (handler === undefined) {
-      this.replyError(messageId, action, 'NotSupported', `Action ${action} is not supported`, undefined);
-      return;
-    }
-    if (this.shared.validator !== undefined) {
-      const issue = this.shared.validator.validate(action, 'request', 'inbound', frame.payload);
-      if (issue !== undefined) {
-        this.reportValidation('inbound', 'request', action, messageId, issue);
-        if (issue.enforced) {
-          this.replyError(messageId, action, issue.code, issue.detail, undefined);
-          this.noteBadMessage();
-          return;
-        }
-      }
-    }
-    if (this.handlingOne === undefined) this.handlingOne = messageId;
-    else (this.handlingMore === EMPTY_SET ? (this.handlingMore = new Set()) : this.handlingMore).add(messageId);
-    let result: unknown;
-    try {
-      result = handler(frame.payload, this.context(messageId, action));
-      if (isThenable(result)) {
-        result.then(
-          (response) => this.answer(messageId, action, response),
-          (error: unknown) => this.answerFailure(messageId, action, error),
-        );
-        return;
-      }
-    } catch (error) {
-      this.answerFailure(messageId, action, error);
-      return;
-    }
-    this.answer(messageId, action, result);
-  }
+  // ---------------------------------------------------------------- writing
 
-  /** Inbound CALLs whose handler has not answered yet. */
-  private handlingCount(): number {
-    return (this.handlingOne === undefined ? 0 : 1) + this.handlingMore.size;
-  }
-
-  /** Forgets an inbound CALL as being handled; false when it was not (answered, or closed). */
-  private handled(messageId: string): boolean {
-    if (messageId === this.handlingOne) {
-      this.handlingOne = undefined;
-      return true;
-    }
-    return this.handlingMore.delete(messageId);
-  }
-
-  private answer(messageId: string, action: string, response: unknown): void {
-    // False after close (the set was cleared) or if a misbehaving thenable settles twice.
-    if (!this.handled(messageId)) return;
-    const payload = response === undefined || response === null ? {} : response;
-    if (this.shared.validator !== undefined) {
-      const issue = this.shared.validator.validate(action, 'response', 'outbound', payload);
-      if (issue !== undefined) {
-        this.reportValidation('outbound', 'response', action, messageId, issue);
-        if (issue.enforced) {
-          this.reportHandlerError(messageId, action, new ValidationError({ direction: 'outbound', kind: 'response', action, code: issue.code, detail: issue.detail, messageId }));
-          this.replyError(messageId, action, 'InternalError', INTERNAL_ERROR_DESCRIPTION, undefined);
-          return;
-        }
-      }
-    }
-    let text: string;
-    try {
-      text = serializeResult(messageId, payload);
-    } catch (error) {
-      this.reportHandlerError(messageId, action, error);
-      this.replyError(messageId, action, 'InternalError', INTERNAL_ERROR_DESCRIPTION, undefined);
-      return;
-    }
-    if (this.listenerCount('frame') !== 0) {
-      const frame: CallResultFrame = { type: 3, messageId, payload: payload as JsonObject };
-      this.notify('frame', { direction: 'out', text, frame, messageId, action });
-    }
-    this.write(text);
-  }
-
-  private answerFailure(messageId: string, action: string, error: unknown): void {
-    const live = this.handled(messageId);
-    if (isRpcError(error)) {
-      if (!live) return;
-      const canonical = this.shared.rules.fromWireCode(error.code);
-      // A code outside the version's table must not reach the wire; keep its text under GenericError.
-      const code: RpcErrorCode = isRpcErrorCode(canonical) ? canonical : 'GenericError';
-      this.replyError(messageId, action, code, error.description, error.details);
-      return;
-    }
-    this.reportHandlerError(messageId, action, error);
-    if (!live) return;
-    // Never the exception's message or stack: they may hold secrets or internals (item 19).
-    this.replyError(messageId, action, 'InternalError', INTERNAL_ERROR_DESCRIPTION, undefined);
-  }
-
-  private onSend(frame: SendFrame): void {
-    const { messageId, action } = frame;
-    // A SEND is never answered (item 25): what cannot be handled is only visible as the `frame` event.
-    if (!this.shared.rules.isKnownAction(action) || this.inboundGate?.(action) !== undefined) return;
-    const handler = this.handlerFor(action);
-    if (handler === undefined) return;
-    if (this.shared.validator !== undefined) {
-      const issue = this.shared.validator.validate(action, 'request', 'inbound', frame.payload);
-      if (issue !== undefined) {
-        this.reportValidation('inbound', 'request', action, messageId, issue);
-        if (issue.enforced) return;
-      }
-    }
-    try {
-      const result = handler(frame.payload, this.context(messageId, action));
-      if (isThenable(result)) result.then(undefined, (error: unknown) => this.reportHandlerError(messageId, action, error));
-    } catch (error) {
-      this.reportHandlerError(messageId, action, error);
-    }
-  }
-
-  // ---------------------------------------------------------------- outbound answers
-
-  /** Sends a CALLERROR, spelled for the version, with the description cut to the version's limit. */
-  private replyError(messageId: string, action: string | undefined, code: RpcErrorCode, description: string, details: unknown): void {
+  /**
+   * Sends a CALLERROR (4), or a CALLRESULTERROR (5) rejecting the peer's CALLRESULT (2.1, item
+   * 26), spelled for the version, with the description cut to the connection's limit and the
+   * details bounded (see ./error-replies): both may echo what the peer sent. Nothing once closed.
+   */
+  private writeError(type: 4 | 5, messageId: string, action: string | undefined, code: RpcErrorCode, description: string, details: unknown): void {
     if (this.closedWith !== undefined) return;
     const wire = this.shared.rules.toWireCode(code);
-    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
+    const text = cutDescription(description, descriptionLimit(this.shared.rules.maxErrorDescriptionLength));
     let frameText: string;
-    try {
-      frameText = serializeError(4, messageId, wire, text, details);
-    } catch {
-      // Details that do not serialize (a cycle, a BigInt) must not cost the peer its answer.
-      frameText = serializeError(4, messageId, wire, text, undefined);
-      details = undefined;
+    if (details === undefined) {
+      frameText = serializeError(type, messageId, wire, text, undefined);
+    } else {
+      const bounded = serializeBoundedError(type, messageId, wire, text, details);
+      frameText = bounded.text;
+      if (bounded.dropped !== undefined) {
+        details = undefined;
+        // Details only come from a handler's RpcError, so the action is known; the peer still gets its answer.
+        if (action !== undefined) this.reportHandlerError(messageId, action, bounded.dropped);
+      }
     }
     if (this.listenerCount('frame') !== 0) {
-      const frame: CallErrorFrame = { type: 4, messageId, errorCode: wire, errorDescription: text, errorDetails: (details ?? {}) as JsonObject };
-      this.notify('frame', { direction: 'out', text: frameText, frame, messageId, action });
-    }
-    this.write(frameText);
-  }
-
-  /** Rejects a CALLRESULT of the peer (2.1 CALLRESULTERROR, item 26). */
-  private sendResultError(messageId: string, code: RpcErrorCode, description: string): void {
-    if (this.closedWith !== undefined) return;
-    const wire = this.shared.rules.toWireCode(code);
-    const text = cutDescription(description, this.shared.rules.maxErrorDescriptionLength);
-    const frameText = serializeError(5, messageId, wire, text, undefined);
-    if (this.listenerCount('frame') !== 0) {
-      const frame: CallResultErrorFrame = { type: 5, messageId, errorCode: wire, errorDescription: text, errorDetails: {} };
-      this.notify('frame', { direction: 'out', text: frameText, frame, messageId });
+      const errorDetails = (details ?? {}) as JsonObject;
+      const frame: CallErrorFrame | CallResultErrorFrame = { type, messageId, errorCode: wire, errorDescription: text, errorDetails };
+      notify(this, 'frame', { direction: 'outbound', text: frameText, frame, messageId, action });
     }
     this.write(frameText);
   }
@@ -935,87 +406,52 @@ export class RpcEndpoint<
       reportLater(error);
     }
     // The last answer owed to a peer that passed a limit is out: now close.
-    if (this.draining !== undefined && this.handlingCount() === 0) this.close(this.draining.code, this.draining.reason);
+    const drainReason = this.limits?.drainReason;
+    if (drainReason !== undefined && this.handlingCount() === 0) this.close(LIMIT_CLOSE_CODE, drainReason);
+  }
+
+  private handlingCount(): number {
+    return this.inbound?.handlingCount() ?? 0;
   }
 
   // ---------------------------------------------------------------- limits
 
-  /**
-   * Counts one invalid message of the peer; the one past `maxBadMessages` within
-   * `badMessageWindowMs` (a sliding window, exact: the ring keeps the last N times) ends the
-   * connection.
-   */
+  /** Counts one invalid message of the peer; the one past `maxBadMessages` within `badMessageWindowMs` ends the connection. */
   private noteBadMessage(): void {
     const max = this.shared.maxBadMessages;
     if (max === Infinity || this.closedWith !== undefined) return;
-    const now = this.shared.now();
-    const times = (this.badTimes ??= []);
-    if (max > 0 && times.length < max) {
-      times.push(now);
-      this.badNext = times.length % max;
-      return;
-    }
-    // The ring is full: its oldest entry is the bad message N back. Within the window, N + 1 it is.
-    if (max === 0 || times[this.badNext] > now - this.shared.badMessageWindowMs) {
-      this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
-      return;
-    }
-    times[this.badNext] = now;
-    this.badNext = (this.badNext + 1) % max;
+    const limits = (this.limits ??= new PeerLimits());
+    if (limits.countBadMessage(this.shared.now(), max, this.shared.badMessageWindowMs)) this.limitExceeded('maxBadMessages', TOO_MANY_BAD);
   }
 
   /**
    * The peer passed a limit: read nothing more from it, let the CALLs already accepted be
-   * answered (for at most {@link DRAIN_TIMEOUT_MS}), then close with 1008.
+   * answered (for at most DRAIN_TIMEOUT_MS), then close with 1008.
    */
-  private limitExceeded(limit: 'maxInboundCalls' | 'maxBadMessages', reason: string): void {
-    if (this.draining !== undefined || this.closedWith !== undefined) return;
-    this.draining = { code: LIMIT_CLOSE_CODE, reason };
+  private limitExceeded(limit: PeerLimit, reason: string): void {
+    if (this.closedWith !== undefined) return;
+    const limits = (this.limits ??= new PeerLimits());
+    if (!limits.startDrain(reason)) return;
     if (this.listenerCount('limitExceeded') !== 0) {
-      this.notify('limitExceeded', { limit, max: this.shared[limit], code: LIMIT_CLOSE_CODE, reason });
+      notify(this, 'limitExceeded', { limit, max: this.shared[limit], code: LIMIT_CLOSE_CODE, reason });
     }
     if (this.handlingCount() === 0) {
       this.close(LIMIT_CLOSE_CODE, reason);
       return;
     }
-    const timer = setTimeout(() => this.close(LIMIT_CLOSE_CODE, reason), DRAIN_TIMEOUT_MS);
-    (timer as { unref?: () => void }).unref?.();
-    this.drainTimer = timer;
+    limits.closeAfterDrainTimeout(() => this.close(LIMIT_CLOSE_CODE, reason));
   }
 
   // ---------------------------------------------------------------- events
 
-  private reportValidation(
-    direction: Direction,
-    kind: PayloadKind,
-    action: string,
-    messageId: string | undefined,
-    issue: ValidationIssue,
-  ): void {
-    if (this.listenerCount('validationFailed') === 0) return;
-    this.notify('validationFailed', { direction, kind, action, messageId, code: issue.code, detail: issue.detail, enforced: issue.enforced });
-  }
-
   private reportHandlerError(messageId: string, action: string, error: unknown): void {
-    const event: HandlerErrorEvent = { direction: 'in', action, messageId, error };
+    const event: HandlerErrorEvent = { direction: 'inbound', action, messageId, error };
     try {
       this.handlerFailed(event);
     } catch (hookError) {
       reportLater(hookError);
     }
-    if (this.listenerCount('handlerError') !== 0) this.notify('handlerError', event);
-  }
-
-  /**
-   * Emits without letting a throwing listener break the state machine mid-step: the exception
-   * is re-thrown from a microtask, where it surfaces as any uncaught exception would.
-   */
-  private notify<K extends keyof RpcEndpointEvents>(name: K, event: Parameters<RpcEndpointEvents[K]>[0]): void {
-    try {
-      (this.emit as (name: K, event: unknown) => boolean)(name, event);
-    } catch (error) {
-      reportLater(error);
-    }
+    if (this.listenerCount('handlerError') !== 0) notify(this, 'handlerError', event);
   }
 
   // ---------------------------------------------------------------- closing
@@ -1038,32 +474,20 @@ export class RpcEndpoint<
   private teardown(code: number, reason: string): void {
     if (this.closedWith !== undefined) return;
     this.closedWith = { code, reason };
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    this.inbound?.closeAll(code, reason);
+    this.calls?.closeAll(code, reason);
+    if (this.limits !== undefined) {
+      this.limits.dispose();
+      this.limits = undefined;
     }
-    this.handlingOne = undefined;
-    this.handlingMore.clear();
-    this.connectionSignal.abort(() => new ConnectionClosedError({ code, reason }));
-    for (const entry of [...this.pending.values()]) {
-      if (!this.finish(entry)) continue;
-      entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action, messageId: entry.messageId }), entry));
-    }
-    for (const entry of this.queue?.drain() ?? []) {
-      if (!this.finish(entry)) continue;
-      entry.reject(this.decorate(new ConnectionClosedError({ code, reason, action: entry.action }), entry));
-    }
-    this.lateIds.clear();
-    if (this.drainTimer !== undefined) {
-      clearTimeout(this.drainTimer);
-      this.drainTimer = undefined;
-    }
-    this.badTimes = undefined;
     try {
       this.onTeardown(code, reason);
     } catch (error) {
       reportLater(error);
     }
-    if (this.listenerCount('close') !== 0) this.notify('close', { code, reason });
+    if (this.listenerCount('close') !== 0) notify(this, 'close', { code, reason });
   }
 }
+
+/** The type of {@link RpcEndpoint}'s Port (a class expression, so it can reach the endpoint's private members). */
+type RpcEndpointPort = InstanceType<(typeof RpcEndpoint)['Port']>;

@@ -13,8 +13,12 @@ import { isPlainObject } from './guards';
 /** Error details: always a JSON object, `{}` when there are none. */
 export type RpcErrorDetails = { [key: string]: unknown };
 
-/** Optional context of an {@link RpcError}. */
-export interface RpcErrorOptions {
+/** What an {@link RpcError} subclass is built from; every field is optional. */
+export interface RpcErrorInit {
+  /** Error description; `""` when absent. */
+  description?: string;
+  /** Error details; `{}` when absent or not a plain object. */
+  details?: RpcErrorDetails;
   /** Id of the CALL the error answers. */
   messageId?: string;
   /** Action of that CALL. */
@@ -34,6 +38,9 @@ export interface RpcErrorOptions {
  *
  * @example
  * ```ts
+ * endpoint.handle('Reset', () => {
+ *   throw new NotSupportedError({ description: 'no hard reset here', details: { supported: ['Soft'] } });
+ * });
  * try {
  *   await endpoint.call('Reset', { type: 'Hard' });
  * } catch (err) {
@@ -54,117 +61,124 @@ export class RpcError<C extends string = string> extends Error {
   /** Action of the CALL this error answers, when known. */
   declare readonly action?: string;
 
-  constructor(code: C, description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
+  /** @param init - the code (canonical, or the peer's as received) and the optional fields. */
+  constructor(init: RpcErrorInit & { readonly code: C }) {
+    const { code, description } = init;
     const text = description === undefined || description === null ? '' : String(description);
-    super(text === '' ? code : `${code}: ${text}`, options !== undefined && 'cause' in options ? { cause: options.cause } : undefined);
+    super(text === '' ? code : `${code}: ${text}`, 'cause' in init ? { cause: init.cause } : undefined);
     this.code = code;
     this.description = text;
-    this.details = isPlainObject(details) ? details : {};
-    if (options?.messageId !== undefined) this.messageId = options.messageId;
-    if (options?.action !== undefined) this.action = options.action;
+    this.details = isPlainObject(init.details) ? init.details : {};
+    if (init.messageId !== undefined) this.messageId = init.messageId;
+    if (init.action !== undefined) this.action = init.action;
   }
 }
 RpcError.prototype.name = 'RpcError';
 
+/**
+ * A subclass's init with its code added. Checked, because a caller from plain JavaScript may still
+ * pass the description as a string, which would otherwise be spread into an object of characters.
+ */
+function withCode<C extends string>(init: RpcErrorInit, code: C): RpcErrorInit & { readonly code: C } {
+  if (!isPlainObject(init)) throw new TypeError(`${code} errors take an init object ({ description, details, ... }), got ${typeof init}`);
+  return { ...init, code };
+}
+
 /** Constructor signature shared by the per-code subclasses of {@link RpcError}. */
-export type RpcErrorClass<C extends RpcErrorCode = RpcErrorCode> = new (
-  description?: string,
-  details?: RpcErrorDetails,
-  options?: RpcErrorOptions,
-) => RpcError<C>;
+export type RpcErrorClass<C extends RpcErrorCode = RpcErrorCode> = new (init?: RpcErrorInit) => RpcError<C>;
 
 /** `FormatViolation` (1.6 wire spelling `FormationViolation`): the payload is syntactically wrong. */
 export class FormatViolationError extends RpcError<'FormatViolation'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('FormatViolation', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'FormatViolation'));
   }
 }
 FormatViolationError.prototype.name = 'FormatViolationError';
 
 /** `GenericError`: any error not covered by a more specific code. */
 export class GenericError extends RpcError<'GenericError'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('GenericError', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'GenericError'));
   }
 }
 GenericError.prototype.name = 'GenericError';
 
 /** `InternalError`: the receiver failed while processing the request (e.g. its handler threw). */
 export class InternalError extends RpcError<'InternalError'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('InternalError', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'InternalError'));
   }
 }
 InternalError.prototype.name = 'InternalError';
 
 /** `MessageTypeNotSupported` (2.0.1): the receiver does not know the message type id. */
 export class MessageTypeNotSupportedError extends RpcError<'MessageTypeNotSupported'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('MessageTypeNotSupported', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'MessageTypeNotSupported'));
   }
 }
 MessageTypeNotSupportedError.prototype.name = 'MessageTypeNotSupportedError';
 
 /** `NotImplemented`: the action is not known to the receiver. */
 export class NotImplementedError extends RpcError<'NotImplemented'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('NotImplemented', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'NotImplemented'));
   }
 }
 NotImplementedError.prototype.name = 'NotImplementedError';
 
 /** `NotSupported`: the action is known but not supported by the receiver. */
 export class NotSupportedError extends RpcError<'NotSupported'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('NotSupported', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'NotSupported'));
   }
 }
 NotSupportedError.prototype.name = 'NotSupportedError';
 
 /** `OccurrenceConstraintViolation` (1.6 wire spelling `OccurenceConstraintViolation`): a required field is missing or repeated. */
 export class OccurrenceConstraintViolationError extends RpcError<'OccurrenceConstraintViolation'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('OccurrenceConstraintViolation', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'OccurrenceConstraintViolation'));
   }
 }
 OccurrenceConstraintViolationError.prototype.name = 'OccurrenceConstraintViolationError';
 
 /** `PropertyConstraintViolation`: a field's value breaks its constraints (enum, pattern, length, range). */
 export class PropertyConstraintViolationError extends RpcError<'PropertyConstraintViolation'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('PropertyConstraintViolation', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'PropertyConstraintViolation'));
   }
 }
 PropertyConstraintViolationError.prototype.name = 'PropertyConstraintViolationError';
 
 /** `ProtocolError`: the payload is incomplete. */
 export class ProtocolError extends RpcError<'ProtocolError'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('ProtocolError', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'ProtocolError'));
   }
 }
 ProtocolError.prototype.name = 'ProtocolError';
 
 /** `RpcFrameworkError` (2.x): the message is not a valid RPC frame, e.g. its id cannot be read. */
 export class RpcFrameworkError extends RpcError<'RpcFrameworkError'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('RpcFrameworkError', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'RpcFrameworkError'));
   }
 }
 RpcFrameworkError.prototype.name = 'RpcFrameworkError';
 
 /** `SecurityError`: the request was refused for security reasons (e.g. before BootNotification is accepted). */
 export class SecurityError extends RpcError<'SecurityError'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('SecurityError', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'SecurityError'));
   }
 }
 SecurityError.prototype.name = 'SecurityError';
 
 /** `TypeConstraintViolation`: a field has the wrong JSON type. */
 export class TypeConstraintViolationError extends RpcError<'TypeConstraintViolation'> {
-  constructor(description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions) {
-    super('TypeConstraintViolation', description, details, options);
+  constructor(init: RpcErrorInit = {}) {
+    super(withCode(init, 'TypeConstraintViolation'));
   }
 }
 TypeConstraintViolationError.prototype.name = 'TypeConstraintViolationError';
@@ -193,6 +207,18 @@ export const RPC_ERROR_CLASSES: { readonly [C in RpcErrorCode]: RpcErrorClass<C>
 // must not find Object.prototype members.
 const CLASS_BY_CODE: ReadonlyMap<string, RpcErrorClass> = new Map(Object.entries(RPC_ERROR_CLASSES) as [string, RpcErrorClass][]);
 
+/**
+ * `instanceof RpcError` for whatever a handler threw: a hostile value (a Proxy whose traps
+ * throw) is just "not an RpcError", instead of an exception that would leave the CALL unanswered.
+ */
+export function isRpcError(value: unknown): value is RpcError {
+  try {
+    return value instanceof RpcError;
+  } catch {
+    return false;
+  }
+}
+
 /** True when `code` is one of the canonical RPC error codes. */
 export function isRpcErrorCode(code: unknown): code is RpcErrorCode {
   return typeof code === 'string' && CLASS_BY_CODE.has(code);
@@ -205,13 +231,13 @@ export function isRpcErrorCode(code: unknown): code is RpcErrorCode {
  *
  * @example
  * ```ts
- * createRpcError('NotSupported', 'Reset not supported') instanceof NotSupportedError; // true
+ * createRpcError('NotSupported', { description: 'Reset not supported' }) instanceof NotSupportedError; // true
  * createRpcError('VendorSpecific').code; // 'VendorSpecific'
  * ```
  */
-export function createRpcError(code: string, description?: string, details?: RpcErrorDetails, options?: RpcErrorOptions): RpcError {
+export function createRpcError(code: string, init: RpcErrorInit = {}): RpcError {
   const Class = CLASS_BY_CODE.get(code);
-  return Class === undefined ? new RpcError(code, description, details, options) : new Class(description, details, options);
+  return Class === undefined ? new RpcError({ ...init, code }) : new Class(init);
 }
 
 /** Formats an error prefix that names the call when there is one. */
@@ -389,12 +415,22 @@ export class AbortError extends Error {
   declare readonly messageId?: string;
 
   constructor(init: AbortErrorInit) {
-    super(`${describeCall(init.action, init.messageId)} aborted`, { cause: init.cause });
+    super(`${describeCall(init.action, init.messageId)} aborted`, 'cause' in init ? { cause: init.cause } : undefined);
     this.action = init.action;
     if (init.messageId !== undefined) this.messageId = init.messageId;
   }
 }
 AbortError.prototype.name = 'AbortError';
+
+/** What {@link QueueFullError} is built from. */
+export interface QueueFullErrorInit {
+  /** The `maxQueuedCalls` limit that was reached. */
+  limit: number;
+  /** Action of the refused call. */
+  action: string;
+  /** The underlying failure, if any. */
+  cause?: unknown;
+}
 
 /**
  * A call was refused at once because `maxQueuedCalls` calls were already waiting for a slot.
@@ -410,8 +446,8 @@ export class QueueFullError extends Error {
   /** Action of the refused call. */
   readonly action: string;
 
-  constructor(init: { limit: number; action: string }) {
-    super(`${init.action} call refused: ${init.limit} calls already queued`);
+  constructor(init: QueueFullErrorInit) {
+    super(`${init.action} call refused: ${init.limit} calls already queued`, 'cause' in init ? { cause: init.cause } : undefined);
     this.limit = init.limit;
     this.action = init.action;
   }

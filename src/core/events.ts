@@ -1,20 +1,22 @@
 /**
  * The events of an {@link RpcEndpoint}, typed through eventemitter3's own generics. Every
  * payload is a single object; wire events carry `direction`, `messageId` and `action` when known.
- * The endpoint builds an event object only when the event has a listener.
+ * `direction` is always the {@link Direction} word (`inbound` | `outbound`), the same word the
+ * validation policy is keyed by. The endpoint builds an event object only when the event has a
+ * listener.
  */
 import type { RpcError } from './errors';
 import type { CallErrorFrame, CallResultErrorFrame, CallResultFrame, Frame, FramingError } from './frames';
 import type { RpcErrorCode } from './error-codes';
 import type { Direction, PayloadKind } from './validator';
 
-/** A frame was received (`in`, after parsing) or sent (`out`, including CALLERRORs we send). */
+/** A frame was received (`inbound`, after parsing) or sent (`outbound`, including CALLERRORs we send). */
 export interface FrameEvent {
-  /** `in`: received from the peer; `out`: sent to it. */
-  readonly direction: 'in' | 'out';
+  /** `inbound`: received from the peer; `outbound`: sent to it. */
+  readonly direction: Direction;
   /** The text exactly as received or sent. */
   readonly text: string;
-  /** The frame, parsed (in) or as built (out). */
+  /** The frame, parsed (inbound) or as built (outbound). */
   readonly frame: Frame;
   /** The frame's message id. */
   readonly messageId: string;
@@ -24,8 +26,8 @@ export interface FrameEvent {
 
 /** A received text was not a valid frame (or used a message type this version lacks). */
 export interface BadFrameEvent {
-  /** Always `in`. */
-  readonly direction: 'in';
+  /** Always `inbound`. */
+  readonly direction: 'inbound';
   /** The text exactly as received. */
   readonly text: string;
   /** What is wrong with it. */
@@ -59,8 +61,8 @@ export interface ValidationFailedEvent {
  * aborted (known for the last 64 such calls); `unknown-id`: no call of ours had that id.
  */
 export interface ResponseDroppedEvent {
-  /** Always `in`. */
-  readonly direction: 'in';
+  /** Always `inbound`. */
+  readonly direction: 'inbound';
   /** The answer's message id. */
   readonly messageId: string;
   /** The action of the call it answered, when the drop is `late`. */
@@ -77,8 +79,8 @@ export interface ResponseDroppedEvent {
  * (SENDs are never answered), or the handler's response could not be serialized.
  */
 export interface HandlerErrorEvent {
-  /** Always `in`: it concerns a message received. */
-  readonly direction: 'in';
+  /** Always `inbound`: it concerns a message received. */
+  readonly direction: 'inbound';
   /** Action of the CALL or SEND being handled. */
   readonly action: string;
   /** Its message id. */
@@ -89,8 +91,8 @@ export interface HandlerErrorEvent {
 
 /** The peer rejected one of our CALLRESULTs with a CALLRESULTERROR (OCPP 2.1). */
 export interface CallResultErrorEvent {
-  /** Always `in`. */
-  readonly direction: 'in';
+  /** Always `inbound`. */
+  readonly direction: 'inbound';
   /** Id of the rejected CALLRESULT (the peer's CALL id). */
   readonly messageId: string;
   /** The frame as received. */

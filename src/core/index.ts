@@ -45,9 +45,10 @@ export type { RpcErrorCode } from './error-codes';
 export type {
   AbortErrorInit,
   ConnectionClosedErrorInit,
+  QueueFullErrorInit,
   RpcErrorClass,
   RpcErrorDetails,
-  RpcErrorOptions,
+  RpcErrorInit,
   TimeoutErrorInit,
   ValidationErrorInit,
 } from './errors';

@@ -48,8 +48,9 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    */
   validator?: PayloadValidator;
   /**
-   * How long a sent CALL waits for its answer. The clock starts when the CALL is sent, not
-   * while it waits in the queue (use an `AbortSignal` to bound the total).
+   * How long a sent CALL waits for its answer, in whole milliseconds from 1 to
+   * {@link MAX_CALL_TIMEOUT_MS}. The clock starts when the CALL is sent, not while it waits in
+   * the queue (use an `AbortSignal` to bound the total).
    * @default 30000
    */
   callTimeoutMs?: number;
@@ -87,7 +88,7 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    */
   maxBadMessages?: number;
   /**
-   * The window of `maxBadMessages`, in milliseconds.
+   * The window of `maxBadMessages`, in whole milliseconds from 1 to {@link MAX_CALL_TIMEOUT_MS}.
    * @default 60000
    */
   badMessageWindowMs?: number;
@@ -152,16 +153,66 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Checks a timeout in milliseconds; returns an error message, or undefined when valid. */
-export function checkTimeoutMs(name: string, value: unknown): string | undefined {
-  if (typeof value === 'number' && value > 0 && value <= MAX_CALL_TIMEOUT_MS) return undefined;
-  if (typeof value === 'number' && value > MAX_CALL_TIMEOUT_MS && Number.isFinite(value)) {
-    return `${name} must be at most ${MAX_CALL_TIMEOUT_MS} (the largest setTimeout delay), got ${value}`;
-  }
-  return `${name} must be a positive finite number, got ${describeValue(value)}`;
+/** The allowed values of an integer option, for {@link checkIntegerOption}. */
+export interface IntegerOptionRange {
+  /** Smallest allowed value. */
+  readonly min: number;
+  /** Largest allowed value. @default Number.MAX_SAFE_INTEGER */
+  readonly max?: number;
+  /** Whether `Infinity` is allowed too (e.g. "no limit"). @default false */
+  readonly orInfinity?: boolean;
 }
 
-function fn<T>(name: string, value: T | undefined, fallback: T): T {
+/**
+ * What is wrong with an integer option, or undefined when it is valid. For callers that must
+ * report rather than throw (a per-call option rejects the call's promise).
+ */
+export function integerOptionProblem(name: string, value: unknown, range: IntegerOptionRange): string | undefined {
+  const max = range.max ?? Number.MAX_SAFE_INTEGER;
+  if (typeof value === 'number' && ((Number.isInteger(value) && value >= range.min && value <= max) || (value === Infinity && range.orInfinity === true))) {
+    return undefined;
+  }
+  const kind = range.min === 1 ? 'a positive integer' : range.min === 0 ? 'a non-negative integer' : `an integer of at least ${range.min}`;
+  const upTo = max === Number.MAX_SAFE_INTEGER ? '' : ` up to ${max}`;
+  return `${name} must be ${kind}${upTo}${range.orInfinity === true ? ' or Infinity' : ''}, got ${describeValue(value)}`;
+}
+
+/**
+ * Checks an integer option and returns it; throws a `TypeError` naming the option and the value
+ * otherwise, e.g. `maxQueuedCalls must be a non-negative integer or Infinity, got -1`.
+ *
+ * @example
+ * ```ts
+ * const retries = checkIntegerOption('maxRetries', options.maxRetries ?? 3, { min: 0 });
+ * ```
+ */
+export function checkIntegerOption(name: string, value: unknown, range: IntegerOptionRange): number {
+  const problem = integerOptionProblem(name, value, range);
+  if (problem !== undefined) throw new TypeError(problem);
+  return value as number;
+}
+
+/**
+ * The range of every timeout option in milliseconds: a whole number of ms from 1 to
+ * {@link MAX_CALL_TIMEOUT_MS}, beyond which `setTimeout` fires at once. Whole numbers because a
+ * fraction of a millisecond is below any timer's resolution and usually a unit mistake (`1.5`
+ * meant as seconds).
+ */
+export const TIMEOUT_MS_RANGE: IntegerOptionRange = Object.freeze({ min: 1, max: MAX_CALL_TIMEOUT_MS });
+
+/** {@link checkIntegerOption} for a timeout in milliseconds (see {@link TIMEOUT_MS_RANGE}). */
+export function checkTimeoutOption(name: string, value: unknown): number {
+  return checkIntegerOption(name, value, TIMEOUT_MS_RANGE);
+}
+
+/** Checks a boolean option and returns it; throws a `TypeError` naming the option otherwise. */
+export function checkBooleanOption(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describeValue(value)}`);
+  return value;
+}
+
+/** Checks an optional function option: returns it, or `fallback` when it is undefined; throws a `TypeError` naming the option otherwise. */
+export function checkFunctionOption<T>(name: string, value: T | undefined, fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${describeValue(value)}`);
   return value;
@@ -196,20 +247,15 @@ function checkRules(rules: unknown): ProtocolRules {
 
 /**
  * Checks the connection limits shared by the endpoint, `CentralSystem` and `ChargePoint`
- * (`maxInboundCalls`, `maxBadMessages`, `badMessageWindowMs`); returns an error message naming
- * the option, or undefined when every one present is valid. Servers call it at construction, so
- * a bad value fails there rather than on each connection.
+ * (`maxInboundCalls`, `maxBadMessages`, `badMessageWindowMs`), throwing a `TypeError` naming the
+ * first invalid one. Servers call it at construction (through {@link resolveSharedOptions}), so a
+ * bad value fails there rather than on each connection.
  */
-export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs'>): string | undefined {
+export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs'>): void {
   const { maxInboundCalls, maxBadMessages, badMessageWindowMs } = options;
-  if (maxInboundCalls !== undefined && !((Number.isInteger(maxInboundCalls) && maxInboundCalls >= 1) || maxInboundCalls === Infinity)) {
-    return `maxInboundCalls must be a positive integer or Infinity, got ${describeValue(maxInboundCalls)}`;
-  }
-  if (maxBadMessages !== undefined && !((Number.isInteger(maxBadMessages) && maxBadMessages >= 0) || maxBadMessages === Infinity)) {
-    return `maxBadMessages must be a non-negative integer or Infinity, got ${describeValue(maxBadMessages)}`;
-  }
-  if (badMessageWindowMs !== undefined) return checkTimeoutMs('badMessageWindowMs', badMessageWindowMs);
-  return undefined;
+  if (maxInboundCalls !== undefined) checkIntegerOption('maxInboundCalls', maxInboundCalls, { min: 1, orInfinity: true });
+  if (maxBadMessages !== undefined) checkIntegerOption('maxBadMessages', maxBadMessages, { min: 0, orInfinity: true });
+  if (badMessageWindowMs !== undefined) checkTimeoutOption('badMessageWindowMs', badMessageWindowMs);
 }
 
 /** The endpoint options `CentralSystem` and `ChargePoint` take as their own and pass through. */
@@ -251,7 +297,7 @@ export type OptionsWithShared<Ctx extends object> = Pick<RpcEndpointOptions<Ctx>
 
 /**
  * Checks and applies the defaults to every option but the per-connection ones, throwing a
- * `TypeError` that names the option, e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ * `TypeError` that names the option, e.g. `callTimeoutMs must be a positive integer up to 2147483647, got -1`.
  */
 export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpointOptions<Ctx>, PerConnectionKey>): SharedEndpointOptions<Ctx> {
   if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);
@@ -262,25 +308,11 @@ export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpoi
     throw new TypeError(`validator must be a PayloadValidator (an object with a validate method), got ${describeValue(validator)}`);
   }
 
-  const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
-  const timeoutProblem = checkTimeoutMs('callTimeoutMs', callTimeoutMs);
-  if (timeoutProblem !== undefined) throw new TypeError(timeoutProblem);
-
-  const callConcurrency = options.callConcurrency ?? DEFAULT_CALL_CONCURRENCY;
-  if (!(Number.isInteger(callConcurrency) && callConcurrency >= 1)) {
-    throw new TypeError(`callConcurrency must be a positive integer, got ${describeValue(callConcurrency)}`);
-  }
-
-  const maxQueuedCalls = options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS;
-  if (!((Number.isInteger(maxQueuedCalls) && maxQueuedCalls >= 0) || maxQueuedCalls === Infinity)) {
-    throw new TypeError(`maxQueuedCalls must be a non-negative integer or Infinity, got ${describeValue(maxQueuedCalls)}`);
-  }
-
-  const limitProblem = checkLimitOptions(options);
-  if (limitProblem !== undefined) throw new TypeError(limitProblem);
-
-  const captureCallStack = options.captureCallStack ?? false;
-  if (typeof captureCallStack !== 'boolean') throw new TypeError(`captureCallStack must be a boolean, got ${describeValue(captureCallStack)}`);
+  const callTimeoutMs = checkTimeoutOption('callTimeoutMs', options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+  const callConcurrency = checkIntegerOption('callConcurrency', options.callConcurrency ?? DEFAULT_CALL_CONCURRENCY, { min: 1 });
+  const maxQueuedCalls = checkIntegerOption('maxQueuedCalls', options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS, { min: 0, orInfinity: true });
+  checkLimitOptions(options);
+  const captureCallStack = checkBooleanOption('captureCallStack', options.captureCallStack ?? false);
 
   if (options.generateId === undefined && typeof globalThis.crypto?.randomUUID !== 'function') {
     // Node 18 without --experimental-global-webcrypto, or a browser page outside a secure context.
@@ -296,10 +328,10 @@ export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpoi
     maxInboundCalls: options.maxInboundCalls ?? DEFAULT_MAX_INBOUND_CALLS,
     maxBadMessages: options.maxBadMessages ?? DEFAULT_MAX_BAD_MESSAGES,
     badMessageWindowMs: options.badMessageWindowMs ?? DEFAULT_BAD_MESSAGE_WINDOW_MS,
-    generateId: fn('generateId', options.generateId, defaultGenerateId),
-    now: fn('now', options.now, defaultNow),
+    generateId: checkFunctionOption('generateId', options.generateId, defaultGenerateId),
+    now: checkFunctionOption('now', options.now, defaultNow),
     captureCallStack,
-    fallbackHandler: fn('fallbackHandler', options.fallbackHandler, undefined),
+    fallbackHandler: checkFunctionOption('fallbackHandler', options.fallbackHandler, undefined),
   });
 }
 
@@ -323,12 +355,12 @@ export function checkConnectionOptions<Ctx extends object>(options: Pick<RpcEndp
       if (RESERVED_CONTEXT_KEYS.has(key)) throw new TypeError(`context must not set "${key}": the endpoint sets it on every handler context`);
     }
   }
-  fn('inboundGate', options.inboundGate, undefined);
+  checkFunctionOption('inboundGate', options.inboundGate, undefined);
 }
 
 /**
  * Applies the defaults and checks every option, throwing a `TypeError` that names the option,
- * e.g. `callTimeoutMs must be a positive finite number, got -1`.
+ * e.g. `callTimeoutMs must be a positive integer up to 2147483647, got -1`.
  */
 export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<Ctx>): ResolvedRpcEndpointOptions<Ctx> {
   if (!isPlainObject(options)) throw new TypeError(`options must be an object, got ${describeValue(options)}`);

@@ -19,7 +19,11 @@ export interface ProtocolRules {
   readonly unreadableIdReply: boolean;
   /** Unknown message type id: reply MessageTypeNotSupported (2.0.1) or ignore (1.6, 2.1). */
   readonly replyToUnknownMessageType: boolean;
-  /** Maximum errorDescription length; longer ones are cut (2.x: 255). Undefined: no limit. */
+  /**
+   * Maximum errorDescription length in code points; longer ones are cut (2.x: 255). The core
+   * never sends more than 255 whatever this says (see MAX_ERROR_DESCRIPTION_LENGTH in
+   * ./error-replies); undefined means the version sets no limit of its own (1.6).
+   */
   readonly maxErrorDescriptionLength?: number;
   /** Whether SEND (6) and CALLRESULTERROR (5) frames exist in this version (2.1). */
   readonly hasSendAndCallResultError: boolean;

@@ -53,9 +53,9 @@ describe('examples/exchange-log.ts', () => {
     const lines: string[] = [];
     const log = new ExchangeLog({ write: (l) => lines.push(l), color: false });
     const call = { type: 2, messageId: 'm1', action: 'Authorize', payload: { idTag: 'TAG-001' } } as const;
-    log.frame('CP1', 'charger', { direction: 'in', text: '', frame: call, messageId: 'm1', action: 'Authorize' });
-    log.frame('CP1', 'csms', { direction: 'out', text: '', frame: { type: 3, messageId: 'm1', payload: { idTagInfo: { status: 'Accepted' } } }, messageId: 'm1' });
-    log.frame('CP1', 'charger', { direction: 'in', text: '', frame: { type: 4, messageId: 'm2', errorCode: 'NotSupported', errorDescription: 'no', errorDetails: {} }, messageId: 'm2' });
+    log.frame('CP1', 'charger', { direction: 'inbound', text: '', frame: call, messageId: 'm1', action: 'Authorize' });
+    log.frame('CP1', 'csms', { direction: 'outbound', text: '', frame: { type: 3, messageId: 'm1', payload: { idTagInfo: { status: 'Accepted' } } }, messageId: 'm1' });
+    log.frame('CP1', 'charger', { direction: 'inbound', text: '', frame: { type: 4, messageId: 'm2', errorCode: 'NotSupported', errorDescription: 'no', errorDetails: {} }, messageId: 'm2' });
     assert.match(lines[0], /CP1 +→ CSMS +CALL +Authorize +idTag=TAG-001$/);
     assert.match(lines[1], /CP1 +← CSMS +RESULT +Authorize +status=Accepted$/);
     assert.match(lines[2], /CP1 +→ CSMS +ERROR +\? +NotSupported: no$/);

@@ -295,7 +295,7 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       const { cs, url } = await startServer({ protocols: [protocol] });
       t.after(() => cs.close());
       const order: string[] = [];
-      cs.on('connection', (s) => s.on('frame', (e) => e.direction === 'in' && e.frame.type === 2 && order.push(e.action ?? '')));
+      cs.on('connection', (s) => s.on('frame', (e) => e.direction === 'inbound' && e.frame.type === 2 && order.push(e.action ?? '')));
       if (protocol === 'ocpp1.6') {
         cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 10 }));
         cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
@@ -388,7 +388,7 @@ describe('logging', () => {
     const events = records.map((r) => `${r.level}:${String(r.record.event)}`);
     assert.deepEqual(events, ['info:connection', 'debug:frame', 'debug:frame', 'info:disconnect']);
     assert.equal(records[1].record.identity, 'LOGGED');
-    assert.equal(records[1].record.direction, 'in');
+    assert.equal(records[1].record.direction, 'inbound');
     assert.equal(records[1].record.action, 'Heartbeat');
   });
 });

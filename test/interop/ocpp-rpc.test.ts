@@ -445,7 +445,7 @@ function recordWireErrors(peer: RpcPeer): WireError[] {
 
 /** Records the CALLERRORs one of our endpoints receives, as they were on the wire. */
 function ourWireErrors(events: FrameEvent[]): string[] {
-  return events.flatMap((e) => (e.direction === 'in' && e.frame.type === 4 ? [e.frame.errorCode] : []));
+  return events.flatMap((e) => (e.direction === 'inbound' && e.frame.type === 4 ? [e.frame.errorCode] : []));
 }
 
 /** Runs `fn` with ocpp-rpc's own validation off: its call() has no per-call switch (deviation 5). */

@@ -82,7 +82,7 @@ describe('handler faults', () => {
             },
           },
         ),
-      rpc: () => createRpcError('PropertyConstraintViolation', 'vendor unknown', { vendorId: 'x' }),
+      rpc: () => createRpcError('PropertyConstraintViolation', { description: 'vendor unknown', details: { vendorId: 'x' } }),
     };
     cs.handle('ocpp1.6', 'DataTransfer', (req) => {
       throw hostile[req.vendorId]();

@@ -63,7 +63,7 @@ describe('defaults', () => {
       ['maxInboundCalls', 1.5, /maxInboundCalls/],
       ['maxBadMessages', -1, /maxBadMessages must be a non-negative integer or Infinity, got -1/],
       ['maxBadMessages', 'many', /maxBadMessages/],
-      ['badMessageWindowMs', 0, /badMessageWindowMs must be a positive finite number, got 0/],
+      ['badMessageWindowMs', 0, /badMessageWindowMs must be a positive integer up to 2147483647, got 0/],
       ['callConcurrency', 0, /callConcurrency must be a positive integer/],
       ['maxQueuedCalls', -2, /maxQueuedCalls/],
     ];

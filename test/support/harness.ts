@@ -1,6 +1,6 @@
 /**
  * Helpers for core tests: a raw peer that speaks frames by hand over the other end of a memory
- * transport pair, endpoint factories with deterministic ids, and guards for timers and
+ * transport pair, endpoint factories with deterministic ids, and a guard for
  * unhandled rejections.
  */
 import { RpcEndpoint } from '../../src/core/endpoint';
@@ -88,39 +88,6 @@ export function connectedPair(rules: ProtocolRules, options: Partial<RpcEndpoint
   const a: AnyEndpoint = new RpcEndpoint<any, any>({ transport: ta, rules, generateId: counterIds('a-'), ...options });
   const b: AnyEndpoint = new RpcEndpoint<any, any>({ transport: tb, rules, generateId: counterIds('b-'), ...options });
   return { a, b };
-}
-
-/** Counts timers created through the global setTimeout and those still active. Call restore() when done. */
-export function trackTimers(): { readonly created: number; readonly active: number; restore(): void } {
-  const realSet = globalThis.setTimeout;
-  const realClear = globalThis.clearTimeout;
-  const active = new Set<unknown>();
-  let created = 0;
-  globalThis.setTimeout = ((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
-    created++;
-    const handle: unknown = realSet((...a: unknown[]) => {
-      active.delete(handle);
-      fn(...a);
-    }, ms, ...args);
-    active.add(handle);
-    return handle;
-  }) as typeof setTimeout;
-  globalThis.clearTimeout = ((handle: unknown) => {
-    active.delete(handle);
-    realClear(handle as Parameters<typeof clearTimeout>[0]);
-  }) as typeof clearTimeout;
-  return {
-    get created() {
-      return created;
-    },
-    get active() {
-      return active.size;
-    },
-    restore() {
-      globalThis.setTimeout = realSet;
-      globalThis.clearTimeout = realClear;
-    },
-  };
 }
 
 /** Collects unhandled rejections from now on; `check()` throws if there were any and stops collecting. */

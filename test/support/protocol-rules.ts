@@ -28,7 +28,7 @@ function fromWire(wire: string): string {
   return Object.prototype.hasOwnProperty.call(FROM_16, wire) ? FROM_16[wire] : wire;
 }
 
-/** OCPP 1.6: typo spellings, FormationViolation for framing, GenericError for duplicate ids, unreadable ids dropped, unknown types ignored, no description limit. */
+/** OCPP 1.6: typo spellings, FormationViolation for framing, GenericError for duplicate ids, unreadable ids dropped, unknown types ignored, no description limit of its own (the core's 255 applies). */
 export const rules16: ProtocolRules = Object.freeze({
   protocol: 'ocpp1.6',
   toWireCode(code: RpcErrorCode): string {

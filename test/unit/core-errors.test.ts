@@ -45,10 +45,10 @@ describe('RpcError classes', () => {
     assert.deepEqual(Object.keys(RPC_ERROR_CLASSES).sort(), [...RPC_ERROR_CODES].sort());
     for (const code of RPC_ERROR_CODES) {
       const Class = RPC_ERROR_CLASSES[code];
-      const direct = new Class('d');
+      const direct = new Class({ description: 'd' });
       assert.equal(direct.code, code, 'class -> code');
       assert.equal(direct.name, expectedNames[code]);
-      const created = createRpcError(code, 'desc', { a: 1 });
+      const created = createRpcError(code, { description: 'desc', details: { a: 1 } });
       assert.ok(created instanceof Class, 'code -> class');
       assert.ok(created instanceof RpcError);
       assert.ok(created instanceof Error);
@@ -74,7 +74,7 @@ describe('RpcError classes', () => {
   });
 
   test('item 11: an unknown code gives a plain RpcError keeping the code as received', () => {
-    const e = createRpcError('VendorSpecificError', 'x');
+    const e = createRpcError('VendorSpecificError', { description: 'x' });
     assert.equal(Object.getPrototypeOf(e), RpcError.prototype);
     assert.equal(e.code, 'VendorSpecificError');
     assert.equal(e.name, 'RpcError');
@@ -94,17 +94,28 @@ describe('RpcError classes', () => {
     assert.equal(e.description, '');
     assert.deepEqual(e.details, {});
     assert.equal(e.message, 'NotSupported');
-    assert.equal(new NotSupportedError('no reset').message, 'NotSupported: no reset');
-    assert.deepEqual(new GenericError('x', [] as never).details, {}, 'non-object details are replaced by {}');
+    assert.equal(new NotSupportedError({ description: 'no reset' }).message, 'NotSupported: no reset');
+    assert.deepEqual(new GenericError({ description: 'x', details: [] as never }).details, {}, 'non-object details are replaced by {}');
   });
 
   test('carries messageId, action and cause when given', () => {
     const cause = new Error('root');
-    const e = createRpcError('InternalError', 'boom', {}, { messageId: 'm1', action: 'Reset', cause });
+    const e = createRpcError('InternalError', { description: 'boom', details: {}, messageId: 'm1', action: 'Reset', cause });
     assert.equal(e.messageId, 'm1');
     assert.equal(e.action, 'Reset');
     assert.equal(e.cause, cause);
     assert.equal(Object.prototype.hasOwnProperty.call(new GenericError(), 'messageId'), false);
+    assert.equal('cause' in new GenericError(), false, 'no cause unless given');
+  });
+
+  test('every error class takes one init object; a description passed as a string is refused with a TypeError', () => {
+    const base = new RpcError({ code: 'VendorX', description: 'd', details: { a: 1 }, messageId: 'm', action: 'Reset' });
+    assert.deepEqual([base.code, base.description, base.details, base.messageId, base.action, base.name], ['VendorX', 'd', { a: 1 }, 'm', 'Reset', 'RpcError']);
+    for (const Class of Object.values(RPC_ERROR_CLASSES)) {
+      assert.throws(() => new Class('old style' as never), (e: unknown) => e instanceof TypeError && /take an init object/.test(e.message), Class.name);
+    }
+    const cause = new Error('root');
+    assert.equal(new QueueFullError({ limit: 1, action: 'Heartbeat', cause }).cause, cause);
   });
 });
 
@@ -163,6 +174,6 @@ describe('local failures', () => {
 
   test('stack traces start with the class name', () => {
     assert.match(new TimeoutError({ action: 'A', messageId: 'm', timeoutMs: 1 }).stack ?? '', /^TimeoutError: /);
-    assert.match(new NotSupportedError('x').stack ?? '', /^NotSupportedError: NotSupported: x/);
+    assert.match(new NotSupportedError({ description: 'x' }).stack ?? '', /^NotSupportedError: NotSupported: x/);
   });
 });
