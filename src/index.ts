@@ -9,7 +9,17 @@
  * @packageDocumentation
  */
 export * from './browser';
-export { CentralSystem, DEFAULT_COMPRESSION } from './central-system';
+export {
+  CentralSystem,
+  DEFAULT_COMPRESSION,
+  DEFAULT_DUPLICATE_IDENTITY,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_SECURITY_PROFILE,
+  ListenError,
+} from './central-system';
 export { LocalStationRegistry } from './station-registry';
 export { Station } from './station';
 export { parseBasicAuth, safeEqual } from './transport/basic-auth';
@@ -24,10 +34,13 @@ export type {
   CloseOptions,
   CompressionOptions,
   DisconnectEvent,
+  ListenErrorInit,
+  ListenFailure,
   ListenOptions,
   RefusalReason,
   RefusedEvent,
   SecurityProfile,
+  StationHandlerErrorEvent,
 } from './central-system';
 export type { StationHandle, StationRegistry } from './station-registry';
 export type {
