@@ -1,14 +1,17 @@
+/**
+ * The ChargePoint: the client side, browser-safe. This file is the class and its public types;
+ * the parts with a life of their own are in `src/client/`: the options (checked and defaulted
+ * once), boot handling with its gate, the transaction outbox, keepalive, and the types.
+ */
 import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint } from './core/endpoint';
-import type { HandlerErrorEvent, RpcEndpointEvents } from './core/events';
+import type { HandlerErrorEvent } from './core/events';
 import { withSharedOptions, type RpcEndpointOptions } from './core/options';
-import { canSend, isKnownAction, type IncomingActions, type OutgoingActions, type Shapes } from './ocpp/actions';
+import { canSend, isKnownAction } from './ocpp/actions';
 import type { BootStatus } from './ocpp/boot-status';
 import { isTransactionMessage } from './ocpp/offline-queue';
 import type { OcppVersion } from './ocpp/version';
-import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from './generated/ocpp16/types';
-import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from './generated/ocpp201/types';
 import { logTo } from './logger';
 import { backoffDelay } from './transport/backoff';
 import { openWebSocket, type OpenedSocket } from './transport/client';
@@ -18,81 +21,49 @@ import { BootController, type BootOptions } from './client/boot';
 import { NotConnectedError, type ChargePointState } from './client/errors';
 import { startKeepalive } from './client/keepalive';
 import { resolveChargePointOptions, type ChargePointCallOptions, type ChargePointOptions, type ResolvedChargePointOptions } from './client/options';
-import { TransactionOutbox, type QueueDroppedEvent } from './client/outbox';
+import { TransactionOutbox } from './client/outbox';
+import type {
+  BootRequest,
+  BootResponse,
+  ChargePointEvents,
+  ChargePointHandler,
+  ChargePointIncoming,
+  ChargePointOutgoing,
+  CallableAction,
+  CallRequest,
+  CallResponse,
+} from './client/types';
 
 export { NotConnectedError } from './client/errors';
 export type { NotConnectedErrorInit, ChargePointState } from './client/errors';
 export type { BootOptions } from './client/boot';
 export type { ChargePointCallOptions, ChargePointOptions, ClientCompressionOptions, OfflineOptions } from './client/options';
 export type { QueueDroppedEvent } from './client/outbox';
+export type {
+  BootRequest,
+  BootResponse,
+  CallableAction,
+  CallRequest,
+  CallResponse,
+  ChargePointDisconnectEvent,
+  ChargePointErrorEvent,
+  ChargePointEvents,
+  ChargePointHandler,
+  ChargePointIncoming,
+  ChargePointOpenEvent,
+  ChargePointOutgoing,
+  CommonChargePointAction,
+  CommonRequest,
+  CommonResponse,
+  ReconnectingEvent,
+} from './client/types';
 
-/** The actions a charge point of version `V` may call. */
-export type ChargePointOutgoing<V extends OcppVersion> = Shapes<OutgoingActions<V, 'ChargePoint'>>;
-/** The actions a charge point of version `V` handles. */
-export type ChargePointIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'ChargePoint'>>;
-
-/** A handler for action `A` of version `V` on the charge-point side. */
-export type ChargePointHandler<V extends OcppVersion, A extends keyof ChargePointIncoming<V>> = Handler<
-  ChargePointIncoming<V>[A]['request'],
-  ChargePointIncoming<V>[A]['response'],
-  HandlerContext
->;
-
-/** The BootNotification request of version `V`. */
-export type BootRequest<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootRequest : OCPP201BootRequest;
-/** The BootNotification response of version `V`. */
-export type BootResponse<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootResponse : OCPP201BootResponse;
-
-/** Payload of the ChargePoint `open` event. */
-export interface ChargePointOpenEvent {
-  /** The subprotocol selected. */
-  readonly protocol: string;
-  /** True after a reconnect, false for the connection `connect()` opened. */
-  readonly reconnect: boolean;
-}
-
-/** Payload of the ChargePoint `disconnect` event. */
-export interface ChargePointDisconnectEvent {
-  /** WebSocket close code. */
-  readonly code: number;
-  /** WebSocket close reason. */
-  readonly reason: string;
-  /** Whether a reconnect attempt follows. */
-  readonly willReconnect: boolean;
-}
-
-/** Payload of the ChargePoint `reconnecting` event. */
-export interface ReconnectingEvent {
-  /** The attempt scheduled, from 1. */
-  readonly attempt: number;
-  /** The wait before it (capped at 2^31-1 ms). */
-  readonly delayMs: number;
-  /**
-   * Why the previous attempt failed (absent for the first attempt after a lost connection):
-   * a `ConnectionError` (`HandshakeError`, `SubprotocolError`, `NetworkError`, `TlsError`).
-   */
-  readonly error?: Error;
-}
-
-/** Payload of the ChargePoint `error` event. */
-export interface ChargePointErrorEvent {
-  /** What failed. */
-  readonly error: Error;
-}
-
-/** Events of {@link ChargePoint}, on top of the core's frame-level events of the current connection. */
-export interface ChargePointEvents extends RpcEndpointEvents {
-  /** A connection opened (first or after a reconnect). */
-  open: (event: ChargePointOpenEvent) => void;
-  /** The connection was lost or closed. `willReconnect` says whether a new attempt follows. */
-  disconnect: (event: ChargePointDisconnectEvent) => void;
-  /** A reconnect attempt is scheduled. */
-  reconnecting: (event: ReconnectingEvent) => void;
-  /** A queued transaction message was given up after its attempts. */
-  queueDropped: (event: QueueDroppedEvent) => void;
-  /** Something went wrong that no caller can be told about (e.g. the offline store failed). */
-  error: (event: ChargePointErrorEvent) => void;
-}
+/**
+ * A ChargePoint of any one version, as a union that narrows on `protocol`: for a version that
+ * comes from configuration (see {@link ChargePoint.create}). Distributive, like `AnyStation`:
+ * `AnyChargePoint<'ocpp1.6'>` is `ChargePoint<'ocpp1.6'>`.
+ */
+export type AnyChargePoint<V extends OcppVersion = OcppVersion> = V extends OcppVersion ? ChargePoint<V> : never;
 
 const CORE_EVENTS = ['frame', 'badFrame', 'validationFailed', 'responseDropped', 'handlerError', 'callResultError', 'limitExceeded', 'close'] as const;
 type CoreEventName = (typeof CORE_EVENTS)[number];
@@ -166,6 +137,24 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     });
   }
 
+  /**
+   * Creates a ChargePoint typed as an {@link AnyChargePoint}: for a version known only at run
+   * time, the result narrows on `protocol` (`new` gives a `ChargePoint<OcppVersion>`, which does
+   * not). With a literal `protocol` it is the same as `new`.
+   *
+   * @example
+   * ```ts
+   * const cp = ChargePoint.create({ url, identity, protocol: config.version as OcppVersion });
+   * await cp.connect();
+   * if (cp.protocol === 'ocpp1.6') cp.handle('Reset', () => ({ status: 'Accepted' })); // cp: ChargePoint<'ocpp1.6'>
+   * else cp.handle('Reset', () => ({ status: 'Accepted' })); // cp: ChargePoint<'ocpp2.0.1'>
+   * ```
+   * @throws TypeError naming the option when an option is invalid.
+   */
+  static create<P extends OcppVersion>(options: ChargePointOptions<P>): AnyChargePoint<P> {
+    return new ChargePoint<P>(options) as unknown as AnyChargePoint<P>;
+  }
+
   /** Connection state. */
   get state(): ChargePointState {
     return this.stateValue;
@@ -230,22 +219,24 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    * when they fail; the promise settles when they are delivered or given up. Other calls made
    * while offline reject at once with {@link NotConnectedError} (its `cause` is the last
    * connection failure, when there was one), unless `offline.queueAll`.
+   *
+   * Where `V` is not known (a `ChargePoint<V>` in a generic function), the actions both
+   * versions share ({@link CommonChargePointAction}: Heartbeat, DataTransfer, ...) can still be
+   * called, with a payload valid in both; for the others, narrow an {@link AnyChargePoint} on
+   * `protocol` first.
    */
-  call<A extends keyof ChargePointOutgoing<V> & string>(
-    action: A,
-    payload: ChargePointOutgoing<V>[A]['request'],
-    options?: ChargePointCallOptions,
-  ): Promise<ChargePointOutgoing<V>[A]['response']> {
+  call<A extends CallableAction<V>>(action: A, payload: CallRequest<V, A>, options?: ChargePointCallOptions): Promise<CallResponse<V, A>>;
+  call(action: string, payload: unknown, options?: ChargePointCallOptions): Promise<unknown> {
     if (this.stateValue === 'closed') return Promise.reject(new NotConnectedError({ action, state: 'closed' }));
     if (isTransactionMessage(this.protocol, action, payload) || (this.options.offline.queueAll && this.stateValue !== 'open')) {
-      return this.outbox.enqueue(action, payload, { validate: options?.validate, offline: this.stateValue !== 'open' }) as Promise<ChargePointOutgoing<V>[A]['response']>;
+      return this.outbox.enqueue(action, payload, { validate: options?.validate, offline: this.stateValue !== 'open' });
     }
     const endpoint = this.endpoint;
     if (endpoint === undefined || this.stateValue !== 'open') {
       return Promise.reject(new NotConnectedError({ action, state: this.stateValue, cause: this.lastFailure }));
     }
-    if (this.bootControl.gates(action, options?.force)) return this.bootControl.hold(action, () => this.call(action, payload, { ...options, force: true }));
-    const result = endpoint.call(action, payload, options);
+    if (this.bootControl.gates(action, options?.force)) return this.bootControl.hold(action, () => this.call(action as never, payload as never, { ...options, force: true }));
+    const result = endpoint.call(action as never, payload as never, options);
     return action === 'BootNotification' ? result.then((r) => this.bootControl.note(r)) : result;
   }
 
