@@ -58,7 +58,7 @@ export interface HandshakeErrorInit extends Omit<ConnectionErrorInit, 'message'>
   statusCode: number;
   /** The HTTP status text, e.g. `Unauthorized`. */
   statusText?: string;
-  /** The response body: the server's reason (cut to {@link MAX_REFUSAL_REASON_LENGTH}). */
+  /** The response body: the server's reason (cut to 1024 characters). */
   reason?: string;
   /** The subprotocol the refusal named in `Sec-WebSocket-Protocol`, if any. */
   selectedProtocol?: string;

@@ -6,8 +6,10 @@
  * a retry storm.
  */
 
-/** Largest delay a timer honours: 2^31-1 ms (about 24.8 days). */
-export const MAX_DELAY_MS = 2_147_483_647;
+import { MAX_CALL_TIMEOUT_MS } from '../core/index';
+
+/** Largest delay a timer honours: 2^31-1 ms (about 24.8 days); the core's `MAX_CALL_TIMEOUT_MS`. */
+export const MAX_DELAY_MS: number = MAX_CALL_TIMEOUT_MS;
 
 /**
  * `ms` as a delay a timer honours: at most {@link MAX_DELAY_MS} (`Infinity` included), at least
