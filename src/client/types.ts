@@ -78,29 +78,40 @@ export interface ChargePointEvents extends RpcEndpointEvents {
   error: (event: ChargePointErrorEvent) => void;
 }
 
-
-type Out16 = ChargePointOutgoing<'ocpp1.6'>;
-type Out201 = ChargePointOutgoing<'ocpp2.0.1'>;
-type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
-type SameRequired<A, B> = [RequiredKeys<A>] extends [RequiredKeys<B>] ? ([RequiredKeys<B>] extends [RequiredKeys<A>] ? true : false) : false;
-
 /**
  * Actions a charge point calls in both 1.6 and 2.0.1 with the same required fields (Heartbeat,
  * DataTransfer, FirmwareStatusNotification, and 1.6's security-extension LogStatusNotification,
- * SecurityEventNotification and SignCertificate). They can be called on a ChargePoint whose version
- * is not known statically: a `ChargePoint<V>` inside a generic function, or an
- * {@link AnyChargePoint}. BootNotification is not one: its fields differ (narrow first).
+ * SecurityEventNotification and SignCertificate). They can be called on a ChargePoint whose
+ * version is not known statically: a `ChargePoint<V>` inside a generic function.
+ * BootNotification is not one: its fields differ (narrow an `AnyChargePoint` first).
  */
 export type CommonChargePointAction = {
-  [A in keyof Out16 & keyof Out201]: SameRequired<Out16[A]['request'], Out201[A]['request']> extends true ? A : never;
-}[keyof Out16 & keyof Out201] &
+  [A in keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>]: [
+    // The required keys of each version's request, compared both ways.
+    {
+      [K in keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp1.6'>[A]['request'], K> ? never : K;
+    }[keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']],
+    {
+      [K in keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.0.1'>[A]['request'], K> ? never : K;
+    }[keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']],
+  ] extends [infer R16, infer R201]
+    ? [R16] extends [R201]
+      ? [R201] extends [R16]
+        ? A
+        : never
+      : never
+    : never;
+}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>] &
   string;
 
 /** The request of common action `A`: the fields both versions know, with values valid in both. */
-export type CommonRequest<A extends CommonChargePointAction> = Pick<Out16[A]['request'] & Out201[A]['request'], keyof Out16[A]['request'] & keyof Out201[A]['request']>;
+export type CommonRequest<A extends CommonChargePointAction> = Pick<
+  ChargePointOutgoing<'ocpp1.6'>[A]['request'] & ChargePointOutgoing<'ocpp2.0.1'>[A]['request'],
+  keyof ChargePointOutgoing<'ocpp1.6'>[A]['request'] & keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']
+>;
 
 /** The response of common action `A`: either version's. */
-export type CommonResponse<A extends CommonChargePointAction> = Out16[A]['response'] | Out201[A]['response'];
+export type CommonResponse<A extends CommonChargePointAction> = ChargePointOutgoing<'ocpp1.6'>[A]['response'] | ChargePointOutgoing<'ocpp2.0.1'>[A]['response'];
 
 /**
  * What `call()` of a `ChargePoint<V>` accepts: the actions of `V`, and the common ones, which a
@@ -113,8 +124,10 @@ export type CallableAction<V extends OcppVersion> = (keyof ChargePointOutgoing<V
  * version-neutral {@link CommonRequest} is accepted too (what a generic `V` can offer).
  */
 export type CallRequest<V extends OcppVersion, A extends CallableAction<V>> = A extends CommonChargePointAction
-  ? CommonRequest<A> | RequestOf<V, A>
-  : RequestOf<V, A>;
+  ? CommonRequest<A> | (A extends keyof ChargePointOutgoing<V> ? ChargePointOutgoing<V>[A]['request'] : never)
+  : A extends keyof ChargePointOutgoing<V>
+    ? ChargePointOutgoing<V>[A]['request']
+    : never;
 
 /**
  * The response of `A` in `call()`: the version's own; for a common action on a `ChargePoint<V>`
@@ -123,12 +136,10 @@ export type CallRequest<V extends OcppVersion, A extends CallableAction<V>> = A 
  */
 export type CallResponse<V extends OcppVersion, A extends CallableAction<V>> = A extends CommonChargePointAction
   ? [V] extends ['ocpp1.6']
-    ? Out16[A]['response']
+    ? ChargePointOutgoing<'ocpp1.6'>[A]['response']
     : [V] extends ['ocpp2.0.1']
-      ? Out201[A]['response']
+      ? ChargePointOutgoing<'ocpp2.0.1'>[A]['response']
       : CommonResponse<A>
   : A extends keyof ChargePointOutgoing<V>
     ? ChargePointOutgoing<V>[A]['response']
     : never;
-
-type RequestOf<V extends OcppVersion, A> = A extends keyof ChargePointOutgoing<V> ? ChargePointOutgoing<V>[A]['request'] : never;
