@@ -60,6 +60,7 @@ export {
   ValidationError,
 } from './core/index';
 export { ChargePoint, NotConnectedError } from './charge-point';
+export { ConnectionError, HandshakeError, NetworkError, SubprotocolError, TlsError } from './transport/connection-errors';
 export { OCPP16_ACTIONS } from './generated/ocpp16/actions';
 export { OCPP201_ACTIONS } from './generated/ocpp201/actions';
 export { actionSender, canSend, isKnownAction } from './ocpp/actions';
@@ -123,8 +124,23 @@ export type {
   ValidationIssue,
 } from './core/index';
 export type {
+  AnyChargePoint,
+  BootOptions,
   BootRequest,
   BootResponse,
+  CallableAction,
+  CallRequest,
+  CallResponse,
+  ChargePointDisconnectEvent,
+  ChargePointErrorEvent,
+  ChargePointOpenEvent,
+  ClientCompressionOptions,
+  CommonChargePointAction,
+  CommonRequest,
+  CommonResponse,
+  NotConnectedErrorInit,
+  QueueDroppedEvent,
+  ReconnectingEvent,
   ChargePointCallOptions,
   ChargePointEvents,
   ChargePointHandler,
@@ -146,3 +162,4 @@ export type { OcppVersion } from './ocpp/version';
 export type { BasicCredentials } from './transport/basic-auth';
 export type { BackoffOptions } from './transport/backoff';
 export type { ClientTlsOptions } from './transport/client';
+export type { CodedConnectionErrorInit, ConnectionErrorInit, HandshakeErrorInit, SubprotocolErrorInit } from './transport/connection-errors';

@@ -5,6 +5,8 @@
  * `RetryBackOffRepeatTimes` doublings, after which it stays constant.
  */
 
+import { clampDelayMs } from './delay';
+
 /** Back-off settings, in the units of the OCPP configuration variables but in milliseconds. */
 export interface BackoffOptions {
   /** RetryBackOffWaitMinimum. @default 3000 */
@@ -37,10 +39,12 @@ export function resolveBackoff(options: BackoffOptions | undefined, name = 'reco
 
 /**
  * The wait before reconnect attempt `attempt` (0 for the first attempt after a loss).
- * `random` returns a number in [0, 1), like Math.random.
+ * `random` returns a number in [0, 1), like Math.random. Never more than 2^31-1 ms, the longest
+ * wait a timer holds.
  */
 export function backoffDelay(options: Readonly<Required<BackoffOptions>>, attempt: number, random: () => number): number {
   const doublings = Math.min(attempt, options.repeatTimes);
   const base = options.waitMinimumMs * 2 ** doublings;
-  return Math.round(base + random() * options.randomRangeMs);
+  // Huge settings (or 2 ** doublings) can pass what a timer holds: capped, not wrapped to 1 ms.
+  return clampDelayMs(Math.round(base + random() * options.randomRangeMs));
 }

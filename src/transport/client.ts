@@ -1,4 +1,5 @@
 import WebSocket from 'isomorphic-ws';
+import { ConnectionError, HandshakeError, isTlsErrorCode, NetworkError, SubprotocolError, TlsError } from './connection-errors';
 import { socketTransport, type MinimalWebSocket, type SocketTransport, type SocketTransportOptions } from './socket-transport';
 
 /**
@@ -58,10 +59,94 @@ export interface OpenedSocket {
 /** True where the WebSocket implementation is Node's `ws` (it accepts an options object). */
 export const IS_NODE_WEBSOCKET: boolean = typeof (WebSocket as unknown as { Server?: unknown }).Server === 'function';
 
+/** How long the body of a refused upgrade may take to arrive before the refusal is reported without it. */
+const REFUSAL_BODY_WAIT_MS = 2000;
+
+/** Most bytes of a refused upgrade's body read (the reason is cut shorter still). */
+const REFUSAL_BODY_MAX_BYTES = 4096;
+
+/** The failure `ws` reports for `error`, classified; `selected` is the subprotocol the server's 101 named. */
+function connectionError(options: OpenSocketOptions, error: unknown, selected: string | undefined): ConnectionError {
+  const base = { url: options.url, protocols: options.protocols };
+  if (!(error instanceof Error)) return new NetworkError({ ...base, message: `WebSocket connection to ${options.url} failed` });
+  const raw = (error as { code?: unknown }).code;
+  const code = typeof raw === 'string' ? raw : undefined;
+  // ws's own wording (websocket.js): "Server sent no subprotocol", "... an invalid subprotocol", ...
+  if (/subprotocol/i.test(error.message) && code === undefined) {
+    return new SubprotocolError({ ...base, selectedProtocol: selected ?? '', cause: error });
+  }
+  if (code !== undefined && isTlsErrorCode(code)) {
+    return new TlsError({ ...base, code, cause: error, message: `TLS with ${options.url} failed: ${error.message} (${code})` });
+  }
+  if (code === undefined && /handshake has timed out/i.test(error.message)) {
+    return new NetworkError({ ...base, code: 'ETIMEDOUT', cause: error, message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms` });
+  }
+  return new NetworkError({ ...base, code, cause: error, message: `cannot reach ${options.url}: ${error.message}${code === undefined ? '' : ` (${code})`}` });
+}
+
+/** The parts of Node's IncomingMessage a refused upgrade is read from. */
+interface RefusalResponse {
+  statusCode?: number;
+  statusMessage?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  on?(event: string, listener: (...args: any[]) => void): unknown;
+  resume?(): void;
+}
+
+/**
+ * Reads a refused upgrade's status, headers and body (bounded in bytes and time) into a
+ * HandshakeError. The body is decoded with TextDecoder, so no Node type is needed here.
+ */
+function readRefusal(options: OpenSocketOptions, res: RefusalResponse, done: (error: HandshakeError) => void): void {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    const all = new Uint8Array(bytes);
+    let at = 0;
+    for (const c of chunks) {
+      all.set(c.subarray(0, bytes - at), at);
+      at += Math.min(c.length, bytes - at);
+    }
+    const selected = res.headers?.['sec-websocket-protocol'];
+    done(
+      new HandshakeError({
+        url: options.url,
+        protocols: options.protocols,
+        statusCode: res.statusCode ?? 0,
+        statusText: res.statusMessage,
+        reason: new TextDecoder().decode(all).trim(),
+        selectedProtocol: typeof selected === 'string' ? selected : undefined,
+      }),
+    );
+  };
+  const timer = setTimeout(finish, REFUSAL_BODY_WAIT_MS);
+  if (typeof res.on !== 'function') {
+    finish();
+    return;
+  }
+  res.on('data', (chunk: Uint8Array | string) => {
+    const data = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    if (bytes < REFUSAL_BODY_MAX_BYTES) {
+      chunks.push(data);
+      bytes = Math.min(REFUSAL_BODY_MAX_BYTES, bytes + data.length);
+    }
+    if (bytes >= REFUSAL_BODY_MAX_BYTES) finish();
+  });
+  res.on('end', finish);
+  res.on('close', finish);
+  res.on('error', finish);
+}
+
 /**
  * Opens a client WebSocket with `ws` in Node or the global WebSocket in browsers, resolving once
- * open and rejecting with a descriptive Error if the handshake fails (HTTP status included when
- * Node's `ws` reports one, e.g. 401 for bad credentials).
+ * open. Rejects with a {@link ConnectionError}: {@link HandshakeError} when the server answers the
+ * upgrade with an HTTP status (with its body as `reason`; Node only), {@link SubprotocolError}
+ * when it selects a subprotocol not offered or none, {@link TlsError} for certificate and TLS
+ * failures, {@link NetworkError} for the rest (in a browser, for everything: it hides the cause).
  */
 export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket> {
   return new Promise((resolve, reject) => {
@@ -88,9 +173,13 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
       return;
     }
     let settled = false;
+    let selected: string | undefined;
     const timer = IS_NODE_WEBSOCKET
       ? undefined
-      : setTimeout(() => fail(new Error(`WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms`)), options.handshakeTimeoutMs);
+      : setTimeout(
+          () => fail(new NetworkError({ url: options.url, protocols: options.protocols, code: 'ETIMEDOUT', message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms` })),
+          options.handshakeTimeoutMs,
+        );
     const fail = (error: Error): void => {
       if (settled) return;
       settled = true;
@@ -103,20 +192,26 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
       reject(error);
     };
     const node = socket as unknown as { on?: (event: string, listener: (...args: any[]) => void) => void };
+    let refusing = false;
     if (typeof node.on === 'function') {
-      node.on('unexpected-response', (_req: unknown, res: { statusCode?: number; statusMessage?: string; resume?: () => void }) => {
-        res.resume?.();
-        const error = new Error(`server refused the WebSocket upgrade: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim());
-        (error as Error & { statusCode?: number }).statusCode = res.statusCode;
-        fail(error);
+      node.on('upgrade', (res: RefusalResponse) => {
+        const header = res.headers?.['sec-websocket-protocol'];
+        selected = typeof header === 'string' ? header : '';
+      });
+      node.on('unexpected-response', (_req: unknown, res: RefusalResponse) => {
+        // ws leaves the request open for us while we read the body; fail() aborts it after.
+        refusing = true;
+        readRefusal(options, res, fail);
       });
     }
     socket.onerror = (event: { error?: unknown; message?: string }) => {
-      const cause = event.error instanceof Error ? event.error : undefined;
-      fail(new Error(`WebSocket connection to ${options.url} failed${cause ? `: ${cause.message}` : ''}`, { cause }));
+      // A refusal being read ends the handshake with an abort error of its own: not the cause.
+      if (refusing) return;
+      fail(connectionError(options, event.error, selected));
     };
     socket.onclose = (event: { code: number; reason: string }) => {
-      fail(new Error(`WebSocket to ${options.url} closed during the handshake (${event.code} ${event.reason})`.trim()));
+      if (refusing) return;
+      fail(new NetworkError({ url: options.url, protocols: options.protocols, message: `WebSocket to ${options.url} closed during the handshake (${event.code}${event.reason === '' ? '' : ` ${event.reason}`})` }));
     };
     socket.onopen = () => {
       if (settled) return;

@@ -1,0 +1,162 @@
+/**
+ * The ChargePoint's options are checked and defaulted once (client/options.ts), the compression
+ * threshold is an option as on the server, and a failing handler is logged when a logger is set
+ * (issue 11 items 10 and 4, client side).
+ */
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { describe, test, type TestContext } from 'node:test';
+import { WebSocketServer } from 'ws';
+import { CentralSystem, ChargePoint, type OcppVersion } from '../../src/index';
+import type { Station } from '../../src/station';
+import {
+  DEFAULT_CLIENT_MAX_BUFFERED_BYTES,
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_PING_INTERVAL_MS,
+  resolveChargePointOptions,
+} from '../../src/client/options';
+import { MAX_DELAY_MS } from '../../src/transport/delay';
+
+const base = { url: 'ws://127.0.0.1:9/ocpp', identity: 'CP1', protocol: 'ocpp1.6' as const };
+const none = (): undefined => undefined;
+
+describe('resolveChargePointOptions', () => {
+  test('applies every default once into a frozen object', () => {
+    const o = resolveChargePointOptions(base, none);
+    assert.ok(Object.isFrozen(o));
+    assert.equal(o.url, 'ws://127.0.0.1:9/ocpp/CP1');
+    assert.equal(o.pingIntervalMs, DEFAULT_PING_INTERVAL_MS);
+    assert.equal(o.pongTimeoutMs, DEFAULT_PING_INTERVAL_MS, 'pongTimeoutMs defaults to the ping interval');
+    assert.equal(o.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
+    assert.equal(o.maxBufferedBytes, DEFAULT_CLIENT_MAX_BUFFERED_BYTES);
+    assert.deepEqual(o.compression, { thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD_BYTES });
+    assert.deepEqual(o.reconnect, { waitMinimumMs: 3000, randomRangeMs: 2000, repeatTimes: 5 });
+    assert.deepEqual(o.offline.retry, { attempts: 3, retryIntervalMs: 60_000 });
+    assert.equal(o.offline.queueAll, false);
+    assert.equal(o.bootGating, false);
+    assert.equal(o.headers, undefined);
+    assert.equal(o.endpoint.callTimeoutMs, 30_000);
+  });
+
+  test('compression: false turns it off, true or {} keep the 1024-byte threshold, a number sets it', () => {
+    assert.equal(resolveChargePointOptions({ ...base, compression: false }, none).compression, false);
+    assert.deepEqual(resolveChargePointOptions({ ...base, compression: true }, none).compression, { thresholdBytes: 1024 });
+    assert.deepEqual(resolveChargePointOptions({ ...base, compression: {} }, none).compression, { thresholdBytes: 1024 });
+    assert.deepEqual(resolveChargePointOptions({ ...base, compression: { thresholdBytes: 0 } }, none).compression, { thresholdBytes: 0 });
+  });
+
+  test('a password becomes the Authorization header, next to the user\'s headers', () => {
+    const o = resolveChargePointOptions({ ...base, password: 'secret', headers: { 'X-Site': 'A' } }, none);
+    assert.deepEqual(o.headers, { 'X-Site': 'A', Authorization: `Basic ${btoa('CP1:secret')}` });
+  });
+
+  const bad: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['a negative ping interval', { pingIntervalMs: -1 }, /^pingIntervalMs must be a non-negative integer, got -1$/],
+    ['a ping interval a timer cannot hold', { pingIntervalMs: MAX_DELAY_MS + 1 }, /^pingIntervalMs must be at most 2147483647/],
+    ['a zero handshake timeout', { handshakeTimeoutMs: 0 }, /^handshakeTimeoutMs must be a positive integer/],
+    ['a fractional threshold', { compression: { thresholdBytes: 1.5 } }, /^compression\.thresholdBytes must be a non-negative integer, got 1\.5$/],
+    ['a string for compression', { compression: 'yes' }, /^compression must be a boolean or \{ thresholdBytes \}/],
+    ['retry attempts of 0', { offline: { retry: { attempts: 0 } } }, /^offline\.retry\.attempts must be a positive integer/],
+    ['a retry interval a timer cannot hold', { offline: { retry: { retryIntervalMs: Infinity } } }, /^offline\.retry\.retryIntervalMs must be a number from 0 to 2147483647/],
+    ['a store without methods', { offline: { store: {} } }, /^offline\.store\.push must be a function/],
+    ['a non-boolean bootGating', { bootGating: 'yes' }, /^bootGating must be a boolean/],
+    ['a non-function random', { random: 0.5 }, /^random must be a function/],
+    ['a negative maxBufferedBytes', { maxBufferedBytes: -1 }, /^maxBufferedBytes must be a non-negative integer/],
+    ['an infinite back-off minimum', { reconnect: { waitMinimumMs: Infinity } }, /^reconnect\.waitMinimumMs must be a non-negative finite number/],
+    ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive finite number/],
+  ];
+  for (const [what, options, message] of bad) {
+    test(`refuses ${what} at construction with a TypeError naming the option`, () => {
+      assert.throws(() => new ChargePoint({ ...base, ...options } as never), (e: unknown) => e instanceof TypeError && message.test(e.message));
+    });
+  }
+});
+
+/** Bytes a raw server reads from one client while it sends a DataTransfer of 2000 repeated bytes. */
+async function bytesForLargeMessage(t: TestContext, compression: boolean | { thresholdBytes?: number }): Promise<number> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true, handleProtocols: () => 'ocpp1.6' });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  t.after(() => new Promise<void>((resolve) => wss.close(() => resolve())));
+  let bytes = 0;
+  const received = new Promise<void>((resolve) => {
+    wss.on('connection', (ws, req) => {
+      const start = req.socket.bytesRead;
+      ws.on('message', (data) => {
+        bytes = req.socket.bytesRead - start;
+        const [, id] = JSON.parse(String(data)) as [number, string];
+        ws.send(JSON.stringify([3, id, { status: 'Accepted' }]));
+        resolve();
+      });
+    });
+  });
+  const cp = new ChargePoint({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`, identity: 'CP1', protocol: 'ocpp1.6', reconnect: false, pingIntervalMs: 0, compression });
+  t.after(() => cp.close());
+  await cp.connect();
+  await cp.call('DataTransfer', { vendorId: 'v', data: 'a'.repeat(2000) });
+  await received;
+  await cp.close();
+  return bytes;
+}
+
+describe('compression on the client', () => {
+  test('a 2000-byte message is compressed by default (threshold 1024) and sent as is above a higher threshold or with compression off', async (t) => {
+    const byDefault = await bytesForLargeMessage(t, true);
+    const aboveThreshold = await bytesForLargeMessage(t, { thresholdBytes: 4096 });
+    const off = await bytesForLargeMessage(t, false);
+    assert.ok(byDefault < 300, `compressed: ${byDefault} bytes`);
+    assert.ok(aboveThreshold > 2000, `not compressed: ${aboveThreshold} bytes`);
+    assert.ok(off > 2000, `compression off: ${off} bytes`);
+  });
+});
+
+describe('handler failures on the client', () => {
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    test(`${protocol}: a handler that throws, or answers with an invalid payload, is logged at warn with identity, action, messageId and error`, async (t) => {
+      const cs = new CentralSystem<OcppVersion>({ protocols: [protocol], path: '/ocpp', pingIntervalMs: 0 });
+      t.after(() => cs.close());
+      const station = new Promise<Station<OcppVersion>>((resolve) => cs.once('connection', (s) => resolve(s as Station<OcppVersion>)));
+      const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+      const records: Array<{ record: Record<string, unknown>; message: string }> = [];
+      const cp = new ChargePoint<OcppVersion>({
+        url: `ws://127.0.0.1:${port}/ocpp`,
+        identity: 'CP-LOG',
+        protocol,
+        reconnect: false,
+        pingIntervalMs: 0,
+        logger: { warn: (record, message) => records.push({ record, message }) },
+      });
+      t.after(() => cp.close());
+      cp.handle('ClearCache' as never, (() => {
+        throw new Error('database is down');
+      }) as never);
+      cp.handle('UnlockConnector' as never, (() => ({ status: 'NoSuchStatus' })) as never);
+      await cp.connect();
+      const s = (await station) as Station<'ocpp1.6'>;
+      await assert.rejects(s.call('ClearCache', {}));
+      const unlock = protocol === 'ocpp1.6' ? { connectorId: 1 } : { evseId: 1, connectorId: 1 };
+      await assert.rejects((s as unknown as Station<OcppVersion>).call('UnlockConnector' as never, unlock as never));
+      const failures = records.filter((r) => r.record.event === 'handler-error');
+      assert.equal(failures.length, 2, JSON.stringify(records.map((r) => r.message)));
+      const [thrown, invalid] = failures;
+      assert.equal(thrown.record.identity, 'CP-LOG');
+      assert.equal(thrown.record.action, 'ClearCache');
+      assert.equal(typeof thrown.record.messageId, 'string');
+      assert.equal((thrown.record.error as Error).message, 'database is down');
+      assert.match(thrown.message, /ClearCache/);
+      assert.equal(invalid.record.action, 'UnlockConnector');
+      assert.equal((invalid.record.error as Error).name, 'ValidationError');
+    });
+  }
+
+  test('without a logger nothing listens for handlerError', async (t) => {
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'], path: '/ocpp', pingIntervalMs: 0 });
+    t.after(() => cs.close());
+    const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP1', protocol: 'ocpp1.6', reconnect: false, pingIntervalMs: 0 });
+    t.after(() => cp.close());
+    await cp.connect();
+    const endpoint = (cp as unknown as { endpoint: { listenerCount(name: string): number } }).endpoint;
+    assert.equal(endpoint.listenerCount('handlerError'), 0);
+  });
+});
