@@ -29,7 +29,10 @@ export {
   createMemoryTransportPair,
   createRpcError,
   DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_BAD_MESSAGE_WINDOW_MS,
   DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_BAD_MESSAGES,
+  DEFAULT_MAX_INBOUND_CALLS,
   DEFAULT_MAX_QUEUED_CALLS,
   FormatViolationError,
   GenericError,
@@ -70,6 +73,13 @@ export { OCPP_PROTOCOLS } from './ocpp/version';
 export { createPayloadValidator, validatePayload } from './ocpp/validation';
 export { basicAuthHeader } from './transport/basic-auth';
 export { backoffDelay, DEFAULT_BACKOFF } from './transport/backoff';
+export {
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+} from './transport/defaults';
 
 export type {
   AbortErrorInit,

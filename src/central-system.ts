@@ -31,10 +31,6 @@ export { ListenError, type ListenErrorInit, type ListenFailure, type ListenOptio
 export {
   DEFAULT_COMPRESSION,
   DEFAULT_DUPLICATE_IDENTITY,
-  DEFAULT_HANDSHAKE_TIMEOUT_MS,
-  DEFAULT_MAX_BUFFERED_BYTES,
-  DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_PING_INTERVAL_MS,
   DEFAULT_SECURITY_PROFILE,
   type BootGatingOptions,
   type CentralSystemOptions,

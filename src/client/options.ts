@@ -17,6 +17,13 @@ import { resolveBackoff, type BackoffOptions } from '../transport/backoff';
 import { basicAuthHeader } from '../transport/basic-auth';
 import { IS_NODE_WEBSOCKET, type ClientTlsOptions } from '../transport/client';
 import { MAX_DELAY_MS } from '../transport/delay';
+import {
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+} from '../transport/defaults';
 
 /** Per-call options of `ChargePoint.call`. */
 export interface ChargePointCallOptions extends CallOptions {
@@ -55,16 +62,6 @@ export interface ClientCompressionOptions {
   thresholdBytes?: number;
 }
 
-/** Default {@link ChargePointOptions.pingIntervalMs}. */
-export const DEFAULT_PING_INTERVAL_MS = 30_000;
-/** Default {@link ChargePointOptions.handshakeTimeoutMs}. */
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Default {@link ChargePointOptions.maxPayloadBytes}: 1 MiB. */
-export const DEFAULT_CLIENT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-/** Default {@link ChargePointOptions.maxBufferedBytes}: 8 MiB. */
-export const DEFAULT_CLIENT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Default {@link ClientCompressionOptions.thresholdBytes}, the same as the server's. */
-export const DEFAULT_COMPRESSION_THRESHOLD_BYTES = 1024;
 
 /**
  * Options of a ChargePoint.
@@ -262,8 +259,8 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     pongTimeoutMs: delayOption('pongTimeoutMs', options.pongTimeoutMs, Math.max(pingIntervalMs, 1), 1),
     handshakeTimeoutMs: delayOption('handshakeTimeoutMs', options.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS, 1),
     compression: resolveCompression(options.compression),
-    maxPayloadBytes: integer('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_CLIENT_MAX_PAYLOAD_BYTES, 1),
-    maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_CLIENT_MAX_BUFFERED_BYTES, 0),
+    maxPayloadBytes: integer('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1),
+    maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES, 0),
     offline: resolveOffline(options.offline),
     bootGating: flag('bootGating', options.bootGating),
     logger: options.logger,

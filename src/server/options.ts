@@ -10,16 +10,15 @@ import type { ValidationPolicy } from '../ocpp/validation';
 import { OCPP_PROTOCOLS, isOcppVersion, type OcppVersion } from '../ocpp/version';
 import type { AnyStation } from '../station';
 import type { StationRegistry } from '../station-registry';
+import {
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+} from '../transport/defaults';
 import type { AuthRequest, AuthResult, SecurityProfile } from './authenticate';
 
-/** Default {@link CentralSystemOptions.pingIntervalMs}: 30 s. */
-export const DEFAULT_PING_INTERVAL_MS = 30_000;
-/** Default {@link CentralSystemOptions.maxPayloadBytes}: 1 MiB, far above any OCPP message. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
-/** Default {@link CentralSystemOptions.maxBufferedBytes}: 8 MiB of unsent data per station. */
-export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Default {@link CentralSystemOptions.handshakeTimeoutMs}: 10 s. */
-export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Default {@link CentralSystemOptions.securityProfile}: no requirement (left to `authenticate`). */
 export const DEFAULT_SECURITY_PROFILE: SecurityProfile = 0;
 /** Default {@link CentralSystemOptions.duplicateIdentity}. */
@@ -52,7 +51,7 @@ export interface CompressionOptions {
 
 /** Default permessage-deflate settings of {@link CentralSystem}. */
 export const DEFAULT_COMPRESSION: Readonly<Required<CompressionOptions>> = Object.freeze({
-  thresholdBytes: 1024,
+  thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   level: 3,
   memLevel: 7,
   windowBits: 13,

@@ -40,7 +40,7 @@ const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !=
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 /** Values of src/index.ts that serve stations and so are not in the browser entry. */
-const SERVER_ONLY = ['CentralSystem', 'DEFAULT_COMPRESSION', 'LocalStationRegistry', 'parseBasicAuth', 'safeEqual', 'Station'];
+const SERVER_ONLY = ['CentralSystem', 'DEFAULT_COMPRESSION', 'DEFAULT_DUPLICATE_IDENTITY', 'DEFAULT_SECURITY_PROFILE', 'ListenError', 'LocalStationRegistry', 'parseBasicAuth', 'safeEqual', 'Station'];
 
 describe('the browser entry (src/browser.ts)', () => {
   test('exports every value of src/index.ts except the server-side ones', () => {

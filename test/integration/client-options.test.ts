@@ -9,13 +9,13 @@ import { describe, test, type TestContext } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { CentralSystem, ChargePoint, type OcppVersion } from '../../src/index';
 import type { Station } from '../../src/station';
+import { resolveChargePointOptions } from '../../src/client/options';
 import {
-  DEFAULT_CLIENT_MAX_BUFFERED_BYTES,
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_PING_INTERVAL_MS,
-  resolveChargePointOptions,
-} from '../../src/client/options';
+} from '../../src/index';
 import { MAX_DELAY_MS } from '../../src/transport/delay';
 
 const base = { url: 'ws://127.0.0.1:9/ocpp', identity: 'CP1', protocol: 'ocpp1.6' as const };
@@ -29,7 +29,7 @@ describe('resolveChargePointOptions', () => {
     assert.equal(o.pingIntervalMs, DEFAULT_PING_INTERVAL_MS);
     assert.equal(o.pongTimeoutMs, DEFAULT_PING_INTERVAL_MS, 'pongTimeoutMs defaults to the ping interval');
     assert.equal(o.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
-    assert.equal(o.maxBufferedBytes, DEFAULT_CLIENT_MAX_BUFFERED_BYTES);
+    assert.equal(o.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
     assert.deepEqual(o.compression, { thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD_BYTES });
     assert.deepEqual(o.reconnect, { waitMinimumMs: 3000, randomRangeMs: 2000, repeatTimes: 5 });
     assert.deepEqual(o.offline.retry, { attempts: 3, retryIntervalMs: 60_000 });

@@ -76,7 +76,7 @@ describe('BootController', () => {
     const r = rig((n) => {
       if (n === 1) return pending(0);
       if (n === 2) throw new TimeoutError({ action: 'BootNotification', messageId: 'm', timeoutMs: 1 });
-      throw new GenericError('nope');
+      throw new GenericError({ description: 'nope' });
     });
     const booted = r.boot.boot(REQUEST, { retryIntervalMs: 5000 });
     const outcome = assert.rejects(booted, GenericError);

@@ -93,7 +93,7 @@ describe('TransactionOutbox', () => {
 
   test('resends after a CALLERROR, waiting retryIntervalMs x attempts so far, until answered', async () => {
     const conn = new FakeConnection((_a, _p, n) => {
-      if (n < 3) throw new GenericError('busy');
+      if (n < 3) throw new GenericError({ description: 'busy' });
       return {};
     });
     const r = rig({ connection: conn, attempts: 3, retryIntervalMs: 1000 });
@@ -134,7 +134,7 @@ describe('TransactionOutbox', () => {
 
   test('gives a message up after its attempts: queueDropped, its caller rejected with the last error, the next one sent', async () => {
     const conn = new FakeConnection((_a, payload) => {
-      if ((payload as { meterStop: number }).meterStop === 1) throw new GenericError('refused');
+      if ((payload as { meterStop: number }).meterStop === 1) throw new GenericError({ description: 'refused' });
       return { ok: true };
     });
     const r = rig({ connection: conn, attempts: 2, retryIntervalMs: 100 });
@@ -173,7 +173,7 @@ describe('TransactionOutbox', () => {
 
   test('a message other than a transaction message is not retried: its caller gets the error, no queueDropped', async () => {
     const conn = new FakeConnection(() => {
-      throw new GenericError('no');
+      throw new GenericError({ description: 'no' });
     });
     const r = rig({ connection: conn });
     await assert.rejects(r.outbox.enqueue('Heartbeat', {}), GenericError);
@@ -209,7 +209,7 @@ describe('TransactionOutbox', () => {
 
   test('close rejects every waiting caller, ends a retry wait, and leaves the messages in the store', async () => {
     const conn = new FakeConnection(() => {
-      throw new GenericError('busy');
+      throw new GenericError({ description: 'busy' });
     });
     const r = rig({ connection: conn, retryIntervalMs: 60_000 });
     const a = r.outbox.enqueue('StopTransaction', stop(1));
@@ -268,7 +268,7 @@ describe('TransactionOutbox retry waits are capped', () => {
       return 0 as never;
     }) as never);
     const conn = new FakeConnection(() => {
-      throw new GenericError('busy');
+      throw new GenericError({ description: 'busy' });
     });
     const r = rig({ connection: conn, attempts: 3, retryIntervalMs: MAX_DELAY_MS });
     await assert.rejects(r.outbox.enqueue('StopTransaction', stop(1)), GenericError);

@@ -1,14 +1,13 @@
 /** CentralSystem options: checked once, defaults applied once, into one frozen object. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { DEFAULT_COMPRESSION, resolveCentralSystemOptions } from '../../src/server/options';
 import {
-  DEFAULT_COMPRESSION,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_PING_INTERVAL_MS,
-  resolveCentralSystemOptions,
-} from '../../src/server/options';
+} from '../../src/transport/defaults';
 
 describe('resolveCentralSystemOptions', () => {
   test('applies every default once, into a frozen object', () => {
