@@ -9,16 +9,24 @@
  * `import { ChargePoint } from 'ocpp-sdk'` for the browser and no `ws` or `node:` module may be
  * in it. Last, publint and attw (what `npm run pack:check` runs) must pass on that tarball.
  *
+ * Then the README's two quickstarts, taken from README.md itself, in a project made by `npm init`
+ * (CommonJS) and in one made ESM (`"type": "module"`): the tarball installed offline, the
+ * snippets type-checked by this repository's tsc and run by its tsx, the client quickstart
+ * against the server quickstart, which must stay up until SIGINT closes it.
+ *
  * The consumer project has no ajv installed (it is a devDependency only), so the scripts passing
  * proves that nothing needs ajv at run time; the test also checks that it is absent.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
+import { readmeQuickstart } from './readme';
 
 const root = resolve(__dirname, '../..');
 const bin = (name: string): string => join(root, 'node_modules/.bin', name);
@@ -45,6 +53,75 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): str
   }
   return r.stdout;
 }
+
+/** A port free on 127.0.0.1 a moment ago (the quickstarts name a fixed port; the test must not). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** A running child process whose output is collected, with a way to wait for a line of it. */
+interface Running {
+  child: ReturnType<typeof spawn>;
+  output: () => string;
+  waitFor: (re: RegExp, ms: number) => Promise<void>;
+  /** Resolves with the exit code, or the signal that ended it. */
+  exit: Promise<number | string>;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function start(cmd: string, args: string[], cwd: string): Running {
+  const child = spawn(cmd, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const check of waiters) check();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const handle: Running = {
+    child,
+    output: () => text,
+    waitFor: (re: RegExp, ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!re.test(text)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${re} within ${ms} ms from ${[cmd, ...args].join(' ')}; output:\n${text}`));
+        }, ms);
+        waiters.add(check);
+        check();
+        void exit.then(() => {
+          if (!waiters.has(check)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`${[cmd, ...args].join(' ')} exited before ${re}; output:\n${text}`));
+        });
+      }),
+    exit,
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
+  children.add(child);
+  void exit.then(() => children.delete(child));
+  return handle;
+}
+
+/** Children still running when the suite ends are killed: nothing outlives the test. */
+const children = new Set<ReturnType<typeof spawn>>();
 
 /** The scenario every consumer script runs; `kind` only labels the output. */
 function scenario(kind: string): string {
@@ -118,6 +195,7 @@ describe('the packed package', () => {
   });
 
   after(() => {
+    for (const child of children) child.kill('SIGKILL');
     if (work && !process.env.KEEP_PACK_TEST) rmSync(work, { recursive: true, force: true });
     if (timings.length) console.log(`# pack test timings\n# ${timings.join('\n# ')}`);
   });
@@ -222,4 +300,52 @@ describe('the packed package', () => {
     const types = run(bin('attw'), [tarball, '--format', 'ascii'], work, 60_000);
     assert.match(types, /No problems found/, types);
   });
+
+  // The README's quickstarts, as a new user runs them: `npm init`, `npm install ocpp-sdk`, paste
+  // server.ts and client.ts, `npx tsx server.ts`, then `npx tsx client.ts` in another terminal.
+  for (const kind of ['CommonJS', 'ESM'] as const) {
+    test(`the README quickstarts type-check and run in a fresh ${kind} project: the client boots Accepted against the server, which stays up until SIGINT`, async () => {
+      const dir = join(work, `quickstart-${kind.toLowerCase()}`);
+      mkdirSync(dir);
+      run('npm', ['init', '-y'], dir, 30_000);
+      if (kind === 'ESM') run('npm', ['pkg', 'set', 'type=module'], dir, 30_000);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: string };
+      assert.equal(manifest.type ?? 'commonjs', kind === 'ESM' ? 'module' : 'commonjs');
+      // Offline: the first consumer's install above put every runtime dependency in the cache.
+      run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], dir, 60_000);
+
+      // The README's port is fixed (9220); tests run in parallel, so each run gets a free one.
+      const port = await freePort();
+      const withPort = (code: string): string => {
+        assert.match(code, /\b9220\b/, 'the quickstart no longer names port 9220; update this test');
+        return code.replace(/\b9220\b/g, String(port));
+      };
+      writeFileSync(join(dir, 'server.ts'), withPort(readmeQuickstart(root, 'Quickstart: a central system')));
+      writeFileSync(join(dir, 'client.ts'), withPort(readmeQuickstart(root, 'Quickstart: a charge point')));
+
+      // Type-checked as the README says: this repository's tsc (5.9), module nodenext, strict.
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['server.ts', 'client.ts'] }, null, 2),
+      );
+      run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], dir, 60_000);
+
+      const server = start(bin('tsx'), ['server.ts'], dir);
+      await server.waitFor(/listening on ws:\/\/localhost:\d+\/ocpp/, 15_000);
+      const client = start(bin('tsx'), ['client.ts'], dir);
+      const clientCode = await Promise.race([client.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 15_000))]);
+      assert.equal(clientCode, 0, `client.ts:\n${client.output()}\nserver.ts:\n${server.output()}`);
+      assert.match(client.output(), /^Accepted 300$/m);
+      await server.waitFor(/CP001 disconnected/, 5_000);
+      assert.match(server.output(), /^CP001 connected \(ocpp1\.6\)$/m);
+      assert.match(server.output(), /^CP001 booted: V M$/m);
+
+      // Still up after the client left; SIGINT (Ctrl-C) closes it and it exits by itself.
+      assert.ok(children.has(server.child), `server.ts exited on its own:\n${server.output()}`);
+      server.kill('SIGINT');
+      const serverCode = await Promise.race([server.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 10_000))]);
+      assert.equal(serverCode, 0, server.output());
+      assert.match(server.output(), /^closed$/m);
+    });
+  }
 });
