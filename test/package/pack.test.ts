@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -184,7 +184,7 @@ describe('the packed package', () => {
     const files = packed[0].files.map((f) => f.path);
     const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
     assert.deepEqual(unexpected, [], 'files outside dist/, schemas/ and the docs are packed');
-    for (const f of ['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/browser/index.mjs', 'dist/browser/index.d.mts']) {
+    for (const f of ['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/browser/index.mjs', 'dist/browser/index.d.mts', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
 
@@ -214,12 +214,62 @@ describe('the packed package', () => {
   });
 
   test('the declarations import only eventemitter3 and, for Node, node: built-ins (no ws types)', () => {
-    const importsOf = (file: string): string[] =>
-      [...readFileSync(join(project, 'node_modules/ocpp-sdk', file), 'utf8').matchAll(/^import .* from ['"]([^'"]+)['"];?$/gm)].map((m) => m[1]);
-    for (const file of ['dist/esm/index.d.mts', 'dist/cjs/index.d.ts']) {
-      assert.deepEqual(importsOf(file).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')), [], file);
+    const pkg = join(project, 'node_modules/ocpp-sdk');
+    /** The bare module names the declarations reachable from `entry` import (relative ones followed). */
+    const importsOf = (entry: string): string[] => {
+      const bare = new Set<string>();
+      const seen = new Set<string>();
+      const visit = (file: string): void => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        const text = readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\()['"]([^'"]+)['"]/gm)) {
+          const spec = m[1];
+          if (!spec.startsWith('.')) {
+            bare.add(spec);
+            continue;
+          }
+          const base = join(file, '..', spec.replace(/\.js$/, ''));
+          const next = [`${base}.d.ts`, join(base, 'index.d.ts')].find((f) => existsSync(f));
+          assert.ok(next, `${file} imports ${spec}, which is not in the package`);
+          visit(next);
+        }
+      };
+      visit(join(pkg, entry));
+      assert.ok(seen.size > 5, `only ${seen.size} declaration files reached from ${entry}`);
+      return [...bare].sort();
+    };
+    for (const entry of ['dist/esm/index.d.mts', 'dist/types/index.d.ts']) {
+      assert.deepEqual(importsOf(entry).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')), [], entry);
     }
-    assert.deepEqual([...new Set(importsOf('dist/browser/index.d.mts'))], ['eventemitter3']);
+    assert.deepEqual(importsOf('dist/browser/index.d.mts'), ['eventemitter3']);
+  });
+
+  // The declarations are tsc's, one file per source file: a declaration bundler renames the
+  // names the two versions share (`BootNotificationRequest$1`), and compiler messages showed them.
+  test('compiler messages name the types as users know them: no bundler renames like BootNotificationRequest$1', () => {
+    const pkg = join(project, 'node_modules/ocpp-sdk');
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? declarations(join(dir, e.name)) : /\.d\.m?ts$/.test(e.name) ? [join(dir, e.name)] : []));
+    const files = declarations(join(pkg, 'dist'));
+    assert.ok(files.length > 10, files.join(', '));
+    for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /\b[A-Za-z_]\w*\$\d+\b/, file);
+
+    // In the consumer project, where `ocpp-sdk` resolves to the installed tarball.
+    writeFileSync(
+      join(project, 'wrong.ts'),
+      `import { ChargePoint } from 'ocpp-sdk';\nexport async function f(cp: ChargePoint<'ocpp1.6'>, cs: ChargePoint<'ocpp2.0.1'>): Promise<void> {\n  await cp.call('BootNotification', { chargePointVendor: 'V' });\n  await cs.call('BootNotification', { reason: 'PowerUp' });\n}\n`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), '--pretty', 'false', 'wrong.ts'],
+      { cwd: project, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 },
+    );
+    const output = `${r.stdout}${r.stderr}`;
+    assert.equal(r.status, 2, output);
+    assert.match(output, /wrong\.ts\(3,\d+\): error TS2345: .*'BootNotificationRequest'/, output);
+    assert.match(output, /wrong\.ts\(4,\d+\): error TS2345: .*'BootNotificationRequest'/, output);
+    assert.doesNotMatch(output, /\$\d/, output);
   });
 
   test('import from an ESM script resolves dist/esm and runs a BootNotification round trip', () => {
