@@ -381,12 +381,12 @@ describe('the packed package', () => {
       run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], dir, 60_000);
 
       const server = start(bin('tsx'), ['server.ts'], dir);
-      await server.waitFor(/listening on ws:\/\/localhost:\d+\/ocpp/, 15_000);
+      await server.waitFor(/listening on ws:\/\/localhost:\d+\/ocpp/, 30_000);
       const client = start(bin('tsx'), ['client.ts'], dir);
-      const clientCode = await Promise.race([client.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 15_000))]);
+      const clientCode = await Promise.race([client.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 30_000))]);
       assert.equal(clientCode, 0, `client.ts:\n${client.output()}\nserver.ts:\n${server.output()}`);
       assert.match(client.output(), /^Accepted 300$/m);
-      await server.waitFor(/CP001 disconnected/, 5_000);
+      await server.waitFor(/CP001 disconnected/, 10_000);
       assert.match(server.output(), /^CP001 connected \(ocpp1\.6\)$/m);
       assert.match(server.output(), /^CP001 booted: V M$/m);
 
