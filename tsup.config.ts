@@ -1,39 +1,45 @@
 /**
- * Build of the published package (`npm run build`).
+ * Build of the published package (`npm run build`: this, then `tsc -p tsconfig.build.json`).
  *
- * Three outputs, each with its own declarations so TypeScript reads the right module kind:
+ * Three JavaScript outputs:
  *
- * - `dist/esm/index.mjs` + `index.d.mts`  Node ESM (`import`), from src/index.ts
- * - `dist/cjs/index.js`  + `index.d.ts`   Node CJS (`require`), from src/index.ts
- * - `dist/browser/index.mjs` + `index.d.mts`  bundlers targeting browsers (`browser` condition),
- *   from src/browser.ts: no CentralSystem, nothing that imports `node:*` or `ws`
+ * - `dist/esm/index.mjs`      Node ESM (`import`), from src/index.ts
+ * - `dist/cjs/index.js`       Node CJS (`require`), from src/index.ts
+ * - `dist/browser/index.mjs`  bundlers targeting browsers (`browser` condition), from
+ *   src/browser.ts: no CentralSystem, nothing that imports `node:*` or `ws`
  *
  * The runtime dependencies stay external (the user's package manager and bundler resolve them;
  * in a browser bundle, isomorphic-ws resolves to its `browser.js`, the global WebSocket). Everything
  * else, including the big precompiled validators in src/generated/, is bundled: they import
  * nothing at run time (ajv was needed only to generate them).
  *
- * The package is `"type": "commonjs"`, so tsup names ESM files `.mjs`/`.d.mts` and CJS files
- * `.js`/`.d.ts`, which is what the `exports` map in package.json points at.
+ * The package is `"type": "commonjs"`, so tsup names ESM files `.mjs` and CJS files `.js`,
+ * which is what the `exports` map in package.json points at.
  *
- * Declarations are the slow part (a TypeScript program over the generated types and validators,
- * ~6 s of CPU each). The Node ESM and CJS declarations come out of tsup byte for byte the same
- * (rollup-plugin-dts writes ES module syntax for both; only the extension differs), so they are
- * built once, for CJS, and `npm run build` copies `dist/cjs/index.d.ts` to
- * `dist/esm/index.d.mts` after tsup. attw checks the result under every resolution mode.
+ * Declarations are not bundled. A declaration bundler (tsup's rollup-plugin-dts) flattens every
+ * module into one scope and renames the names the two versions share, so compiler messages
+ * spoke of `BootNotificationRequest$1` where users wrote `OCPP16.BootNotificationRequest`.
+ * Instead tsc writes one `.d.ts` per source file into `dist/types/` (tsconfig.build.json), which
+ * keeps every name as written; `require` and the `types` field point there. ESM consumers need
+ * an ES module declaration (a `.d.ts` in a CommonJS package is read as CommonJS, which attw
+ * reports as masquerading), so the ESM and browser outputs get a one-line `.d.mts` that
+ * re-exports `dist/types/index` and `dist/types/browser`. attw checks the result under every
+ * resolution mode.
  *
- * rollup (tsup's declaration bundler) is pinned as a devDependency to a release whose platform
- * packages (@rollup/rollup-<os>-<cpu>) all exist on the registry this project installs from:
- * with one missing, npm leaves them all out of package-lock.json and `npm ci` then refuses the
- * lock file ("Missing: @rollup/rollup-android-arm-eabi@ from lock file").
+ * rollup (tsup's dependency) is pinned as a devDependency to a release whose platform packages
+ * (@rollup/rollup-<os>-<cpu>) all exist on the registry this project installs from: with one
+ * missing, npm leaves them all out of package-lock.json and `npm ci` then refuses the lock file
+ * ("Missing: @rollup/rollup-android-arm-eabi@ from lock file").
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
 const external = ['ws', 'isomorphic-ws', 'eventemitter3'];
 
 const common: Options = {
   external,
-  dts: true,
+  dts: false,
   sourcemap: true,
   splitting: false,
   treeshake: false,
@@ -42,6 +48,13 @@ const common: Options = {
   // Keep `node:http` as written: every supported Node (>= 18.17) has the prefix, and it tells
   // bundlers and readers at a glance that a module is a Node built-in.
   removeNodeProtocol: false,
+};
+
+/** Writes `<outDir>/index.d.mts`, the ES module face of the declarations tsc writes for `entry`. */
+const declarationsFor = (outDir: string, entry: 'index' | 'browser') => async (): Promise<void> => {
+  mkdirSync(outDir, { recursive: true });
+  const header = `// The declarations of ocpp-sdk are in ../types/ (written by tsc, one file per source file).\n`;
+  writeFileSync(join(outDir, 'index.d.mts'), `${header}export * from '../types/${entry}.js';\n`);
 };
 
 export default defineConfig([
@@ -53,7 +66,7 @@ export default defineConfig([
     target: 'node18',
     outDir: 'dist/esm',
     clean: true,
-    dts: false, // the CJS declarations, copied by `npm run build` (see above)
+    onSuccess: declarationsFor('dist/esm', 'index'),
   },
   {
     ...common,
@@ -72,5 +85,6 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist/browser',
     clean: true,
+    onSuccess: declarationsFor('dist/browser', 'browser'),
   },
 ]);

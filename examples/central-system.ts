@@ -10,11 +10,14 @@
  * that booted before are recognised with `isAccepted`), permessage-deflate is on, validation is
  * strict. Every exchange is logged.
  *
+ * Transactions belong to the station that started them (csms-state.ts): meter values or a stop
+ * naming another station's transaction, or one nobody started, change nothing, and neither does
+ * a second stop of an ended one. What the charger is answered is said at each handler.
+ *
  * The module also exports the pieces the demo, the other examples and the tests reuse:
- * `createDemoCentralSystem()`, the `CsmsState` it keeps, and version-independent commands
+ * `createDemoCentralSystem()`, the `CsmsState` it keeps (from csms-state.ts), and version-independent commands
  * (`remoteStart`, `reset`, `getConfiguration`, ...) that build the right request per version.
  */
-import { EventEmitter } from 'eventemitter3';
 import {
   CentralSystem,
   type AnyStation,
@@ -23,125 +26,16 @@ import {
   type OCPP201,
   type OcppVersion,
 } from '../src/index';
+import { CsmsState, DEMO_ID_TAGS, type StationRecord, type TransactionRecord } from './csms-state';
 import { ExchangeLog } from './exchange-log';
 
-/** idTags (1.6) and idTokens (2.0.1) the demo CSMS authorizes. Anything else is refused. */
-export const DEMO_ID_TAGS: readonly string[] = ['TAG-001', 'TAG-002', '04A2B3C4D5E6F7'];
+export { CsmsState, DEMO_ID_TAGS, TransactionStore } from './csms-state';
+export type { CsmsEvents, StationRecord, TransactionRecord, TransactionRefusal } from './csms-state';
+
 /** The DataTransfer vendorId this CSMS understands (it echoes the data back). */
 export const DEMO_VENDOR_ID = 'org.example.demo';
 /** Where chargers connect: `ws://host:port/ocpp/<identity>`. */
 export const DEMO_PATH = '/ocpp';
-
-// ------------------------------------------------------------------ state
-
-/** What the CSMS knows about one charger. */
-export interface StationRecord {
-  identity: string;
-  protocol: OcppVersion;
-  connected: boolean;
-  /** From the last BootNotification. */
-  boot?: { vendor: string; model: string; serialNumber?: string; firmwareVersion?: string; reason?: string; at: string };
-  /** Last status per connector: `"1"` in 1.6, `"evseId/connectorId"` in 2.0.1. */
-  status: Record<string, { status: string; errorCode?: string; at: string }>;
-  lastSeen: string;
-}
-
-/** One charging session as the CSMS sees it. */
-export interface TransactionRecord {
-  /** 1.6: the integer the CSMS assigned, as a string; 2.0.1: the charger's transactionId. */
-  id: string;
-  identity: string;
-  protocol: OcppVersion;
-  idTag: string | undefined;
-  authorized: boolean;
-  startedAt: string;
-  /** Energy register at the start and latest, in Wh, when the charger reported it. */
-  meterStartWh?: number;
-  meterWh?: number;
-  endedAt?: string;
-  stopReason?: string;
-}
-
-/** Events of {@link CsmsState}: what chargers reported, once the CSMS has processed it. */
-export interface CsmsEvents {
-  /** Any CALL a charger sent, before it is handled. */
-  message: (e: { identity: string; protocol: OcppVersion; action: string; request: unknown }) => void;
-  boot: (e: { identity: string; protocol: OcppVersion; record: StationRecord }) => void;
-  status: (e: { identity: string; connector: string; status: string }) => void;
-  transactionStarted: (tx: TransactionRecord) => void;
-  meterValues: (e: { identity: string; transaction: TransactionRecord | undefined; energyWh: number | undefined }) => void;
-  transactionEnded: (tx: TransactionRecord) => void;
-}
-
-/**
- * The CSMS's memory: stations, transactions and who booted. A real CSMS keeps this in a
- * database; `accepted` in particular must survive restarts, because chargers that reconnect
- * do not boot again (that is what `bootGating.isAccepted` reads).
- */
-export class CsmsState extends EventEmitter<CsmsEvents> {
-  readonly stations = new Map<string, StationRecord>();
-  readonly transactions = new Map<string, TransactionRecord>();
-  /** Identities whose BootNotification was accepted. */
-  readonly accepted = new Set<string>();
-  readonly allowList: Set<string>;
-  private nextTransactionId = 1;
-  private nextRemoteStartId = 1;
-
-  constructor(allowList: Iterable<string> = DEMO_ID_TAGS) {
-    super();
-    this.allowList = new Set(allowList);
-  }
-
-  /** The record of `identity`, created on first use. */
-  station(identity: string, protocol: OcppVersion): StationRecord {
-    let record = this.stations.get(identity);
-    if (!record || record.protocol !== protocol) {
-      record = { identity, protocol, connected: false, status: {}, lastSeen: now() };
-      this.stations.set(identity, record);
-    }
-    return record;
-  }
-
-  /** The transaction in progress on `identity`, if any. */
-  activeTransaction(identity: string): TransactionRecord | undefined {
-    for (const tx of this.transactions.values()) if (tx.identity === identity && tx.endedAt === undefined) return tx;
-    return undefined;
-  }
-
-  isAuthorized(idTag: string | undefined): boolean {
-    return idTag !== undefined && this.allowList.has(idTag);
-  }
-
-  /** @internal */
-  newTransactionId(): number {
-    return this.nextTransactionId++;
-  }
-
-  /** @internal */
-  newRemoteStartId(): number {
-    return this.nextRemoteStartId++;
-  }
-
-  /**
-   * Resolves with the next `event` whose payload passes `filter`; rejects after `timeoutMs`.
-   * @example await state.next('transactionStarted', (tx) => tx.identity === 'CP1')
-   */
-  next<E extends keyof CsmsEvents>(event: E, filter: (...args: Parameters<CsmsEvents[E]>) => boolean = () => true, timeoutMs = 5000): Promise<Parameters<CsmsEvents[E]>[0]> {
-    return new Promise((resolve, reject) => {
-      const listener = ((...args: Parameters<CsmsEvents[E]>) => {
-        if (!filter(...args)) return;
-        clearTimeout(timer);
-        this.off(event, listener as never);
-        resolve(args[0]);
-      }) as CsmsEvents[E];
-      const timer = setTimeout(() => {
-        this.off(event, listener as never);
-        reject(new Error(`no '${event}' event within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.on(event, listener as never);
-    });
-  }
-}
 
 // ------------------------------------------------------------------ the central system
 
@@ -193,6 +87,10 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     if (log) log.note(`${station.identity} disconnected (${code})`);
   });
   if (log) {
+    const noteRefusal = (e: { identity: string; action: string; transactionId: string; reason: string }): void => {
+      if (cs.stations.get(e.identity) !== undefined) log.note(`${e.identity}: ${e.action} for transaction ${e.transactionId} changed nothing (${e.reason})`);
+    };
+    state.on('transactionRefused', noteRefusal);
     cs.on('refused', (e) => log.note(`refused ${e.identity ?? e.url}: ${e.reason} (${e.status})`));
     cs.on('error', (e) => log.note(`error${e.identity ? ` (${e.identity})` : ''}: ${e.error.message}`));
   }
@@ -208,15 +106,14 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     state.emit('status', { identity, connector, status });
   };
   const started = (tx: TransactionRecord): void => {
-    state.transactions.set(tx.id, tx);
+    state.transactions.add(tx);
     state.emit('transactionStarted', tx);
   };
   const metered = (identity: string, tx: TransactionRecord | undefined, energyWh: number | undefined): void => {
     if (tx && energyWh !== undefined) tx.meterWh = energyWh;
     state.emit('meterValues', { identity, transaction: tx, energyWh });
   };
-  const ended = (tx: TransactionRecord | undefined, meterWh: number | undefined, reason: string | undefined): void => {
-    if (!tx) return;
+  const ended = (tx: TransactionRecord, meterWh: number | undefined, reason: string | undefined): void => {
     tx.endedAt = now();
     if (meterWh !== undefined) tx.meterWh = meterWh;
     tx.stopReason = reason;
@@ -258,14 +155,27 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     });
     return { transactionId, idTagInfo: info };
   });
+  // Transaction messages naming a transaction this station may not change are answered, not
+  // refused with a CALLERROR: the charger reports what already happened (the CSMS cannot stop
+  // it), and a CALLERROR would only make it retry the same message (TransactionMessageAttempts).
+  // MeterValues.conf has no field to say no with; nothing is recorded and the refusal is logged.
   cs.handle('ocpp1.6', 'MeterValues', (req, { station }) => {
-    const tx = req.transactionId === undefined ? undefined : state.transactions.get(String(req.transactionId));
-    metered(station.identity, tx, energyWh16(req.meterValue));
+    if (req.transactionId === undefined) {
+      metered(station.identity, undefined, energyWh16(req.meterValue));
+      return {};
+    }
+    const tx = state.openTransaction(station.identity, 'MeterValues', String(req.transactionId));
+    if (typeof tx !== 'string') metered(station.identity, tx, energyWh16(req.meterValue));
     return {};
   });
-  cs.handle('ocpp1.6', 'StopTransaction', (req) => {
-    ended(state.transactions.get(String(req.transactionId)), req.meterStop, req.reason ?? 'Local');
-    return req.idTag === undefined ? {} : { idTagInfo: idTagInfo(req.idTag) };
+  cs.handle('ocpp1.6', 'StopTransaction', (req, { station }) => {
+    const tx = state.openTransaction(station.identity, 'StopTransaction', String(req.transactionId));
+    if (typeof tx !== 'string') ended(tx, req.meterStop, req.reason ?? 'Local');
+    if (req.idTag === undefined) return {};
+    // Another station's transaction, or none at all: the idTag is not honoured for it. A second
+    // stop of this station's own ended transaction is most likely a retry of one whose answer
+    // was lost, so it gets the same answer as the first (and changes nothing).
+    return { idTagInfo: tx === 'foreign' || tx === 'unknown' ? { status: 'Invalid' } : idTagInfo(req.idTag) };
   });
   cs.handle('ocpp1.6', 'DataTransfer', (req) =>
     req.vendorId === DEMO_VENDOR_ID ? { status: 'Accepted', ...(req.data === undefined ? {} : { data: req.data }) } : { status: 'UnknownVendorId' },
@@ -297,11 +207,20 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     return {};
   });
   cs.handle('ocpp2.0.1', 'Authorize', (req) => ({ idTokenInfo: idTokenInfo(req.idToken) }));
+  // 2.0.1 transaction ids are chosen by the charger and unique only per charger, so an id
+  // another station also uses names this station's own transaction: it cannot reach the other's.
   cs.handle('ocpp2.0.1', 'TransactionEvent', (req, { station }) => {
     const id = req.transactionInfo.transactionId;
     const energy = req.meterValue ? energyWh201(req.meterValue) : undefined;
-    let tx = state.transactions.get(id);
-    if (req.eventType === 'Started' || tx === undefined) {
+    const answer = req.idToken === undefined ? {} : { idTokenInfo: idTokenInfo(req.idToken) };
+    let tx = state.transactions.get(station.identity, id);
+    if (tx?.endedAt !== undefined) {
+      // Ended already: a retried Ended, or a late event. Answered as before, changes nothing.
+      state.openTransaction(station.identity, 'TransactionEvent', id);
+      return answer;
+    }
+    if (tx === undefined) {
+      // Started, or the first this CSMS hears of one (started offline, or before a restart).
       tx = {
         id,
         identity: station.identity,
@@ -320,7 +239,7 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     if (req.eventType === 'Updated' && energy !== undefined) metered(station.identity, tx, energy);
     if (req.eventType === 'Ended') ended(tx, energy, req.transactionInfo.stoppedReason ?? 'Local');
     // idTokenInfo only when the event carries an idToken to check.
-    return req.idToken === undefined ? {} : { idTokenInfo: idTokenInfo(req.idToken) };
+    return answer;
   });
   cs.handle('ocpp2.0.1', 'MeterValues', (req, { station }) => {
     metered(station.identity, undefined, energyWh201(req.meterValue));

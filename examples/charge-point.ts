@@ -4,6 +4,7 @@
  *
  *   npx ts-node examples/charge-point.ts --protocol ocpp1.6 --url ws://127.0.0.1:9220/ocpp --identity SIM-1
  *   npx ts-node examples/charge-point.ts --protocol ocpp2.0.1 --once      # one session, then exit
+ *   npx ts-node examples/charge-point.ts --no-session                     # only what the CSMS asks for
  *
  * It keeps a little state, like a real charger: configuration keys (1.6) or device-model
  * variables (2.0.1), the current transaction, an energy meter and a local authorization list.
@@ -11,6 +12,10 @@
  * (the charger reboots and boots again), GetConfiguration/ChangeConfiguration (2.0.1:
  * GetVariables/SetVariables), TriggerMessage, UnlockConnector, SendLocalList,
  * GetLocalListVersion and DataTransfer.
+ *
+ * With `--no-session` it starts no session of its own: it boots, reports its connector and then
+ * only does what the central system asks (a remote start included). That is the mode in which it
+ * is the charger under test of firmware-test-harness.ts, which drives the session itself.
  *
  * The classes are exported for the demo, the firmware test harness and the tests.
  */
@@ -702,7 +707,10 @@ const USAGE = `usage: npx ts-node examples/charge-point.ts [options]
   --id-tag TAG                   idTag/idToken of the local session (default TAG-001)
   --samples N                    meter samples per session (default 3)
   --meter-interval-ms MS         real time between samples (default 1000)
-  --once                         exit after one session (exit code 1 if it failed)`;
+  --once                         exit after one session (exit code 1 if it failed)
+  --no-session                   no session of its own: boot, report the connector, then only
+                                 answer the central system (the charger under test of
+                                 examples/firmware-test-harness.ts)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -714,6 +722,7 @@ async function main(): Promise<void> {
       samples: { type: 'string', default: '3' },
       'meter-interval-ms': { type: 'string', default: '1000' },
       once: { type: 'boolean', default: false },
+      'no-session': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -723,6 +732,7 @@ async function main(): Promise<void> {
   }
   const protocol = values.protocol;
   if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1') throw new Error(`--protocol must be ocpp1.6 or ocpp2.0.1\n${USAGE}`);
+  if (values.once && values['no-session']) throw new Error(`--once and --no-session exclude each other\n${USAGE}`);
   const log = new ExchangeLog();
   const charger = createSimulatedCharger(protocol, {
     url: values.url,
@@ -742,6 +752,10 @@ async function main(): Promise<void> {
 
   await charger.start();
   log.note(`${charger.identity} booted (${protocol})`);
+  if (values['no-session']) {
+    log.note('no session of its own; answering the central system until SIGINT');
+    return;
+  }
   const tx = await charger.runSession({ samples: Number(values.samples) });
   if (tx) log.note(`session ${tx.id}: ${tx.meterStopWh - tx.meterStartWh} Wh for ${tx.idTag}`);
   else log.note(`idTag ${charger.idTag} was refused`);

@@ -8,6 +8,10 @@
  *   # A real charger: point it at the URL below, then run
  *   CHARGER_URL=ws://0.0.0.0:9220/ocpp npx ts-node examples/firmware-test-harness.ts
  *
+ *   # The simulator as that charger, in another terminal (no session of its own, so the remote
+ *   # start the harness sends is accepted):
+ *   npx ts-node examples/charge-point.ts --no-session --url ws://127.0.0.1:9220/ocpp
+ *
  * Environment: CHARGER_URL (listen there and wait for a real charger instead of starting the
  * simulator), CHARGER_ID_TAG (an idTag the charger accepts for remote starts, default TAG-001),
  * CHARGER_WAIT_MS (how long to wait for it to connect, default 120000), VERBOSE=1 (log every

@@ -1,8 +1,10 @@
 /**
  * examples/central-system.ts: the demo CSMS answers every action a charger may send, in both
  * versions, with responses the SDK's strict validation accepts (an invalid one would reject
- * the call), and with the right content; boot gating, isAccepted and compression are on; the
- * script itself runs, logs and shuts down cleanly on SIGTERM.
+ * the call), and with the right content; boot gating, isAccepted and compression are on;
+ * transactions belong to the station that started them (another station's meter values or stop
+ * change nothing, nor does a second stop); the script itself runs, logs and shuts down cleanly
+ * on SIGTERM.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -16,7 +18,7 @@ import {
   type ChargePointOutgoing,
   type OcppVersion,
 } from '../../src/index';
-import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID } from '../../examples/central-system';
+import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID, type CsmsEvents } from '../../examples/central-system';
 import { spawnExample } from './helpers';
 
 const ts = (): string => new Date().toISOString();
@@ -169,7 +171,7 @@ describe('examples/central-system.ts', () => {
     const record = state.stations.get('ALL-16');
     assert.equal(record?.boot?.firmwareVersion, '2.1.0');
     assert.equal(record?.status['1']?.status, 'Available');
-    const tx = state.transactions.get(String(ctx.transactionId));
+    const tx = state.transactions.get('ALL-16', String(ctx.transactionId));
     assert.deepEqual([tx?.idTag, tx?.authorized, tx?.meterStartWh, tx?.meterWh, tx?.stopReason], ['TAG-001', true, 100, 500, 'Local']);
 
     // idTags outside the allow-list, and unknown vendors.
@@ -214,12 +216,111 @@ describe('examples/central-system.ts', () => {
       meterValue: [{ timestamp: ts(), sampledValue: [{ value: 1.5, unitOfMeasure: { unit: 'kWh' } }] }],
     });
     assert.deepEqual(ended, {});
-    const tx = state.transactions.get('TX-201');
+    const tx = state.transactions.get('ALL-201', 'TX-201');
     assert.deepEqual([tx?.meterStartWh, tx?.meterWh, tx?.stopReason], [100, 1500, 'Local']);
     assert.equal(state.stations.get('ALL-201')?.status['1/1']?.status, 'Available');
 
     assert.deepEqual(await cp.call('Authorize', { idToken: { idToken: 'STOLEN', type: 'ISO14443' } }), { idTokenInfo: { status: 'Unknown' } });
     assert.deepEqual(await cp.call('DataTransfer', { vendorId: 'com.other' }), { status: 'UnknownVendorId' });
+  });
+
+  /** Chargers of `protocol`, connected and booted, closed after the test; and the refusals seen. */
+  async function booted<V extends OcppVersion>(t: { after: (fn: () => unknown) => void }, protocol: V, identities: string[]) {
+    const state = new CsmsState();
+    const { cs, url } = await start(state);
+    t.after(() => cs.close());
+    const refusals: Array<Parameters<CsmsEvents['transactionRefused']>[0]> = [];
+    state.on('transactionRefused', (e) => refusals.push(e));
+    const chargers = [];
+    for (const identity of identities) {
+      const cp = new ChargePoint<V>({ url, identity, protocol, reconnect: false });
+      t.after(() => cp.close());
+      await cp.connect();
+      chargers.push(cp);
+    }
+    return { state, chargers, refusals };
+  }
+
+  test('OCPP 1.6: a station cannot meter or stop another station\'s transaction, nor stop an ended one twice', async (t) => {
+    const { state, chargers, refusals } = await booted(t, 'ocpp1.6', ['OWNER-16', 'OTHER-16']);
+    const [owner, other] = chargers as Array<ChargePoint<'ocpp1.6'>>;
+    for (const cp of [owner, other]) await cp.call('BootNotification', SAMPLES_16.BootNotification({ transactionId: 0 }));
+    const { transactionId } = await owner.call('StartTransaction', { connectorId: 1, idTag: 'TAG-001', meterStart: 100, timestamp: ts() });
+    const tx = state.transactions.get('OWNER-16', String(transactionId));
+    assert.equal(tx?.meterWh, 100);
+
+    // The other station names the owner's transaction: answered, nothing changes.
+    const meter = (wh: string) => [{ timestamp: ts(), sampledValue: [{ value: wh }] }];
+    assert.deepEqual(await other.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('9999') }), {});
+    assert.deepEqual(await other.call('StopTransaction', { transactionId, meterStop: 9999, timestamp: ts(), idTag: 'TAG-001' }), { idTagInfo: { status: 'Invalid' } });
+    assert.deepEqual(await other.call('StopTransaction', { transactionId, meterStop: 9999, timestamp: ts() }), {});
+    assert.deepEqual(await other.call('StopTransaction', { transactionId: 424242, meterStop: 1, timestamp: ts(), idTag: 'TAG-001' }), { idTagInfo: { status: 'Invalid' } });
+    assert.deepEqual([tx?.meterWh, tx?.endedAt], [100, undefined]);
+    assert.equal(state.activeTransaction('OWNER-16'), tx);
+    assert.equal(state.transactions.get('OTHER-16', String(transactionId)), undefined);
+
+    // The owner meters and stops its own; a second stop (say, a retry) changes nothing.
+    await owner.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('300') });
+    assert.equal(tx?.meterWh, 300);
+    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 500, timestamp: ts(), idTag: 'TAG-001', reason: 'Local' }), { idTagInfo: { status: 'Accepted' } });
+    const endedAt = tx?.endedAt;
+    assert.equal(typeof endedAt, 'string');
+    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 777, timestamp: ts(), idTag: 'TAG-001', reason: 'Remote' }), { idTagInfo: { status: 'Accepted' } });
+    await owner.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('888') });
+    assert.deepEqual([tx?.meterWh, tx?.endedAt, tx?.stopReason], [500, endedAt, 'Local']);
+
+    const id = String(transactionId);
+    assert.deepEqual(refusals, [
+      { identity: 'OTHER-16', action: 'MeterValues', transactionId: id, reason: 'foreign' },
+      { identity: 'OTHER-16', action: 'StopTransaction', transactionId: id, reason: 'foreign' },
+      { identity: 'OTHER-16', action: 'StopTransaction', transactionId: id, reason: 'foreign' },
+      { identity: 'OTHER-16', action: 'StopTransaction', transactionId: '424242', reason: 'unknown' },
+      { identity: 'OWNER-16', action: 'StopTransaction', transactionId: id, reason: 'ended' },
+      { identity: 'OWNER-16', action: 'MeterValues', transactionId: id, reason: 'ended' },
+    ]);
+  });
+
+  test('OCPP 2.0.1: the same transactionId from another station is that station\'s own; an ended transaction stays ended', async (t) => {
+    const { state, chargers, refusals } = await booted(t, 'ocpp2.0.1', ['OWNER-201', 'OTHER-201']);
+    const [owner, other] = chargers as Array<ChargePoint<'ocpp2.0.1'>>;
+    for (const cp of [owner, other]) await cp.call('BootNotification', SAMPLES_201.BootNotification({ transactionId: 0 }));
+    const event = (eventType: 'Started' | 'Updated' | 'Ended', seqNo: number, kWh: number) => ({
+      eventType,
+      timestamp: ts(),
+      triggerReason: 'MeterValuePeriodic' as const,
+      seqNo,
+      transactionInfo: { transactionId: 'TX-1' },
+      evse: { id: 1, connectorId: 1 },
+      meterValue: [{ timestamp: ts(), sampledValue: [{ value: kWh, unitOfMeasure: { unit: 'kWh' } }] }],
+    });
+    await owner.call('TransactionEvent', event('Started', 0, 1));
+    const tx = state.transactions.get('OWNER-201', 'TX-1');
+    assert.equal(tx?.meterWh, 1000);
+
+    // The other station's events for "TX-1" are about its own TX-1, never the owner's.
+    await other.call('TransactionEvent', event('Updated', 1, 50));
+    await other.call('TransactionEvent', event('Ended', 2, 60));
+    assert.deepEqual([tx?.meterWh, tx?.endedAt], [1000, undefined]);
+    const others = state.transactions.get('OTHER-201', 'TX-1');
+    assert.notEqual(others, tx);
+    assert.deepEqual([others?.meterWh, typeof others?.endedAt], [60_000, 'string']);
+
+    await owner.call('TransactionEvent', event('Updated', 1, 2));
+    await owner.call('TransactionEvent', event('Ended', 2, 3));
+    const endedAt = tx?.endedAt;
+    assert.deepEqual([tx?.meterWh, typeof endedAt], [3000, 'string']);
+    // A second Ended, and a late Updated: answered, nothing changes, nothing starts anew.
+    assert.deepEqual(await owner.call('TransactionEvent', event('Ended', 3, 9)), {});
+    await owner.call('TransactionEvent', event('Updated', 4, 10));
+    assert.deepEqual([tx?.meterWh, tx?.endedAt], [3000, endedAt]);
+    assert.equal(state.transactions.get('OWNER-201', 'TX-1'), tx);
+    assert.deepEqual(
+      refusals.map((r) => [r.identity, r.reason]),
+      [
+        ['OWNER-201', 'ended'],
+        ['OWNER-201', 'ended'],
+      ],
+    );
   });
 
   test('isAccepted: after a restart, a charger that booted before is served without booting again', async (t) => {

@@ -57,7 +57,7 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       assert.ok(tx?.authorized);
       assert.ok(tx.meterStopWh > tx.meterStartWh);
       assert.equal(samples.length, 2);
-      const seen = state.transactions.get(tx.id);
+      const seen = state.transactions.get(charger.identity, tx.id);
       assert.deepEqual([seen?.stopReason, seen?.meterWh, charger.transaction], ['Local', tx.meterStopWh, undefined]);
       // A refused idTag: no transaction.
       assert.equal(await charger.runSession({ idTag: 'NOT-ALLOWED' }), undefined);
@@ -130,7 +130,7 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
         const rebooted = charger.nextEvent('ready');
         await remoteStop(station(cs, charger.identity), tx.id);
         assert.equal((await rebooted).boots, 2);
-        assert.equal(state.transactions.get(tx.id)?.stopReason, 'Remote');
+        assert.equal(state.transactions.get(charger.identity, tx.id)?.stopReason, 'Remote');
       }
       // Reset: the charger closes the connection, connects again and boots.
       const ready = charger.nextEvent('ready');

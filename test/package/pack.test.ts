@@ -9,16 +9,24 @@
  * `import { ChargePoint } from 'ocpp-sdk'` for the browser and no `ws` or `node:` module may be
  * in it. Last, publint and attw (what `npm run pack:check` runs) must pass on that tarball.
  *
+ * Then the README's two quickstarts, taken from README.md itself, in a project made by `npm init`
+ * (CommonJS) and in one made ESM (`"type": "module"`): the tarball installed offline, the
+ * snippets type-checked by this repository's tsc and run by its tsx, the client quickstart
+ * against the server quickstart, which must stay up until SIGINT closes it.
+ *
  * The consumer project has no ajv installed (it is a devDependency only), so the scripts passing
  * proves that nothing needs ajv at run time; the test also checks that it is absent.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
+import { readmeQuickstart } from './readme';
 
 const root = resolve(__dirname, '../..');
 const bin = (name: string): string => join(root, 'node_modules/.bin', name);
@@ -45,6 +53,75 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs = 120_000): str
   }
   return r.stdout;
 }
+
+/** A port free on 127.0.0.1 a moment ago (the quickstarts name a fixed port; the test must not). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+/** A running child process whose output is collected, with a way to wait for a line of it. */
+interface Running {
+  child: ReturnType<typeof spawn>;
+  output: () => string;
+  waitFor: (re: RegExp, ms: number) => Promise<void>;
+  /** Resolves with the exit code, or the signal that ended it. */
+  exit: Promise<number | string>;
+  kill: (signal: NodeJS.Signals) => void;
+}
+
+function start(cmd: string, args: string[], cwd: string): Running {
+  const child = spawn(cmd, args, { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const check of waiters) check();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exit = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')));
+  const handle: Running = {
+    child,
+    output: () => text,
+    waitFor: (re: RegExp, ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!re.test(text)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${re} within ${ms} ms from ${[cmd, ...args].join(' ')}; output:\n${text}`));
+        }, ms);
+        waiters.add(check);
+        check();
+        void exit.then(() => {
+          if (!waiters.has(check)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`${[cmd, ...args].join(' ')} exited before ${re}; output:\n${text}`));
+        });
+      }),
+    exit,
+    kill: (signal) => {
+      child.kill(signal);
+    },
+  };
+  children.add(child);
+  void exit.then(() => children.delete(child));
+  return handle;
+}
+
+/** Children still running when the suite ends are killed: nothing outlives the test. */
+const children = new Set<ReturnType<typeof spawn>>();
 
 /** The scenario every consumer script runs; `kind` only labels the output. */
 function scenario(kind: string): string {
@@ -107,7 +184,7 @@ describe('the packed package', () => {
     const files = packed[0].files.map((f) => f.path);
     const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
     assert.deepEqual(unexpected, [], 'files outside dist/, schemas/ and the docs are packed');
-    for (const f of ['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/browser/index.mjs', 'dist/browser/index.d.mts']) {
+    for (const f of ['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/browser/index.mjs', 'dist/browser/index.d.mts', 'LICENSE']) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
 
@@ -118,6 +195,7 @@ describe('the packed package', () => {
   });
 
   after(() => {
+    for (const child of children) child.kill('SIGKILL');
     if (work && !process.env.KEEP_PACK_TEST) rmSync(work, { recursive: true, force: true });
     if (timings.length) console.log(`# pack test timings\n# ${timings.join('\n# ')}`);
   });
@@ -136,12 +214,62 @@ describe('the packed package', () => {
   });
 
   test('the declarations import only eventemitter3 and, for Node, node: built-ins (no ws types)', () => {
-    const importsOf = (file: string): string[] =>
-      [...readFileSync(join(project, 'node_modules/ocpp-sdk', file), 'utf8').matchAll(/^import .* from ['"]([^'"]+)['"];?$/gm)].map((m) => m[1]);
-    for (const file of ['dist/esm/index.d.mts', 'dist/cjs/index.d.ts']) {
-      assert.deepEqual(importsOf(file).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')), [], file);
+    const pkg = join(project, 'node_modules/ocpp-sdk');
+    /** The bare module names the declarations reachable from `entry` import (relative ones followed). */
+    const importsOf = (entry: string): string[] => {
+      const bare = new Set<string>();
+      const seen = new Set<string>();
+      const visit = (file: string): void => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        const text = readFileSync(file, 'utf8');
+        for (const m of text.matchAll(/(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\()['"]([^'"]+)['"]/gm)) {
+          const spec = m[1];
+          if (!spec.startsWith('.')) {
+            bare.add(spec);
+            continue;
+          }
+          const base = join(file, '..', spec.replace(/\.js$/, ''));
+          const next = [`${base}.d.ts`, join(base, 'index.d.ts')].find((f) => existsSync(f));
+          assert.ok(next, `${file} imports ${spec}, which is not in the package`);
+          visit(next);
+        }
+      };
+      visit(join(pkg, entry));
+      assert.ok(seen.size > 5, `only ${seen.size} declaration files reached from ${entry}`);
+      return [...bare].sort();
+    };
+    for (const entry of ['dist/esm/index.d.mts', 'dist/types/index.d.ts']) {
+      assert.deepEqual(importsOf(entry).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')), [], entry);
     }
-    assert.deepEqual([...new Set(importsOf('dist/browser/index.d.mts'))], ['eventemitter3']);
+    assert.deepEqual(importsOf('dist/browser/index.d.mts'), ['eventemitter3']);
+  });
+
+  // The declarations are tsc's, one file per source file: a declaration bundler renames the
+  // names the two versions share (`BootNotificationRequest$1`), and compiler messages showed them.
+  test('compiler messages name the types as users know them: no bundler renames like BootNotificationRequest$1', () => {
+    const pkg = join(project, 'node_modules/ocpp-sdk');
+    const declarations = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? declarations(join(dir, e.name)) : /\.d\.m?ts$/.test(e.name) ? [join(dir, e.name)] : []));
+    const files = declarations(join(pkg, 'dist'));
+    assert.ok(files.length > 10, files.join(', '));
+    for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /\b[A-Za-z_]\w*\$\d+\b/, file);
+
+    // In the consumer project, where `ocpp-sdk` resolves to the installed tarball.
+    writeFileSync(
+      join(project, 'wrong.ts'),
+      `import { ChargePoint } from 'ocpp-sdk';\nexport async function f(cp: ChargePoint<'ocpp1.6'>, cs: ChargePoint<'ocpp2.0.1'>): Promise<void> {\n  await cp.call('BootNotification', { chargePointVendor: 'V' });\n  await cs.call('BootNotification', { reason: 'PowerUp' });\n}\n`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), '--pretty', 'false', 'wrong.ts'],
+      { cwd: project, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 },
+    );
+    const output = `${r.stdout}${r.stderr}`;
+    assert.equal(r.status, 2, output);
+    assert.match(output, /wrong\.ts\(3,\d+\): error TS2345: .*'BootNotificationRequest'/, output);
+    assert.match(output, /wrong\.ts\(4,\d+\): error TS2345: .*'BootNotificationRequest'/, output);
+    assert.doesNotMatch(output, /\$\d/, output);
   });
 
   test('import from an ESM script resolves dist/esm and runs a BootNotification round trip', () => {
@@ -222,4 +350,52 @@ describe('the packed package', () => {
     const types = run(bin('attw'), [tarball, '--format', 'ascii'], work, 60_000);
     assert.match(types, /No problems found/, types);
   });
+
+  // The README's quickstarts, as a new user runs them: `npm init`, `npm install ocpp-sdk`, paste
+  // server.ts and client.ts, `npx tsx server.ts`, then `npx tsx client.ts` in another terminal.
+  for (const kind of ['CommonJS', 'ESM'] as const) {
+    test(`the README quickstarts type-check and run in a fresh ${kind} project: the client boots Accepted against the server, which stays up until SIGINT`, async () => {
+      const dir = join(work, `quickstart-${kind.toLowerCase()}`);
+      mkdirSync(dir);
+      run('npm', ['init', '-y'], dir, 30_000);
+      if (kind === 'ESM') run('npm', ['pkg', 'set', 'type=module'], dir, 30_000);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: string };
+      assert.equal(manifest.type ?? 'commonjs', kind === 'ESM' ? 'module' : 'commonjs');
+      // Offline: the first consumer's install above put every runtime dependency in the cache.
+      run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund'], dir, 60_000);
+
+      // The README's port is fixed (9220); tests run in parallel, so each run gets a free one.
+      const port = await freePort();
+      const withPort = (code: string): string => {
+        assert.match(code, /\b9220\b/, 'the quickstart no longer names port 9220; update this test');
+        return code.replace(/\b9220\b/g, String(port));
+      };
+      writeFileSync(join(dir, 'server.ts'), withPort(readmeQuickstart(root, 'Quickstart: a central system')));
+      writeFileSync(join(dir, 'client.ts'), withPort(readmeQuickstart(root, 'Quickstart: a charge point')));
+
+      // Type-checked as the README says: this repository's tsc (5.9), module nodenext, strict.
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['server.ts', 'client.ts'] }, null, 2),
+      );
+      run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], dir, 60_000);
+
+      const server = start(bin('tsx'), ['server.ts'], dir);
+      await server.waitFor(/listening on ws:\/\/localhost:\d+\/ocpp/, 30_000);
+      const client = start(bin('tsx'), ['client.ts'], dir);
+      const clientCode = await Promise.race([client.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 30_000))]);
+      assert.equal(clientCode, 0, `client.ts:\n${client.output()}\nserver.ts:\n${server.output()}`);
+      assert.match(client.output(), /^Accepted 300$/m);
+      await server.waitFor(/CP001 disconnected/, 10_000);
+      assert.match(server.output(), /^CP001 connected \(ocpp1\.6\)$/m);
+      assert.match(server.output(), /^CP001 booted: V M$/m);
+
+      // Still up after the client left; SIGINT (Ctrl-C) closes it and it exits by itself.
+      assert.ok(children.has(server.child), `server.ts exited on its own:\n${server.output()}`);
+      server.kill('SIGINT');
+      const serverCode = await Promise.race([server.exit, new Promise<string>((resolve) => setTimeout(() => resolve('timed out'), 10_000))]);
+      assert.equal(serverCode, 0, server.output());
+      assert.match(server.output(), /^closed$/m);
+    });
+  }
 });
