@@ -12,7 +12,7 @@ import type { BootStatus } from '../ocpp/boot-status';
 import { identityFromPath } from '../ocpp/identity';
 import type { OcppVersion } from '../ocpp/version';
 import { parseBasicAuth, type BasicCredentials } from '../transport/basic-auth';
-import type { AcceptVerdict, RefuseVerdict } from '../transport/server';
+import type { AcceptVerdict, RefuseVerdict } from '../transport/verdict';
 import type { ResolvedCentralSystemOptions } from './options';
 
 /** Why an upgrade was refused. */

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer, type WebSocket, type PerMessageDeflateOptions } from 'ws';
+import type { AcceptVerdict, RefuseVerdict, UpgradeVerdict } from './verdict';
 
 /**
  * The Node side of the WebSocket upgrade, with no OCPP knowledge: the caller decides (possibly
@@ -9,26 +10,7 @@ import { WebSocketServer, type WebSocket, type PerMessageDeflateOptions } from '
  * a proper HTTP refusal or a completed handshake, and keeps the handshake from hanging.
  */
 
-/** Accept the upgrade, selecting `protocol` (or none: the handshake completes without the header). */
-export interface AcceptVerdict<T> {
-  accept: true;
-  /** Subprotocol to select; undefined completes the handshake without one (OCPP-J §3.2). */
-  protocol: string | undefined;
-  /** Carried through to `onOpen`. */
-  data: T;
-}
-
-/** Refuse the upgrade with an HTTP status. */
-export interface RefuseVerdict {
-  accept: false;
-  status: number;
-  /** Short plain-text body; never internal details. */
-  message?: string;
-  headers?: Record<string, string>;
-}
-
-/** What the decision callback returns. */
-export type UpgradeVerdict<T> = AcceptVerdict<T> | RefuseVerdict;
+export type { AcceptVerdict, RefuseVerdict, UpgradeVerdict } from './verdict';
 
 /** Options of {@link UpgradeServer}. */
 export interface UpgradeServerOptions<T> {

@@ -64,7 +64,7 @@ describe('resolveChargePointOptions', () => {
     ['a non-function random', { random: 0.5 }, /^random must be a function/],
     ['a negative maxBufferedBytes', { maxBufferedBytes: -1 }, /^maxBufferedBytes must be a non-negative integer/],
     ['an infinite back-off minimum', { reconnect: { waitMinimumMs: Infinity } }, /^reconnect\.waitMinimumMs must be a non-negative finite number/],
-    ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive finite number/],
+    ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive integer/],
   ];
   for (const [what, options, message] of bad) {
     test(`refuses ${what} at construction with a TypeError naming the option`, () => {
