@@ -85,7 +85,6 @@ export type {
   AbortErrorInit,
   ActionShape,
   ActionShapes,
-  ActionShapesOf,
   BadFrameEvent,
   CallErrorFrame,
   CallFrame,
@@ -116,7 +115,6 @@ export type {
   ProtocolRules,
   QueueFullErrorInit,
   RequestFrameInit,
-  ResolvedRpcEndpointOptions,
   ResultFrameInit,
   ResponseDroppedEvent,
   RpcEndpointEvents,
@@ -165,7 +163,7 @@ export type { OCPP16ActionMap } from './generated/ocpp16/actions';
 export type * as OCPP201 from './generated/ocpp201/types';
 export type { OCPP201ActionMap } from './generated/ocpp201/actions';
 export type { Logger, LogLevel } from './logger';
-export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, PeerRole, Shapes } from './ocpp/actions';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, Shapes } from './ocpp/actions';
 export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
 export type { PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
 export type { OcppVersion } from './ocpp/version';

@@ -140,7 +140,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     });
   }
 
-  /** The bound port after {@link listen}, else undefined. */
+  /** The bound port after {@link CentralSystem.listen}, else undefined. */
   get port(): number | undefined {
     const address = this.ownServer?.address();
     return typeof address === 'object' && address !== null ? address.port : undefined;

@@ -196,7 +196,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    * attempt fails (bad URL, refused credentials: retrying would not help) with a
    * {@link ConnectionError}: `HandshakeError` (the server answered with an HTTP status; its
    * `reason` is the response body, Node only), `SubprotocolError`, `TlsError` or `NetworkError`.
-   * Once connected, lost connections are re-established with the back-off until {@link close}.
+   * Once connected, lost connections are re-established with the back-off until {@link ChargePoint.close}.
    */
   async connect(): Promise<void> {
     if (this.stateValue === 'closed') throw new Error('connect: this ChargePoint is closed; create a new one');

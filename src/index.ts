@@ -1,14 +1,76 @@
 /**
  * ocpp-sdk: typed OCPP-J 1.6 and 2.0.1 for TypeScript.
  *
- * The one public door for Node. It is the browser door (`./browser`, whose explicit list holds
- * everything that runs on standard globals: the core, validation, the ChargePoint) plus the
- * server side, listed here. `test/unit/exports.test.ts` pins the names, so a change to the
- * surface is a visible decision.
+ * The one public door for Node, as an explicit list: values first, then types. It holds what the
+ * browser door (`./browser`) holds, everything that runs on standard globals (the framing core,
+ * validation, the ChargePoint), plus the server side, listed last in each part.
+ * `test/unit/exports.test.ts` pins the runtime names and `etc/ocpp-sdk.api.md` (API Extractor's
+ * report, checked by the package test) the whole surface, types included, so that a change to
+ * the surface is a visible decision. `test/browser/browser.test.ts` keeps the two doors in step.
  *
  * @packageDocumentation
  */
-export * from './browser';
+
+// ---- values: the core, versions, validation, the ChargePoint
+export {
+  AbortError,
+  ConnectionClosedError,
+  createMemoryTransportPair,
+  createRpcError,
+  DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_BAD_MESSAGE_WINDOW_MS,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_BAD_MESSAGES,
+  DEFAULT_MAX_INBOUND_CALLS,
+  DEFAULT_MAX_QUEUED_CALLS,
+  FormatViolationError,
+  GenericError,
+  InternalError,
+  INTERNAL_ERROR_DESCRIPTION,
+  isRpcErrorCode,
+  isValidMessageId,
+  MAX_CALL_TIMEOUT_MS,
+  MAX_MESSAGE_ID_LENGTH,
+  MessageType,
+  MessageTypeNotSupportedError,
+  NotImplementedError,
+  NotSupportedError,
+  OccurrenceConstraintViolationError,
+  parseFrame,
+  PropertyConstraintViolationError,
+  ProtocolError,
+  QueueFullError,
+  RPC_ERROR_CLASSES,
+  RPC_ERROR_CODES,
+  RpcEndpoint,
+  RpcError,
+  RpcFrameworkError,
+  SecurityError,
+  serializeFrame,
+  TimeoutError,
+  TypeConstraintViolationError,
+  ValidationError,
+} from './core/index';
+export { ChargePoint, NotConnectedError } from './charge-point';
+export { ConnectionError, HandshakeError, NetworkError, SubprotocolError, TlsError } from './transport/connection-errors';
+export { OCPP16_ACTIONS } from './generated/ocpp16/actions';
+export { OCPP201_ACTIONS } from './generated/ocpp201/actions';
+export { actionSender, canSend, isKnownAction } from './ocpp/actions';
+export { MemoryQueueStore } from './ocpp/offline-queue';
+export { OCPP16_RULES, OCPP201_RULES, rulesFor } from './ocpp/version-rules';
+export { OCPP_PROTOCOLS } from './ocpp/version';
+export { createPayloadValidator, validatePayload } from './ocpp/validation';
+export { basicAuthHeader } from './transport/basic-auth';
+export { backoffDelay, DEFAULT_BACKOFF } from './transport/backoff';
+export {
+  DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_PING_INTERVAL_MS,
+} from './transport/defaults';
+
+// ---- values: the server side (Node only)
 export {
   CentralSystem,
   DEFAULT_COMPRESSION,
@@ -20,6 +82,99 @@ export { LocalStationRegistry } from './station-registry';
 export { Station } from './station';
 export { parseBasicAuth, safeEqual } from './transport/basic-auth';
 
+// ---- types
+export type {
+  AbortErrorInit,
+  ActionShape,
+  ActionShapes,
+  BadFrameEvent,
+  CallErrorFrame,
+  CallFrame,
+  CallOptions,
+  CallResultErrorEvent,
+  CallResultErrorFrame,
+  CallResultFrame,
+  CloseEvent,
+  ConnectionClosedErrorInit,
+  ErrorFrameInit,
+  Direction,
+  Frame,
+  FrameEvent,
+  FrameInit,
+  FramingError,
+  FramingErrorKind,
+  Handler,
+  HandlerContext,
+  HandlerErrorEvent,
+  JsonObject,
+  LimitExceededEvent,
+  MessageTypeId,
+  ParseFailure,
+  ParseResult,
+  ParseSuccess,
+  PayloadKind,
+  PayloadValidator,
+  ProtocolRules,
+  QueueFullErrorInit,
+  RequestFrameInit,
+  ResultFrameInit,
+  ResponseDroppedEvent,
+  RpcEndpointEvents,
+  RpcEndpointOptions,
+  RpcErrorClass,
+  RpcErrorCode,
+  RpcErrorDetails,
+  RpcErrorInit,
+  SendFrame,
+  TimeoutErrorInit,
+  Transport,
+  TransportSink,
+  ValidationErrorInit,
+  ValidationFailedEvent,
+  ValidationIssue,
+} from './core/index';
+export type {
+  AnyChargePoint,
+  BootOptions,
+  BootRequest,
+  BootResponse,
+  CallableAction,
+  CallRequest,
+  CallResponse,
+  ChargePointDisconnectEvent,
+  ChargePointErrorEvent,
+  ChargePointOpenEvent,
+  ClientCompressionOptions,
+  CommonChargePointAction,
+  CommonRequest,
+  CommonResponse,
+  NotConnectedErrorInit,
+  QueueDroppedEvent,
+  ReconnectingEvent,
+  ChargePointCallOptions,
+  ChargePointEvents,
+  ChargePointHandler,
+  ChargePointIncoming,
+  ChargePointOptions,
+  ChargePointOutgoing,
+  ChargePointState,
+  OfflineOptions,
+} from './charge-point';
+export type * as OCPP16 from './generated/ocpp16/types';
+export type { OCPP16ActionMap } from './generated/ocpp16/actions';
+export type * as OCPP201 from './generated/ocpp201/types';
+export type { OCPP201ActionMap } from './generated/ocpp201/actions';
+export type { Logger, LogLevel } from './logger';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, Shapes } from './ocpp/actions';
+export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
+export type { PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
+export type { OcppVersion } from './ocpp/version';
+export type { BasicCredentials } from './transport/basic-auth';
+export type { BackoffOptions } from './transport/backoff';
+export type { ClientTlsOptions } from './transport/client';
+export type { CodedConnectionErrorInit, ConnectionErrorInit, HandshakeErrorInit, SubprotocolErrorInit } from './transport/connection-errors';
+
+// ---- types: the server side
 export type {
   AuthRequest,
   AuthResult,
@@ -48,4 +203,3 @@ export type {
   StationHandler,
   StationHandlerContext,
 } from './station';
-

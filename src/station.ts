@@ -191,7 +191,7 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
 
   /**
    * Registers this station's handler for `action` (it wins over the central system's default).
-   * A BootNotification handler's answers also set {@link bootStatus}.
+   * A BootNotification handler's answers also set {@link Station.bootStatus}.
    */
   override handle<A extends keyof CentralSystemIncoming<V> & string>(action: A, handler: StationHandler<V, A>): this {
     // The core types the context without the version (ctx.protocol: string); it is the station's own.

@@ -86,7 +86,7 @@ export class RpcEndpoint<
    * an endpoint built from plain options, all of them.
    */
   private readonly shared: SharedEndpointOptions<Ctx>;
-  /** {@link options}, made when first asked for. */
+  /** `options`, made when first asked for. */
   private view: ResolvedRpcEndpointOptions<Ctx> | undefined;
   private readonly transport: Transport;
   private readonly peerIdentity: string | undefined;

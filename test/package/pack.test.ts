@@ -7,7 +7,8 @@
  * CentralSystem on 127.0.0.1:0, connects a ChargePoint, does a BootNotification round trip and
  * prints OK. Then the browser view of the same tarball: esbuild bundles
  * `import { ChargePoint } from 'ocpp-sdk'` for the browser and no `ws` or `node:` module may be
- * in it. Last, publint and attw (what `npm run pack:check` runs) must pass on that tarball.
+ * in it. Last, publint and attw (what `npm run pack:check` runs) must pass on that tarball, and
+ * API Extractor must find the surface the checked-in report (etc/ocpp-sdk.api.md) describes.
  *
  * Then the README's two quickstarts, taken from README.md itself, in a project made by `npm init`
  * (CommonJS) and in one made ESM (`"type": "module"`): the tarball installed offline, the
@@ -198,6 +199,19 @@ describe('the packed package', () => {
     for (const child of children) child.kill('SIGKILL');
     if (work && !process.env.KEEP_PACK_TEST) rmSync(work, { recursive: true, force: true });
     if (timings.length) console.log(`# pack test timings\n# ${timings.join('\n# ')}`);
+  });
+
+  test('the public surface, types included, matches the checked-in API report (etc/ocpp-sdk.api.md)', () => {
+    // API Extractor reads the declarations `npm run build` just wrote. Without --local it fails
+    // when the surface differs from the report, or when a TSDoc link names nothing: run
+    // `npm run api` to update the report, and commit it with the change that made it.
+    const r = spawnSync(process.execPath, [join(root, 'node_modules/@microsoft/api-extractor/bin/api-extractor'), 'run'], {
+      cwd: root,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    assert.equal(r.status, 0, `the public API differs from etc/ocpp-sdk.api.md (run \`npm run api\` and commit the report if the change is meant):\n${r.stdout}\n${r.stderr}`);
   });
 
   test('installs with exactly its runtime dependencies: eventemitter3, isomorphic-ws, ws (no ajv)', () => {
