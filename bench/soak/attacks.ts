@@ -110,6 +110,10 @@ async function scenario(report: Report, mode: 'deep-json' | 'slow-reader', attac
     report.note(`${mode}.registeredAfterGoneMaxMs`, Math.round(Math.max(...stayed)));
     report.check(`${mode}: attackers leave cs.stations within 1 s of leaving`, Math.max(...stayed) < 1000, `${Math.round(Math.max(...stayed))} ms`);
   }
+  if (mode === 'slow-reader') {
+    const bySendBuffer = closes.filter((c) => c.includes('send buffer limit')).length;
+    report.check(`${mode}: no slow reader is served until its backlog hits maxBufferedBytes`, bySendBuffer === 0, `${bySendBuffer} closed for the send buffer`);
+  }
   report.check(`${mode}: event-loop delay max under 100 ms`, delay.max / 1e6 < 100, `${(delay.max / 1e6).toFixed(1)} ms`);
   report.check(`${mode}: the well-behaved station's Heartbeat p99 under 250 ms`, p99 < 250, `${p99.toFixed(1)} ms over ${latencies.length}`);
   good.terminate();
