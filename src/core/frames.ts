@@ -314,7 +314,7 @@ function tooDeep(text: string, max: number): ParseResult {
  * (valid JSON that short cannot nest that deep).
  *
  * @param text - the frame as received.
- * @param maxDepth - nesting limit, a positive integer; {@link DEFAULT_MAX_JSON_DEPTH} by default.
+ * @param maxDepth - nesting limit, a positive integer; 128 (`DEFAULT_MAX_JSON_DEPTH`) by default.
  *
  * @example
  * ```ts
