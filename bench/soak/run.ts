@@ -3,13 +3,13 @@
  * with `--expose-gc`, and fails if any check of any run fails. Results are summarised at the
  * end (the RESULT lines that RELIABILITY.md quotes).
  *
- *   npm run soak                      # fuzz-soak, churn, restart
+ *   npm run soak                      # fuzz-soak, churn, restart, attacks
  *   npm run soak -- churn --cycles 5000
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const ALL = ['fuzz-soak', 'churn', 'restart'];
+const ALL = ['fuzz-soak', 'churn', 'restart', 'attacks'];
 const [first, ...rest] = process.argv.slice(2);
 const chosen = first !== undefined && ALL.includes(first) ? [first] : ALL;
 const extra = first !== undefined && ALL.includes(first) ? rest : process.argv.slice(2);

@@ -22,6 +22,9 @@ const SUPPORTED_FORMATS = ['date-time', 'uri'] as const;
  *   `additionalItems` next to a single `items` schema, unknown `javaType`/`comment` in the
  *   OCA originals);
  * - `multipleOfPrecision`: without it 0.3 fails `multipleOf: 0.1` (0.3 / 0.1 = 2.9999999999999996);
+ * - `strictNumbers: true`: `1e400` parses to `Infinity` and `JSON.stringify` writes it as `null`, so
+ *   a non-finite number is never a valid `number`/`integer` (a `type` error, TypeConstraintViolation);
+ *   `strict: false` above would otherwise turn this check off too;
  * - `allErrors: false`: stop at the first error; the RPC error code needs one, and it is faster;
  * - no `useDefaults`, `removeAdditional` or `coerceTypes`: each of them rewrites the payload,
  *   and a validator must never mutate what it checks;
@@ -32,6 +35,7 @@ function createAjv(): Ajv {
   const ajv = new Ajv({
     code: { source: true, esm: true },
     strict: false,
+    strictNumbers: true,
     multipleOfPrecision: 6,
     allErrors: false,
     messages: true,
@@ -210,6 +214,9 @@ export async function generateValidators(loaded: LoadedVersion, root: string): P
     legalComments: 'none',
     charset: 'utf8',
     plugins: [standalonePlugin],
+    // Module paths end up in the output (`node_modules/ajv/...`): keep them as seen from the
+    // checkout, so a checkout whose node_modules is a symlink generates the same bytes.
+    preserveSymlinks: true,
     logLevel: 'silent',
   });
   if (result.errors.length || result.outputFiles.length !== 1) {

@@ -156,7 +156,8 @@ function valueAt(root: unknown, pointer: string): unknown {
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  // Non-finite numbers (`1e400` parses to Infinity) are no JSON number: name them.
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : Number.isFinite(value) ? 'number' : String(value);
   return typeof value;
 }
 

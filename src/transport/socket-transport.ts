@@ -14,7 +14,7 @@ export interface MinimalWebSocket {
 
 /** A `ws` socket: event-emitter style, which avoids an Event object per message. */
 interface NodeStyleSocket extends MinimalWebSocket {
-  send(data: string, options?: { compress?: boolean }): void;
+  send(data: string, options?: { compress?: boolean }, callback?: (error?: Error) => void): void;
   on(event: 'message', listener: (data: unknown, isBinary: boolean) => void): unknown;
   on(event: 'close', listener: (code: number, reason: unknown) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -52,7 +52,19 @@ export interface SocketTransportOptions {
    * A server sets it so that one station flooding small frames cannot hold up the others.
    */
   oneMessagePerTurn?: boolean;
+  /**
+   * Stop reading from the peer while more than this many bytes wait in the send buffer, and read
+   * again once they are written (Node's ws only). A peer that sends CALLs but does not read the
+   * answers then stops being served instead of filling the buffer with one small write per
+   * answer: dropping a socket makes Node create an error per buffered write (100,000 answers
+   * froze a server for over a second). 0 turns it off.
+   * @default 65536 ({@link DEFAULT_READ_PAUSE_BUFFERED_BYTES})
+   */
+  readPauseBufferedBytes?: number;
 }
+
+/** Default of {@link SocketTransportOptions.readPauseBufferedBytes}: 64 KiB, about 1,000 small answers. */
+export const DEFAULT_READ_PAUSE_BUFFERED_BYTES = 64 * 1024;
 
 /** {@link SocketTransportOptions} with the defaults applied; shared by the sockets given the same options object. */
 interface TransportSettings {
@@ -60,6 +72,7 @@ interface TransportSettings {
   readonly onError: ((error: Error) => void) | undefined;
   readonly compressMinLength: number;
   readonly oneMessagePerTurn: boolean;
+  readonly readPauseBuffered: number;
 }
 
 const NO_OPTIONS: SocketTransportOptions = Object.freeze({});
@@ -76,7 +89,14 @@ function settingsOf(options: SocketTransportOptions, nodeWs: boolean): Transport
     // Both only apply to Node's ws: a browser socket has no send options and cannot pause.
     compressMinLength: nodeWs ? (options.compressMinLength ?? 0) : 0,
     oneMessagePerTurn: nodeWs && options.oneMessagePerTurn === true,
+    readPauseBuffered: nodeWs ? readPauseBytes(options.readPauseBufferedBytes) : 0,
   }));
+}
+
+function readPauseBytes(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_READ_PAUSE_BUFFERED_BYTES;
+  if (typeof value !== 'number' || !(value >= 0)) throw new TypeError(`readPauseBufferedBytes must be a number >= 0, got ${String(value)}`);
+  return value;
 }
 
 /**
@@ -231,6 +251,12 @@ class WebSocketTransport implements SocketTransport {
   private turnServed = -1;
   /** Messages held for later turns (oneMessagePerTurn); one field, as idle stations never need it. */
   private held: { texts: string[]; next: number } | undefined = undefined;
+  /** Reading is paused until what was buffered for sending has been written (readPauseBufferedBytes). */
+  private backpressured = false;
+  /** `drained` bound to this transport, made the first time the peer falls behind. */
+  private onDrained: ((error?: Error) => void) | undefined = undefined;
+  /** We closed for a policy violation: what the peer still sends is not read. */
+  private discarding = false;
 
   constructor(
     private readonly socket: MinimalWebSocket,
@@ -246,13 +272,18 @@ class WebSocketTransport implements SocketTransport {
   }
 
   receive(text: string): void {
-    if (this.isClosed) return;
+    if (this.isClosed || this.discarding) return;
+    if (this.held !== undefined) {
+      // Behind messages already held: order is kept.
+      this.held.texts.push(text);
+      return;
+    }
+    if (this.backpressured) {
+      // The rest of the read that was under way when reading paused: served once the peer has read.
+      this.held = { texts: [text], next: 0 };
+      return;
+    }
     if (this.settings.oneMessagePerTurn) {
-      if (this.held !== undefined) {
-        // Behind messages already held: order is kept.
-        this.held.texts.push(text);
-        return;
-      }
       if (this.turnServed === turn) {
         this.held = { texts: [text], next: 0 };
         holding.push(this);
@@ -269,7 +300,8 @@ class WebSocketTransport implements SocketTransport {
   /** Hands over the next held message (called once per turn while some are held). */
   releaseOne(): void {
     const held = this.held;
-    if (held === undefined) return;
+    // Closed (held input is dropped), or the peer fell behind: `drained` serves it later.
+    if (held === undefined || this.backpressured) return;
     const text = held.texts[held.next];
     held.texts[held.next++] = '';
     if (held.next < held.texts.length) {
@@ -290,12 +322,10 @@ class WebSocketTransport implements SocketTransport {
 
   finish(code: number, reason: string): void {
     if (this.isClosed) return;
-    // Messages the peer sent before the close (answers to our calls among them) still count.
-    const held = this.held;
-    if (held !== undefined) {
-      this.held = undefined;
-      for (let i = held.next; i < held.texts.length; i++) this.deliver(held.texts[i]);
-    }
+    // Input read but not yet handed over is dropped: a closed connection is not served (the
+    // endpoint rejects its pending calls with the close), and handing over a backlog at once
+    // would hold the event loop for as long as it takes to process.
+    this.held = undefined;
     this.isClosed = true;
     this.markClosed?.();
     if (this.sink) this.sink.close(code, reason);
@@ -319,7 +349,9 @@ class WebSocketTransport implements SocketTransport {
     const socket = this.socket;
     if (this.isClosed || socket.readyState !== OPEN) return;
     const settings = this.settings;
-    if (data.length < settings.compressMinLength) (socket as NodeStyleSocket).send(data, UNCOMPRESSED);
+    if (settings.readPauseBuffered > 0 && !this.backpressured && socket.bufferedAmount + data.length > settings.readPauseBuffered) {
+      this.fallBehind(data);
+    } else if (data.length < settings.compressMinLength) (socket as NodeStyleSocket).send(data, UNCOMPRESSED);
     else socket.send(data);
     if (settings.maxBuffered > 0 && socket.bufferedAmount > settings.maxBuffered) {
       // A peer that does not read will not read a close frame either: a closing handshake would
@@ -331,8 +363,38 @@ class WebSocketTransport implements SocketTransport {
     }
   }
 
+  /**
+   * The peer is not reading as fast as we answer: stop reading from it, and send `data` with a
+   * callback that runs once it (and so everything before it) has been written.
+   */
+  private fallBehind(data: string): void {
+    const socket = this.socket as NodeStyleSocket;
+    this.backpressured = true;
+    socket.pause!();
+    socket.send(data, data.length < this.settings.compressMinLength ? UNCOMPRESSED : {}, (this.onDrained ??= (error) => this.drained(error)));
+  }
+
+  /** What was buffered when the peer fell behind has been written: read (and serve) again. */
+  private drained(error: Error | undefined): void {
+    if (error !== undefined || this.isClosed || this.discarding || !this.backpressured) return;
+    this.backpressured = false;
+    if (this.held !== undefined) {
+      holding.push(this);
+      scheduleTurnEnd();
+    } else {
+      (this.socket as NodeStyleSocket).resume!();
+    }
+  }
+
   close(code = 1000, reason = ''): void {
     if (this.isClosed) return;
+    if (code === 1008 && isNodeStyle(this.socket)) {
+      // A peer closed for a policy violation is not served any more; reading resumes only so
+      // that its close frame (or its disconnect) is seen.
+      this.discarding = true;
+      this.held = undefined;
+      this.socket.resume?.();
+    }
     try {
       this.socket.close(code, reason);
     } catch {

@@ -1,8 +1,8 @@
 /**
  * The WebSocket adapter's turn rule (`oneMessagePerTurn`, used by CentralSystem): the first
  * message of a connection in an event-loop turn is handed over at once, later ones of the same
- * turn are held (the socket paused) and handed over one per turn, in order, and none is lost at a
- * close. This replaced ws's `allowSynchronousEvents: false`, which paid a setImmediate per message;
+ * turn are held (the socket paused) and handed over one per turn, in order; what is still held at a
+ * close is dropped (a closed connection is not served). This replaced ws's `allowSynchronousEvents: false`, which paid a setImmediate per message;
  * test/reliability/flood.test.ts shows the fairness it buys over real sockets.
  */
 import assert from 'node:assert/strict';
@@ -19,8 +19,12 @@ class FakeSocket extends EventEmitter {
   pauses = 0;
   resumes = 0;
   sent: string[] = [];
-  send(data: string): void {
+  /** The callback of the last send that asked for one (ws calls it once the data is written). */
+  written: ((error?: Error) => void) | undefined = undefined;
+  send(data: string, _options?: unknown, callback?: (error?: Error) => void): void {
     this.sent.push(data);
+    this.bufferedAmount += data.length;
+    if (callback) this.written = callback;
   }
   close(): void {}
   terminate(): void {}
@@ -105,17 +109,33 @@ describe('socketTransport: one message per connection per event-loop turn', () =
     assert.equal(a.got.length, 2);
   });
 
-  test('held messages are handed over before the close, none lost (an answer to our call may be among them)', async () => {
+  test('messages held at the close are dropped, not handed over at once: a closed connection is not served', async () => {
     const socket = new FakeSocket();
     const transport = socketTransport(socket, { oneMessagePerTurn: true });
     const sink = recorder();
     transport.setSink(sink);
     socket.read('a', 'b', 'c');
-    socket.emit('close', 1000, Buffer.from('bye'));
-    assert.deepEqual(sink.got, ['a', 'b', 'c']);
-    assert.deepEqual(sink.closedWith, [1000, 'bye']);
+    socket.emit('close', 1006, Buffer.from(''));
+    assert.deepEqual(sink.got, ['a']);
+    assert.deepEqual(sink.closedWith, [1006, '']);
     await nextTurn();
-    assert.deepEqual(sink.got, ['a', 'b', 'c'], 'nothing is handed over twice or after the close');
+    await nextTurn();
+    assert.deepEqual(sink.got, ['a'], 'nothing is handed over after the close');
+  });
+
+  test('after our close for a policy violation (1008), held and later messages are dropped and the socket reads again (to see the close)', async () => {
+    const socket = new FakeSocket();
+    const transport = socketTransport(socket, { oneMessagePerTurn: true });
+    const sink = recorder();
+    transport.setSink(sink);
+    socket.read('a', 'b', 'c');
+    assert.equal(socket.paused, true);
+    transport.close(1008, 'too many invalid messages');
+    assert.equal(socket.paused, false);
+    socket.read('d');
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(sink.got, ['a']);
   });
 
   test('messages held before the sink is installed are kept too', async () => {
@@ -137,5 +157,56 @@ describe('socketTransport: one message per connection per event-loop turn', () =
     socket.read('a', 'b', 'c');
     assert.deepEqual(sink.got, ['a', 'b', 'c']);
     assert.equal(socket.pauses, 0);
+  });
+});
+
+describe('socketTransport: reading pauses while the peer does not read our answers (readPauseBufferedBytes)', () => {
+  test('a send that takes the buffer past the mark pauses reading; what arrives meanwhile waits; once written, reading and serving resume', async () => {
+    const socket = new FakeSocket();
+    const transport = socketTransport(socket, { oneMessagePerTurn: true, readPauseBufferedBytes: 100 });
+    const sink = recorder();
+    transport.setSink(sink);
+    transport.send('x'.repeat(60));
+    assert.equal(socket.paused, false, 'under the mark: nothing changes');
+    assert.equal(socket.written === undefined, true, 'no callback asked for under the mark');
+    transport.send('y'.repeat(60));
+    assert.equal(socket.paused, true, 'past the mark: reading stops');
+    assert.ok(socket.written, 'the send that crossed the mark asks to be told when it is written');
+    socket.read('a', 'b');
+    await nextTurn();
+    await nextTurn();
+    assert.deepEqual(sink.got, [], 'nothing is served while the peer is behind');
+    socket.bufferedAmount = 0;
+    socket.written!();
+    assert.deepEqual(sink.got, []);
+    await nextTurn();
+    assert.deepEqual(sink.got, ['a']);
+    await nextTurn();
+    assert.deepEqual(sink.got, ['a', 'b']);
+    assert.equal(socket.paused, false, 'reading again once the backlog is served');
+  });
+
+  test('without held input, reading resumes as soon as the buffer is written; a close in between keeps it closed', () => {
+    const socket = new FakeSocket();
+    const transport = socketTransport(socket, { readPauseBufferedBytes: 10 });
+    transport.setSink(recorder());
+    transport.send('z'.repeat(20));
+    assert.equal(socket.paused, true);
+    socket.written!();
+    assert.equal(socket.paused, false);
+    transport.send('z'.repeat(20));
+    assert.equal(socket.paused, true);
+    socket.emit('close', 1006, Buffer.from(''));
+    socket.written!(new Error('closed'));
+    assert.equal(socket.paused, true, 'a closed socket is not resumed');
+  });
+
+  test('0 turns it off; a bad value is a TypeError naming the option', () => {
+    const socket = new FakeSocket();
+    const transport = socketTransport(socket, { readPauseBufferedBytes: 0 });
+    transport.setSink(recorder());
+    transport.send('z'.repeat(1_000_000));
+    assert.equal(socket.paused, false);
+    assert.throws(() => socketTransport(new FakeSocket(), { readPauseBufferedBytes: -1 }), (e: unknown) => e instanceof TypeError && /readPauseBufferedBytes/.test(e.message));
   });
 });

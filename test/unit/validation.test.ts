@@ -72,6 +72,22 @@ describe('validatePayload - mapping and detail text', () => {
     assert.equal(f.detail, '/meterValue/0/sampledValue/0/unit: must be equal to one of the allowed values (Wh, kWh, varh, kvarh, W, kW, VA, kVA, ...)');
   });
 
+  it('non-finite numbers (1e400 parses to Infinity; NaN) → TypeConstraintViolation naming them, both versions', () => {
+    const f16 = failed(check('ocpp1.6', 'StopTransaction', 'request', { meterStop: 1, timestamp: '2025-01-01T00:00:00Z', transactionId: JSON.parse('1e400') as number }));
+    assert.equal(f16.code, 'TypeConstraintViolation');
+    assert.equal(f16.detail, '/transactionId: must be integer (got Infinity)');
+    const status = { timestamp: '2025-01-01T00:00:00Z', connectorStatus: 'Available', connectorId: 1 };
+    for (const evseId of [Infinity, -Infinity, NaN]) {
+      const f201 = failed(check('ocpp2.0.1', 'StatusNotification', 'request', { ...status, evseId }));
+      assert.equal(f201.code, 'TypeConstraintViolation');
+      assert.equal(f201.detail, `/evseId: must be integer (got ${String(evseId)})`);
+    }
+    // A `number` field, not only `integer`.
+    const mv = failed(check('ocpp2.0.1', 'MeterValues', 'request', { evseId: 1, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: -Infinity }] }] }));
+    assert.equal(mv.code, 'TypeConstraintViolation');
+    assert.equal(mv.detail, '/meterValue/0/sampledValue/0/value: must be number (got -Infinity)');
+  });
+
   it('type → TypeConstraintViolation saying what was found', () => {
     const f = failed(check('ocpp1.6', 'Heartbeat', 'response', { currentTime: 1714564800 }));
     assert.equal(f.code, 'TypeConstraintViolation');
