@@ -10,7 +10,8 @@
  *
  * Each test measures the event-loop delay (perf_hooks.monitorEventLoopDelay) and the latency of a
  * well-behaved station's Heartbeats during the attack, with bounds about an order of magnitude
- * below the stalls seen before (so that a loaded machine does not make them flaky).
+ * below the stalls seen before (so that a loaded machine does not make them flaky); the deep-JSON
+ * test bounds the p99 of the loop delay, which a single GC pause cannot move.
  */
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
@@ -82,7 +83,11 @@ describe('a hostile station cannot stall the server', () => {
       const { maxMs, p99Ms } = delay.stop();
       t.diagnostic(`loop delay max ${maxMs.toFixed(1)} ms p99 ${p99Ms.toFixed(1)} ms; Heartbeat p99 ${p99(latencies).toFixed(1)} ms (${latencies.length}); attackers gone from cs.stations after ${leftAfterMs.toFixed(0)} ms`);
       // Before: 200-300 ms per frame of blocked loop (40 frames: about 10 s), Heartbeats waiting as long.
-      assert.ok(maxMs < 100, `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms)`);
+      // Before the depth limit every frame held the loop 200-300 ms, so most of the attack's
+      // samples were that late. The p99 is what separates the two; the max alone also catches one
+      // GC pause or a descheduled process on a loaded machine, so it only gets a sanity bound.
+      assert.ok(p99Ms < 100, `event-loop delay p99 ${p99Ms.toFixed(1)} ms (max ${maxMs.toFixed(1)} ms)`);
+      assert.ok(maxMs < 300, `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms)`);
       assert.ok(latencies.length > 5, `only ${latencies.length} Heartbeats answered`);
       assert.ok(p99(latencies) < 150, `Heartbeat p99 ${p99(latencies).toFixed(1)} ms`);
       assert.ok(leftAfterMs < 1000, `attackers still registered ${leftAfterMs.toFixed(0)} ms after their connections were gone`);
@@ -126,7 +131,8 @@ describe('a hostile station cannot stall the server', () => {
     // Reading stopped at 64 KiB of unread answers, so the 1 MiB limit was never reached.
     assert.notEqual(slowClose?.reason, 'send buffer limit exceeded: peer is not reading', 'the slow reader was served until its backlog hit maxBufferedBytes');
     // Before: a backlog of 8 MiB of answers (~140,000 writes), dropped with 1008, froze the loop for over a second.
-    assert.ok(maxMs < 100, `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms), slow reader gone after ${(goneAt - started).toFixed(0)} ms`);
+    // Before: one freeze of 210 ms or more when the slow reader was dropped.
+    assert.ok(maxMs < 150, `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms), slow reader gone after ${(goneAt - started).toFixed(0)} ms`);
     assert.ok(latencies.length > 5, `only ${latencies.length} Heartbeats answered`);
     assert.ok(p99(latencies) < 150, `Heartbeat p99 ${p99(latencies).toFixed(1)} ms`);
     assert.deepEqual((await good.call('[2,"after","Heartbeat",{}]')).slice(0, 2), [3, 'after']);
