@@ -285,7 +285,7 @@ export class RpcEndpoint<
     // A closed endpoint reads nothing more (input a transport still delivers after the close), and
     // neither does one draining after the peer passed a limit.
     if (this.closedWith !== undefined || this.limits?.drainReason !== undefined) return;
-    const result = parseFrame(text);
+    const result = parseFrame(text, this.shared.maxJsonDepth);
     if (!result.ok) {
       this.onBadFrame(text, result.error);
       return;

@@ -37,7 +37,7 @@ export {
   TypeConstraintViolationError,
   ValidationError,
 } from './errors';
-export { isValidMessageId, MAX_MESSAGE_ID_LENGTH, MessageType, parseFrame, serializeFrame } from './frames';
+export { DEFAULT_MAX_JSON_DEPTH, isValidMessageId, MAX_MESSAGE_ID_LENGTH, MessageType, parseFrame, serializeFrame } from './frames';
 
 export type { ActionShape, ActionShapes, ActionShapesOf, CallOptions } from './endpoint';
 export type { Handler, HandlerContext } from './context';

@@ -9,6 +9,7 @@ import type { ProtocolRules } from './protocol-rules';
 import type { Transport } from './transport';
 import type { PayloadValidator } from './validator';
 import { isPlainObject } from './guards';
+import { DEFAULT_MAX_JSON_DEPTH } from './frames';
 
 /** Default {@link RpcEndpointOptions.callTimeoutMs}: 30 s, as mobilityhouse/ocpp, libocpp and ocpp-rpc's server. */
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -93,6 +94,14 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
    */
   badMessageWindowMs?: number;
   /**
+   * How deeply arrays and objects may nest in a received frame. A deeper frame is refused before
+   * `JSON.parse` runs, as a framing error answered by the version's rules and counted as a bad
+   * message: parsing costs about half a microsecond per level, so a 1 MB frame nested 500,000
+   * deep would hold the event loop for 200-300 ms. OCPP payloads nest about 8 levels deep.
+   * @default 128
+   */
+  maxJsonDepth?: number;
+  /**
    * Generates message ids (1..36 characters, unique per connection; 2.0.1 also across
    * reconnects of the same identity, which random UUIDs satisfy and counters do not).
    * @default () => globalThis.crypto.randomUUID()
@@ -133,7 +142,18 @@ export type ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>
   Required<
     Pick<
       RpcEndpointOptions<Ctx>,
-      'transport' | 'rules' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'generateId' | 'now' | 'captureCallStack'
+      | 'transport'
+      | 'rules'
+      | 'callTimeoutMs'
+      | 'callConcurrency'
+      | 'maxQueuedCalls'
+      | 'maxInboundCalls'
+      | 'maxBadMessages'
+      | 'badMessageWindowMs'
+      | 'maxJsonDepth'
+      | 'generateId'
+      | 'now'
+      | 'captureCallStack'
     >
   > &
     Pick<RpcEndpointOptions<Ctx>, 'validator' | 'identity' | 'context' | 'fallbackHandler' | 'inboundGate'>
@@ -261,7 +281,7 @@ export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundC
 /** The endpoint options `CentralSystem` and `ChargePoint` take as their own and pass through. */
 export type PassedThroughOptions = Pick<
   RpcEndpointOptions,
-  'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'generateId' | 'captureCallStack'
+  'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'maxJsonDepth' | 'generateId' | 'captureCallStack'
 >;
 
 /** The {@link PassedThroughOptions} of a server's or client's options, for its endpoints. */
@@ -273,6 +293,7 @@ export function passedThrough(options: PassedThroughOptions): PassedThroughOptio
     maxInboundCalls: options.maxInboundCalls,
     maxBadMessages: options.maxBadMessages,
     badMessageWindowMs: options.badMessageWindowMs,
+    maxJsonDepth: options.maxJsonDepth,
     generateId: options.generateId,
     captureCallStack: options.captureCallStack,
   };
@@ -313,6 +334,7 @@ export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpoi
   const maxQueuedCalls = checkIntegerOption('maxQueuedCalls', options.maxQueuedCalls ?? DEFAULT_MAX_QUEUED_CALLS, { min: 0, orInfinity: true });
   checkLimitOptions(options);
   const captureCallStack = checkBooleanOption('captureCallStack', options.captureCallStack ?? false);
+  const maxJsonDepth = checkIntegerOption('maxJsonDepth', options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH, { min: 1 });
 
   if (options.generateId === undefined && typeof globalThis.crypto?.randomUUID !== 'function') {
     // Node 18 without --experimental-global-webcrypto, or a browser page outside a secure context.
@@ -328,6 +350,7 @@ export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpoi
     maxInboundCalls: options.maxInboundCalls ?? DEFAULT_MAX_INBOUND_CALLS,
     maxBadMessages: options.maxBadMessages ?? DEFAULT_MAX_BAD_MESSAGES,
     badMessageWindowMs: options.badMessageWindowMs ?? DEFAULT_BAD_MESSAGE_WINDOW_MS,
+    maxJsonDepth,
     generateId: checkFunctionOption('generateId', options.generateId, defaultGenerateId),
     now: checkFunctionOption('now', options.now, defaultNow),
     captureCallStack,

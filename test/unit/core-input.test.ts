@@ -52,6 +52,35 @@ for (const rules of ALL_RULES) {
       endpoint.close();
     });
 
+    test(`maxJsonDepth: a CALL nested one level deeper than the option is a framing error answered by the version's rules and counted; one at the limit reaches the handler (${v})`, async () => {
+      const { endpoint, peer } = setup(rules, { maxJsonDepth: 4 });
+      const bad: BadFrameEvent[] = [];
+      endpoint.on('badFrame', (e) => bad.push(e));
+      const seen: unknown[] = [];
+      endpoint.handle('DataTransfer', (request) => {
+        seen.push(request);
+        return { status: 'Accepted' };
+      });
+      // Depth 4: the frame's array, the payload object, `data`'s array, and the array inside it.
+      const atLimit = [2, 'ok', 'DataTransfer', { vendorId: 'v', data: [[1]] }];
+      assert.deepEqual(await peer.exchange(atLimit), [3, 'ok', { status: 'Accepted' }]);
+      peer.sendText(JSON.stringify([2, 'deep', 'DataTransfer', { vendorId: 'v', data: [[[1]]] }]));
+      await flush();
+      assert.deepEqual(seen, [{ vendorId: 'v', data: [[1]] }], 'the handler saw only the frame within the limit');
+      assert.equal(bad.length, 1);
+      assert.equal(bad[0].error.kind, 'too-deep');
+      // Its id is readable, so every version answers it with its framing code.
+      const answer = JSON.parse(peer.texts.at(-1) ?? 'null') as unknown[];
+      assert.deepEqual(answer.slice(0, 3), [4, 'deep', rules.toWireCode(rules.framingErrorCode)]);
+      endpoint.close();
+    });
+
+    test(`maxJsonDepth is checked at construction: 0, 1.5 and a string are refused with a TypeError naming it (${v})`, () => {
+      for (const bad of [0, 1.5, '8']) {
+        assert.throws(() => setup(rules, { maxJsonDepth: bad as number }), (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be/.test(e.message));
+      }
+    });
+
     test(`a closed endpoint ignores input its transport still delivers: no handler runs, nothing is written, no event (${v})`, async () => {
       const [local, remote] = createMemoryTransportPair();
       let sink: TransportSink | undefined;
