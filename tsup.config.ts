@@ -31,7 +31,7 @@
  * missing, npm leaves them all out of package-lock.json and `npm ci` then refuses the lock file
  * ("Missing: @rollup/rollup-android-arm-eabi@ from lock file").
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
@@ -52,9 +52,9 @@ const common: Options = {
 
 /** Writes `<outDir>/index.d.mts`, the ES module face of the declarations tsc writes for `entry`. */
 const declarationsFor = (outDir: string, entry: 'index' | 'browser') => async (): Promise<void> => {
-  mkdirSync(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true });
   const header = `// The declarations of ocpp-sdk are in ../types/ (written by tsc, one file per source file).\n`;
-  writeFileSync(join(outDir, 'index.d.mts'), `${header}export * from '../types/${entry}.js';\n`);
+  await writeFile(join(outDir, 'index.d.mts'), `${header}export * from '../types/${entry}.js';\n`);
 };
 
 export default defineConfig([

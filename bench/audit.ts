@@ -16,7 +16,9 @@
  * MeterValues) and server to station (ClearCache). Prints one JSON line.
  */
 import { createHook } from 'node:async_hooks';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { bootRequest, requestPayload } from './lib/messages';
 
 const which = process.argv[2];
@@ -49,7 +51,66 @@ createHook({
   },
 }).enable();
 
-const load = (id: string): Record<string, any> => require(require('node:path').resolve(id) as string) as Record<string, any>;
+// The libraries are typed here by what the audit uses of them, not imported: they must load after
+// the counters above are installed (a class that extends Error captures the Error of its load
+// time), the SDK is whichever build the command line names (sources, dist/, a variant), and the
+// calls name actions with plain strings.
+
+/** A handler as the audit writes them: answers at once; `ctx.signal` is read by one check. */
+type Handler = (request: unknown, ctx: { signal: AbortSignal }) => unknown;
+
+/** One side of a connection, in either library. */
+interface Peer {
+  call(action: string, payload: unknown, options?: unknown): Promise<unknown>;
+  handle(action: string, handler: Handler): void;
+}
+
+/** A transport of the SDK's in-memory pair. */
+interface MemoryTransport {
+  send(text: string): void;
+  setSink(sink: { message(text: string): void; close(): void }): void;
+}
+
+/** An RpcEndpoint; `emit` is a property so that a check can wrap it. */
+interface Endpoint extends Peer {
+  emit: (...args: unknown[]) => boolean;
+  close(): void;
+}
+
+/** The SDK's exports the audit uses. */
+interface Sdk {
+  CentralSystem: new (options: { protocols: string[] }) => {
+    handle(protocol: string, action: string, handler: Handler): void;
+    on(event: 'connection', listener: (station: Peer) => void): void;
+    listen(options: { port: number; host: string }): Promise<AddressInfo>;
+    close(): Promise<void>;
+  };
+  ChargePoint: new (options: { url: string; identity: string; protocol: string; reconnect: boolean }) => Peer & {
+    connect(): Promise<void>;
+    close(): Promise<void>;
+  };
+  RpcEndpoint: new (options: Record<string, unknown>) => Endpoint;
+  createMemoryTransportPair(): [MemoryTransport, MemoryTransport];
+  OCPP201_RULES: unknown;
+}
+
+/** ocpp-rpc's exports the audit uses. */
+interface OcppRpc {
+  RPCServer: new (options: { protocols: string[]; strictMode: boolean }) => {
+    on(event: 'client', listener: (client: Peer) => void): void;
+    listen(port: number, host: string): Promise<Server>;
+    close(options: { force: boolean }): Promise<void>;
+  };
+  RPCClient: new (options: { endpoint: string; identity: string; protocols: string[]; strictMode: boolean; reconnect: boolean }) => Peer & {
+    connect(): Promise<unknown>;
+    close(options: { code: number }): Promise<unknown>;
+  };
+}
+
+// The SDK's path is relative to the working directory; ocpp-rpc is a package name.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the counters are installed, from a path given at run time
+const load = <T>(id: string): T => require(id) as T;
+const loadSdk = (): Sdk => load<Sdk>(path.resolve(sdkPath));
 const N = 5000;
 
 interface Pair {
@@ -61,14 +122,14 @@ interface Pair {
 }
 
 async function ours(): Promise<Pair> {
-  const sdk = load(sdkPath);
+  const sdk = loadSdk();
   const cs = new sdk.CentralSystem({ protocols: ['ocpp2.0.1'] });
   cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
   cs.handle('ocpp2.0.1', 'MeterValues', () => ({}));
   cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
-  let station: { call(action: string, payload: unknown): Promise<unknown> } | undefined;
-  cs.on('connection', (s: typeof station) => (station = s));
-  const { port } = (await cs.listen({ port: 0, host: '127.0.0.1' })) as AddressInfo;
+  let station: Peer | undefined;
+  cs.on('connection', (s) => (station = s));
+  const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
   const cp = new sdk.ChargePoint({ url: `ws://127.0.0.1:${port}`, identity: 'AUDIT1', protocol: 'ocpp2.0.1', reconnect: false });
   cp.handle('ClearCache', () => ({ status: 'Accepted' }));
   await cp.connect();
@@ -84,10 +145,10 @@ async function ours(): Promise<Pair> {
 }
 
 async function ocppRpc(): Promise<Pair> {
-  const { RPCServer, RPCClient } = load('ocpp-rpc');
+  const { RPCServer, RPCClient } = load<OcppRpc>('ocpp-rpc');
   const server = new RPCServer({ protocols: ['ocpp2.0.1'], strictMode: true });
-  let station: { call(action: string, payload: unknown): Promise<unknown> } | undefined;
-  server.on('client', (client: any) => {
+  let station: Peer | undefined;
+  server.on('client', (client) => {
     station = client;
     client.handle('Heartbeat', () => ({ currentTime: new Date().toISOString() }));
     client.handle('MeterValues', () => ({}));
@@ -153,11 +214,11 @@ function watchTimers(): { created: number; active: Set<unknown>; unrefs: number;
   globalThis.clearTimeout = ((handle: unknown) => {
     state.active.delete(handle);
     realClear(handle as Parameters<typeof clearTimeout>[0]);
-  }) as typeof clearTimeout;
+  });
   return state;
 }
 
-async function endpointChecks(sdk: Record<string, any>): Promise<Check[]> {
+async function endpointChecks(sdk: Sdk): Promise<Check[]> {
   const checks: Check[] = [];
   const check = (name: string, ok: boolean, detail: string): void => {
     checks.push({ name, ok, detail });
@@ -175,7 +236,8 @@ async function endpointChecks(sdk: Record<string, any>): Promise<Check[]> {
   const roundTrip = async (p: ReturnType<typeof pair>, options?: unknown): Promise<void> => {
     const call = p.endpoint.call('Heartbeat', {}, options);
     await settle();
-    p.send([3, JSON.parse(p.texts[p.texts.length - 1])[1], {}]);
+    const [, id] = JSON.parse(p.texts[p.texts.length - 1]) as [number, string];
+    p.send([3, id, {}]);
     await call;
   };
 
@@ -221,7 +283,7 @@ async function endpointChecks(sdk: Record<string, any>): Promise<Check[]> {
     const p = pair();
     let signal: AbortSignal | undefined;
     p.endpoint.handle('Heartbeat', () => ({ currentTime: 't' }));
-    p.endpoint.handle('Reset', (_request: unknown, ctx: { signal: AbortSignal }) => ((signal = ctx.signal), { status: 'Accepted' }));
+    p.endpoint.handle('Reset', (_request, ctx) => ((signal = ctx.signal), { status: 'Accepted' }));
     for (let i = 0; i < 5; i++) p.send([2, `h${i}`, 'Heartbeat', {}]);
     await settle();
     const unread = counts.abortControllers - before;
@@ -255,7 +317,7 @@ async function endpointChecks(sdk: Record<string, any>): Promise<Check[]> {
 
 /** Runs the internal checks; prints each on stderr, and returns whether all passed. */
 async function runChecks(): Promise<{ passed: number; failed: string[] }> {
-  const checks = await endpointChecks(load(sdkPath));
+  const checks = await endpointChecks(loadSdk());
   for (const c of checks) process.stderr.write(`audit: ${c.ok ? 'ok  ' : 'FAIL'} ${c.name} (${c.detail})\n`);
   return { passed: checks.filter((c) => c.ok).length, failed: checks.filter((c) => !c.ok).map((c) => c.name) };
 }

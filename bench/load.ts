@@ -286,6 +286,7 @@ async function openConn(kind: ConnKind, port: number, protocol: Version, identit
     );
   }
   // Loaded only when used. Its declared option type lists every option as required; the defaults fill the rest.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the load processes that drive ocpp-rpc clients
   const { RPCClient } = require('ocpp-rpc') as typeof import('ocpp-rpc');
   const client = new RPCClient({ endpoint: base, identity, protocols: [protocol], strictMode: true, reconnect: false } as unknown as ConstructorParameters<typeof RPCClient>[0]);
   client.on('error', (error: Error) => fail('RPCClient error', error));
@@ -322,7 +323,7 @@ async function connect(c: Command): Promise<unknown> {
   const compression = c['compression'] === true;
   if (c['serialize'] !== undefined) serializeEachCall = c['serialize'] === true;
   const t = performance.now();
-  const opened: (RawConn | PromiseConn)[] = new Array(count);
+  const opened = new Array<RawConn | PromiseConn>(count);
   let failed = 0;
   await pool(count, (c['parallel'] as number | undefined) ?? 100, async (i) => {
     try {

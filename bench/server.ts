@@ -108,6 +108,7 @@ async function startOurs(): Promise<number> {
 
 async function startOcppRpc(): Promise<number> {
   // Loaded only here, so the other servers' processes do not carry ocpp-rpc and its schemas.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the ocpp-rpc server's process (above)
   const { RPCServer } = require('ocpp-rpc') as typeof import('ocpp-rpc');
   const server = new RPCServer({ protocols: ['ocpp2.0.1', 'ocpp1.6'], strictMode: true });
   type Client = { handle(method: string, handler: (call: { params: unknown }) => unknown): void; once(event: 'close', listener: () => void): void };

@@ -197,14 +197,14 @@ abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<
   nextEvent<E extends keyof ChargerEvents>(event: E, timeoutMs = 10_000): Promise<Parameters<ChargerEvents[E]>[0]> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.off(event, listener as never);
+        this.off(event, listener);
         reject(new Error(`${this.identity}: no '${event}' within ${timeoutMs} ms`));
       }, timeoutMs);
       const listener = (arg: Parameters<ChargerEvents[E]>[0]): void => {
         clearTimeout(timer);
         resolve(arg);
       };
-      this.once(event, listener as never);
+      this.once(event, listener);
     });
   }
 

@@ -164,7 +164,7 @@ function stationRoutes(state: CsmsState): Record<string, Route> {
       if (!Array.isArray(idTags) || !idTags.every((t) => typeof t === 'string')) throw new HttpError(400, 'BadRequest', '"idTags" must be an array of strings');
       const updateType = field(body, 'updateType', 'string', false) ?? 'Full';
       if (updateType !== 'Full' && updateType !== 'Differential') throw new HttpError(400, 'BadRequest', '"updateType" must be Full or Differential');
-      return sendLocalList(station, field(body, 'listVersion', 'number', true)!, idTags as string[], updateType);
+      return sendLocalList(station, field(body, 'listVersion', 'number', true)!, idTags, updateType);
     },
     'GET local-list': (station) => getLocalListVersion(station),
   };

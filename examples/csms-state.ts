@@ -75,7 +75,7 @@ export class TransactionStore implements Iterable<TransactionRecord> {
   /** Adds (or replaces) `tx` under its own station. */
   add(tx: TransactionRecord): void {
     let own = this.byStation.get(tx.identity);
-    if (!own) this.byStation.set(tx.identity, (own = new Map()));
+    if (!own) this.byStation.set(tx.identity, (own = new Map<string, TransactionRecord>()));
     own.set(tx.id, tx);
   }
 

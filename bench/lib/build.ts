@@ -31,7 +31,8 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export async function buildAll(sdkChoice: 'auto' | 'dist' | 'src' | string): Promise<Built> {
+/** `sdkChoice`: `auto`, `dist`, `src`, or the path of a prebuilt SDK module (`--sdk=`). */
+export async function buildAll(sdkChoice: string): Promise<Built> {
   fs.mkdirSync(OUT, { recursive: true });
   const dist = path.join(ROOT, 'dist', 'cjs', 'index.js');
   const distFresh = fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(ROOT, 'src'));

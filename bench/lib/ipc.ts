@@ -125,11 +125,12 @@ export class Child {
 }
 
 /**
- * The child side: answers commands with `handler`, announces `hello` once ready, and exits
- * when the parent goes away, on `exit`, or after `maxLifetimeMs` whatever happens.
+ * The child side: answers commands with `handler` (its answer, or a promise of it), announces
+ * `hello` once ready, and exits when the parent goes away, on `exit`, or after `maxLifetimeMs`
+ * whatever happens.
  */
 export function serveCommands(
-  handler: (command: Command) => unknown | Promise<unknown>,
+  handler: (command: Command) => unknown,
   options: { maxLifetimeMs: number; onExit?: () => void | Promise<void> },
 ): { hello(info: Record<string, unknown>): void } {
   if (typeof process.send !== 'function') {

@@ -1,7 +1,7 @@
 /**
  * {@link RpcEndpoint}: one OCPP-J connection's RPC state machine, between a {@link Transport}
  * and user handlers. It knows no OCPP version; everything version-specific comes from the
- * injected {@link ProtocolRules} and {@link PayloadValidator}.
+ * injected `ProtocolRules` (./protocol-rules) and `PayloadValidator` (./validator).
  *
  * Hot-path budget, per call: one PendingCall record, one promise, one frame string. No timer
  * (one deadline sweep per endpoint does all timeouts), no AbortController, no Error object, no
@@ -25,9 +25,7 @@ import { notify, reportLater } from './notify';
 import { combineOptions, describeValue, resolveOptions, SHARED_OPTIONS, type OptionsWithShared, type ResolvedRpcEndpointOptions, type RpcEndpointOptions, type SharedEndpointOptions } from './options';
 import { OutgoingCalls, type CallHost, type CallOptions } from './outgoing-calls';
 import { LIMIT_CLOSE_CODE, PeerLimits, TOO_MANY_BAD, type PeerLimit } from './peer-limits';
-import type { ProtocolRules } from './protocol-rules';
 import type { Transport, TransportSink } from './transport';
-import type { PayloadValidator } from './validator';
 
 export {
   DEFAULT_BAD_MESSAGE_WINDOW_MS,
@@ -231,7 +229,7 @@ export class RpcEndpoint<
     if (this.closedWith !== undefined) {
       return Promise.reject(new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action }));
     }
-    return this.outgoing().call(action, payload, options) as Promise<Out[A]['response']>;
+    return this.outgoing().call(action, payload, options);
   }
 
   /**
@@ -266,7 +264,7 @@ export class RpcEndpoint<
   handle<A extends keyof In & string>(action: A, handler: Handler<In[A]['request'], In[A]['response'], HandlerContext & Ctx>): this {
     if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
     if (typeof handler !== 'function') throw new TypeError(`handler must be a function, got ${describeValue(handler)}`);
-    this.incoming().setHandler(action, handler as Handler<unknown, unknown, HandlerContext & Ctx>);
+    this.incoming().setHandler(action, handler);
     return this;
   }
 

@@ -155,6 +155,7 @@ export class OutgoingCalls {
       if (!isValidMessageId(messageId)) throw new TypeError(`generateId must return a string of 1..36 characters, got ${describeValue(messageId)}`);
       text = serializeRequest(2, messageId, action, payload);
     } catch (err) {
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller gets what generateId or serializing the payload threw, unchanged
       return Promise.reject(err);
     }
 

@@ -13,17 +13,46 @@ import { spawnExample } from './helpers';
 /** Short, so that the 504 path is quick; the simulators answer in milliseconds. */
 const CALL_TIMEOUT_MS = 400;
 
+/**
+ * The fields of the API's JSON answers that these tests read; each route fills some of them.
+ * Reading one that a route does not fill gives undefined (or a TypeError a level down): either
+ * fails the test.
+ */
+interface ApiBody {
+  identity: string;
+  action: string;
+  status: string;
+  error: string;
+  code: string;
+  listVersion: number;
+  transaction: { id: unknown };
+  response: {
+    status: string;
+    configurationKey: Array<{ value: string }>;
+    getVariableResult: Array<{ attributeValue: string }>;
+  };
+}
+
+/** One station in the answer to GET /stations. */
+interface StationView {
+  identity: string;
+  protocol: string;
+  bootStatus: string | null;
+  boot: { model?: string; reason?: string } | null;
+  status: Record<string, { status: string }>;
+}
+
 describe('examples/csms-http-api.ts', () => {
   let api: HttpApiHandles;
   const chargers: SimulatedCharger[] = [];
   let mute: ChargePoint<'ocpp1.6'>;
 
-  async function request(method: string, route: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
+  async function request(method: string, route: string, body?: unknown): Promise<{ status: number; json: ApiBody }> {
     const res = await fetch(`${api.httpUrl}${route}`, {
       method,
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
-    return { status: res.status, json: (await res.json()) as Record<string, any> };
+    return { status: res.status, json: (await res.json()) as ApiBody };
   }
 
   before(async () => {
@@ -48,10 +77,10 @@ describe('examples/csms-http-api.ts', () => {
   test('GET /stations lists connected stations with protocol, boot info and last status', async () => {
     const { status, json } = await request('GET', '/stations');
     assert.equal(status, 200);
-    const byId = Object.fromEntries((json as unknown as Array<Record<string, any>>).map((s) => [s.identity, s]));
+    const byId = Object.fromEntries((json as unknown as StationView[]).map((s) => [s.identity, s]));
     assert.deepEqual(Object.keys(byId).sort(), ['H-16', 'H-201', 'MUTE']);
-    assert.deepEqual([byId['H-16'].protocol, byId['H-16'].bootStatus, byId['H-16'].boot.model, byId['H-16'].status['1'].status], ['ocpp1.6', 'Accepted', 'Sim-16', 'Available']);
-    assert.deepEqual([byId['H-201'].protocol, byId['H-201'].boot.reason, byId['H-201'].status['1/1'].status], ['ocpp2.0.1', 'PowerUp', 'Available']);
+    assert.deepEqual([byId['H-16'].protocol, byId['H-16'].bootStatus, byId['H-16'].boot?.model, byId['H-16'].status['1'].status], ['ocpp1.6', 'Accepted', 'Sim-16', 'Available']);
+    assert.deepEqual([byId['H-201'].protocol, byId['H-201'].boot?.reason, byId['H-201'].status['1/1'].status], ['ocpp2.0.1', 'PowerUp', 'Available']);
     assert.deepEqual([byId.MUTE.bootStatus, byId.MUTE.boot], [null, null]);
     assert.equal((await request('GET', '/stations/H-16')).json.identity, 'H-16');
   });
@@ -107,7 +136,7 @@ describe('examples/csms-http-api.ts', () => {
     });
 
     test(`400: bad JSON, missing or mistyped fields, payloads the SDK refuses (${protocol})`, async () => {
-      const bad = async (method: string, route: string, body: unknown, error: string): Promise<Record<string, any>> => {
+      const bad = async (method: string, route: string, body: unknown, error: string): Promise<ApiBody> => {
         const res = await request(method, `/stations/${identity}${route}`, body);
         assert.deepEqual([res.status, res.json.error], [400, error], `${route} ${JSON.stringify(body)}: ${JSON.stringify(res.json)}`);
         return res.json;

@@ -40,8 +40,8 @@ export function spawnExample(file: string, args: string[] = [], options: { env?:
     text += chunk.toString('utf8');
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
   let timedOut = false;
   const deadline = setTimeout(() => {
     timedOut = true;

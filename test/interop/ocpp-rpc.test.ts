@@ -424,7 +424,7 @@ const fail = (): never => {
 /** ocpp-rpc's declared option types make every option required; these are the ones we use. */
 type RpcClientOptions = ConstructorParameters<typeof RPCClient>[0];
 type RpcPeer = InstanceType<typeof RPCClient>;
-type RpcHandler = (call: { params?: unknown; method?: string }) => Promise<Record<string, unknown>>;
+type RpcHandler = (call: { params?: unknown; method?: string }) => Record<string, unknown>;
 
 /** A CALLERROR frame ocpp-rpc received, from its raw `message` events. */
 interface WireError {
@@ -528,7 +528,7 @@ const actionsOf = (exchanges: readonly { action: string }[]): string[] => [...ne
 interface LooseCaller {
   call(action: string, payload: unknown, options?: { validate?: boolean }): Promise<unknown>;
 }
-const loose = (endpoint: AnyStation | ChargePoint): LooseCaller => endpoint as unknown as LooseCaller;
+const loose = (endpoint: AnyStation | ChargePoint): LooseCaller => endpoint;
 
 // ------------------------------------------------------------------------- fixtures
 
@@ -563,7 +563,7 @@ async function centralSystemWithRpcCharger(t: TestContext, version: OcppVersion,
     // is proven in test/types/surface.types.ts.
     cs.handle(version, action as never, handler as never);
   }
-  cs.handle(version, script.throwingUp.action as never, fail as never);
+  cs.handle(version, script.throwingUp.action as never, fail);
   const frames: FrameEvent[] = [];
   const connected = new Promise<AnyStation>((resolve) =>
     cs.once('connection', (station) => {
@@ -586,10 +586,10 @@ async function centralSystemWithRpcCharger(t: TestContext, version: OcppVersion,
   const rpcWireErrors = recordWireErrors(rpc);
   const theirs = responder(script.down);
   for (const action of actionsOf([...script.down, ...script.invalidDown])) {
-    const handler: RpcHandler = async ({ params }) => theirs.answer(action, params);
+    const handler: RpcHandler = ({ params }) => theirs.answer(action, params);
     rpc.handle(action, handler as never);
   }
-  rpc.handle(script.throwingDown.action, (async () => fail()) as never);
+  rpc.handle(script.throwingDown.action, fail);
   await rpc.connect();
   const station = await connected;
   return { cs, rpc, station, frames, rpcWireErrors, ourArrivals: ours.arrivals, identities, rpcArrivals: theirs.arrivals };
@@ -616,10 +616,10 @@ async function chargePointWithRpcServer(t: TestContext, version: OcppVersion, id
   const accepted = new Promise<RpcPeer>((resolve) => {
     server.on('client', (client: RpcPeer) => {
       for (const action of actionsOf([...script.up, ...script.invalidUp])) {
-        const handler: RpcHandler = async ({ params }) => theirs.answer(action, params);
+        const handler: RpcHandler = ({ params }) => theirs.answer(action, params);
         client.handle(action, handler as never);
       }
-      client.handle(script.throwingUp.action, (async () => fail()) as never);
+      client.handle(script.throwingUp.action, fail);
       resolve(client);
     });
   });
@@ -639,7 +639,7 @@ async function chargePointWithRpcServer(t: TestContext, version: OcppVersion, id
   for (const action of actionsOf(script.down)) {
     cp.handle(action as never, ((request: unknown) => ours.answer(action, request)) as never);
   }
-  cp.handle(script.throwingDown.action as never, fail as never);
+  cp.handle(script.throwingDown.action as never, fail);
   const frames: FrameEvent[] = [];
   cp.on('frame', (e) => frames.push(e));
   await cp.connect();

@@ -35,7 +35,7 @@ async function pair<V extends OcppVersion>(protocol: V, csOptions: ConstructorPa
     cs,
     cp,
     station,
-    async close() {
+    close: async (): Promise<void> => {
       await cp.close();
       await cs.close();
     },
@@ -91,6 +91,7 @@ describe('handler faults', () => {
     cs.handle('ocpp1.6', 'Authorize', async (req) => {
       await Promise.resolve();
       if (rejectedAsync.has(req.idTag)) throw hostile[req.idTag]();
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- rejects with anything at all (undefined, a Proxy that throws), to prove the SDK copes
       return Promise.reject(hostile[req.idTag]());
     });
     const localErrors: unknown[] = [];

@@ -393,7 +393,7 @@ export async function centralSystemTarget(version: OcppVersion): Promise<FuzzTar
     cs.handle('ocpp1.6', 'StatusNotification', () => ({}));
     cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
     cs.handle('ocpp1.6', 'Authorize', throwing);
-    cs.handle('ocpp1.6', 'MeterValues', () => ({ unexpected: SECRET }) as never);
+    cs.handle('ocpp1.6', 'MeterValues', () => ({ unexpected: SECRET }));
   } else {
     cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
     cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 300 }));
@@ -454,7 +454,8 @@ export async function chargePointTarget(version: OcppVersion): Promise<FuzzTarge
   const ws = await socketReady;
   const received: unknown[][] = [];
   const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
+  // ws's default binaryType ('nodebuffer') delivers every message as one Buffer.
+  ws.on('message', (data: Buffer) => {
     const text = data.toString();
     try {
       const parsed: unknown = JSON.parse(text);

@@ -173,7 +173,7 @@ for (const rules of VERSIONS) {
     test(`100 invalid messages in a minute are tolerated and each answered by the rules; the 101st is answered too, then close 1008 (${v})`, async () => {
       const { endpoint, peer, exceeded } = core(rules);
       endpoint.handle('Heartbeat', () => ({ currentTime: new Date(0).toISOString() }));
-      endpoint.handle('BootNotification', () => ({ status: 'Accepted', currentTime: new Date(0).toISOString(), interval: 60 }) as never);
+      endpoint.handle('BootNotification', () => ({ status: 'Accepted', currentTime: new Date(0).toISOString(), interval: 60 }));
       for (let i = 0; i < 100; i++) peer.sendText(BAD_KINDS[i % BAD_KINDS.length]);
       // Valid traffic in between neither counts nor resets anything.
       peer.sendText(HEARTBEAT('ok-1'));
@@ -225,6 +225,7 @@ for (const rules of VERSIONS) {
       t.mock.timers.tick(11);
       await late;
       const lateId = peer.frames[0][1];
+      assert.ok(typeof lateId === 'string');
       peer.sendText(`[3,"${lateId}",{"currentTime":"1970-01-01T00:00:00.000Z"}]`); // late
       peer.sendText('[2,"n1","StatusNotification",{}]'); // known, no handler: NotSupported
       peer.sendText('[2,"n2","Heartbeat",{"extra":true}]'); // reported, not enforced
@@ -257,7 +258,7 @@ describe('the limits through CentralSystem and ChargePoint, over loopback', () =
       warn: (record: Record<string, unknown>) => logs.push({ level: 'warn', record }),
       error() {},
     };
-    const { cs, port } = await startServer({ maxBadMessages: 20, logger: logger as never });
+    const { cs, port } = await startServer({ maxBadMessages: 20, logger });
     t.after(() => closeAll(cs));
     cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
     const exceeded: LimitExceededEvent[] = [];

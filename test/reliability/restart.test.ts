@@ -50,7 +50,7 @@ test(`server restart: ${COUNT} ChargePoints reconnect with the back-off, once ea
   await cs.close();
   await until(() => cps.every((cp) => cp.state === 'reconnecting'), 3000);
   // Each makes a transaction message while offline: it waits in its queue.
-  const queued = cps.map((cp) => (cp as ChargePoint<'ocpp1.6'>).call('StopTransaction', { transactionId: 1, meterStop: 10, timestamp: now() }));
+  const queued = cps.map((cp) => cp.call('StopTransaction', { transactionId: 1, meterStop: 10, timestamp: now() }));
 
   const restartedAt = Date.now();
   cs = await serve(port, delivered);
@@ -63,7 +63,7 @@ test(`server restart: ${COUNT} ChargePoints reconnect with the back-off, once ea
   assert.equal(cs.stations.size, COUNT, 'one registered connection per identity');
   assert.equal(connectTimes.length, COUNT, 'each reconnected exactly once');
   assert.deepEqual([...delivered.values()], Array(COUNT).fill(1), 'each queued message arrived once');
-  const heartbeats = await Promise.all(cps.map((cp) => (cp as ChargePoint<'ocpp1.6'>).call('Heartbeat', {})));
+  const heartbeats = await Promise.all(cps.map((cp) => cp.call('Heartbeat', {})));
   assert.equal(heartbeats.length, COUNT);
   const perWindow = new Map<number, number>();
   for (const ms of connectTimes) perWindow.set(Math.floor(ms / 100), (perWindow.get(Math.floor(ms / 100)) ?? 0) + 1);

@@ -73,7 +73,8 @@ export function openRaw(port: number, identity: string, protocol: string, option
   ws.once('close', () => openRawSockets.delete(ws));
   const received: unknown[][] = [];
   const waiters = new Set<() => void>();
-  ws.on('message', (data) => {
+  // ws's default binaryType ('nodebuffer') delivers every message as one Buffer.
+  ws.on('message', (data: Buffer) => {
     const text = data.toString();
     try {
       const parsed: unknown = JSON.parse(text);

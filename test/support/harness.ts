@@ -73,20 +73,20 @@ export function counterIds(prefix = 'id-'): () => string {
   return () => `${prefix}${++n}`;
 }
 
-type AnyEndpoint = RpcEndpoint<any, any>;
+type AnyEndpoint = RpcEndpoint;
 
 /** An endpoint under test and the raw peer on the other side. */
 export function setup(rules: ProtocolRules, options: Partial<RpcEndpointOptions> = {}): { endpoint: AnyEndpoint; peer: RawPeer } {
   const [local, remote] = createMemoryTransportPair();
-  const endpoint: AnyEndpoint = new RpcEndpoint<any, any>({ transport: local, rules, generateId: counterIds(), ...options });
+  const endpoint: AnyEndpoint = new RpcEndpoint({ transport: local, rules, generateId: counterIds(), ...options });
   return { endpoint, peer: new RawPeer(remote) };
 }
 
 /** Two endpoints connected to each other (a "station" and a "csms"). */
 export function connectedPair(rules: ProtocolRules, options: Partial<RpcEndpointOptions> = {}): { a: AnyEndpoint; b: AnyEndpoint } {
   const [ta, tb] = createMemoryTransportPair();
-  const a: AnyEndpoint = new RpcEndpoint<any, any>({ transport: ta, rules, generateId: counterIds('a-'), ...options });
-  const b: AnyEndpoint = new RpcEndpoint<any, any>({ transport: tb, rules, generateId: counterIds('b-'), ...options });
+  const a: AnyEndpoint = new RpcEndpoint({ transport: ta, rules, generateId: counterIds('a-'), ...options });
+  const b: AnyEndpoint = new RpcEndpoint({ transport: tb, rules, generateId: counterIds('b-'), ...options });
   return { a, b };
 }
 

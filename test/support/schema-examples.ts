@@ -61,7 +61,7 @@ export class SchemaExamples {
   resolve(schema: Schema): Schema {
     let s = schema;
     for (let hops = 0; typeof s['$ref'] === 'string'; hops++) {
-      const ref = s['$ref'] as string;
+      const ref = s['$ref'];
       const m = /^#\/definitions\/(.+)$/.exec(ref);
       const defs = this.root['definitions'] as Record<string, Schema> | undefined;
       if (!m || !defs || !defs[m[1]] || hops > 20) throw new Error(`cannot resolve $ref ${ref}`);
@@ -90,7 +90,7 @@ export class SchemaExamples {
       case 'string': {
         if (s['format'] === 'date-time') return VALID_DATE_TIME;
         if (s['format'] === 'uri') return VALID_URI;
-        if (s['format'] !== undefined) throw new Error(`format ${String(s['format'])} is not handled`);
+        if (s['format'] !== undefined) throw new Error(`format ${JSON.stringify(s['format'])} is not handled`);
         return 'x'.repeat(Math.max(1, (s['minLength'] as number | undefined) ?? 1));
       }
       case 'integer':
@@ -205,7 +205,7 @@ export class SchemaExamples {
         out.push({ name: `${where} above its maximum`, payload: set(s['maximum'] + 1), code: 'PropertyConstraintViolation', path: where });
       }
       if (typeof s['multipleOf'] === 'number') {
-        out.push({ name: `${where} not a multiple of ${s['multipleOf']}`, payload: set((s['multipleOf'] as number) / 2), code: 'PropertyConstraintViolation', path: where });
+        out.push({ name: `${where} not a multiple of ${s['multipleOf']}`, payload: set(s['multipleOf'] / 2), code: 'PropertyConstraintViolation', path: where });
       }
       if (s['type'] === 'array') {
         const item = this.minimal(s['items'] as Schema);

@@ -31,8 +31,8 @@ export function fromConfiguration(): void {
 
   if (cp.protocol === 'ocpp1.6') {
     expectType<Equal<typeof cp, ChargePoint<'ocpp1.6'>>>();
-    cp.handle('Reset', (request) => {
-      expectType<Equal<typeof request, OCPP16.ResetRequest>>();
+    cp.handle('Reset', (_request) => {
+      expectType<Equal<typeof _request, OCPP16.ResetRequest>>();
       return { status: 'Accepted' };
     });
     void cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
@@ -40,8 +40,8 @@ export function fromConfiguration(): void {
     void cp.call('TransactionEvent', {});
   } else {
     expectType<Equal<typeof cp, ChargePoint<'ocpp2.0.1'>>>();
-    cp.handle('Reset', (request) => {
-      expectType<Equal<typeof request, OCPP201.ResetRequest>>();
+    cp.handle('Reset', (_request) => {
+      expectType<Equal<typeof _request, OCPP201.ResetRequest>>();
       return { status: 'Accepted' };
     });
     void cp.boot({ reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
@@ -61,11 +61,11 @@ export function fromConfiguration(): void {
   }
 
   // With a literal, create() is what `new` gives.
-  const literal = ChargePoint.create({ url, identity: 'CP2', protocol: 'ocpp2.0.1' });
-  expectType<Equal<typeof literal, ChargePoint<'ocpp2.0.1'>>>();
+  const _literal = ChargePoint.create({ url, identity: 'CP2', protocol: 'ocpp2.0.1' });
+  expectType<Equal<typeof _literal, ChargePoint<'ocpp2.0.1'>>>();
   // `new` with a union keeps the old, non-narrowing ChargePoint<OcppVersion>.
-  const loose = new ChargePoint({ url, identity: 'CP3', protocol: version });
-  expectType<Equal<typeof loose, ChargePoint<OcppVersion>>>();
+  const _loose = new ChargePoint({ url, identity: 'CP3', protocol: version });
+  expectType<Equal<typeof _loose, ChargePoint<OcppVersion>>>();
 }
 
 // --- actions both versions share --------------------------------------------------------------
@@ -101,13 +101,13 @@ export async function keepAlive(cp: AnyChargePoint): Promise<string> {
 // --- a known version keeps its own types -----------------------------------------------------------
 export async function ownTypes(): Promise<void> {
   const cs = new ChargePoint({ url, identity: 'CS1', protocol: 'ocpp2.0.1' });
-  const answer = await cs.call('Heartbeat', { customData: { vendorId: 'com.example' } });
-  expectType<Equal<typeof answer, OCPP201.HeartbeatResponse>>();
-  const data = await cs.call('DataTransfer', { vendorId: 'v', data: { any: ['json'] } });
-  expectType<Equal<typeof data, OCPP201.DataTransferResponse>>();
+  const _answer = await cs.call('Heartbeat', { customData: { vendorId: 'com.example' } });
+  expectType<Equal<typeof _answer, OCPP201.HeartbeatResponse>>();
+  const _data = await cs.call('DataTransfer', { vendorId: 'v', data: { any: ['json'] } });
+  expectType<Equal<typeof _data, OCPP201.DataTransferResponse>>();
   const cp = new ChargePoint({ url, identity: 'CP1', protocol: 'ocpp1.6' });
-  const beat = await cp.call('Heartbeat', {});
-  expectType<Equal<typeof beat, OCPP16.HeartbeatResponse>>();
+  const _beat = await cp.call('Heartbeat', {});
+  expectType<Equal<typeof _beat, OCPP16.HeartbeatResponse>>();
   // @ts-expect-error a 1.6 DataTransfer's data is a string
   await cp.call('DataTransfer', { vendorId: 'v', data: { any: ['json'] } });
 }

@@ -28,9 +28,9 @@ export function handlerContextsAreTypedByVersion(): void {
     return {};
   });
 
-  cs.handle('ocpp2.0.1', 'StatusNotification', (_req, { station, protocol }) => {
+  cs.handle('ocpp2.0.1', 'StatusNotification', (_req, { station, protocol: _protocol }) => {
     expectType<Equal<typeof station, Station<'ocpp2.0.1'>>>();
-    expectType<Equal<typeof protocol, 'ocpp2.0.1'>>();
+    expectType<Equal<typeof _protocol, 'ocpp2.0.1'>>();
     void station.call('Reset', { type: 'Immediate' });
     // @ts-expect-error 'Soft' is the 1.6 reset type; this is a 2.0.1 station
     void station.call('Reset', { type: 'Soft' });
@@ -42,8 +42,8 @@ export function handlerContextsAreTypedByVersion(): void {
   // A station's own handlers get the same context.
   cs.on('connection', (station) => {
     if (station.protocol === 'ocpp1.6') {
-      station.handle('Heartbeat', (_req, ctx) => {
-        expectType<Equal<typeof ctx.station, Station<'ocpp1.6'>>>();
+      station.handle('Heartbeat', (_req, _ctx) => {
+        expectType<Equal<typeof _ctx.station, Station<'ocpp1.6'>>>();
         return { currentTime: new Date().toISOString() };
       });
     }
@@ -52,8 +52,8 @@ export function handlerContextsAreTypedByVersion(): void {
 
 export function handlerTypesCarryTheVersion(): void {
   // A handler written apart from the registration keeps its version.
-  const onBoot: StationHandler<'ocpp2.0.1', 'BootNotification'> = (_req, ctx) => {
-    expectType<Equal<typeof ctx.station, Station<'ocpp2.0.1'>>>();
+  const onBoot: StationHandler<'ocpp2.0.1', 'BootNotification'> = (_req, _ctx) => {
+    expectType<Equal<typeof _ctx.station, Station<'ocpp2.0.1'>>>();
     return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 };
   };
   new CentralSystem({ protocols: ['ocpp2.0.1'] }).handle('ocpp2.0.1', 'BootNotification', onBoot);

@@ -50,6 +50,7 @@ export async function chargePoint16(): Promise<void> {
   });
 
   cp.handle('RemoteStartTransaction', () => ({ status: 'Accepted' }));
+  // eslint-disable-next-line @typescript-eslint/require-await -- proves an async handler compiles (a type test: compiled, never run)
   cp.handle('RemoteStartTransaction', async (req, ctx) => {
     expectType<Equal<typeof req, OCPP16.RemoteStartTransactionRequest>>();
     expectType<Equal<typeof req.idTag, string>>();
@@ -68,8 +69,8 @@ export async function chargePoint16(): Promise<void> {
   cp.handle('Reset', (req) => ({ status: req.type === 'Hard' ? 'Accepted' : 'Rejected' }));
 
   // DataTransfer goes both ways; 1.6 data is a string.
-  const dt = await cp.call('DataTransfer', { vendorId: 'com.example', data: 'text' });
-  expectType<Equal<typeof dt, OCPP16.DataTransferResponse>>();
+  const _dt = await cp.call('DataTransfer', { vendorId: 'com.example', data: 'text' });
+  expectType<Equal<typeof _dt, OCPP16.DataTransferResponse>>();
   cp.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   // @ts-expect-error 1.6 DataTransfer data is a string
   void cp.call('DataTransfer', { vendorId: 'com.example', data: { an: 'object' } });
@@ -84,8 +85,8 @@ export async function chargePoint201(): Promise<void> {
   const cp = new ChargePoint({ url, identity: 'CS201', protocol: 'ocpp2.0.1' });
   expectType<Equal<typeof cp, ChargePoint<'ocpp2.0.1'>>>();
 
-  const boot = await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } });
-  expectType<Equal<typeof boot.status, OCPP201.RegistrationStatusEnumType>>();
+  const _boot = await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } });
+  expectType<Equal<typeof _boot.status, OCPP201.RegistrationStatusEnumType>>();
   // @ts-expect-error the 1.6 request shape is not a 2.0.1 BootNotification
   void cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
   // @ts-expect-error a charging station cannot call Reset
@@ -93,8 +94,8 @@ export async function chargePoint201(): Promise<void> {
   // @ts-expect-error StartTransaction is 1.6 only
   void cp.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '' });
 
-  cp.handle('RequestStartTransaction', (req) => {
-    expectType<Equal<typeof req.remoteStartId, number>>();
+  cp.handle('RequestStartTransaction', (_req) => {
+    expectType<Equal<typeof _req.remoteStartId, number>>();
     return { status: 'Accepted' };
   });
   // @ts-expect-error RemoteStartTransaction is 1.6 only
@@ -105,8 +106,8 @@ export async function chargePoint201(): Promise<void> {
   cp.handle('TransactionEvent', () => ({}));
 
   // 2.0.1 DataTransfer data is any JSON value, both ways.
-  const dt = await cp.call('DataTransfer', { vendorId: 'com.example', data: { any: ['json'] } });
-  expectType<Equal<typeof dt, OCPP201.DataTransferResponse>>();
+  const _dt = await cp.call('DataTransfer', { vendorId: 'com.example', data: { any: ['json'] } });
+  expectType<Equal<typeof _dt, OCPP201.DataTransferResponse>>();
   cp.handle('DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
 }
 
@@ -116,10 +117,9 @@ export function centralSystem16(): void {
   const cs = new CentralSystem({ protocols: ['ocpp1.6'] });
   expectType<Equal<typeof cs, CentralSystem<'ocpp1.6'>>>();
 
-  cs.on('connection', async (station) => {
+  cs.on('connection', (station) => {
     expectType<Equal<typeof station, Station<'ocpp1.6'>>>();
-    const reset = await station.call('Reset', { type: 'Soft' });
-    expectType<Equal<typeof reset.status, OCPP16.ResetStatus>>();
+    void station.call('Reset', { type: 'Soft' }).then((_reset) => expectType<Equal<typeof _reset.status, OCPP16.ResetStatus>>());
     // @ts-expect-error 'Immediate' is the 2.0.1 reset type
     void station.call('Reset', { type: 'Immediate' });
     // @ts-expect-error a central system never sends BootNotification
@@ -153,10 +153,10 @@ export function centralSystemBoth(): void {
   const cs = new CentralSystem({ protocols: ['ocpp2.0.1', 'ocpp1.6'] });
   expectType<Equal<typeof cs, CentralSystem<'ocpp2.0.1' | 'ocpp1.6'>>>();
   // Without `protocols`, both versions are served.
-  const byDefault = new CentralSystem();
-  expectType<Equal<typeof byDefault, CentralSystem<'ocpp1.6' | 'ocpp2.0.1'>>>();
+  const _byDefault = new CentralSystem();
+  expectType<Equal<typeof _byDefault, CentralSystem<'ocpp1.6' | 'ocpp2.0.1'>>>();
 
-  cs.on('connection', async (station) => {
+  cs.on('connection', (station) => {
     expectType<Equal<typeof station, AnyStation<'ocpp1.6' | 'ocpp2.0.1'>>>();
     const identity: string = station.identity;
     void identity;
@@ -167,15 +167,13 @@ export function centralSystemBoth(): void {
 
     if (station.protocol === 'ocpp1.6') {
       expectType<Equal<typeof station, Station<'ocpp1.6'>>>();
-      const r = await station.call('Reset', { type: 'Soft' });
-      expectType<Equal<typeof r.status, OCPP16.ResetStatus>>();
+      void station.call('Reset', { type: 'Soft' }).then((_r) => expectType<Equal<typeof _r.status, OCPP16.ResetStatus>>());
       // @ts-expect-error 1.6 has no RequestStartTransaction
       void station.call('RequestStartTransaction', { idToken: { idToken: 'T', type: 'Local' }, remoteStartId: 1 });
       void station.call('RemoteStartTransaction', { idTag: 'TAG' });
     } else {
       expectType<Equal<typeof station, Station<'ocpp2.0.1'>>>();
-      const r = await station.call('Reset', { type: 'Immediate' });
-      expectType<Equal<typeof r.status, OCPP201.ResetStatusEnumType>>();
+      void station.call('Reset', { type: 'Immediate' }).then((_r) => expectType<Equal<typeof _r.status, OCPP201.ResetStatusEnumType>>());
       // @ts-expect-error 'Soft' is the 1.6 reset type
       void station.call('Reset', { type: 'Soft' });
       // @ts-expect-error 2.0.1 has no RemoteStartTransaction

@@ -15,7 +15,7 @@ import {
 } from '../../src/core/errors';
 import type { BadFrameEvent, FrameEvent, HandlerErrorEvent, ResponseDroppedEvent, ValidationFailedEvent } from '../../src/core/events';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
-import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions } from '../../src/core/options';
+import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions, type RpcEndpointOptions } from '../../src/core/options';
 import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
 import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup } from '../support/harness';
@@ -81,7 +81,7 @@ function outcome<T>(promise: Promise<T>): { settled: boolean; value?: T; error?:
   return state;
 }
 
-function collect<T>(endpoint: RpcEndpoint<any, any>, name: 'frame' | 'badFrame' | 'validationFailed' | 'responseDropped' | 'handlerError' | 'close'): T[] {
+function collect<T>(endpoint: RpcEndpoint, name: 'frame' | 'badFrame' | 'validationFailed' | 'responseDropped' | 'handlerError' | 'close'): T[] {
   const events: T[] = [];
   endpoint.on(name, (e: unknown) => events.push(e as T));
   return events;
@@ -121,7 +121,7 @@ for (const rules of ALL_RULES) {
 
     test(`item 2: default ids are UUIDs of 36 characters, unique per call (${v})`, async () => {
       const [local, remote] = createMemoryTransportPair();
-      const endpoint = new RpcEndpoint<any, any>({ transport: local, rules, callConcurrency: 50 });
+      const endpoint = new RpcEndpoint({ transport: local, rules, callConcurrency: 50 });
       const peer = new RawPeer(remote);
       const calls = Array.from({ length: 50 }, () => outcome(endpoint.call('Heartbeat', {})));
       await peer.frame(49);
@@ -158,9 +158,7 @@ for (const rules of ALL_RULES) {
       endpoint.handle('Reset', () => {
         throw new FormatViolationError({ description: 'bad format', details: { path: '/type' } });
       });
-      endpoint.handle('Authorize', async () => {
-        throw new OccurrenceConstraintViolationError({ description: 'missing idTag' });
-      });
+      endpoint.handle('Authorize', () => Promise.reject(new OccurrenceConstraintViolationError({ description: 'missing idTag' })));
       assert.deepEqual(await peer.exchange([2, 'r1', 'Reset', {}]), [4, 'r1', wire.format, 'bad format', { path: '/type' }]);
       assert.deepEqual(await peer.exchange([2, 'r2', 'Authorize', {}]), [4, 'r2', wire.occurrence, 'missing idTag', {}]);
       endpoint.close();
@@ -507,7 +505,7 @@ for (const rules of ALL_RULES) {
 
     test(`issue 11 item 11: a context option cannot overwrite protocol or identity on the handler context (${v})`, () => {
       for (const context of [{ protocol: 'forged' }, { identity: 'forged' }, { tenant: 'acme', identity: 'forged' }]) {
-        assert.throws(() => setup(rules, { identity: 'CP001', context: context as never }), (e: unknown) => e instanceof TypeError && /^context must not set "(protocol|identity)"/.test(e.message));
+        assert.throws(() => setup(rules, { identity: 'CP001', context }), (e: unknown) => e instanceof TypeError && /^context must not set "(protocol|identity)"/.test(e.message));
       }
     });
 
@@ -515,7 +513,7 @@ for (const rules of ALL_RULES) {
       const sent: string[] = [];
       let sink: TransportSink | undefined;
       const transport: Transport = { send: (t) => sent.push(t), close: () => {}, setSink: (s) => (sink = s) };
-      const endpoint = new RpcEndpoint<any, any>({ transport, rules });
+      const endpoint = new RpcEndpoint({ transport, rules });
       endpoint.handle('Heartbeat', () => ({ currentTime: 't' }));
       sink!.message('[2,"s1","Heartbeat",{}]');
       assert.deepEqual(sent, ['[3,"s1",{"currentTime":"t"}]']);
@@ -548,7 +546,7 @@ for (const rules of ALL_RULES) {
       endpoint.close(4000, 'bye');
       assert.equal(signal!.aborted, true);
       assert.ok(signal!.reason instanceof ConnectionClosedError);
-      assert.equal((signal!.reason as ConnectionClosedError).code, 4000);
+      assert.equal(signal!.reason.code, 4000);
     });
 
     // ------------------------------------------------------------ validation
@@ -683,10 +681,7 @@ for (const rules of ALL_RULES) {
         assert.deepEqual(frame[3], { i });
         peer.send([3, frame[1], { status: `r${i}` }]);
       }
-      assert.deepEqual(
-        (await Promise.all(calls)).map((r: { status: string }) => r.status),
-        ['r0', 'r1', 'r2', 'r3', 'r4'],
-      );
+      assert.deepEqual(await Promise.all(calls), [{ status: 'r0' }, { status: 'r1' }, { status: 'r2' }, { status: 'r3' }, { status: 'r4' }]);
       endpoint.close();
     });
 
@@ -719,10 +714,7 @@ for (const rules of ALL_RULES) {
       await peer.frame(4);
       peer.send([3, 'id-4', { n: 4 }]);
       peer.send([3, 'id-5', { n: 5 }]);
-      assert.deepEqual(
-        (await Promise.all(calls)).map((r: { n: number }) => r.n),
-        [1, 2, 3, 4, 5],
-      );
+      assert.deepEqual(await Promise.all(calls), [{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]);
       endpoint.close();
     });
 
@@ -869,7 +861,7 @@ for (const rules of ALL_RULES) {
         mock.timers.tick(100);
         await flush();
         assert.ok(fast.error instanceof TimeoutError);
-        assert.equal((fast.error as TimeoutError).timeoutMs, 100);
+        assert.equal(fast.error.timeoutMs, 100);
         assert.equal(slow.settled, false);
         mock.timers.tick(59_900);
         await flush();
@@ -1157,9 +1149,7 @@ describe('RpcEndpoint (ocpp2.1 SEND and CALLRESULTERROR)', () => {
     const { endpoint, peer } = setup(rules21);
     const errors = collect<HandlerErrorEvent>(endpoint, 'handlerError');
     const boom = new Error('boom');
-    endpoint.handle('NotifyPeriodicEventStream', async () => {
-      throw boom;
-    });
+    endpoint.handle('NotifyPeriodicEventStream', () => Promise.reject(boom));
     peer.send([6, 's1', 'NotifyPeriodicEventStream', {}]);
     await flush();
     assert.deepEqual(
@@ -1242,7 +1232,7 @@ describe('RpcEndpoint options', () => {
     assert.throws(() => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }), /^TypeError: callTimeoutMs must be a positive integer up to 2147483647, got -1$/);
     const [a, b] = createMemoryTransportPair();
     const context = { site: 'north' };
-    const endpoint = new RpcEndpoint(withSharedOptions(shared, { transport: a, identity: 'CS-1', context }) as unknown as ConstructorParameters<typeof RpcEndpoint<any, any, { site: string }>>[0]);
+    const endpoint = new RpcEndpoint(withSharedOptions(shared, { transport: a, identity: 'CS-1', context }) as unknown as RpcEndpointOptions<{ site: string }>);
     const peer = new RpcEndpoint({ transport: b, rules: rules201 });
     peer.handle('Heartbeat', () => ({ currentTime: '2024-01-01T00:00:00Z' }));
     endpoint.handle('DataTransfer', (_req, ctx) => ({ status: 'Accepted', data: ctx.site }));
@@ -1294,7 +1284,7 @@ describe('RpcEndpoint options', () => {
       [{ rules: { ...rules201, maxErrorDescriptionLength: -5 } }, /^rules.maxErrorDescriptionLength must be a non-negative integer/],
     ];
     for (const [override, message] of cases) {
-      assert.throws(() => new RpcEndpoint({ ...base, ...override } as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(Object.keys(override)));
+      assert.throws(() => new RpcEndpoint({ ...base, ...override }), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(Object.keys(override)));
     }
   });
 
@@ -1352,11 +1342,10 @@ describe('unhandled rejections', () => {
         const validator = new FakeValidator().fail('Heartbeat', 'response', 'outbound', { code: 'FormatViolation', detail: 'x', enforced: true });
         const { endpoint, peer } = setup(rules, { callTimeoutMs: 10, validator });
         endpoint.handle('Reset', () => Promise.reject(new Error('handler rejects')));
-        endpoint.handle('Authorize', async () => {
-          throw new NotSupportedError({ description: 'no' });
-        });
-        endpoint.handle('Heartbeat', async () => ({}));
-        endpoint.handle('StatusNotification', (_r, ctx) => new Promise((_res, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason))));
+        endpoint.handle('Authorize', () => Promise.reject(new NotSupportedError({ description: 'no' })));
+        endpoint.handle('Heartbeat', () => Promise.resolve({}));
+        // The endpoint aborts a handler's signal with a ConnectionClosedError.
+        endpoint.handle('StatusNotification', (_r, ctx) => new Promise((_res, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason as Error))));
         const ctl = new AbortController();
         // The caller's own promises are observed at once; what is tested is that the endpoint creates no stray rejection of its own.
         const settled = Promise.allSettled([

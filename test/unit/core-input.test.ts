@@ -89,7 +89,7 @@ for (const rules of ALL_RULES) {
         sink = s;
         realSetSink(s);
       };
-      const endpoint = new RpcEndpoint<any, any>({ transport: local, rules, generateId: counterIds() });
+      const endpoint = new RpcEndpoint({ transport: local, rules, generateId: counterIds() });
       const peer = new RawPeer(remote);
       let handled = 0;
       endpoint.handle('Heartbeat', () => {

@@ -187,7 +187,7 @@ for (const rules of ALL_RULES) {
     test(`items 4, 15: every CALL with a readable id gets exactly one answer with that id; responses get none (${v})`, () => {
       const io = syncTransport();
       // Thousands of invalid inputs on one connection: without this, maxBadMessages closes it.
-      const endpoint = new RpcEndpoint<any, any>({ transport: io.transport, rules, maxBadMessages: Infinity });
+      const endpoint = new RpcEndpoint({ transport: io.transport, rules, maxBadMessages: Infinity });
       for (const action of KNOWN_ACTIONS) endpoint.handle(action, (req) => ({ echo: req }));
       endpoint.handle('Reset', () => {
         throw new Error('handler bug');
@@ -253,7 +253,7 @@ for (const rules of ALL_RULES) {
             mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
             try {
               const io = syncTransport();
-              const endpoint = new RpcEndpoint<any, any>({ transport: io.transport, rules, callConcurrency, maxQueuedCalls, generateId: counterIds() });
+              const endpoint = new RpcEndpoint({ transport: io.transport, rules, callConcurrency, maxQueuedCalls, generateId: counterIds() });
               const calls: { counts: number; value?: unknown; error?: unknown; controller?: AbortController; n: number }[] = [];
               const answered = new Set<unknown>();
               for (const c of commands) {

@@ -189,11 +189,15 @@ describe('schemas/ - same meaning as the OCA originals', { skip: HAS_REFERENCE ?
   });
 
   it('the Celsius difference is exactly one added enum value', () => {
-    const ours = readJson(path.join(SCHEMAS, 'ocpp1.6', 'StopTransaction.json')) as any;
-    const ref = readJson(path.join(REFERENCE, 'ocpp1.6', 'StopTransaction.json')) as any;
-    const unit = (s: any): string[] => s.properties.transactionData.items.properties.sampledValue.items.properties.unit.enum;
-    assert.deepEqual(unit(ours).filter((u: string) => !unit(ref).includes(u)), ['Celsius']);
-    assert.deepEqual(unit(ref).filter((u: string) => !unit(ours).includes(u)), []);
+    /** The path to the unit enum, as the 1.6 StopTransaction schema nests it. */
+    interface StopTransactionSchema {
+      properties: { transactionData: { items: { properties: { sampledValue: { items: { properties: { unit: { enum: string[] } } } } } } } };
+    }
+    const ours = readJson(path.join(SCHEMAS, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
+    const ref = readJson(path.join(REFERENCE, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
+    const unit = (s: StopTransactionSchema): string[] => s.properties.transactionData.items.properties.sampledValue.items.properties.unit.enum;
+    assert.deepEqual(unit(ours).filter((u) => !unit(ref).includes(u)), ['Celsius']);
+    assert.deepEqual(unit(ref).filter((u) => !unit(ours).includes(u)), []);
   });
 
   it('annotation differences are only the documented ones (ids, $schema, titles, comments, javaType, no-op additionalProperties)', () => {
