@@ -70,8 +70,8 @@ async function scenario(report: Report, mode: 'deep-json' | 'slow-reader', attac
   await new Promise((resolve) => good.once('open', resolve));
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
-  good.on('message', (data) => {
-    const id = (JSON.parse(String(data)) as unknown[])[1] as string;
+  good.on('message', (data: Buffer) => {
+    const id = (JSON.parse(data.toString()) as unknown[])[1] as string;
     const t = sentAt.get(id);
     if (t !== undefined) latencies.push(performance.now() - t);
   });

@@ -47,7 +47,8 @@ async function worker(port: number, first: number, count: number, fast: boolean)
   }
   const send = (m: FromWorker): void => void process.send!(m);
   send({ kind: 'connected', count: cps.length - errors, errors });
-  process.on('message', async (m: ToWorker) => {
+  process.on('message', (m: ToWorker) => void onMessage(m));
+  async function onMessage(m: ToWorker): Promise<void> {
     if (m.cmd === 'heartbeat') {
       let ok = 0;
       let failed = 0;
@@ -64,7 +65,7 @@ async function worker(port: number, first: number, count: number, fast: boolean)
       await Promise.all(cps.map((cp) => cp.close()));
       process.exit(0);
     }
-  });
+  }
 }
 
 // ------------------------------------------------------------------ main: the server

@@ -89,7 +89,7 @@ interface RefusalResponse {
   statusCode?: number;
   statusMessage?: string;
   headers?: Record<string, string | string[] | undefined>;
-  on?(event: string, listener: (...args: any[]) => void): unknown;
+  on?(event: string, listener: (...args: never[]) => void): unknown;
   resume?(): void;
 }
 
@@ -161,7 +161,7 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
           // TLS 1.2 at least, with or without TLS options (OCPP 2.x allows nothing older).
           minVersion: 'TLSv1.2',
           ...options.tls,
-        } as WebSocket.ClientOptions);
+        });
       } else {
         if (options.headers && Object.keys(options.headers).length > 0) {
           throw new TypeError('a browser WebSocket cannot send HTTP headers: Basic auth needs Node (or credentials handled by the page)');
@@ -169,7 +169,8 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
         socket = new (WebSocket as unknown as new (url: string, protocols: string[]) => WebSocket)(options.url, [...options.protocols]);
       }
     } catch (error) {
-      reject(error);
+      // ws throws a SyntaxError for a URL it cannot use; anything else is passed on as an Error.
+      reject(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     let settled = false;
@@ -191,7 +192,7 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
       }
       reject(error);
     };
-    const node = socket as unknown as { on?: (event: string, listener: (...args: any[]) => void) => void };
+    const node = socket as unknown as { on?: (event: string, listener: (...args: never[]) => void) => void };
     let refusing = false;
     if (typeof node.on === 'function') {
       node.on('upgrade', (res: RefusalResponse) => {
@@ -220,8 +221,8 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
       // A no-op, not null: Node's ws throws on an 'error' event nobody listens to. The transport
       // reports errors through its own listener.
       socket.onerror = () => {};
-      socket.onclose = null as never;
-      socket.onopen = null as never;
+      socket.onclose = null;
+      socket.onopen = null;
       const opened = socket as unknown as OpenedSocket['socket'];
       resolve({ socket: opened, protocol: socket.protocol ?? '', transport: socketTransport(opened, options.transport) });
     };

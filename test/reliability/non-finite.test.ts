@@ -54,7 +54,7 @@ describe('non-finite numbers are refused by strict validation', () => {
       await cp.connect();
       const ws = await server.nextSocket();
       const seen: string[] = [];
-      ws.on('message', (data) => seen.push(String(data)));
+      ws.on('message', (data: Buffer) => seen.push(data.toString()));
       const outcome = await (cp.call as (a: string, p: unknown, o: { timeoutMs: number }) => Promise<unknown>)(action, payload, { timeoutMs: 1000 }).then(
         () => 'sent',
         (e: unknown) => e,

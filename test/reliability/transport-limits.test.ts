@@ -58,7 +58,7 @@ describe('maxPayloadBytes: 1009 on oversize messages', () => {
     await cp.connect();
     const ws = await server.nextSocket();
     const answers: string[] = [];
-    ws.on('message', (d) => answers.push(d.toString()));
+    ws.on('message', (d: Buffer) => answers.push(d.toString()));
     ws.send(`[2,"small","DataTransfer",{"vendorId":"v","data":"${'y'.repeat(1900)}"}]`);
     await until(() => answers.length === 1);
     assert.match(answers[0], /^\[3,"small",/);

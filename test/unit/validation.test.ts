@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 function failed(r: PayloadCheck): Extract<PayloadCheck, { ok: false }> {
   assert.equal(r.ok, false, 'expected the payload to be rejected');
-  return r as Extract<PayloadCheck, { ok: false }>;
+  return r;
 }
 
 function check(version: OcppVersion, action: string, kind: 'request' | 'response', payload: unknown): PayloadCheck {
@@ -31,7 +31,7 @@ describe('validatePayload - every message, from a schema-driven example generato
     const loaded = loadVersion(ROOT, spec);
     for (const msg of loaded.messages) {
       it(`${spec.version} ${msg.typeName} - minimal example passes; each derived variant gives its code and names the path`, () => {
-        const variants = new SchemaExamples(msg.schema as Schema).variants();
+        const variants = new SchemaExamples(msg.schema).variants();
         const invalid = variants.filter((v) => v.code !== undefined);
         // Even a message without properties (Heartbeat request) gets the root extra-property variant.
         assert.ok(invalid.length >= 1, 'no invalid variant derived');
@@ -318,7 +318,7 @@ describe('real-world frames and their documented results', () => {
     assert.equal(strict16.validate('SetChargingProfile', 'request', 'outbound', profile(16.1)), undefined);
     const issue = strict16.validate('SetChargingProfile', 'request', 'outbound', profile(0.35));
     assert.equal(issue?.code, 'PropertyConstraintViolation');
-    assert.match(issue!.detail, /^\/csChargingProfiles\/chargingSchedule\/chargingSchedulePeriod\/0\/limit: must be multiple of 0.1/);
+    assert.match(issue.detail, /^\/csChargingProfiles\/chargingSchedule\/chargingSchedulePeriod\/0\/limit: must be multiple of 0.1/);
   });
 
   it('2.0.1 has no multipleOf: ChargingSchedulePeriod limit 0.35 passes', () => {
