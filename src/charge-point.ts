@@ -1,7 +1,8 @@
 /**
  * The ChargePoint: the client side, browser-safe. This file is the class and its public types;
  * the parts with a life of their own are in `src/client/`: the options (checked and defaulted
- * once), boot handling with its gate, the transaction outbox, keepalive, and the types.
+ * once), boot handling with its gates, the transaction outbox, and the types. Keepalive is the
+ * server's too (`src/transport/keepalive.ts`), watching this client's one socket.
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './core/context';
@@ -17,9 +18,9 @@ import { backoffDelay } from './transport/backoff';
 import { openWebSocket, type OpenedSocket } from './transport/client';
 import { ConnectionError, SubprotocolError } from './transport/connection-errors';
 import { clampDelayMs } from './transport/delay';
+import { Keepalive, type PingableSocket } from './transport/keepalive';
 import { BootController, type BootOptions } from './client/boot';
 import { NotConnectedError, type ChargePointState } from './client/errors';
-import { startKeepalive } from './client/keepalive';
 import { resolveChargePointOptions, type ChargePointCallOptions, type ChargePointOptions, type ResolvedChargePointOptions } from './client/options';
 import { TransactionOutbox } from './client/outbox';
 import type {
@@ -106,7 +107,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private attempt = 0;
   private lastFailure: Error | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopKeepalive: (() => void) | undefined;
+  /** Pings the one open socket (Node only; undefined when `pingIntervalMs` is 0). */
+  private readonly keepalive: Keepalive<'central system'> | undefined;
   private closePromise: Promise<void> | undefined;
 
   /** @throws TypeError naming the option when an option is invalid. */
@@ -135,6 +137,17 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       onDropped: (event) => this.emit('queueDropped', event),
       onError: (error) => this.emit('error', { error }),
     });
+    if (this.options.pingIntervalMs > 0) {
+      const log = this.options.logger;
+      this.keepalive = new Keepalive({
+        intervalMs: this.options.pingIntervalMs,
+        pongTimeoutMs: this.options.pongTimeoutMs,
+        // The socket is then terminated: close 1006, pending calls reject, and we reconnect.
+        onTimeout: () => {
+          if (log) logTo(log, 'warn', { event: 'pong-timeout', identity: this.identity }, 'no pong: dropping the connection');
+        },
+      });
+    }
   }
 
   /**
@@ -269,7 +282,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.closePromise ??= new Promise<void>((resolve) => {
       this.stateValue = 'closed';
       clearTimeout(this.reconnectTimer);
-      this.stopKeepalive?.();
+      this.stopKeepalive();
       this.bootControl.close();
       // Queued messages stay in the store for the next ChargePoint; their callers learn now.
       this.outbox.close(new NotConnectedError({ action: 'queued message', state: 'closed' }));
@@ -368,13 +381,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
     this.stateValue = 'open';
     this.attempt = 0;
-    this.stopKeepalive = startKeepalive(opened.socket, {
-      intervalMs: this.options.pingIntervalMs,
-      timeoutMs: this.options.pongTimeoutMs,
-      onTimeout: () => {
-        if (log) logTo(log, 'warn', { event: 'pong-timeout', identity: this.identity }, 'no pong: dropping the connection');
-      },
-    });
+    // A browser's WebSocket cannot ping from script: there the socket has no `ping` and is not watched.
+    if (this.keepalive !== undefined && isPingable(opened.socket)) {
+      this.keepalive.watch('central system', opened.socket);
+      this.keepalive.start();
+    }
     if (log) logTo(log, 'info', { event: 'open', identity: this.identity, protocol: this.protocol, reconnect }, 'connected');
     this.emit('open', { protocol: opened.protocol, reconnect });
     void this.outbox.flush();
@@ -384,8 +395,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     if (this.endpoint !== endpoint) return;
     this.endpoint = undefined;
     this.socket = undefined;
-    this.stopKeepalive?.();
-    this.stopKeepalive = undefined;
+    this.stopKeepalive();
     const willReconnect = this.stateValue !== 'closed' && this.options.reconnect !== undefined;
     if (this.options.logger) logTo(this.options.logger, 'info', { event: 'disconnect', identity: this.identity, code, reason, willReconnect }, 'disconnected');
     this.emit('disconnect', { code, reason, willReconnect });
@@ -408,6 +418,12 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     }, delayMs);
   }
 
+  /** Stops pinging until the next connection opens. */
+  private stopKeepalive(): void {
+    this.keepalive?.stop();
+    this.keepalive?.unwatch('central system');
+  }
+
   // ------------------------------------------------------------------ events
 
   private forward(event: keyof ChargePointEvents): void {
@@ -420,6 +436,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private pipe(endpoint: ClientEndpoint<V>, name: CoreEventName): void {
     endpoint.on(name, ((event: unknown) => this.emit(name, event as never)) as never);
   }
+}
+
+/** Whether `socket` can ping (Node's `ws`; never a browser's WebSocket). */
+function isPingable(socket: OpenedSocket['socket']): socket is OpenedSocket['socket'] & PingableSocket {
+  return typeof socket.ping === 'function' && typeof socket.terminate === 'function' && typeof socket.on === 'function';
 }
 
 /** How long close() waits for the server's half of the closing handshake before dropping the socket. */
