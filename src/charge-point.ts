@@ -7,6 +7,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint } from './core/endpoint';
+import type { RpcErrorCode } from './core/error-codes';
 import type { HandlerErrorEvent } from './core/events';
 import { withSharedOptions, type RpcEndpointOptions } from './core/options';
 import { canSend, isKnownAction } from './ocpp/actions';
@@ -110,6 +111,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   /** Pings the one open socket (Node only; undefined when `pingIntervalMs` is 0). */
   private readonly keepalive: Keepalive<'central system'> | undefined;
   private closePromise: Promise<void> | undefined;
+  /** Checklist item 49 (with `bootGating`): what the central system's CALLs get while Rejected; one function for every connection. */
+  private readonly inboundGate: RpcEndpointOptions['inboundGate'];
 
   /** @throws TypeError naming the option when an option is invalid. */
   constructor(options: ChargePointOptions<V>) {
@@ -119,6 +122,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.protocol = this.options.protocol;
     this.url = this.options.url;
     this.bootControl = new BootController({
+      protocol: this.protocol,
       gating: this.options.bootGating,
       state: () => this.stateValue,
       sendBoot: (request, signal) => this.call('BootNotification' as never, request as never, { signal }),
@@ -137,6 +141,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       onDropped: (event) => this.emit('queueDropped', event),
       onError: (error) => this.emit('error', { error }),
     });
+    this.inboundGate = this.options.bootGating ? (action, payload) => this.refuseWhileRejected(action, payload) : undefined;
     if (this.options.pingIntervalMs > 0) {
       const log = this.options.logger;
       this.keepalive = new Keepalive({
@@ -360,7 +365,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
 
   private attach(opened: OpenedSocket, reconnect: boolean): void {
     const endpoint: ClientEndpoint<V> = new RpcEndpoint(
-      withSharedOptions(this.options.endpoint, { transport: opened.transport, identity: this.identity }) as unknown as RpcEndpointOptions,
+      withSharedOptions(this.options.endpoint, { transport: opened.transport, identity: this.identity, inboundGate: this.inboundGate }) as unknown as RpcEndpointOptions,
     );
     this.endpoint = endpoint;
     this.socket = opened.socket;
@@ -416,6 +421,14 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       this.reconnectTimer = undefined;
       this.openOnce(true).catch((err: unknown) => this.scheduleReconnect(err instanceof Error ? err : new ConnectionError({ url: this.url, protocols: [this.protocol], cause: err })));
     }, delayMs);
+  }
+
+  private refuseWhileRejected(action: string, payload: unknown): RpcErrorCode | null | undefined {
+    const refusal = this.bootControl.refusal(action, payload);
+    if (refusal !== undefined && this.options.logger) {
+      logTo(this.options.logger, 'info', { event: 'refused-while-rejected', identity: this.identity, action, reply: refusal ?? 'none' }, `registration Rejected: ${action} ${refusal === null ? 'left unanswered' : `refused with ${refusal}`}`);
+    }
+    return refusal;
   }
 
   /** Stops pinging until the next connection opens. */

@@ -140,9 +140,11 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   /** Offline queue of transaction messages. */
   offline?: OfflineOptions;
   /**
-   * Hold this charge point's calls (other than BootNotification) until a BootNotification is
-   * answered Accepted, as OCPP requires of a charger (checklist item 47). Calls with
-   * `{ force: true }` are not held.
+   * Follow the registration rules OCPP sets a charger. Hold this charge point's calls (other
+   * than BootNotification) until a BootNotification is answered Accepted (checklist item 47);
+   * calls with `{ force: true }` are not held. While the last answer is Rejected, answer the
+   * central system's CALLs as the version says (item 49): 2.0.1 with CALLERROR SecurityError
+   * (a TriggerMessage for BootNotification still reaches its handler), 1.6 not at all.
    * @default false
    */
   bootGating?: boolean;
