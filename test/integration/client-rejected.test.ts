@@ -33,7 +33,7 @@ async function rig(t: TestContext, protocol: OcppVersion, bootGating: boolean): 
   const inbox: unknown[][] = [];
   const waiting = new Set<() => void>();
   ws.on('message', (data) => {
-    inbox.push(JSON.parse(String(data)) as unknown[]);
+    inbox.push(JSON.parse((data as Buffer).toString()) as unknown[]);
     for (const wake of waiting) wake();
   });
   /** The next frame that `match` accepts, taken out of the inbox; undefined after `ms`. */

@@ -64,7 +64,7 @@ describe('item 48: the central system lets triggered messages through while Pend
     cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Pending', currentTime: now(), interval: 300 }));
     cs.handle('ocpp2.0.1', 'NotifyReport', (req) => (reports.push(req.requestId), {}));
     const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
-    const connected = new Promise<AnyStation<'ocpp2.0.1'>>((resolve) => cs.once('connection', resolve as never));
+    const connected = new Promise<AnyStation<'ocpp2.0.1'>>((resolve) => cs.once('connection', resolve));
     const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'REPORT', protocol: 'ocpp2.0.1', pingIntervalMs: 0, reconnect: false });
     t.after(() => cp.close());
     cp.handle('GetBaseReport', () => ({ status: 'Accepted' }));
