@@ -1,11 +1,13 @@
 /**
  * The ChargePoint: the client side, browser-safe. This file is the class and its public types;
  * the parts with a life of their own are in `src/client/`: the options (checked and defaulted
- * once), boot handling with its gate, the transaction outbox, keepalive, and the types.
+ * once), boot handling with its gates, the transaction outbox, and the types. Keepalive is the
+ * server's too (`src/transport/keepalive.ts`), watching this client's one socket.
  */
 import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint } from './core/endpoint';
+import type { RpcErrorCode } from './core/error-codes';
 import type { HandlerErrorEvent } from './core/events';
 import { withSharedOptions, type RpcEndpointOptions } from './core/options';
 import { canSend, isKnownAction } from './ocpp/actions';
@@ -17,9 +19,9 @@ import { backoffDelay } from './transport/backoff';
 import { openWebSocket, type OpenedSocket } from './transport/client';
 import { ConnectionError, SubprotocolError } from './transport/connection-errors';
 import { clampDelayMs } from './transport/delay';
+import { Keepalive, type PingableSocket } from './transport/keepalive';
 import { BootController, type BootOptions } from './client/boot';
 import { NotConnectedError, type ChargePointState } from './client/errors';
-import { startKeepalive } from './client/keepalive';
 import { resolveChargePointOptions, type ChargePointCallOptions, type ChargePointOptions, type ResolvedChargePointOptions } from './client/options';
 import { TransactionOutbox } from './client/outbox';
 import type {
@@ -106,8 +108,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private attempt = 0;
   private lastFailure: Error | undefined;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopKeepalive: (() => void) | undefined;
+  /** Pings the one open socket (Node only; undefined when `pingIntervalMs` is 0). */
+  private readonly keepalive: Keepalive<'central system'> | undefined;
   private closePromise: Promise<void> | undefined;
+  /** Checklist item 49 (with `bootGating`): what the central system's CALLs get while Rejected; one function for every connection. */
+  private readonly inboundGate: RpcEndpointOptions['inboundGate'];
 
   /** @throws TypeError naming the option when an option is invalid. */
   constructor(options: ChargePointOptions<V>) {
@@ -117,6 +122,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.protocol = this.options.protocol;
     this.url = this.options.url;
     this.bootControl = new BootController({
+      protocol: this.protocol,
       gating: this.options.bootGating,
       state: () => this.stateValue,
       sendBoot: (request, signal) => this.call('BootNotification' as never, request as never, { signal }),
@@ -135,6 +141,18 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       onDropped: (event) => this.emit('queueDropped', event),
       onError: (error) => this.emit('error', { error }),
     });
+    this.inboundGate = this.options.bootGating ? (action, payload) => this.refuseWhileRejected(action, payload) : undefined;
+    if (this.options.pingIntervalMs > 0) {
+      const log = this.options.logger;
+      this.keepalive = new Keepalive({
+        intervalMs: this.options.pingIntervalMs,
+        pongTimeoutMs: this.options.pongTimeoutMs,
+        // The socket is then terminated: close 1006, pending calls reject, and we reconnect.
+        onTimeout: () => {
+          if (log) logTo(log, 'warn', { event: 'pong-timeout', identity: this.identity }, 'no pong: dropping the connection');
+        },
+      });
+    }
   }
 
   /**
@@ -269,7 +287,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.closePromise ??= new Promise<void>((resolve) => {
       this.stateValue = 'closed';
       clearTimeout(this.reconnectTimer);
-      this.stopKeepalive?.();
+      this.stopKeepalive();
       this.bootControl.close();
       // Queued messages stay in the store for the next ChargePoint; their callers learn now.
       this.outbox.close(new NotConnectedError({ action: 'queued message', state: 'closed' }));
@@ -347,7 +365,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
 
   private attach(opened: OpenedSocket, reconnect: boolean): void {
     const endpoint: ClientEndpoint<V> = new RpcEndpoint(
-      withSharedOptions(this.options.endpoint, { transport: opened.transport, identity: this.identity }) as unknown as RpcEndpointOptions,
+      withSharedOptions(this.options.endpoint, { transport: opened.transport, identity: this.identity, inboundGate: this.inboundGate }) as unknown as RpcEndpointOptions,
     );
     this.endpoint = endpoint;
     this.socket = opened.socket;
@@ -368,13 +386,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
     this.stateValue = 'open';
     this.attempt = 0;
-    this.stopKeepalive = startKeepalive(opened.socket, {
-      intervalMs: this.options.pingIntervalMs,
-      timeoutMs: this.options.pongTimeoutMs,
-      onTimeout: () => {
-        if (log) logTo(log, 'warn', { event: 'pong-timeout', identity: this.identity }, 'no pong: dropping the connection');
-      },
-    });
+    // A browser's WebSocket cannot ping from script: there the socket has no `ping` and is not watched.
+    if (this.keepalive !== undefined && isPingable(opened.socket)) {
+      this.keepalive.watch('central system', opened.socket);
+      this.keepalive.start();
+    }
     if (log) logTo(log, 'info', { event: 'open', identity: this.identity, protocol: this.protocol, reconnect }, 'connected');
     this.emit('open', { protocol: opened.protocol, reconnect });
     void this.outbox.flush();
@@ -384,8 +400,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     if (this.endpoint !== endpoint) return;
     this.endpoint = undefined;
     this.socket = undefined;
-    this.stopKeepalive?.();
-    this.stopKeepalive = undefined;
+    this.stopKeepalive();
     const willReconnect = this.stateValue !== 'closed' && this.options.reconnect !== undefined;
     if (this.options.logger) logTo(this.options.logger, 'info', { event: 'disconnect', identity: this.identity, code, reason, willReconnect }, 'disconnected');
     this.emit('disconnect', { code, reason, willReconnect });
@@ -408,6 +423,20 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     }, delayMs);
   }
 
+  private refuseWhileRejected(action: string, payload: unknown): RpcErrorCode | null | undefined {
+    const refusal = this.bootControl.refusal(action, payload);
+    if (refusal !== undefined && this.options.logger) {
+      logTo(this.options.logger, 'info', { event: 'refused-while-rejected', identity: this.identity, action, reply: refusal ?? 'none' }, `registration Rejected: ${action} ${refusal === null ? 'left unanswered' : `refused with ${refusal}`}`);
+    }
+    return refusal;
+  }
+
+  /** Stops pinging until the next connection opens. */
+  private stopKeepalive(): void {
+    this.keepalive?.stop();
+    this.keepalive?.unwatch('central system');
+  }
+
   // ------------------------------------------------------------------ events
 
   private forward(event: keyof ChargePointEvents): void {
@@ -420,6 +449,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private pipe(endpoint: ClientEndpoint<V>, name: CoreEventName): void {
     endpoint.on(name, ((event: unknown) => this.emit(name, event as never)) as never);
   }
+}
+
+/** Whether `socket` can ping (Node's `ws`; never a browser's WebSocket). */
+function isPingable(socket: OpenedSocket['socket']): socket is OpenedSocket['socket'] & PingableSocket {
+  return typeof socket.ping === 'function' && typeof socket.terminate === 'function' && typeof socket.on === 'function';
 }
 
 /** How long close() waits for the server's half of the closing handshake before dropping the socket. */

@@ -71,7 +71,7 @@ export interface StationHooks {
 }
 
 /**
- * What a CALL may be answered while the station is not registered (checklist items 47-49):
+ * What a CALL may be answered while the station is not registered (checklist item 48):
  * BootNotification always; while Pending, what the central system itself asked for with a
  * trigger; nothing else.
  */

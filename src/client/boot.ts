@@ -1,14 +1,25 @@
 /**
- * A charge point's registration (checklist items 44 and 47): `boot()` sends BootNotification
+ * A charge point's registration (checklist items 44, 47 and 49): `boot()` sends BootNotification
  * until it is Accepted, pausing for the interval the central system gives; with gating on,
- * other calls are held until then. Every pause goes through `clampDelayMs`, so an interval from
+ * other calls are held until then, and while the registration is Rejected the central system's
+ * CALLs are refused (2.0.1) or left unanswered (1.6). Every pause goes through `clampDelayMs`, so an interval from
  * the wire that a timer cannot hold (2,147,484 s and more, or `1e400`) waits the longest a timer
  * can instead of 1 ms.
  */
+import type { RpcErrorCode } from '../core/error-codes';
 import { TimeoutError } from '../core/errors';
 import { bootStatusOf, type BootStatus } from '../ocpp/boot-status';
+import type { OcppVersion } from '../ocpp/version';
 import { clampDelayMs } from '../transport/delay';
 import { NotConnectedError, type ChargePointState } from './errors';
+
+/**
+ * What a charger whose registration is Rejected does with a CALL of the central system
+ * (checklist item 49), per version: 1.6 "SHALL NOT respond to any Central System initiated
+ * message" (C16 §4.2), so `null`, no answer at all; 2.0.1 answers CALLERROR SecurityError
+ * (P2 B03.FR.08).
+ */
+const REJECTED_REPLY: Readonly<Record<OcppVersion, RpcErrorCode | null>> = { 'ocpp1.6': null, 'ocpp2.0.1': 'SecurityError' };
 
 /** Default `retryIntervalMs` of `boot()`: the wait after a timeout, or after an interval of 0. */
 export const DEFAULT_BOOT_RETRY_INTERVAL_MS = 30_000;
@@ -27,7 +38,9 @@ export interface BootOptions {
 
 /** What {@link BootController} needs from its ChargePoint. */
 export interface BootHost {
-  /** Hold calls until Accepted. */
+  /** The version spoken: it decides what a Rejected charger answers. */
+  readonly protocol: OcppVersion;
+  /** Hold calls until Accepted, and refuse the central system's CALLs while Rejected. */
   readonly gating: boolean;
   /** The charge point's state now. */
   state(): ChargePointState;
@@ -54,6 +67,19 @@ export class BootController {
   /** True while gating holds calls back: on, not Accepted yet, not BootNotification, not forced. */
   gates(action: string, force: boolean | undefined): boolean {
     return this.host.gating && this.status !== 'Accepted' && action !== 'BootNotification' && force !== true;
+  }
+
+  /**
+   * The inbound gate of each connection (checklist item 49): with gating on and the registration
+   * Rejected, a CALL of the central system gets the version's {@link REJECTED_REPLY}. A 2.0.1
+   * TriggerMessage for a BootNotification still goes to its handler: it is the one CALL a CSMS
+   * may send to a Rejected station (B03.FR.08), and the way out of Rejected before the interval.
+   */
+  refusal(action: string, payload: unknown): RpcErrorCode | null | undefined {
+    if (!this.host.gating || this.status !== 'Rejected') return undefined;
+    const reply = REJECTED_REPLY[this.host.protocol];
+    if (reply !== null && action === 'TriggerMessage' && (payload as { requestedMessage?: unknown } | null)?.requestedMessage === 'BootNotification') return undefined;
+    return reply;
   }
 
   /** True when gating keeps the outbox from sending. */

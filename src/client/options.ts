@@ -121,7 +121,11 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   reconnect?: boolean | BackoffOptions;
   /** WebSocket ping interval (Node only; browsers cannot ping); 0 turns it off. @default 30000 */
   pingIntervalMs?: number;
-  /** How long a ping may go unanswered before the connection is dropped. @default pingIntervalMs */
+  /**
+   * How long a ping may go unanswered before the connection is dropped (then reconnected); at
+   * most `pingIntervalMs`.
+   * @default pingIntervalMs
+   */
   pongTimeoutMs?: number;
   /** Time allowed for the opening handshake. @default 10000 */
   handshakeTimeoutMs?: number;
@@ -136,9 +140,11 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   /** Offline queue of transaction messages. */
   offline?: OfflineOptions;
   /**
-   * Hold this charge point's calls (other than BootNotification) until a BootNotification is
-   * answered Accepted, as OCPP requires of a charger (checklist item 47). Calls with
-   * `{ force: true }` are not held.
+   * Follow the registration rules OCPP sets a charger. Hold this charge point's calls (other
+   * than BootNotification) until a BootNotification is answered Accepted (checklist item 47);
+   * calls with `{ force: true }` are not held. While the last answer is Rejected, answer the
+   * central system's CALLs as the version says (item 49): 2.0.1 with CALLERROR SecurityError
+   * (a TriggerMessage for BootNotification still reaches its handler), 1.6 not at all.
    * @default false
    */
   bootGating?: boolean;
@@ -245,6 +251,12 @@ export function resolveChargePointOptions<V extends OcppVersion>(
   const headers: Record<string, string> = { ...options.headers };
   if (options.password !== undefined) headers.Authorization = basicAuthHeader(options.identity, options.password);
   const pingIntervalMs = delayOption('pingIntervalMs', options.pingIntervalMs, DEFAULT_PING_INTERVAL_MS, 0);
+  const pongTimeoutMs = delayOption('pongTimeoutMs', options.pongTimeoutMs, Math.max(pingIntervalMs, 1), 1);
+  // The next ping settles the last one's deadline (one keepalive for both sides): a longer
+  // timeout could never be honoured, so it is refused, as the server refuses it.
+  if (pingIntervalMs > 0 && pongTimeoutMs > pingIntervalMs) {
+    throw new TypeError(`pongTimeoutMs (${pongTimeoutMs}) must not exceed pingIntervalMs (${pingIntervalMs})`);
+  }
   const validator = createPayloadValidator(options.protocol, options.validation);
   return Object.freeze({
     identity: options.identity,
@@ -256,7 +268,7 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     endpoint: resolveSharedOptions({ ...passedThrough(options), rules: rulesFor(options.protocol), validator, fallbackHandler }),
     reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect === true ? undefined : options.reconnect),
     pingIntervalMs,
-    pongTimeoutMs: delayOption('pongTimeoutMs', options.pongTimeoutMs, Math.max(pingIntervalMs, 1), 1),
+    pongTimeoutMs,
     handshakeTimeoutMs: delayOption('handshakeTimeoutMs', options.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS, 1),
     compression: resolveCompression(options.compression),
     maxPayloadBytes: integer('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1),

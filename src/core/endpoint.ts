@@ -89,7 +89,7 @@ export class RpcEndpoint<
   private readonly transport: Transport;
   private readonly peerIdentity: string | undefined;
   private readonly peerContext: Ctx | undefined;
-  private readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined;
+  private readonly inboundGate: RpcEndpointOptions['inboundGate'];
   /** What the transport and the parts below call back. */
   private readonly port: RpcEndpointPort;
   /** Our calls; made by the first call (an endpoint that only answers never needs it). */

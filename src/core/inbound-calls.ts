@@ -15,7 +15,7 @@ import { ConnectionClosedError, isRpcError, isRpcErrorCode, ValidationError } fr
 import { serializeResult, type CallFrame, type CallResultFrame, type JsonObject, type SendFrame } from './frames';
 import { isThenable } from './guards';
 import { notify, reportValidation, type EndpointEmitter } from './notify';
-import type { SharedEndpointOptions } from './options';
+import type { RpcEndpointOptions, SharedEndpointOptions } from './options';
 import { TOO_MANY_CALLS, type PeerLimit } from './peer-limits';
 
 /** What the description of a CALLERROR for a failed handler says; the real error stays local. */
@@ -57,7 +57,7 @@ export class InboundCalls<Ctx extends object> {
     private readonly options: SharedEndpointOptions<Ctx>,
     private readonly peerIdentity: string | undefined,
     private readonly peerContext: Ctx | undefined,
-    private readonly inboundGate: ((action: string) => RpcErrorCode | undefined) | undefined,
+    private readonly inboundGate: RpcEndpointOptions['inboundGate'],
     private readonly events: EndpointEmitter,
     private readonly host: AnswerHost,
   ) {
@@ -105,9 +105,9 @@ export class InboundCalls<Ctx extends object> {
       this.host.noteBadMessage();
       return;
     }
-    const refusal = this.inboundGate?.(action);
+    const refusal = this.inboundGate?.(action, frame.payload);
     if (refusal !== undefined) {
-      this.host.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
+      if (refusal !== null) this.host.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
       return;
     }
     const handler = this.handlerFor(action);
@@ -148,7 +148,7 @@ export class InboundCalls<Ctx extends object> {
   /** Handles a SEND (2.1): like a CALL, but never answered, so what cannot be handled is only visible as the `frame` event. */
   onSend(frame: SendFrame): void {
     const { messageId, action } = frame;
-    if (!this.options.rules.isKnownAction(action) || this.inboundGate?.(action) !== undefined) return;
+    if (!this.options.rules.isKnownAction(action) || this.inboundGate?.(action, frame.payload) !== undefined) return;
     const handler = this.handlerFor(action);
     if (handler === undefined) return;
     const validator = this.options.validator;

@@ -130,11 +130,13 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
   fallbackHandler?: (action: string) => Handler<unknown, unknown, HandlerContext & Ctx> | undefined;
   /**
    * Admission check for inbound CALLs of known actions, run before the handler lookup and the
-   * validation: return a code to refuse the CALL with it (e.g. `SecurityError` before a
-   * station's BootNotification is accepted, checklist items 47-49), `undefined` to let it through.
-   * A refused SEND is dropped, since SENDs are never answered.
+   * validation (the payload is not validated yet): return a code to refuse the CALL with it
+   * (e.g. `SecurityError` before a station's BootNotification is accepted, checklist item 48, or
+   * from a Rejected 2.0.1 charger, item 49), `null` to drop it without any answer (a Rejected 1.6
+   * charge point, item 49), `undefined` to let it through. A refused SEND is dropped, since SENDs
+   * are never answered.
    */
-  inboundGate?: (action: string) => RpcErrorCode | undefined;
+  inboundGate?: (action: string, payload: unknown) => RpcErrorCode | null | undefined;
 }
 
 /** {@link RpcEndpointOptions} after defaults are applied and checked; frozen. */

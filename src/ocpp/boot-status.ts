@@ -1,6 +1,6 @@
 /**
  * The registration state a BootNotification answer sets, read the same way on both sides: the
- * server's Station (gating, checklist items 47-49) and the client's ChargePoint (`boot()`).
+ * server's Station (gating, checklist item 48) and the client's ChargePoint (`boot()` and its gating, items 47 and 49).
  */
 
 /** Registration state, from the answers to a BootNotification (the same three values in 1.6 and 2.0.1). */

@@ -24,7 +24,7 @@ export const DEFAULT_SECURITY_PROFILE: SecurityProfile = 0;
 /** Default {@link CentralSystemOptions.duplicateIdentity}. */
 export const DEFAULT_DUPLICATE_IDENTITY = 'replace' as const;
 
-/** BootNotification gating settings (checklist items 47-49). */
+/** BootNotification gating settings (checklist item 48: the central system refuses CALLs before acceptance). */
 export interface BootGatingOptions {
   /**
    * Whether a station that connects is already registered, e.g. because it booted before this

@@ -54,6 +54,7 @@ describe('resolveChargePointOptions', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
     ['a negative ping interval', { pingIntervalMs: -1 }, /^pingIntervalMs must be a non-negative integer, got -1$/],
     ['a ping interval a timer cannot hold', { pingIntervalMs: MAX_DELAY_MS + 1 }, /^pingIntervalMs must be at most 2147483647/],
+    ['a pong timeout longer than the ping interval (the next ping settles it)', { pingIntervalMs: 1000, pongTimeoutMs: 1001 }, /^pongTimeoutMs \(1001\) must not exceed pingIntervalMs \(1000\)$/],
     ['a zero handshake timeout', { handshakeTimeoutMs: 0 }, /^handshakeTimeoutMs must be a positive integer/],
     ['a fractional threshold', { compression: { thresholdBytes: 1.5 } }, /^compression\.thresholdBytes must be a non-negative integer, got 1\.5$/],
     ['a string for compression', { compression: 'yes' }, /^compression must be a boolean or \{ thresholdBytes \}/],

@@ -219,4 +219,48 @@ describe('items 45-46: transaction messages survive a server restart', () => {
     await Promise.all(queued);
     assert.deepEqual(log, ['TransactionEvent Started seq=0', 'TransactionEvent Updated seq=1 offline', 'TransactionEvent Ended seq=2 offline']);
   });
+
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    const action = protocol === 'ocpp1.6' ? 'StopTransaction' : 'TransactionEvent';
+    test(`items 45, 46: a ${action} that times out, then gets a CALLERROR, is resent after 1 x then 2 x the retry interval and delivered (${protocol})`, async (t) => {
+      const cs = new CentralSystem({ protocols: [protocol], path: '/ocpp', pingIntervalMs: 0 });
+      t.after(() => cs.close());
+      const arrivals: number[] = [];
+      // 1st send: no answer (the ChargePoint's call times out); 2nd: CALLERROR; 3rd: answered.
+      const handler = (_req: unknown, ctx: { signal: AbortSignal }): Promise<object> | object => {
+        arrivals.push(Date.now());
+        if (arrivals.length === 1) return new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve({}), { once: true }));
+        if (arrivals.length === 2) throw new Error('transient failure');
+        return {};
+      };
+      if (protocol === 'ocpp1.6') cs.handle('ocpp1.6', 'StopTransaction', handler);
+      else cs.handle('ocpp2.0.1', 'TransactionEvent', handler);
+      await cs.listen({ port: 0, host: '127.0.0.1' });
+      const cp = new ChargePoint({
+        url: `ws://127.0.0.1:${cs.port}/ocpp`,
+        identity: 'RETRY-GROWS',
+        protocol,
+        pingIntervalMs: 0,
+        callTimeoutMs: 150,
+        offline: { retry: { attempts: 3, retryIntervalMs: 150 } },
+      });
+      t.after(() => cp.close());
+      const dropped: unknown[] = [];
+      cp.on('queueDropped', (e) => dropped.push(e));
+      await cp.connect();
+      const delivered =
+        protocol === 'ocpp1.6'
+          ? (cp as ChargePoint<'ocpp1.6'>).call('StopTransaction', { transactionId: 1, meterStop: 10, timestamp: now() })
+          : (cp as ChargePoint<'ocpp2.0.1'>).call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'StopAuthorized', seqNo: 3, transactionInfo: { transactionId: 'T9' } });
+      await delivered;
+      assert.equal(arrivals.length, 3, 'sent three times');
+      assert.deepEqual(dropped, []);
+      const first = arrivals[1] - arrivals[0];
+      const second = arrivals[2] - arrivals[1];
+      // Timer slack only ever adds; the bounds below keep well clear of what a busy machine adds.
+      assert.ok(first >= 290, `the timeout (150 ms) counted and was followed by 1 x 150 ms: ${first} ms`);
+      assert.ok(second >= 290, `the CALLERROR was followed by 2 x 150 ms (the timeout counted as a send): ${second} ms`);
+      assert.ok(second < 2000 && first < 2000, `waits stay bounded: ${first}, ${second} ms`);
+    });
+  }
 });

@@ -28,14 +28,15 @@ function fromWire(wire: string): string {
   return Object.prototype.hasOwnProperty.call(FROM_16, wire) ? FROM_16[wire] : wire;
 }
 
-/** OCPP 1.6: typo spellings, FormationViolation for framing, GenericError for duplicate ids, unreadable ids dropped, unknown types ignored, no description limit of its own (the core's 255 applies). */
+/** OCPP 1.6: typo spellings (RpcFrameworkError and MessageTypeNotSupported sent as FormationViolation and NotImplemented), FormationViolation for framing, GenericError for duplicate ids, unreadable ids dropped, unknown types ignored, no description limit of its own (the core's 255 applies). */
 export const rules16: ProtocolRules = Object.freeze({
   protocol: 'ocpp1.6',
   toWireCode(code: RpcErrorCode): string {
     if (code === 'FormatViolation') return 'FormationViolation';
     if (code === 'OccurrenceConstraintViolation') return 'OccurenceConstraintViolation';
-    // 1.6 has neither code; the real version layer maps them to its nearest one.
-    if (code === 'RpcFrameworkError' || code === 'MessageTypeNotSupported') return 'GenericError';
+    // 1.6 has neither code: the nearest 1.6 code stands in, as in the real table (WIRE_16 in src/ocpp/version-rules.ts).
+    if (code === 'RpcFrameworkError') return 'FormationViolation';
+    if (code === 'MessageTypeNotSupported') return 'NotImplemented';
     return code;
   },
   fromWireCode: fromWire,

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, mock, test } from 'node:test';
 import { GenericError, TimeoutError } from '../../src/core/errors';
 import { BootController, DEFAULT_BOOT_RETRY_INTERVAL_MS, type BootHost } from '../../src/client/boot';
 import { NotConnectedError, type ChargePointState } from '../../src/client/errors';
+import type { OcppVersion } from '../../src/ocpp/version';
 import { MAX_DELAY_MS } from '../../src/transport/delay';
 
 async function settle(rounds = 5): Promise<void> {
@@ -23,9 +24,10 @@ interface Rig {
 }
 
 /** A controller whose BootNotifications get the answers of `answer(n)` (n from 1); a thrown value rejects. */
-function rig(answer: (n: number) => unknown, gating = false): Rig {
+function rig(answer: (n: number) => unknown, gating = false, protocol: OcppVersion = 'ocpp1.6'): Rig {
   const r: Rig = { boot: undefined as never, sent: [], state: 'open', opens: new Set(), accepted: 0 };
   const host: BootHost = {
+    protocol,
     gating,
     state: () => r.state,
     sendBoot: (request) => {
@@ -136,6 +138,37 @@ describe('BootController', () => {
     assert.equal(await held, 1);
     assert.equal(r.boot.gates('Heartbeat', false), false);
     assert.equal(r.boot.holdsOutbox, false);
+  });
+
+  test('item 49: while Rejected with gating on, a 2.0.1 charger refuses the central system\'s CALLs with SecurityError, except TriggerMessage(BootNotification)', () => {
+    const r = rig(() => undefined, true, 'ocpp2.0.1');
+    assert.equal(r.boot.refusal('GetVariables', {}), undefined, 'no boot answered yet: let through');
+    for (const status of ['Pending', 'Accepted'] as const) {
+      r.boot.status = status;
+      assert.equal(r.boot.refusal('GetVariables', {}), undefined, status);
+    }
+    r.boot.status = 'Rejected';
+    assert.equal(r.boot.refusal('GetVariables', {}), 'SecurityError');
+    assert.equal(r.boot.refusal('TriggerMessage', { requestedMessage: 'Heartbeat' }), 'SecurityError');
+    assert.equal(r.boot.refusal('TriggerMessage', { requestedMessage: 'BootNotification' }), undefined);
+    assert.equal(r.boot.refusal('TriggerMessage', null), 'SecurityError', 'a payload that is not an object is no exception');
+  });
+
+  test('item 49: while Rejected with gating on, a 1.6 charge point leaves every CALL unanswered (null), TriggerMessage included', () => {
+    const r = rig(() => undefined, true, 'ocpp1.6');
+    r.boot.status = 'Pending';
+    assert.equal(r.boot.refusal('GetConfiguration', {}), undefined);
+    r.boot.status = 'Rejected';
+    assert.equal(r.boot.refusal('GetConfiguration', {}), null);
+    assert.equal(r.boot.refusal('TriggerMessage', { requestedMessage: 'BootNotification' }), null);
+  });
+
+  test('item 49: without gating a Rejected charger lets every CALL through (opt-in, like item 47)', () => {
+    for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+      const r = rig(() => undefined, false, protocol);
+      r.boot.status = 'Rejected';
+      assert.equal(r.boot.refusal('Reset', {}), undefined, protocol);
+    }
   });
 
   test('close rejects held calls and ends a pause of boot() with NotConnectedError', async () => {

@@ -132,6 +132,63 @@ describe('TransactionOutbox', () => {
     assert.equal(conn.sent.length, 2);
   });
 
+  test('item 45: timeouts count in the growing wait: after the second failed send (a timeout) the wait is 2 x retryIntervalMs', async () => {
+    const conn = new FakeConnection((action, _p, n) => {
+      if (n < 3) throw new TimeoutError({ action, messageId: `m${n}`, timeoutMs: 30_000 });
+      return {};
+    });
+    const r = rig({ connection: conn, attempts: 3, retryIntervalMs: 400 });
+    const delivered = r.outbox.enqueue('StopTransaction', stop(1));
+    await settle();
+    mock.timers.tick(400);
+    await settle();
+    assert.equal(conn.sent.length, 2, 'first wait: 1 x 400 ms');
+    assert.equal((await r.store.peek())?.attempts, 2, 'two timeouts, two failed sends');
+    mock.timers.tick(799);
+    await settle();
+    assert.equal(conn.sent.length, 2, 'not before 2 x 400 ms');
+    mock.timers.tick(1);
+    await settle();
+    assert.equal(conn.sent.length, 3);
+    assert.deepEqual(await delivered, {});
+  });
+
+  test('item 46: a 2.0.1 TransactionEvent that fails (CALLERROR, then a timeout) is resent, the same payload each time, until answered', async () => {
+    const conn = new FakeConnection((action, _p, n) => {
+      if (n === 1) throw new GenericError({ description: 'busy' });
+      if (n === 2) throw new TimeoutError({ action, messageId: 'm2', timeoutMs: 30_000 });
+      return { totalCost: 0 };
+    });
+    const r = rig({ connection: conn, protocol: 'ocpp2.0.1', attempts: 3, retryIntervalMs: 100 });
+    const event = { eventType: 'Updated', seqNo: 4, timestamp: '2026-01-01T00:00:00Z', triggerReason: 'MeterValuePeriodic', transactionInfo: { transactionId: 'T1' } };
+    const delivered = r.outbox.enqueue('TransactionEvent', event);
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    mock.timers.tick(199);
+    await settle();
+    assert.equal(conn.sent.length, 2, 'the timeout counted: the second wait is 2 x 100 ms');
+    mock.timers.tick(1);
+    await settle();
+    assert.deepEqual(await delivered, { totalCost: 0 });
+    assert.deepEqual(conn.sent.map((s) => s.payload), [event, event, event]);
+    assert.deepEqual(r.dropped, []);
+  });
+
+  test('item 46: a 2.0.1 TransactionEvent that keeps timing out is given up after its attempts and reported', async () => {
+    const conn = new FakeConnection((action) => {
+      throw new TimeoutError({ action, messageId: 'm', timeoutMs: 30_000 });
+    });
+    const r = rig({ connection: conn, protocol: 'ocpp2.0.1', attempts: 2, retryIntervalMs: 100 });
+    const outcome = assert.rejects(r.outbox.enqueue('TransactionEvent', { eventType: 'Ended', seqNo: 9 }), TimeoutError);
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    await outcome;
+    assert.equal(conn.sent.length, 2);
+    assert.deepEqual(r.dropped.map((d) => [d.action, d.attempts, d.error instanceof TimeoutError]), [['TransactionEvent', 2, true]]);
+  });
+
   test('gives a message up after its attempts: queueDropped, its caller rejected with the last error, the next one sent', async () => {
     const conn = new FakeConnection((_a, payload) => {
       if ((payload as { meterStop: number }).meterStop === 1) throw new GenericError({ description: 'refused' });
