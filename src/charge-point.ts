@@ -447,7 +447,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   }
 
   private pipe(endpoint: ClientEndpoint<V>, name: CoreEventName): void {
-    endpoint.on(name, ((event: unknown) => this.emit(name, event as never)) as never);
+    endpoint.on(name, ((event: unknown) => this.emit(name, event as never)));
   }
 }
 

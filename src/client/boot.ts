@@ -149,6 +149,8 @@ export class BootController {
         signal?.removeEventListener('abort', onAbort);
         this.pauses.delete(onClose);
         if (error === undefined) resolve();
+        // The abort reason as the signal holds it (an AbortError DOMException unless the caller chose one).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller's own reason, unchanged
         else reject(error);
       };
       const onAbort = (): void => done(signal?.reason);

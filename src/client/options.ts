@@ -222,7 +222,9 @@ function resolveOffline(offline: OfflineOptions | undefined): ResolvedChargePoin
   }
   const store = offline?.store ?? new MemoryQueueStore();
   for (const method of ['push', 'peek', 'shift', 'update', 'size'] as const) {
-    if (typeof store[method] !== 'function') throw new TypeError(`offline.store.${method} must be a function, got ${describeValue(store[method])}`);
+    // Read as a plain property (a user's store may be any object): only whether it is callable matters here.
+    const fn = (store as unknown as Record<string, unknown>)[method];
+    if (typeof fn !== 'function') throw new TypeError(`offline.store.${method} must be a function, got ${describeValue(fn)}`);
   }
   return Object.freeze({ store, retry, queueAll: flag('offline.queueAll', offline?.queueAll) });
 }

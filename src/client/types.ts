@@ -101,8 +101,7 @@ export type CommonChargePointAction = {
         : never
       : never
     : never;
-}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>] &
-  string;
+}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>];
 
 /** The request of common action `A`: the fields both versions know, with values valid in both. */
 export type CommonRequest<A extends CommonChargePointAction> = Pick<

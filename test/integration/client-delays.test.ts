@@ -26,8 +26,8 @@ async function rawServer(t: TestContext, protocol: OcppVersion, answer: string):
   const server: RawServer = { url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`, boots: 0, sockets: new Set() };
   wss.on('connection', (ws) => {
     server.sockets.add(ws);
-    ws.on('message', (data) => {
-      const frame = JSON.parse(String(data)) as [number, string, string];
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as [number, string, string];
       if (frame[0] !== 2 || frame[2] !== 'BootNotification') return;
       server.boots++;
       ws.send(`[3,${JSON.stringify(frame[1])},${answer}]`);
@@ -78,7 +78,7 @@ describe('boot() against intervals a timer cannot hold', () => {
       const cp = new ChargePoint({ url: server.url, identity: 'CP1', protocol, reconnect: false, pingIntervalMs: 0 });
       t.after(() => cp.close());
       await cp.connect();
-      const booting = cp.boot((protocol === 'ocpp1.6' ? BOOT16 : BOOT201) as never);
+      const booting = cp.boot((protocol === 'ocpp1.6' ? BOOT16 : BOOT201));
       // Validation may refuse Infinity (issue 12 item 5); what must never happen is a resend storm.
       const outcome = booting.then(
         () => 'resolved',

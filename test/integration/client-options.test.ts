@@ -69,7 +69,7 @@ describe('resolveChargePointOptions', () => {
   ];
   for (const [what, options, message] of bad) {
     test(`refuses ${what} at construction with a TypeError naming the option`, () => {
-      assert.throws(() => new ChargePoint({ ...base, ...options } as never), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      assert.throws(() => new ChargePoint({ ...base, ...options }), (e: unknown) => e instanceof TypeError && message.test(e.message));
     });
   }
 });
@@ -85,7 +85,7 @@ async function bytesForLargeMessage(t: TestContext, compression: boolean | { thr
       const start = req.socket.bytesRead;
       ws.on('message', (data) => {
         bytes = req.socket.bytesRead - start;
-        const [, id] = JSON.parse(String(data)) as [number, string];
+        const [, id] = JSON.parse((data as Buffer).toString()) as [number, string];
         ws.send(JSON.stringify([3, id, { status: 'Accepted' }]));
         resolve();
       });
@@ -130,7 +130,7 @@ describe('handler failures on the client', () => {
       t.after(() => cp.close());
       cp.handle('ClearCache' as never, (() => {
         throw new Error('database is down');
-      }) as never);
+      }));
       cp.handle('UnlockConnector' as never, (() => ({ status: 'NoSuchStatus' })) as never);
       await cp.connect();
       const s = (await station) as Station<'ocpp1.6'>;

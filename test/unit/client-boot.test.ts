@@ -131,7 +131,7 @@ describe('BootController', () => {
     assert.equal(r.boot.gates('BootNotification', false), false);
     assert.equal(r.boot.holdsOutbox, true);
     let ran = 0;
-    const held = r.boot.hold('Heartbeat', async () => ++ran);
+    const held = r.boot.hold('Heartbeat', () => Promise.resolve(++ran));
     await settle();
     assert.equal(ran, 0);
     await r.boot.boot(REQUEST);
@@ -173,7 +173,7 @@ describe('BootController', () => {
 
   test('close rejects held calls and ends a pause of boot() with NotConnectedError', async () => {
     const r = rig(() => pending(3600), true);
-    const held = r.boot.hold('Heartbeat', async () => assert.fail('never sent'));
+    const held = r.boot.hold('Heartbeat', () => Promise.reject(new Error('never sent')));
     const booted = r.boot.boot(REQUEST);
     await settle();
     r.boot.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_MAX_JSON_DEPTH, isValidMessageId, MessageType, parseFrame, serializeFrame, type FramingErrorKind, type ParseResult } from '../../src/core/frames';
+import { DEFAULT_MAX_JSON_DEPTH, isValidMessageId, MessageType, parseFrame, serializeFrame, type FramingErrorKind } from '../../src/core/frames';
 
 function parseError(text: string): { kind: FramingErrorKind; messageId?: string; messageType?: number; detail: string } {
   const r = parseFrame(text);

@@ -12,7 +12,7 @@ import {
 import type { OcppVersion } from '../../src/ocpp/version';
 import type * as V16 from '../../src/generated/ocpp16/types';
 import type * as V201 from '../../src/generated/ocpp201/types';
-import { deepFreeze, EXTRA, SchemaExamples, type Schema } from '../support/schema-examples';
+import { deepFreeze, EXTRA, SchemaExamples } from '../support/schema-examples';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
