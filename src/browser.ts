@@ -80,6 +80,7 @@ export {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from './transport/defaults';
 
 export type {

@@ -344,6 +344,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       handshakeTimeoutMs: o.handshakeTimeoutMs,
       transport: {
         maxBufferedBytes: o.maxBufferedBytes,
+        readPauseBufferedBytes: o.readPauseBufferedBytes,
         onError: (error) => this.emit('error', { error }),
         // ws compresses every message, however small, unless told otherwise (its threshold only
         // applies without context takeover).

@@ -23,6 +23,7 @@ import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from '../transport/defaults';
 
 /** Per-call options of `ChargePoint.call`. */
@@ -114,6 +115,18 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
    */
   maxBufferedBytes?: number;
   /**
+   * Stop reading from the central system while more than this many bytes of our own messages
+   * wait unsent, and read again once they are written (Node only); 0 turns it off.
+   * @default 65536
+   */
+  readPauseBufferedBytes?: number;
+  /**
+   * How deeply arrays and objects may nest in a received frame; a deeper one is refused before
+   * it is parsed (a framing error, answered by the version's rules and counted as a bad message).
+   * @default 128
+   */
+  maxJsonDepth?: number;
+  /**
    * Reconnect after a lost connection with the OCPP 2.0.1 back-off; `false` turns it off. Each
    * wait is capped at 2^31-1 ms, the largest a timer honours.
    * @default true (3 s minimum, 2 s random range, 5 doublings)
@@ -179,6 +192,7 @@ export interface ResolvedChargePointOptions<V extends OcppVersion = OcppVersion>
   readonly compression: false | { readonly thresholdBytes: number };
   readonly maxPayloadBytes: number;
   readonly maxBufferedBytes: number;
+  readonly readPauseBufferedBytes: number;
   readonly offline: { readonly store: OfflineQueueStore; readonly retry: Readonly<Required<TransactionRetryOptions>>; readonly queueAll: boolean };
   readonly bootGating: boolean;
   readonly logger: Logger | undefined;
@@ -275,6 +289,7 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     compression: resolveCompression(options.compression),
     maxPayloadBytes: integer('maxPayloadBytes', options.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES, 1),
     maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES, 0),
+    readPauseBufferedBytes: integer('readPauseBufferedBytes', options.readPauseBufferedBytes, DEFAULT_READ_PAUSE_BUFFERED_BYTES, 0),
     offline: resolveOffline(options.offline),
     bootGating: flag('bootGating', options.bootGating),
     logger: options.logger,

@@ -18,3 +18,9 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
  * zlib costs both sides tens of microseconds and saves nothing.
  */
 export const DEFAULT_COMPRESSION_THRESHOLD_BYTES = 1024;
+/**
+ * Default `readPauseBufferedBytes`: once this much of our output waits unsent (64 KiB, about
+ * 1,000 small answers), reading from that peer pauses until it is written. A peer that sends
+ * and never reads then cannot pile up more answers than this, so dropping it stays cheap.
+ */
+export const DEFAULT_READ_PAUSE_BUFFERED_BYTES = 64 * 1024;

@@ -1,4 +1,5 @@
 import type { Transport, TransportSink } from '../core/transport';
+import { DEFAULT_READ_PAUSE_BUFFERED_BYTES } from './defaults';
 
 /**
  * The part of a WebSocket this adapter needs. Both `ws`'s WebSocket (Node) and the browser's
@@ -63,8 +64,6 @@ export interface SocketTransportOptions {
   readPauseBufferedBytes?: number;
 }
 
-/** Default of {@link SocketTransportOptions.readPauseBufferedBytes}: 64 KiB, about 1,000 small answers. */
-export const DEFAULT_READ_PAUSE_BUFFERED_BYTES = 64 * 1024;
 
 /** {@link SocketTransportOptions} with the defaults applied; shared by the sockets given the same options object. */
 interface TransportSettings {

@@ -14,7 +14,9 @@ import {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_JSON_DEPTH,
   DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from '../../src/index';
 import { MAX_DELAY_MS } from '../../src/transport/delay';
 
@@ -30,6 +32,8 @@ describe('resolveChargePointOptions', () => {
     assert.equal(o.pongTimeoutMs, DEFAULT_PING_INTERVAL_MS, 'pongTimeoutMs defaults to the ping interval');
     assert.equal(o.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
     assert.equal(o.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+    assert.equal(o.readPauseBufferedBytes, DEFAULT_READ_PAUSE_BUFFERED_BYTES);
+    assert.equal(o.endpoint.maxJsonDepth, DEFAULT_MAX_JSON_DEPTH);
     assert.deepEqual(o.compression, { thresholdBytes: DEFAULT_COMPRESSION_THRESHOLD_BYTES });
     assert.deepEqual(o.reconnect, { waitMinimumMs: 3000, randomRangeMs: 2000, repeatTimes: 5 });
     assert.deepEqual(o.offline.retry, { attempts: 3, retryIntervalMs: 60_000 });
@@ -66,6 +70,8 @@ describe('resolveChargePointOptions', () => {
     ['a negative maxBufferedBytes', { maxBufferedBytes: -1 }, /^maxBufferedBytes must be a non-negative integer/],
     ['an infinite back-off minimum', { reconnect: { waitMinimumMs: Infinity } }, /^reconnect\.waitMinimumMs must be a non-negative finite number/],
     ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive integer/],
+    ['a negative readPauseBufferedBytes', { readPauseBufferedBytes: -1 }, /^readPauseBufferedBytes must be a non-negative integer/],
+    ['a maxJsonDepth of 0 (checked by the shared endpoint options)', { maxJsonDepth: 0 }, /^maxJsonDepth must be a positive integer/],
   ];
   for (const [what, options, message] of bad) {
     test(`refuses ${what} at construction with a TypeError naming the option`, () => {
