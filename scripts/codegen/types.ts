@@ -160,7 +160,7 @@ function prepareDocs(value: unknown, inMap = false): unknown {
     if (!inMap) {
       const lines: string[] = [];
       if (typeof obj['description'] === 'string') lines.push(obj['description'].replace(/\r\n?/g, '\n').trim());
-      for (const tag of CONSTRAINT_TAGS) if (obj[tag] !== undefined) lines.push(`@${tag} ${JSON.stringify(obj[tag])}`);
+      for (const tag of CONSTRAINT_TAGS) if (obj[tag] !== undefined) lines.push(`@${tag} ${String(obj[tag] as string | number | boolean)}`);
       const text = lines.filter(Boolean).join('\n');
       if (text) out['description'] = text;
     }
