@@ -21,7 +21,7 @@ import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type A
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
 import { Station, trackBoot, type AnyStation, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
 import { socketTransport, type SocketTransportOptions } from './transport/socket-transport';
-import { UpgradeServer, type AcceptVerdict, type RefuseVerdict } from './transport/server';
+import { UpgradeServer, type AcceptVerdict, type OwnRefusal, type RefuseVerdict } from './transport/server';
 
 // The server's parts live in src/server/; their public names are re-exported here, where the
 // package's door (src/index.ts) finds them beside the class.
@@ -132,7 +132,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     this.upgrades = new UpgradeServer<Admission<V>>({
       decide: (req) => decideUpgrade(factsOf(req), resolved, (identity) => this.stations.has(identity)),
       onOpen: (ws, req, verdict) => this.open(ws, req, verdict),
-      onRefused: (req, verdict) => this.refused(req, verdict),
+      onRefused: (req, verdict, own) => this.refused(req, verdict, own),
       onError: (error, req) => this.report(error, identityGuess(req.url ?? '', resolved.path)),
       perMessageDeflate: wsCompressionSettings(resolved.compression),
       maxPayloadBytes: resolved.maxPayloadBytes,
@@ -391,9 +391,10 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     this.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
   }
 
-  private refused(req: IncomingMessage, verdict: RefuseVerdict): void {
-    const reason: RefusalReason = (verdict as Partial<Refusal>).reason ?? (verdict.status === 408 ? 'handshake-timeout' : verdict.status === 503 ? 'shutting-down' : 'internal-error');
-    this.emitRefused(req, verdict.status, reason, verdict.message ?? '');
+  private refused(req: IncomingMessage, verdict: RefuseVerdict, own: OwnRefusal | undefined): void {
+    // A verdict of ours (the decision) carries its reason; the upgrade server's own refusals say theirs.
+    const reason: RefusalReason = own?.reason ?? (verdict as Partial<Refusal>).reason ?? 'internal-error';
+    this.emitRefused(req, verdict.status, reason, own?.detail ?? verdict.message ?? '');
   }
 
   private emitRefused(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {

@@ -19,9 +19,16 @@ import { parseBasicAuth, type BasicCredentials } from '../transport/basic-auth';
 import type { AcceptVerdict, RefuseVerdict } from '../transport/verdict';
 import type { ResolvedCentralSystemOptions } from './options';
 
-/** Why an upgrade was refused. */
+/**
+ * Why a connection attempt was refused. Most are decided on the upgrade request; some come
+ * before it: `bad-handshake` (not a valid WebSocket handshake, or an HTTP request the server
+ * could not parse), `handshake-timeout` (the TLS handshake, the request or the decision took
+ * longer than `handshakeTimeoutMs`) and `tls-failed` (the TLS handshake failed or was aborted).
+ */
 export type RefusalReason =
   | 'not-found'
+  | 'bad-handshake'
+  | 'tls-failed'
   | 'bad-identity'
   | 'no-subprotocol'
   | 'insecure'
