@@ -152,8 +152,10 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   maxBufferedBytes?: number;
   /**
    * Time for `authenticate` and the handshake before the request is answered 408. On the server
-   * of {@link CentralSystem.listen} it also bounds receiving the HTTP request itself, so idle
-   * or slow-header connections are dropped after about this long.
+   * of {@link CentralSystem.listen} it also bounds the TLS handshake (unless `tls.handshakeTimeout`
+   * is given) and receiving the HTTP request itself, each separately, so idle, slow-header or
+   * stalled-TLS connections are dropped after about this long, each with a `refused` event
+   * (`handshake-timeout`).
    * @default 10000
    */
   handshakeTimeoutMs?: number;

@@ -37,7 +37,7 @@ export interface UpgradeServerOptions<T> {
    * rather than by a verdict of `decide`.
    */
   onRefused?(req: IncomingMessage, verdict: RefuseVerdict, own?: OwnRefusal): void;
-  /** Unexpected errors (a throwing `decide`, socket errors during the handshake). */
+  /** Our own failures: a throwing or rejecting `decide` (the request was answered 500). */
   onError(error: Error, req: IncomingMessage): void;
   /** permessage-deflate settings, or false. */
   perMessageDeflate: false | PerMessageDeflateOptions;
@@ -116,11 +116,10 @@ export class UpgradeServer<T> {
       socket.off('error', onSocketError);
       return true;
     };
-    const onSocketError = (error: Error): void => {
-      if (finish()) {
-        socket.destroy();
-        this.options.onError(error, req);
-      }
+    // The peer went away (ECONNRESET) while we decided: nothing to answer and nothing of ours
+    // failed, so no error is raised; a late verdict finds the request settled.
+    const onSocketError = (): void => {
+      if (finish()) socket.destroy();
     };
     socket.on('error', onSocketError);
     // close() must settle the request too, or the timer or a late verdict answers it a second time.
@@ -256,8 +255,8 @@ function clip(value: string): string {
  */
 const REFUSAL_DRAIN_MS = 1000;
 
-/** Writes a complete HTTP/1.1 response on a raw upgrade socket and closes it. */
-function writeRefusal(socket: Duplex, verdict: RefuseVerdict): void {
+/** @internal Writes a complete HTTP/1.1 response on a raw upgrade socket and closes it. */
+export function writeRefusal(socket: Duplex, verdict: RefuseVerdict): void {
   if (socket.destroyed) return;
   const body = verdict.message ?? STATUS_CODES[verdict.status] ?? '';
   const headers: Record<string, string> = {

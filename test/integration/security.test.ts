@@ -836,8 +836,10 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     const s = await serve(t, { protocols: ['ocpp2.0.1'] }, { tls: { ...tlsOpts(), ...weak } });
     const refused = await handshake(s.port, tls11);
     assert.match(refused, /^error /, 'the TLS 1.1 handshake fails');
-    await waitFor(() => s.errors.length > 0, 'the server-side TLS error');
-    assert.equal((s.errors[0].error as Error & { code?: string }).code, 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'the server, not the client, refused the version');
+    await waitFor(() => s.refused.length > 0, 'the server-side TLS refusal');
+    assert.equal(s.refused[0].reason, 'tls-failed');
+    assert.match(s.refused[0].detail, /ERR_SSL_UNSUPPORTED_PROTOCOL/, 'the server, not the client, refused the version');
+    assert.equal(s.errors.length, 0, "a client's TLS version is not an error of the server");
     assert.equal(await handshake(s.port, { maxVersion: 'TLSv1.2' }), 'TLSv1.2');
     assert.equal(await handshake(s.port, {}), 'TLSv1.3');
     // An explicit minVersion is the operator's choice (1.6 tolerates legacy chargers).
