@@ -160,7 +160,7 @@ describe('upgrade decision - authenticate hook and boot status', () => {
     await assert.rejects(Promise.resolve(decide({}, { authenticate: () => 'yes' as unknown as boolean })), /boolean/);
   });
 
-  test('the hook does not run for a refused profile check', async () => {
+  test('the hook does not run for a refused profile check', () => {
     let calls = 0;
     const v = decide({}, { securityProfile: 1, authenticate: () => (calls++, true) });
     assert.equal(refused(sync(v)).reason, 'no-credentials');
