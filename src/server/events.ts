@@ -18,7 +18,7 @@ export interface RefusedEvent {
   readonly detail: string;
   /** The identity from the URL, when one could be read (never before the request arrived). */
   readonly identity: string | undefined;
-  /** The peer's IP address. */
+  /** The peer's IP address; undefined when its socket was already gone (a TLS handshake aborted by a reset). */
   readonly remoteAddress: string | undefined;
   /** The subprotocols the client offered. */
   readonly offeredProtocols: readonly string[];
