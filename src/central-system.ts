@@ -16,12 +16,12 @@ import { rulesFor } from './ocpp/version-rules';
 import { Keepalive } from './transport/keepalive';
 import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
 import { resolveCentralSystemOptions, wsCompressionSettings, type CentralSystemOptions, type ResolvedCentralSystemOptions } from './server/options';
-import type { CentralSystemEvents } from './server/events';
+import type { CentralSystemEvents, RefusedEvent } from './server/events';
 import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission, type RefusalReason, type Refusal } from './server/upgrade-decision';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
 import { Station, trackBoot, type AnyStation, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
 import { socketTransport, type SocketTransportOptions } from './transport/socket-transport';
-import { UpgradeServer, type AcceptVerdict, type RefuseVerdict } from './transport/server';
+import { UpgradeServer, type AcceptVerdict, type OwnRefusal, type RefuseVerdict } from './transport/server';
 
 // The server's parts live in src/server/; their public names are re-exported here, where the
 // package's door (src/index.ts) finds them beside the class.
@@ -132,7 +132,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     this.upgrades = new UpgradeServer<Admission<V>>({
       decide: (req) => decideUpgrade(factsOf(req), resolved, (identity) => this.stations.has(identity)),
       onOpen: (ws, req, verdict) => this.open(ws, req, verdict),
-      onRefused: (req, verdict) => this.refused(req, verdict),
+      onRefused: (req, verdict, own) => this.refused(req, verdict, own),
       onError: (error, req) => this.report(error, identityGuess(req.url ?? '', resolved.path)),
       perMessageDeflate: wsCompressionSettings(resolved.compression),
       maxPayloadBytes: resolved.maxPayloadBytes,
@@ -201,8 +201,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       // Without requestCert the TLS layer never asks for a certificate and every client is refused.
       return Promise.reject(new TypeError('listen: securityProfile 3 needs tls.requestCert: true (and the client CA in tls.ca)'));
     }
-    const server = createOwnServer({ tls: options.tls, handshakeTimeoutMs: this.options.handshakeTimeoutMs });
-    server.on('tlsClientError', (error: Error) => this.report(error));
+    const server = createOwnServer({
+      tls: options.tls,
+      handshakeTimeoutMs: this.options.handshakeTimeoutMs,
+      // Before the request: nothing of it is known (no URL, no identity, no subprotocols).
+      onRefused: (r) => this.emitRefused({ reason: r.reason, status: r.status, detail: r.detail, identity: undefined, remoteAddress: r.remoteAddress, offeredProtocols: [], url: '' }),
+    });
     // Nobody else listens on our own server: every upgrade is ours, answered even outside `path`.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.ownServer = server;
@@ -297,14 +301,17 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     // authenticate) all pass it: the one registered first must not be displaced by a later one.
     const duplicate = !closing && identity !== undefined && this.options.duplicateIdentity === 'refuse' && this.stations.has(identity);
     if (protocol === undefined || identity === undefined || closing || duplicate) {
+      // The peer may still send anything until the close completes; ws reports what it cannot
+      // parse as an 'error' event, which would be thrown with no listener.
+      ws.on('error', (error) => this.socketError(error, identity));
       if (protocol === undefined) ws.close(1002, 'no acceptable subprotocol');
       else if (duplicate) ws.close(1008, 'duplicate identity');
       else ws.close(1001, 'server shutting down');
       dropAfter(ws, UNWANTED_SOCKET_GRACE_MS);
       if (protocol === undefined) {
-        this.emitRefused(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
+        this.refusedRequest(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
       } else if (duplicate) {
-        this.emitRefused(req, 101, 'duplicate-identity', `${identity} is already connected`);
+        this.refusedRequest(req, 101, 'duplicate-identity', `${identity} is already connected`);
       }
       return;
     }
@@ -350,7 +357,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       if (log) logTo(log, 'info', { event: 'disconnect', identity: station.identity, protocol: station.protocol, code, reason }, 'station disconnected');
       this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
     },
-    error: (station, error) => this.report(error, station.identity),
+    error: (station, error) => {
+      // ws closed the connection for a protocol error and waits for the peer's close frame: a
+      // peer that broke the protocol is not trusted to send one within ws's 30 s.
+      const socket = this.socketError(error, station.identity) ? this.live.socketOf(station) : undefined;
+      if (socket !== undefined) dropAfter(socket, CLOSE_HANDSHAKE_GRACE_MS);
+    },
     handlerFailed: (station, event) => this.handlerFailed(station, event),
     closing: (station) => {
       const socket = this.live.socketOf(station);
@@ -391,14 +403,15 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     this.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
   }
 
-  private refused(req: IncomingMessage, verdict: RefuseVerdict): void {
-    const reason: RefusalReason = (verdict as Partial<Refusal>).reason ?? (verdict.status === 408 ? 'handshake-timeout' : verdict.status === 503 ? 'shutting-down' : 'internal-error');
-    this.emitRefused(req, verdict.status, reason, verdict.message ?? '');
+  private refused(req: IncomingMessage, verdict: RefuseVerdict, own: OwnRefusal | undefined): void {
+    // A verdict of ours (the decision) carries its reason; the upgrade server's own refusals say theirs.
+    const reason: RefusalReason = own?.reason ?? (verdict as Partial<Refusal>).reason ?? 'internal-error';
+    this.refusedRequest(req, verdict.status, reason, own?.detail ?? verdict.message ?? '');
   }
 
-  private emitRefused(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {
+  private refusedRequest(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {
     const url = req.url ?? '';
-    const event = {
+    this.emitRefused({
       reason,
       status,
       detail,
@@ -406,9 +419,30 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       remoteAddress: req.socket.remoteAddress,
       offeredProtocols: offeredProtocols(req),
       url,
-    };
-    if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'refused', ...event }, `connection refused: ${reason}`);
+    });
+  }
+
+  private emitRefused(event: RefusedEvent): void {
+    if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'refused', ...event }, `connection refused: ${event.reason}`);
     this.emit('refused', event);
+  }
+
+  /**
+   * An error on a station's socket. `ws` reports the peer's protocol errors this way (a message
+   * over `maxPayloadBytes`, too many fragments, a bad frame, invalid UTF-8) after closing the
+   * connection with the matching code: the peer's fault, so it is logged at warn and seen in the
+   * `disconnect` event that follows (with that code and reason), never raised as `error`.
+   * Returns whether it was such a protocol error.
+   */
+  private socketError(error: Error, identity: string | undefined): boolean {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) {
+      this.report(error, identity);
+      return false;
+    }
+    const log = this.options.logger;
+    if (log) logTo(log, 'warn', { event: 'protocol-error', identity, code, detail: error.message }, `peer broke the WebSocket protocol: ${error.message}`);
+    return true;
   }
 
   private report(error: Error, identity?: string): void {

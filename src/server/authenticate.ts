@@ -13,8 +13,14 @@ export type SecurityProfile = 0 | 1 | 2 | 3;
 export interface AuthRequest {
   /** The identity from the URL, percent-decoded and already checked for the version's rules. */
   readonly identity: string;
-  /** The subprotocol that will be selected. */
-  readonly protocol: OcppVersion;
+  /**
+   * The subprotocol that will be selected; undefined when the client offered none of the served
+   * ones. The hook runs for such a client too, because authentication comes first: refused, it
+   * gets the HTTP refusal like any other; accepted, it gets what OCPP-J prescribes (the
+   * handshake completes without a subprotocol, then the socket is closed with 1002, and the
+   * `refused` event says `no-subprotocol`), and no station is ever made for it.
+   */
+  readonly protocol: OcppVersion | undefined;
   /** The subprotocols the client offered, in its order. */
   readonly offeredProtocols: readonly string[];
   /**

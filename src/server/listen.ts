@@ -4,7 +4,9 @@
  */
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { writeRefusal } from '../transport/server';
 
 /** Why {@link CentralSystem.listen} failed. */
 export type ListenFailure =
@@ -83,10 +85,26 @@ export function listenFailure(error: unknown): ListenFailure {
   }
 }
 
+/**
+ * @internal A connection the own server refused before an upgrade request reached the decision:
+ * always the peer's doing (a TLS handshake that failed or took too long, a request that did not
+ * arrive in time or could not be parsed), so it is a refusal, never an `error` of the server.
+ */
+export interface EarlyRefusal {
+  readonly reason: 'handshake-timeout' | 'tls-failed' | 'bad-handshake';
+  /** The HTTP status written, or 0 when none could be: the TLS handshake did not complete. */
+  readonly status: number;
+  /** For logs: what exactly happened. */
+  readonly detail: string;
+  readonly remoteAddress: string | undefined;
+}
+
 /** @internal Where to bind and how to serve. */
 export interface OwnServerOptions {
   readonly tls: HttpsServerOptions | undefined;
   readonly handshakeTimeoutMs: number;
+  /** Told of every connection refused before its upgrade request was complete. */
+  readonly onRefused: (refusal: EarlyRefusal) => void;
 }
 
 /** How often Node checks `headersTimeout`/`requestTimeout` at most: its default is every 30 s. */
@@ -94,21 +112,74 @@ const CONNECTIONS_CHECK_INTERVAL_MS = 1000;
 
 /**
  * @internal An HTTP(S) server for OCPP alone: plain requests get 426, and `handshakeTimeoutMs`
- * also bounds receiving the HTTP request before the upgrade (Node's own default, 60 s checked
- * every 30 s, lets idle or slow-header sockets pile up: slowloris).
+ * bounds the TLS handshake (Node's default: 120 s) and receiving the HTTP request before the
+ * upgrade (Node's default, 60 s checked every 30 s), so idle, slow-header or stalled-handshake
+ * sockets cannot pile up (slowloris). What goes wrong before the upgrade request is complete is
+ * the peer's fault and reported through `onRefused`, not as an error.
  */
 export function createOwnServer(options: OwnServerOptions): HttpServer {
+  const ms = options.handshakeTimeoutMs;
   const timeouts = {
-    headersTimeout: options.handshakeTimeoutMs,
-    requestTimeout: options.handshakeTimeoutMs,
-    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, options.handshakeTimeoutMs),
+    headersTimeout: ms,
+    requestTimeout: ms,
+    connectionsCheckingInterval: Math.min(CONNECTIONS_CHECK_INTERVAL_MS, ms),
   };
-  const server = options.tls ? createHttpsServer({ minVersion: 'TLSv1.2', ...timeouts, ...options.tls }) : createHttpServer(timeouts);
+  // `handshakeTimeout` bounds the whole TLS handshake (a timer, not an idle timeout: a client
+  // dripping its ClientHello byte by byte is cut too). An explicit tls.handshakeTimeout wins.
+  const server = options.tls ? createHttpsServer({ minVersion: 'TLSv1.2', handshakeTimeout: ms, ...timeouts, ...options.tls }) : createHttpServer(timeouts);
   server.on('request', (_req, res) => {
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'close' });
     res.end('OCPP-J requires a WebSocket upgrade');
   });
+  server.on('clientError', (error: Error, socket: Duplex) => {
+    const refusal = clientErrorRefusal(error, socket, ms);
+    if (refusal !== undefined) options.onRefused(refusal);
+  });
+  if (options.tls) {
+    server.on('tlsClientError', (error: Error, socket: Socket) => options.onRefused(tlsRefusal(error, socket, ms)));
+  }
   return server;
+}
+
+/** The code of a Node or OpenSSL error, if it has one. */
+function codeOf(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Answers what Node's HTTP server would answer to a request that timed out (408) or could not be
+ * parsed (400, 431 for oversized headers): with a `clientError` listener, Node leaves that to it.
+ * A peer that went away mid-request (ECONNRESET) is not answered and not reported: it refused
+ * nothing, it left.
+ */
+function clientErrorRefusal(error: Error, socket: Duplex, ms: number): EarlyRefusal | undefined {
+  const code = codeOf(error);
+  const remoteAddress = (socket as Partial<Socket>).remoteAddress;
+  let refusal: EarlyRefusal | undefined;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    refusal = { reason: 'handshake-timeout', status: 408, detail: `no complete upgrade request within ${ms} ms`, remoteAddress };
+  } else if (code?.startsWith('HPE_') === true) {
+    const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    refusal = { reason: 'bad-handshake', status, detail: `unparsable HTTP request (${code})`, remoteAddress };
+  }
+  // As Node does: a response only where nothing was written yet (else it would corrupt one).
+  if (refusal !== undefined && socket.writable && (socket as Partial<Socket>).bytesWritten === 0) {
+    writeRefusal(socket, { accept: false, status: refusal.status });
+  } else {
+    socket.destroy();
+  }
+  return refusal;
+}
+
+/** A TLS handshake that failed, was aborted, or took longer than `ms` (Node destroys the socket). */
+function tlsRefusal(error: Error, socket: Socket, ms: number): EarlyRefusal {
+  const code = codeOf(error);
+  const remoteAddress = socket.remoteAddress;
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return { reason: 'handshake-timeout', status: 0, detail: `TLS handshake not complete within ${ms} ms`, remoteAddress };
+  // OpenSSL's errors carry a short `reason` ('unsupported protocol', 'http request').
+  const why = (error as { reason?: unknown }).reason;
+  return { reason: 'tls-failed', status: 0, detail: `TLS handshake failed (${code ?? 'no code'}): ${typeof why === 'string' ? why : error.message}`, remoteAddress };
 }
 
 /**

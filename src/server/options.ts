@@ -118,7 +118,13 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   pingIntervalMs?: number;
   /** How long a ping may go unanswered before the station is disconnected. @default pingIntervalMs */
   pongTimeoutMs?: number;
-  /** Decides on each connection before the upgrade (credentials, certificate, allow-list). */
+  /**
+   * Decides on each connection before the upgrade (credentials, certificate, allow-list). It
+   * runs after the path, `securityProfile` and Basic-auth checks and before the subprotocol and
+   * `duplicateIdentity` rules, so it is also asked about a client that offered no served
+   * subprotocol (`request.protocol` is then undefined): refused, that client gets the HTTP
+   * refusal; accepted, the handshake completes without a subprotocol and is closed with 1002.
+   */
   authenticate?: (request: AuthRequest) => AuthResult | Promise<AuthResult>;
   /**
    * The security profile this endpoint requires: 1 Basic auth; 2 Basic auth over TLS; 3 TLS
@@ -146,8 +152,10 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   maxBufferedBytes?: number;
   /**
    * Time for `authenticate` and the handshake before the request is answered 408. On the server
-   * of {@link CentralSystem.listen} it also bounds receiving the HTTP request itself, so idle
-   * or slow-header connections are dropped after about this long.
+   * of {@link CentralSystem.listen} it also bounds the TLS handshake (unless `tls.handshakeTimeout`
+   * is given) and receiving the HTTP request itself, each separately, so idle, slow-header or
+   * stalled-TLS connections are dropped after about this long, each with a `refused` event
+   * (`handshake-timeout`).
    * @default 10000
    */
   handshakeTimeoutMs?: number;

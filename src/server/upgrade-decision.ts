@@ -3,8 +3,12 @@
  * if not, which HTTP refusal it gets. A pure function of the request's facts and the resolved
  * options (plus the registry's "is this identity connected?"), so every rule is unit-tested
  * without a socket (test/unit/upgrade-decision.test.ts). The order of the checks is the rule:
- * path and identity, security profile, Basic auth, subprotocol, duplicate identity, then the
- * application's `authenticate` hook and the boot-status lookup.
+ * path and identity, security profile, Basic auth, the application's `authenticate` hook, then
+ * the subprotocol rule, duplicate identity and the boot-status lookup. Who the client is comes
+ * before what it speaks: a client that fails authentication is refused with an HTTP status
+ * whatever it offered, and only an authenticated one without a usable subprotocol gets the
+ * OCPP-J answer to that (the handshake completed without a subprotocol, then a close), so the
+ * refusal a client sees never depends on anything but its credentials until they are accepted.
  */
 import type { IncomingMessage } from 'node:http';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
@@ -15,9 +19,16 @@ import { parseBasicAuth, type BasicCredentials } from '../transport/basic-auth';
 import type { AcceptVerdict, RefuseVerdict } from '../transport/verdict';
 import type { ResolvedCentralSystemOptions } from './options';
 
-/** Why an upgrade was refused. */
+/**
+ * Why a connection attempt was refused. Most are decided on the upgrade request; some come
+ * before it: `bad-handshake` (not a valid WebSocket handshake, or an HTTP request the server
+ * could not parse), `handshake-timeout` (the TLS handshake, the request or the decision took
+ * longer than `handshakeTimeoutMs`) and `tls-failed` (the TLS handshake failed or was aborted).
+ */
 export type RefusalReason =
   | 'not-found'
+  | 'bad-handshake'
+  | 'tls-failed'
   | 'bad-identity'
   | 'no-subprotocol'
   | 'insecure'
@@ -148,54 +159,66 @@ export function decideUpgrade<V extends OcppVersion>(
     return refusal(401, 'bad-credentials', 'the Basic-auth username must equal the identity', true);
   }
 
-  // OCPP-J §3.2: complete the handshake without a subprotocol, then close (checklist item 37);
-  // only after the profile checks, so no client gets a WebSocket it may not have (items 51, 54).
-  if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
-
-  if (options.duplicateIdentity === 'refuse' && isConnected(identity)) return refusal(409, 'duplicate-identity', `${identity} is already connected`);
-
-  if (options.authenticate === undefined && options.isAccepted === undefined) {
-    return { accept: true, protocol, data: { identity, protocol, data: undefined, bootStatus: undefined } };
-  }
-  return decideLater(facts, options, identity, protocol, credentials);
+  if (options.authenticate !== undefined) return decideLater(facts, options, isConnected, identity, protocol, credentials);
+  return admit(options, isConnected, identity, protocol, undefined);
 }
 
-/** The asynchronous end of {@link decideUpgrade}: the `authenticate` hook and the boot-status lookup. */
+/**
+ * The rules after authentication: the subprotocol (OCPP-J §3.2: complete the handshake without
+ * one, then close, checklist item 37), duplicate identity, and the boot-status lookup.
+ */
+function admit<V extends OcppVersion>(
+  options: ResolvedCentralSystemOptions<V>,
+  isConnected: (identity: string) => boolean,
+  identity: string,
+  protocol: V | undefined,
+  data: unknown,
+): UpgradeDecision<V> | Promise<UpgradeDecision<V>> {
+  if (protocol === undefined) return { accept: true, protocol: undefined, data: { identity, protocol: undefined, data: undefined, bootStatus: undefined } };
+  if (options.duplicateIdentity === 'refuse' && isConnected(identity)) return refusal(409, 'duplicate-identity', `${identity} is already connected`);
+  const isAccepted = options.isAccepted;
+  if (isAccepted === undefined) return { accept: true, protocol, data: { identity, protocol, data, bootStatus: undefined } };
+  return Promise.resolve(isAccepted({ identity, protocol })).then((accepted): UpgradeDecision<V> => ({
+    accept: true,
+    protocol,
+    data: { identity, protocol, data, bootStatus: accepted ? 'Accepted' : undefined },
+  }));
+}
+
+/** The `authenticate` hook, then {@link admit}. */
 async function decideLater<V extends OcppVersion>(
   facts: UpgradeRequestFacts,
   options: ResolvedCentralSystemOptions<V>,
+  isConnected: (identity: string) => boolean,
   identity: string,
-  protocol: V,
+  protocol: V | undefined,
   credentials: BasicCredentials | undefined,
 ): Promise<UpgradeDecision<V>> {
   let data: unknown;
-  if (options.authenticate !== undefined) {
-    const result = await options.authenticate({
-      identity,
-      protocol,
-      offeredProtocols: facts.offeredProtocols,
-      credentials,
-      certificate: facts.certificate,
-      certificateAuthorized: facts.certificateAuthorized,
-      secure: facts.secure,
-      remoteAddress: facts.remoteAddress,
-      headers: facts.headers,
-      url: facts.url,
-    });
-    if (result === false) return refusal(401, 'unauthorized', 'not authorized', true);
-    if (typeof result === 'object' && result !== null) {
-      if (result.accept === false) {
-        const status = result.status ?? 401;
-        if (!Number.isInteger(status) || status < 400 || status > 599) {
-          throw new TypeError(`authenticate refused with status ${String(status)}: a refusal must be an HTTP error status (400-599)`);
-        }
-        return refusal(status, 'unauthorized', result.message ?? 'not authorized', status === 401);
+  const result = await options.authenticate!({
+    identity,
+    protocol,
+    offeredProtocols: facts.offeredProtocols,
+    credentials,
+    certificate: facts.certificate,
+    certificateAuthorized: facts.certificateAuthorized,
+    secure: facts.secure,
+    remoteAddress: facts.remoteAddress,
+    headers: facts.headers,
+    url: facts.url,
+  });
+  if (result === false) return refusal(401, 'unauthorized', 'not authorized', true);
+  if (typeof result === 'object' && result !== null) {
+    if (result.accept === false) {
+      const status = result.status ?? 401;
+      if (!Number.isInteger(status) || status < 400 || status > 599) {
+        throw new TypeError(`authenticate refused with status ${String(status)}: a refusal must be an HTTP error status (400-599)`);
       }
-      data = result.data;
-    } else if (result !== true) {
-      throw new TypeError(`authenticate must return a boolean or { accept, ... }, got ${typeof result}`);
+      return refusal(status, 'unauthorized', result.message ?? 'not authorized', status === 401);
     }
+    data = result.data;
+  } else if (result !== true) {
+    throw new TypeError(`authenticate must return a boolean or { accept, ... }, got ${typeof result}`);
   }
-  const bootStatus: BootStatus | undefined = options.isAccepted !== undefined && (await options.isAccepted({ identity, protocol })) ? 'Accepted' : undefined;
-  return { accept: true, protocol, data: { identity, protocol, data, bootStatus } };
+  return admit(options, isConnected, identity, protocol, data);
 }

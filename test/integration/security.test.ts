@@ -303,9 +303,33 @@ describe('subprotocol negotiation (items 36-38)', () => {
     assert.equal(plain.status, 403, 'no WebSocket over plain TCP on a profile 2 endpoint');
     plain.socket?.destroy();
     assert.deepEqual(p2.refused.map((e) => [e.reason, e.status]), [['insecure', 403]]);
-    assert.equal(p1.hookCalls.length + p2.hookCalls.length, 0);
+    assert.deepEqual(p1.hookCalls.map((r) => r.protocol), [undefined], 'the hook ran once: for the well-formed credentials, without a protocol');
+    assert.equal(p2.hookCalls.length, 0);
     assertNothingReached(p1);
     assertNothingReached(p2);
+  });
+
+  test('item 37 - authentication comes first: a wrong password without a usable subprotocol is answered 401; the right one gets 101 then 1002', T, async (t) => {
+    const s = await serve(t, {
+      protocols: ['ocpp1.6'],
+      securityProfile: 1,
+      authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
+    });
+    for (const protocols of ['ocpp1.5', undefined]) {
+      const wrong = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols, headers: basic('CP1', 'wrong-password') });
+      assert.equal(wrong.status, 401, `a wrong password offering ${String(protocols)} gets no WebSocket`);
+      assert.match(String(wrong.headers['www-authenticate']), /^Basic /);
+      wrong.socket?.destroy();
+    }
+    const right = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols: 'ocpp1.5', headers: basic('CP1', PASSWORD) });
+    assert.equal(right.status, 101);
+    assert.equal(right.headers['sec-websocket-protocol'], undefined);
+    assert.ok(right.socket);
+    assert.equal(closeCode((await readServerFrames(right.socket, right.head)).at(-1)!), 1002);
+    await waitFor(() => s.refused.length === 3, 'three refused events');
+    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['unauthorized', 401], ['unauthorized', 401], ['no-subprotocol', 101]]);
+    assert.deepEqual(s.hookCalls.map((r) => [r.protocol, r.offeredProtocols]), [[undefined, ['ocpp1.5']], [undefined, []], [undefined, ['ocpp1.5']]]);
+    assertNothingReached(s);
   });
 
   test('item 37 - a client that never answers the 1002 close frame does not hold the socket or close() for ws\'s 30 s', T, async (t) => {
@@ -666,21 +690,24 @@ describe('duplicate identities', () => {
     await winner.call('Heartbeat', {});
   });
 
-  test("'refuse' answers a second connection under a connected identity with 409", T, async (t) => {
-    const s = await serve(t, { protocols: ['ocpp1.6'], duplicateIdentity: 'refuse', authenticate: () => true });
-    const first = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6' });
+  test("'refuse' answers a second authenticated connection under a connected identity with 409; a wrong password still gets 401", T, async (t) => {
+    const s = await serve(t, { protocols: ['ocpp1.6'], duplicateIdentity: 'refuse', authenticate: ({ credentials }) => credentials?.password === PASSWORD });
+    const first = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6', password: PASSWORD });
     await first.connect();
     await waitFor(() => s.connections.length === 1, 'first connection');
-    const second = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6' });
+    const second = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6', password: PASSWORD });
     assert.equal((await rejection(second.connect())).statusCode, 409);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['duplicate-identity', 409]]);
-    assert.equal(s.hookCalls.length, 1, 'the hook is not asked about a duplicate');
+    // Authentication comes first: whether an identity is connected is told only to its owner.
+    const stranger = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6', password: 'not-the-password' });
+    assert.equal((await rejection(stranger.connect())).statusCode, 401);
+    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['duplicate-identity', 409], ['unauthorized', 401]]);
+    assert.equal(s.hookCalls.length, 3, 'every attempt was authenticated first');
     assert.equal(s.connections.length, 1);
     assert.equal(first.state, 'open');
     // Once the first one is gone, the identity is free again.
     await first.close();
     await waitFor(() => s.cs.stations.size === 0, 'the first station to leave');
-    await chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6' }).connect();
+    await chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6', password: PASSWORD }).connect();
     await waitFor(() => s.connections.length === 2, 'the new connection');
   });
 });
@@ -809,8 +836,10 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     const s = await serve(t, { protocols: ['ocpp2.0.1'] }, { tls: { ...tlsOpts(), ...weak } });
     const refused = await handshake(s.port, tls11);
     assert.match(refused, /^error /, 'the TLS 1.1 handshake fails');
-    await waitFor(() => s.errors.length > 0, 'the server-side TLS error');
-    assert.equal((s.errors[0].error as Error & { code?: string }).code, 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'the server, not the client, refused the version');
+    await waitFor(() => s.refused.length > 0, 'the server-side TLS refusal');
+    assert.equal(s.refused[0].reason, 'tls-failed');
+    assert.match(s.refused[0].detail, /ERR_SSL_UNSUPPORTED_PROTOCOL/, 'the server, not the client, refused the version');
+    assert.equal(s.errors.length, 0, "a client's TLS version is not an error of the server");
     assert.equal(await handshake(s.port, { maxVersion: 'TLSv1.2' }), 'TLSv1.2');
     assert.equal(await handshake(s.port, {}), 'TLSv1.3');
     // An explicit minVersion is the operator's choice (1.6 tolerates legacy chargers).

@@ -102,9 +102,34 @@ describe('upgrade decision - subprotocol and duplicates', () => {
     assert.equal(refused(sync(decide({ offeredProtocols: [] }, { securityProfile: 1 }))).reason, 'no-credentials');
   });
 
+  test('authentication comes before the subprotocol rule: the hook runs without a protocol, and its refusal wins', async () => {
+    const seen: (string | undefined)[] = [];
+    const hook = (r: { protocol: string | undefined; credentials?: { password: string } }) => (seen.push(r.protocol), r.credentials?.password === 'right');
+    const wrong = await decide({ offeredProtocols: ['ocpp2.1'], authorization: basic('CP001', 'wrong') }, { securityProfile: 1, authenticate: hook });
+    assert.deepEqual(refused(wrong), { status: 401, reason: 'unauthorized', message: 'not authorized' });
+    const right = await decide({ offeredProtocols: [], authorization: basic('CP001', 'right') }, { securityProfile: 1, authenticate: hook });
+    assert.ok(right.accept, 'an authenticated client gets the no-subprotocol handshake');
+    assert.equal(right.accept && right.protocol, undefined);
+    assert.deepEqual(seen, [undefined, undefined], 'the hook saw no protocol both times');
+  });
+
+  test('without a usable subprotocol, bootGating.isAccepted is not asked (there will be no station)', async () => {
+    let asked = 0;
+    const v = await decide({ offeredProtocols: ['ocpp2.1'] }, { bootGating: { isAccepted: () => (asked++, true) } });
+    assert.ok(v.accept);
+    assert.equal(v.accept && v.data.bootStatus, undefined);
+    assert.equal(asked, 0);
+  });
+
   test("duplicateIdentity 'refuse' refuses a connected identity with 409; 'replace' accepts it", () => {
     assert.deepEqual(refused(sync(decide({}, { duplicateIdentity: 'refuse' }, ['CP001']))), { status: 409, reason: 'duplicate-identity', message: 'CP001 is already connected' });
     assert.ok(sync(decide({}, { duplicateIdentity: 'replace' }, ['CP001'])).accept);
+  });
+
+  test("duplicateIdentity 'refuse' tells whether an identity is connected only to a client the hook accepted", async () => {
+    const options: CentralSystemOptions = { duplicateIdentity: 'refuse', authenticate: (r) => r.credentials?.password === 'right' };
+    assert.equal(refused(await decide({ authorization: basic('CP001', 'wrong') }, options, ['CP001'])).reason, 'unauthorized');
+    assert.equal(refused(await decide({ authorization: basic('CP001', 'right') }, options, ['CP001'])).reason, 'duplicate-identity');
   });
 });
 
@@ -135,7 +160,7 @@ describe('upgrade decision - authenticate hook and boot status', () => {
     await assert.rejects(Promise.resolve(decide({}, { authenticate: () => 'yes' as unknown as boolean })), /boolean/);
   });
 
-  test('the hook does not run for a refused profile check', async () => {
+  test('the hook does not run for a refused profile check', () => {
     let calls = 0;
     const v = decide({}, { securityProfile: 1, authenticate: () => (calls++, true) });
     assert.equal(refused(sync(v)).reason, 'no-credentials');
