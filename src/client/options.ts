@@ -121,8 +121,9 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
    */
   readPauseBufferedBytes?: number;
   /**
-   * How deeply arrays and objects may nest in a received frame; a deeper one is refused before
-   * it is parsed (a framing error, answered by the version's rules and counted as a bad message).
+   * How deeply arrays and objects may nest in a received frame of more than 4,096 characters; a
+   * deeper one is refused before it is parsed (a framing error, answered by the version's rules
+   * and counted as a bad message). Shorter frames are cheap to parse whatever their nesting.
    * @default 128
    */
   maxJsonDepth?: number;

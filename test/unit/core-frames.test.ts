@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_MAX_JSON_DEPTH, isValidMessageId, MessageType, parseFrame, serializeFrame, type FramingErrorKind } from '../../src/core/frames';
+import { DEFAULT_MAX_JSON_DEPTH, DEPTH_SCAN_MIN_LENGTH, isValidMessageId, MessageType, parseFrame, serializeFrame, type FramingErrorKind } from '../../src/core/frames';
 
 function parseError(text: string): { kind: FramingErrorKind; messageId?: string; messageType?: number; detail: string } {
   const r = parseFrame(text);
@@ -236,6 +236,10 @@ describe('serializeFrame', () => {
 
 describe('parseFrame - nesting limit (issue 12: deep JSON stalled the event loop)', () => {
   const nest = (depth: number, open = '[', close = ']'): string => open.repeat(depth) + close.repeat(depth);
+  // Texts up to DEPTH_SCAN_MIN_LENGTH characters are not scanned: padding (a string field, or
+  // white space) puts a test text above it without nesting anything.
+  const PAD = `"pad":"${'x'.repeat(DEPTH_SCAN_MIN_LENGTH)}",`;
+  const SPACE = ' '.repeat(DEPTH_SCAN_MIN_LENGTH);
 
   test('a megabyte nested 500,000 deep is refused as too-deep without being parsed, in well under a millisecond', () => {
     const text = nest(500_000);
@@ -251,35 +255,44 @@ describe('parseFrame - nesting limit (issue 12: deep JSON stalled the event loop
 
   test('the frame array is level 1: exactly maxDepth levels parse, one more is too-deep (arrays and objects alike)', () => {
     // Frame array (1), payload (2), then levels - 2 nested objects in `data`.
-    const call = (levels: number): string => `[2,"id1","DataTransfer",{"vendorId":"v","data":${'{"a":'.repeat(levels - 2)}1${'}'.repeat(levels - 2)}}]`;
+    const call = (levels: number): string => `[2,"id1","DataTransfer",{"vendorId":"v",${PAD}"data":${'{"a":'.repeat(levels - 2)}1${'}'.repeat(levels - 2)}}]`;
     assert.equal(parseFrame(call(DEFAULT_MAX_JSON_DEPTH)).ok, true);
     const over = parseFrame(call(DEFAULT_MAX_JSON_DEPTH + 1));
     assert.equal(!over.ok && over.error.kind, 'too-deep');
-    assert.equal(parseFrame(nest(10), 10).ok, false, 'valid depth, but not a frame');
-    assert.equal((parseFrame(nest(10), 10) as { error: { kind: string } }).error.kind, 'bad-message-type');
-    assert.equal((parseFrame(nest(11), 10) as { error: { kind: string } }).error.kind, 'too-deep');
+    assert.equal(parseFrame(nest(10) + SPACE, 10).ok, false, 'valid depth, but not a frame');
+    assert.equal((parseFrame(nest(10) + SPACE, 10) as { error: { kind: string } }).error.kind, 'bad-message-type');
+    assert.equal((parseFrame(nest(11) + SPACE, 10) as { error: { kind: string } }).error.kind, 'too-deep');
     // Mixed: frame array + 9 x (object, array) = 19 levels.
-    const mixed = `[2,"x","A",${nest(9, '{"k":[', ']}')}]`;
+    const mixed = `[2,"x","A",${nest(9, '{"k":[', ']}')}${SPACE}]`;
     assert.equal(parseFrame(mixed, 19).ok, true);
     assert.equal((parseFrame(mixed, 18) as { error: { kind: string } }).error.kind, 'too-deep');
   });
 
   test('brackets inside strings (escaped quotes and backslashes too) do not count', () => {
-    const deepText = '['.repeat(500) + '\\"' + ']'.repeat(500) + '\\\\';
+    const deepText = '['.repeat(2500) + '\\"' + ']'.repeat(2500) + '\\\\';
     const text = JSON.stringify([2, 'id2', 'DataTransfer', { vendorId: 'v', data: deepText }]);
     assert.equal(parseFrame(text, 4).ok, true);
   });
 
   test('a too-deep CALL keeps its type id and message id, so it is answered by the rules; other heads carry neither', () => {
-    const r = parseFrame(`[2,"abc-1","DataTransfer",{"vendorId":"v","data":${nest(300)}}]`);
+    const r = parseFrame(`[2,"abc-1","DataTransfer",{"vendorId":"v",${PAD}"data":${nest(300)}}]`);
     assert.deepEqual(!r.ok && r.error, { kind: 'too-deep', detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`, messageType: 2, messageId: 'abc-1' });
-    const unknownType = parseFrame(`[9,"abc-1",${nest(300)}]`);
+    const unknownType = parseFrame(`[9,"abc-1",${nest(300)}${SPACE}]`);
     assert.deepEqual(!unknownType.ok && unknownType.error, { kind: 'too-deep', detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels` });
-    const longId = parseFrame(`[3,"${'x'.repeat(40)}",${nest(300)}]`);
+    const longId = parseFrame(`[3,"${'x'.repeat(40)}",${nest(300)}${SPACE}]`);
     assert.deepEqual(!longId.ok && longId.error, { kind: 'too-deep', detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`, messageType: 3 });
   });
 
-  test('short texts are never scanned, and invalid short deep texts are still not-json', () => {
+  test('texts up to DEPTH_SCAN_MIN_LENGTH characters are parsed whatever their nesting; one character more and the same nesting is too-deep', () => {
+    const frame = (data: string): string => `[2,"id3","DataTransfer",{"vendorId":"v","data":${data}}]`;
+    const deep = nest(1000);
+    const padding = DEPTH_SCAN_MIN_LENGTH - frame(deep).length;
+    const atFloor = frame(deep + ' '.repeat(padding));
+    assert.equal(atFloor.length, DEPTH_SCAN_MIN_LENGTH);
+    assert.equal(parseFrame(atFloor).ok, true, 'not scanned: parsed, nested 1,002 deep');
+    const over = parseFrame(frame(deep + ' '.repeat(padding + 1)));
+    assert.equal(!over.ok && over.error.kind, 'too-deep');
+    // Invalid short deep texts are still not-json.
     assert.equal(!parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)).ok && (parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)) as { error: { kind: string } }).error.kind, 'not-json');
   });
 });

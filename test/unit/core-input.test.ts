@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { RpcEndpoint } from '../../src/core/endpoint';
 import type { BadFrameEvent, LimitExceededEvent } from '../../src/core/events';
+import { DEPTH_SCAN_MIN_LENGTH } from '../../src/core/frames';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
 import type { TransportSink } from '../../src/core/transport';
 import { counterIds, flush, guardUnhandledRejections, RawPeer, setup } from '../support/harness';
@@ -62,11 +63,13 @@ for (const rules of ALL_RULES) {
         return { status: 'Accepted' };
       });
       // Depth 4: the frame's array, the payload object, `data`'s array, and the array inside it.
-      const atLimit = [2, 'ok', 'DataTransfer', { vendorId: 'v', data: [[1]] }];
+      // Only frames over DEPTH_SCAN_MIN_LENGTH characters are scanned: a long string field makes these so.
+      const pad = 'x'.repeat(DEPTH_SCAN_MIN_LENGTH);
+      const atLimit = [2, 'ok', 'DataTransfer', { vendorId: 'v', messageId: pad, data: [[1]] }];
       assert.deepEqual(await peer.exchange(atLimit), [3, 'ok', { status: 'Accepted' }]);
-      peer.sendText(JSON.stringify([2, 'deep', 'DataTransfer', { vendorId: 'v', data: [[[1]]] }]));
+      peer.sendText(JSON.stringify([2, 'deep', 'DataTransfer', { vendorId: 'v', messageId: pad, data: [[[1]]] }]));
       await flush();
-      assert.deepEqual(seen, [{ vendorId: 'v', data: [[1]] }], 'the handler saw only the frame within the limit');
+      assert.deepEqual(seen, [{ vendorId: 'v', messageId: pad, data: [[1]] }], 'the handler saw only the frame within the limit');
       assert.equal(bad.length, 1);
       assert.equal(bad[0].error.kind, 'too-deep');
       // Its id is readable, so every version answers it with its framing code.
