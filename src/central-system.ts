@@ -125,6 +125,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     });
     this.transportOptions = {
       maxBufferedBytes: resolved.maxBufferedBytes,
+      readPauseBufferedBytes: resolved.readPauseBufferedBytes,
       // ws alone would compress every message, a 60-byte Heartbeat answer too.
       compressMinLength: resolved.compression === false ? 0 : resolved.compression.thresholdBytes,
       oneMessagePerTurn: true,

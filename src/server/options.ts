@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from '../transport/defaults';
 import type { AuthRequest, AuthResult, SecurityProfile } from './authenticate';
 
@@ -151,6 +152,20 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   /** A station whose unsent data passes this many bytes is disconnected (it stopped reading); 0 turns it off. @default 8388608 */
   maxBufferedBytes?: number;
   /**
+   * Stop reading from a station while more than this many bytes of our answers to it wait unsent,
+   * and read again once they are written; 0 turns it off. A station that sends and never reads
+   * then cannot pile up more than this, so dropping it stays cheap for everyone else.
+   * @default 65536
+   */
+  readPauseBufferedBytes?: number;
+  /**
+   * How deeply arrays and objects may nest in a received frame of more than 4,096 characters; a
+   * deeper one is refused before it is parsed (a framing error, answered by the version's rules
+   * and counted as a bad message). Shorter frames are cheap to parse whatever their nesting.
+   * @default 128
+   */
+  maxJsonDepth?: number;
+  /**
    * Time for `authenticate` and the handshake before the request is answered 408. On the server
    * of {@link CentralSystem.listen} it also bounds the TLS handshake (unless `tls.handshakeTimeout`
    * is given) and receiving the HTTP request itself, each separately, so idle, slow-header or
@@ -197,6 +212,7 @@ export interface ResolvedCentralSystemOptions<V extends OcppVersion = OcppVersio
   readonly compression: false | Readonly<Required<CompressionOptions>>;
   readonly maxPayloadBytes: number;
   readonly maxBufferedBytes: number;
+  readonly readPauseBufferedBytes: number;
   readonly handshakeTimeoutMs: number;
   /** Whether CALLs before registration are refused. */
   readonly bootGating: boolean;
@@ -289,6 +305,7 @@ export function resolveCentralSystemOptions<V extends OcppVersion>(options: Cent
     compression: resolveCompression(options.compression),
     maxPayloadBytes: integer('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES, 1),
     maxBufferedBytes: integer('maxBufferedBytes', options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES, 0),
+    readPauseBufferedBytes: integer('readPauseBufferedBytes', options.readPauseBufferedBytes ?? DEFAULT_READ_PAUSE_BUFFERED_BYTES, 0),
     handshakeTimeoutMs: integer('handshakeTimeoutMs', options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS, 1),
     bootGating: gating !== false,
     isAccepted,

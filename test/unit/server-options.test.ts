@@ -1,5 +1,6 @@
 /** CentralSystem options: checked once, defaults applied once, into one frozen object. */
 import assert from 'node:assert/strict';
+import { CentralSystem } from '../../src/central-system';
 import { describe, test } from 'node:test';
 import { DEFAULT_COMPRESSION, resolveCentralSystemOptions } from '../../src/server/options';
 import {
@@ -7,6 +8,7 @@ import {
   DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_PAYLOAD_BYTES,
   DEFAULT_PING_INTERVAL_MS,
+  DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from '../../src/transport/defaults';
 
 describe('resolveCentralSystemOptions', () => {
@@ -19,6 +21,7 @@ describe('resolveCentralSystemOptions', () => {
     assert.equal(r.pongTimeoutMs, DEFAULT_PING_INTERVAL_MS);
     assert.equal(r.maxPayloadBytes, DEFAULT_MAX_PAYLOAD_BYTES);
     assert.equal(r.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES);
+    assert.equal(r.readPauseBufferedBytes, DEFAULT_READ_PAUSE_BUFFERED_BYTES);
     assert.equal(r.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS);
     assert.equal(r.securityProfile, 0);
     assert.equal(r.duplicateIdentity, 'replace');
@@ -44,6 +47,7 @@ describe('resolveCentralSystemOptions', () => {
       [{ pingIntervalMs: -1 }, /pingIntervalMs/],
       [{ pingIntervalMs: 1000, pongTimeoutMs: 2000 }, /pongTimeoutMs/],
       [{ maxBufferedBytes: 1.5 }, /maxBufferedBytes/],
+      [{ readPauseBufferedBytes: -1 }, /^readPauseBufferedBytes must be/],
       [{ maxPayloadBytes: 0 }, /maxPayloadBytes/],
       [{ handshakeTimeoutMs: 'soon' }, /handshakeTimeoutMs/],
       [{ securityProfile: 4 }, /securityProfile/],
@@ -57,4 +61,9 @@ describe('resolveCentralSystemOptions', () => {
       assert.throws(() => resolveCentralSystemOptions(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
     }
   });
+});
+
+test('CentralSystem: maxJsonDepth is checked at construction, once per version, with a TypeError naming it', () => {
+  assert.throws(() => new CentralSystem({ maxJsonDepth: 0 }), (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be a positive integer/.test(e.message));
+  assert.doesNotThrow(() => new CentralSystem({ maxJsonDepth: 16 }));
 });
