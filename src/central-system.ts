@@ -171,7 +171,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (!canSend(protocol, 'ChargePoint', action)) throw new TypeError(`handle: ${action} is sent by the central system in ${protocol}, never received by it`);
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
     let map = this.defaults.get(protocol);
-    if (!map) this.defaults.set(protocol, (map = new Map()));
+    if (!map) this.defaults.set(protocol, (map = new Map<string, Handler<unknown, unknown, StationHandlerContext>>()));
     const h = handler as unknown as Handler<unknown, unknown, StationHandlerContext>;
     map.set(action, action === 'BootNotification' ? trackBoot(h) : h);
     return this;

@@ -157,17 +157,17 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
 
   /** @internal */
   protected override onTeardown(code: number, reason: string): void {
-    this.hooks.closed(this as unknown as Station, code, reason);
+    this.hooks.closed(this, code, reason);
   }
 
   /** @internal */
   protected override transportError(error: Error): void {
-    this.hooks.error(this as unknown as Station, error);
+    this.hooks.error(this, error);
   }
 
   /** @internal */
   protected override handlerFailed(event: HandlerErrorEvent): void {
-    this.hooks.handlerFailed(this as unknown as Station, event);
+    this.hooks.handlerFailed(this, event);
   }
 
   /**
@@ -181,9 +181,12 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
    * await station.close(1000, 'maintenance');
    * ```
    */
+  // RpcEndpoint.close() returns nothing and ends the endpoint at once; a Station also tells when
+  // its socket is gone, so callers that ignore the promise lose nothing.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   override close(code = 1000, reason = ''): Promise<void> {
     if (!this.closed) {
-      this.hooks.closing(this as unknown as Station);
+      this.hooks.closing(this);
       super.close(code, reason);
     }
     return (this.link as { readonly closed?: Promise<void> }).closed ?? Promise.resolve();

@@ -160,7 +160,9 @@ function prepareDocs(value: unknown, inMap = false): unknown {
     if (!inMap) {
       const lines: string[] = [];
       if (typeof obj['description'] === 'string') lines.push(obj['description'].replace(/\r\n?/g, '\n').trim());
-      for (const tag of CONSTRAINT_TAGS) if (obj[tag] !== undefined) lines.push(`@${tag} ${String(obj[tag] as string | number | boolean)}`);
+      // Constraint keywords hold numbers (and `format` a string): printed as they are.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
+      for (const tag of CONSTRAINT_TAGS) if (obj[tag] !== undefined) lines.push(`@${tag} ${String(obj[tag])}`);
       const text = lines.filter(Boolean).join('\n');
       if (text) out['description'] = text;
     }

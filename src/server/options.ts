@@ -4,7 +4,7 @@
  * TypeError naming it; the rest of the server reads the resolved object and never re-applies a
  * default.
  */
-import { passedThrough, type PassedThroughOptions } from '../core/options';
+import { describeValue, passedThrough, type PassedThroughOptions } from '../core/options';
 import type { Logger } from '../logger';
 import type { ValidationPolicy } from '../ocpp/validation';
 import { OCPP_PROTOCOLS, isOcppVersion, type OcppVersion } from '../ocpp/version';
@@ -31,7 +31,7 @@ export interface BootGatingOptions {
    * Whether a station that connects is already registered, e.g. because it booted before this
    * server restarted and will not send BootNotification again.
    */
-  isAccepted?(station: { identity: string; protocol: OcppVersion }): boolean | Promise<boolean>;
+  isAccepted?: (station: { identity: string; protocol: OcppVersion }) => boolean | Promise<boolean>;
 }
 
 /** permessage-deflate settings (RFC 7692); every field bounds memory or CPU. */
@@ -242,7 +242,7 @@ function between(name: string, value: unknown, min: number, max: number): number
 function resolveCompression(option: unknown): false | Readonly<Required<CompressionOptions>> {
   if (option === false) return false;
   if (option === true || option === undefined) return DEFAULT_COMPRESSION;
-  if (typeof option !== 'object' || option === null) throw new TypeError(`compression must be a boolean or an object, got ${String(option)}`);
+  if (typeof option !== 'object' || option === null) throw new TypeError(`compression must be a boolean or an object, got ${describeValue(option)}`);
   const c = { ...DEFAULT_COMPRESSION, ...(option as CompressionOptions) };
   integer('compression.thresholdBytes', c.thresholdBytes, 0);
   between('compression.level', c.level, 0, 9);
@@ -260,8 +260,10 @@ function resolveCompression(option: unknown): false | Readonly<Required<Compress
  */
 export function resolveCentralSystemOptions<V extends OcppVersion>(options: CentralSystemOptions<V>): ResolvedCentralSystemOptions<V> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const protocols = (options.protocols ?? OCPP_PROTOCOLS) as readonly V[];
-  if (!Array.isArray(protocols) || protocols.length === 0) throw new TypeError('protocols must be a non-empty array');
+  // Checked as unknown (for JavaScript callers): Array.isArray would narrow a typed array to any[].
+  const given: unknown = options.protocols ?? OCPP_PROTOCOLS;
+  if (!Array.isArray(given) || given.length === 0) throw new TypeError('protocols must be a non-empty array');
+  const protocols = given as readonly V[];
   for (const p of protocols) if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
   if (new Set(protocols).size !== protocols.length) throw new TypeError('protocols must not repeat a subprotocol');
 

@@ -397,7 +397,7 @@ describe('Basic authentication (items 50-53)', () => {
     await waitFor(() => s.connections.length === 1, 'first connection');
     // The server drops the connection; the ChargePoint reconnects and must authenticate again.
     const reopened = nextEvent<{ reconnect: boolean }>(cp, 'open');
-    s.connections[0].close(1001, 'bye');
+    void s.connections[0].close(1001, 'bye');
     assert.equal((await reopened).reconnect, true);
     await waitFor(() => s.connections.length === 2, 'second connection');
     assert.equal(s.hookCalls.length, 2);
@@ -547,7 +547,7 @@ describe('the authenticate hook', () => {
   });
 
   test('{ accept: true, data } attaches data to the station; the hook sees the request', T, async (t) => {
-    const s = await serve(t, { protocols: ['ocpp1.6'], authenticate: async () => ({ accept: true, data: { tenant: 'x' } }) });
+    const s = await serve(t, { protocols: ['ocpp1.6'], authenticate: () => Promise.resolve({ accept: true as const, data: { tenant: 'x' } }) });
     const cp = chargePoint(t, { url: s.url, identity: 'CP-T', protocol: 'ocpp1.6', headers: { 'X-Site': 'depot-7' } });
     await cp.connect();
     await waitFor(() => s.connections.length === 1, 'connection');

@@ -215,7 +215,7 @@ describe('several endpoints share one HTTP server (issue 12 item 4)', () => {
   test('a CentralSystem on /ocpp (1.6), one on /ocpp/v2 (2.0.1) and a ws endpoint on /live all work', T, async (t) => {
     const http: HttpServer = createHttpServer((_req, res) => res.end('app'));
     const live = new WebSocketServer({ noServer: true });
-    live.on('connection', (ws) => ws.on('message', (data) => ws.send(`echo:${String(data)}`)));
+    live.on('connection', (ws) => ws.on('message', (data: Buffer) => ws.send(`echo:${data.toString()}`)));
     http.on('upgrade', (req, socket, head) => {
       if (req.url === '/live') live.handleUpgrade(req, socket, head, (ws) => live.emit('connection', ws, req));
     });
@@ -248,7 +248,7 @@ describe('several endpoints share one HTTP server (issue 12 item 4)', () => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const echo = new Promise<string>((r) => ws.once('message', (d) => r(String(d))));
+    const echo = new Promise<string>((r) => ws.once('message', (d: Buffer) => r(d.toString())));
     ws.send('hi');
     assert.equal(await echo, 'echo:hi');
     assert.ok((await cp16.call('Heartbeat', {})).currentTime);
