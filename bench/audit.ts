@@ -155,7 +155,13 @@ async function ocppRpc(): Promise<Pair> {
     client.handle('BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
   });
   const http = await server.listen(0, '127.0.0.1');
-  const client = new RPCClient({ endpoint: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`, identity: 'AUDIT1', protocols: ['ocpp2.0.1'], strictMode: true, reconnect: false });
+  const client = new RPCClient({
+    endpoint: `ws://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    identity: 'AUDIT1',
+    protocols: ['ocpp2.0.1'],
+    strictMode: true,
+    reconnect: false,
+  });
   client.handle('ClearCache', () => ({ status: 'Accepted' }));
   await client.connect();
   await client.call('BootNotification', bootRequest('ocpp2.0.1'));
@@ -211,10 +217,10 @@ function watchTimers(): { created: number; active: Set<unknown>; unrefs: number;
     state.active.add(handle);
     return handle;
   }) as typeof setTimeout;
-  globalThis.clearTimeout = ((handle: unknown) => {
+  globalThis.clearTimeout = (handle: unknown) => {
     state.active.delete(handle);
     realClear(handle as Parameters<typeof clearTimeout>[0]);
-  });
+  };
   return state;
 }
 

@@ -158,8 +158,7 @@ class RawConn implements Conn {
     let ok = false;
     try {
       const frame: unknown = JSON.parse(data.toString());
-      ok =
-        Array.isArray(frame) && frame.length === 3 && frame[0] === 3 && frame[1] === this.pendingId && isExpectedResponse(this.pendingAction, frame[2]);
+      ok = Array.isArray(frame) && frame.length === 3 && frame[0] === 3 && frame[1] === this.pendingId && isExpectedResponse(this.pendingAction, frame[2]);
       if (!ok && errorsLogged++ < 5) console.error(`${label}: bad answer to ${this.pendingAction}: ${data.toString().slice(0, 200)}`);
     } catch {
       // ok stays false
@@ -288,7 +287,9 @@ async function openConn(kind: ConnKind, port: number, protocol: Version, identit
   // Loaded only when used. Its declared option type lists every option as required; the defaults fill the rest.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the load processes that drive ocpp-rpc clients
   const { RPCClient } = require('ocpp-rpc') as typeof import('ocpp-rpc');
-  const client = new RPCClient({ endpoint: base, identity, protocols: [protocol], strictMode: true, reconnect: false } as unknown as ConstructorParameters<typeof RPCClient>[0]);
+  const client = new RPCClient({ endpoint: base, identity, protocols: [protocol], strictMode: true, reconnect: false } as unknown as ConstructorParameters<
+    typeof RPCClient
+  >[0]);
   client.on('error', (error: Error) => fail('RPCClient error', error));
   await client.connect();
   return new PromiseConn(
@@ -380,7 +381,15 @@ serveCommands(
       }
       case 'snap': {
         const sorted = samples.slice(0, sampleCount).sort();
-        const reply = { done, errors, cpuUs: cpuMicros(), at: performance.now(), p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), samples: sampleCount };
+        const reply = {
+          done,
+          errors,
+          cpuUs: cpuMicros(),
+          at: performance.now(),
+          p50: percentile(sorted, 0.5),
+          p99: percentile(sorted, 0.99),
+          samples: sampleCount,
+        };
         sampleCount = 0;
         return reply;
       }

@@ -95,7 +95,10 @@ const CLIENT_LABEL: Record<ClientKind, string> = {
 };
 
 const results = new Series();
-const loadStart = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+const loadStart = os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
 const notes: string[] = [];
 let built: Built;
 /** The commit the SDK was built from, read when it was built. */
@@ -286,7 +289,14 @@ async function interleave(lanes: readonly Lane[], protocol: Version, message: Me
 /** One run's figure for a lane: the median of its windows (errors summed). */
 function summarise(list: readonly Measured[]): Measured {
   const med = (f: (m: Measured) => number): number => median(list.map(f));
-  return { rate: med((m) => m.rate), serverCpu: med((m) => m.serverCpu), loadCpu: med((m) => m.loadCpu), p50: med((m) => m.p50), p99: med((m) => m.p99), errors: list.reduce((a, m) => a + m.errors, 0) };
+  return {
+    rate: med((m) => m.rate),
+    serverCpu: med((m) => m.serverCpu),
+    loadCpu: med((m) => m.loadCpu),
+    p50: med((m) => m.p50),
+    p99: med((m) => m.p99),
+    errors: list.reduce((a, m) => a + m.errors, 0),
+  };
 }
 
 /** The median over rounds of the per-round ratio f(a) / f(b): both measured in the same round. */
@@ -305,7 +315,15 @@ function store(prefix: string, m: Measured): void {
   results.add(`${prefix}|errors`, m.errors);
 }
 
-async function connect(load: Child, kind: ClientKind, port: number, protocol: Version, count: number, prefix: string, extra: Record<string, unknown> = {}): Promise<number> {
+async function connect(
+  load: Child,
+  kind: ClientKind,
+  port: number,
+  protocol: Version,
+  count: number,
+  prefix: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const r = await load.request<{ opened: number; failed: number; ms: number }>({ cmd: 'connect', kind, port, protocol, count, prefix, ...extra }, 300_000);
   if (r.failed > 0) {
     totalErrors += r.failed;
@@ -398,7 +416,10 @@ async function churn(run: number): Promise<void> {
       cold.set(kind, w);
       results.add(`churn|${kind}|coldcpu`, w.cpu);
       if (w.errors > 0) results.add(`churn|${kind}|errors`, w.errors);
-      const warm = await load.request<{ failed: number }>({ cmd: 'churn', port: servers.get(kind)!.port, protocol, total: CHURN_WARM, parallel: CHURN_PARALLEL, prefix: `C${run}warm-` }, 300_000);
+      const warm = await load.request<{ failed: number }>(
+        { cmd: 'churn', port: servers.get(kind)!.port, protocol, total: CHURN_WARM, parallel: CHURN_PARALLEL, prefix: `C${run}warm-` },
+        300_000,
+      );
       totalErrors += warm.failed;
       if (warm.failed > 0) results.add(`churn|${kind}|errors`, warm.failed);
     }
@@ -413,13 +434,25 @@ async function churn(run: number): Promise<void> {
       results.add(`churn|${kind}|rate`, median(list.map((w) => w.rate)));
       results.add(`churn|${kind}|cpu`, median(list.map((w) => w.cpu)));
       results.add(`churn|${kind}|loadcpu`, median(list.map((w) => w.loadCpu)));
-      results.add(`churn|${kind}|errors`, list.reduce((a, w) => a + w.errors, 0));
+      results.add(
+        `churn|${kind}|errors`,
+        list.reduce((a, w) => a + w.errors, 0),
+      );
     }
     const per = (a: ServerKind, b: ServerKind, f: (w: { rate: number; cpu: number }) => number): number =>
       median(windows.get(a)!.map((w, i) => f(w) / f(windows.get(b)![i])));
-    results.add('churnr|cpu/bare', per('ours', 'bare', (w) => w.cpu));
-    results.add('churnr|rate/bare', per('ours', 'bare', (w) => w.rate));
-    results.add('churnr|rpccpu/cpu', per('ocpp-rpc', 'ours', (w) => w.cpu));
+    results.add(
+      'churnr|cpu/bare',
+      per('ours', 'bare', (w) => w.cpu),
+    );
+    results.add(
+      'churnr|rate/bare',
+      per('ours', 'bare', (w) => w.rate),
+    );
+    results.add(
+      'churnr|rpccpu/cpu',
+      per('ocpp-rpc', 'ours', (w) => w.cpu),
+    );
   } finally {
     await load.stop();
     for (const s of servers.values()) await s.child.stop();
@@ -491,7 +524,8 @@ async function clients(run: number): Promise<void> {
     for (const c of CLIENT_CS) {
       const failed = new Map<ClientKind, number>();
       // The bare client serializes each CALL with JSON.stringify, as an application would.
-      for (const kind of CLIENTS) failed.set(kind, await connect(loads.get(kind)!, kind, server.port, CLIENT_VERSION, c, `K${run}${kind.slice(0, 2)}${c}-`, { serialize: true }));
+      for (const kind of CLIENTS)
+        failed.set(kind, await connect(loads.get(kind)!, kind, server.port, CLIENT_VERSION, c, `K${run}${kind.slice(0, 2)}${c}-`, { serialize: true }));
       const lanes: Lane[] = CLIENTS.map((kind) => ({ key: kind, load: loads.get(kind)!, group: 'default', server: server.child }));
       for (const message of MESSAGES) {
         const windows = await interleave(lanes, CLIENT_VERSION, message);
@@ -501,12 +535,30 @@ async function clients(run: number): Promise<void> {
           store(`cl|${message}|${c}|${kind}`, m);
         }
         const k = `clr|${message}|${c}`;
-        results.add(`${k}|cpu/raw`, roundRatio(windows, 'chargepoint', 'raw', (m) => m.loadCpu));
-        results.add(`${k}|rpccpu/raw`, roundRatio(windows, 'ocpp-rpc', 'raw', (m) => m.loadCpu));
-        results.add(`${k}|rate/raw`, roundRatio(windows, 'chargepoint', 'raw', (m) => m.rate));
-        results.add(`${k}|rpcrate/raw`, roundRatio(windows, 'ocpp-rpc', 'raw', (m) => m.rate));
-        results.add(`${k}|rate/await`, roundRatio(windows, 'chargepoint', 'raw-await', (m) => m.rate));
-        results.add(`${k}|cpu/await`, roundRatio(windows, 'chargepoint', 'raw-await', (m) => m.loadCpu));
+        results.add(
+          `${k}|cpu/raw`,
+          roundRatio(windows, 'chargepoint', 'raw', (m) => m.loadCpu),
+        );
+        results.add(
+          `${k}|rpccpu/raw`,
+          roundRatio(windows, 'ocpp-rpc', 'raw', (m) => m.loadCpu),
+        );
+        results.add(
+          `${k}|rate/raw`,
+          roundRatio(windows, 'chargepoint', 'raw', (m) => m.rate),
+        );
+        results.add(
+          `${k}|rpcrate/raw`,
+          roundRatio(windows, 'ocpp-rpc', 'raw', (m) => m.rate),
+        );
+        results.add(
+          `${k}|rate/await`,
+          roundRatio(windows, 'chargepoint', 'raw-await', (m) => m.rate),
+        );
+        results.add(
+          `${k}|cpu/await`,
+          roundRatio(windows, 'chargepoint', 'raw-await', (m) => m.loadCpu),
+        );
       }
       for (const load of loads.values()) await load.request({ cmd: 'close' });
     }
@@ -525,7 +577,10 @@ function startup(): void {
       const t = performance.now();
       const cmd = SERVER_CORE !== undefined ? 'taskset' : process.execPath;
       const args = [built.startup, which, built.sdk];
-      const r = spawnSync(cmd, SERVER_CORE !== undefined ? ['-c', String(SERVER_CORE), process.execPath, ...args] : args, { encoding: 'utf8', timeout: 60_000 });
+      const r = spawnSync(cmd, SERVER_CORE !== undefined ? ['-c', String(SERVER_CORE), process.execPath, ...args] : args, {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       const wall = performance.now() - t;
       if (r.status !== 0) throw new Error(`startup ${which}: ${r.stderr}`);
       const j = JSON.parse(r.stdout) as { importMs: number; constructMs: number; firstValidationMs: number; rssMb: number };
@@ -556,7 +611,10 @@ async function compression(run: number): Promise<void> {
     for (const message of MESSAGES) {
       const windows = await interleave(lanes, 'ocpp2.0.1', message);
       for (const on of [false, true]) store(`z|${message}|${on}`, summarise(windows.get(String(on))!));
-      results.add(`zr|${message}|cpu`, roundRatio(windows, 'true', 'false', (m) => m.serverCpu));
+      results.add(
+        `zr|${message}|cpu`,
+        roundRatio(windows, 'true', 'false', (m) => m.serverCpu),
+      );
     }
     await load.request({ cmd: 'close' });
   } finally {
@@ -589,14 +647,17 @@ function git(cmd: string): string {
 
 function machine(): string[] {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const pkg = (name: string): string => (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const pkg = (name: string): string =>
+    (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   return [
     `- Machine: ${cpu}, ${CORES} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.type()} ${os.release()}`,
     `- Node ${process.version}; ws ${pkg('ws')}; ocpp-rpc ${pkg('ocpp-rpc')} (strictMode: true)`,
     `- ocpp-sdk: commit ${builtFrom}; loaded from ${built.sdkSource}`,
     `- Processes: ${PIN ? 'server pinned to core 0, load to core 1 (taskset)' : 'NOT pinned (taskset missing or one core)'}; loopback 127.0.0.1; no permessage-deflate unless stated`,
-    `- Other load on the machine: load average ${loadStart} at the start, ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')} at the end (1/5/15 min)` +
-      (PRIORITY !== undefined ? `; benchmark processes ran at nice ${PRIORITY}` : ''),
+    `- Other load on the machine: load average ${loadStart} at the start, ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ')} at the end (1/5/15 min)` + (PRIORITY !== undefined ? `; benchmark processes ran at nice ${PRIORITY}` : ''),
     `- Quiet windows: of ${num(quiet.windows)} measured windows, ${num(quiet.retried)} were measured again because other processes took more than ${QUIET_LIMIT_CORES} of a core during them (/proc/stat), ` +
       `and ${num(quiet.keptNoisy)} were kept noisy (after ${QUIET_ATTEMPTS} attempts, or once ${QUIET_BUDGET_MS / 1000} s of waiting were spent)`,
     `- ${RUNS} run(s) per figure, shown as median (min–max) over runs. Within a run, the compared systems are measured in alternating windows ` +
@@ -611,7 +672,8 @@ const pass = (ok: boolean): string => (ok ? 'met' : '**MISSED**');
 
 function report(): string {
   const out: string[] = ['# ocpp-sdk benchmark results', '', ...machine(), ''];
-  const frameBytes = (v: Version, m: Message): number => Buffer.byteLength(JSON.stringify([2, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', m, requestPayload(v, m)]));
+  const frameBytes = (v: Version, m: Message): number =>
+    Buffer.byteLength(JSON.stringify([2, 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx', m, requestPayload(v, m)]));
   const targets: string[][] = [];
 
   if (SECTIONS.has('throughput')) {
@@ -629,9 +691,23 @@ function report(): string {
         for (const c of CS)
           for (const kind of THROUGHPUT_SERVERS) {
             const k = `tp|${version}|${message}|${c}|${kind}`;
-            rows.push([version, message, num(c), SERVER_LABEL[kind], cell(r(`${k}|rate`), (v) => num(v)), cell(r(`${k}|cpu`)), cell(r(`${k}|p50`)), cell(r(`${k}|p99`)), cell(r(`${k}|loadcpu`)), num(sumOf(`${k}|errors`))]);
+            rows.push([
+              version,
+              message,
+              num(c),
+              SERVER_LABEL[kind],
+              cell(r(`${k}|rate`), (v) => num(v)),
+              cell(r(`${k}|cpu`)),
+              cell(r(`${k}|p50`)),
+              cell(r(`${k}|p99`)),
+              cell(r(`${k}|loadcpu`)),
+              num(sumOf(`${k}|errors`)),
+            ]);
           }
-    out.push(table(['version', 'message', 'C', 'server', 'round trips/s', 'server µs/rt', 'p50 µs', 'p99 µs', 'load µs/rt', 'errors'], rows, ['l', 'l', 'r', 'l']), '');
+    out.push(
+      table(['version', 'message', 'C', 'server', 'round trips/s', 'server µs/rt', 'p50 µs', 'p99 µs', 'load µs/rt', 'errors'], rows, ['l', 'l', 'r', 'l']),
+      '',
+    );
     out.push(
       '### Ratios (ours to the others, per run)',
       '',
@@ -658,7 +734,18 @@ function report(): string {
         }
     out.push(
       table(
-        ['version', 'message', 'C', 'rate vs bare', 'rate vs ceiling', 'rate vs ocpp-rpc', '(ceiling vs ocpp-rpc)', 'CPU efficiency vs bare', 'CPU efficiency vs ceiling', 'CPU efficiency vs ocpp-rpc'],
+        [
+          'version',
+          'message',
+          'C',
+          'rate vs bare',
+          'rate vs ceiling',
+          'rate vs ocpp-rpc',
+          '(ceiling vs ocpp-rpc)',
+          'CPU efficiency vs bare',
+          'CPU efficiency vs ceiling',
+          'CPU efficiency vs ocpp-rpc',
+        ],
         rrows,
         ['l', 'l', 'r'],
       ),
@@ -699,7 +786,11 @@ function report(): string {
         `worst median ${ratio(wr.value)} (${wr.where}); by CPU ${ratio(er.value)} (${er.where}); the validating ceiling itself reaches ${ratio(cr.value)} (${cr.where})`,
         pass(wr.value >= rpc),
       ]);
-      targets.push([`${message} round trips/s ≥ 0.9x the validating ceiling`, `worst median ${ratio(wc.value)} (${wc.where}); by CPU ${ratio(ec.value)} (${ec.where})`, pass(wc.value >= 0.9)]);
+      targets.push([
+        `${message} round trips/s ≥ 0.9x the validating ceiling`,
+        `worst median ${ratio(wc.value)} (${wc.where}); by CPU ${ratio(ec.value)} (${ec.where})`,
+        pass(wc.value >= 0.9),
+      ]);
     }
   }
 
@@ -718,7 +809,10 @@ function report(): string {
       cell(r(`churn|${kind}|coldcpu`)),
       num(sumOf(`churn|${kind}|errors`)),
     ]);
-    out.push(table(['server', 'connections/s', 'server µs/connection', 'load µs/connection', `cold: server µs/connection, first ${num(CHURN_COLD)}`, 'errors'], rows), '');
+    out.push(
+      table(['server', 'connections/s', 'server µs/connection', 'load µs/connection', `cold: server µs/connection, first ${num(CHURN_COLD)}`, 'errors'], rows),
+      '',
+    );
     out.push(
       `Ours vs bare ws: server CPU per connection ${rcell('churnr|cpu/bare')}, rate ${rcell('churnr|rate/bare')}; ocpp-rpc's CPU per connection is ${rcell('churnr|rpccpu/cpu')} ours. ` +
         `Cold (the first ${num(CHURN_COLD)} connections after the start): ours ${rcell('churnr|coldcpu/bare')} bare ws.`,
@@ -743,11 +837,18 @@ function report(): string {
         rows.push([num(size), SERVER_LABEL[kind], cell(r(`${k}|rss`)), cell(r(`${k}|heap`)), cell(r(`${k}|external`))]);
       }
     out.push(table(['stations', 'server', 'RSS KB/station', 'heap KB/station', 'external KB/station'], rows, ['r', 'l']), '');
-    for (const size of MEMORY_SIZES) out.push(`- ${num(size)} stations: ours vs bare ws RSS ${rcell(`memr|${size}|rss/bare`)}, heap ${rcell(`memr|${size}|heap/bare`)}; ocpp-rpc RSS is ${rcell(`memr|${size}|rpcrss/rss`)} ours.`);
+    for (const size of MEMORY_SIZES)
+      out.push(
+        `- ${num(size)} stations: ours vs bare ws RSS ${rcell(`memr|${size}|rss/bare`)}, heap ${rcell(`memr|${size}|heap/bare`)}; ocpp-rpc RSS is ${rcell(`memr|${size}|rpcrss/rss`)} ours.`,
+      );
     out.push('');
     const size = MEMORY_SIZES.at(-1)!;
     const v = median(r(`memr|${size}|rss/bare`) ?? []);
-    targets.push([`Idle RSS per station at ${num(size)} stations ≤ 1.3x bare ws`, `${rcell(`memr|${size}|rss/bare`)} (${cell(r(`mem|${size}|ours|rss`))} KB vs ${cell(r(`mem|${size}|bare|rss`))} KB)`, pass(v <= 1.3)]);
+    targets.push([
+      `Idle RSS per station at ${num(size)} stations ≤ 1.3x bare ws`,
+      `${rcell(`memr|${size}|rss/bare`)} (${cell(r(`mem|${size}|ours|rss`))} KB vs ${cell(r(`mem|${size}|bare|rss`))} KB)`,
+      pass(v <= 1.3),
+    ]);
   }
 
   if (SECTIONS.has('client')) {
@@ -763,18 +864,49 @@ function report(): string {
       for (const message of MESSAGES)
         for (const kind of CLIENTS) {
           const k = `cl|${message}|${c}|${kind}`;
-          rows.push([num(c), message, CLIENT_LABEL[kind], cell(r(`${k}|rate`), (v) => num(v)), cell(r(`${k}|loadcpu`)), cell(r(`${k}|p50`)), cell(r(`${k}|p99`)), cell(r(`${k}|cpu`)), num(sumOf(`${k}|errors`))]);
+          rows.push([
+            num(c),
+            message,
+            CLIENT_LABEL[kind],
+            cell(r(`${k}|rate`), (v) => num(v)),
+            cell(r(`${k}|loadcpu`)),
+            cell(r(`${k}|p50`)),
+            cell(r(`${k}|p99`)),
+            cell(r(`${k}|cpu`)),
+            num(sumOf(`${k}|errors`)),
+          ]);
         }
-    out.push(table(['connections', 'message', 'client', 'calls/s', 'client µs/call', 'p50 µs', 'p99 µs', 'server µs/call', 'errors'], rows, ['r', 'l', 'l']), '');
+    out.push(
+      table(['connections', 'message', 'client', 'calls/s', 'client µs/call', 'p50 µs', 'p99 µs', 'server µs/call', 'errors'], rows, ['r', 'l', 'l']),
+      '',
+    );
     const rrows: string[][] = [];
     for (const c of CLIENT_CS)
       for (const message of MESSAGES) {
         const k = `clr|${message}|${c}`;
-        rrows.push([num(c), message, rcell(`${k}|cpu/raw`), rcell(`${k}|rpccpu/raw`), rcell(`${k}|rate/raw`), rcell(`${k}|rpcrate/raw`), rcell(`${k}|rate/await`), rcell(`${k}|cpu/await`)]);
+        rrows.push([
+          num(c),
+          message,
+          rcell(`${k}|cpu/raw`),
+          rcell(`${k}|rpccpu/raw`),
+          rcell(`${k}|rate/raw`),
+          rcell(`${k}|rpcrate/raw`),
+          rcell(`${k}|rate/await`),
+          rcell(`${k}|cpu/await`),
+        ]);
       }
     out.push(
       table(
-        ['connections', 'message', 'ChargePoint CPU/call vs bare client', 'ocpp-rpc CPU/call vs bare client', 'ChargePoint calls/s vs bare client', 'ocpp-rpc calls/s vs bare client', 'ChargePoint calls/s vs awaited bare client', 'ChargePoint CPU/call vs awaited bare client'],
+        [
+          'connections',
+          'message',
+          'ChargePoint CPU/call vs bare client',
+          'ocpp-rpc CPU/call vs bare client',
+          'ChargePoint calls/s vs bare client',
+          'ocpp-rpc calls/s vs bare client',
+          'ChargePoint calls/s vs awaited bare client',
+          'ChargePoint CPU/call vs awaited bare client',
+        ],
         rrows,
         ['r', 'l'],
       ),
@@ -782,7 +914,11 @@ function report(): string {
     );
     for (const message of MESSAGES) {
       const v = median(r(`clr|${message}|100|cpu/raw`) ?? []);
-      targets.push([`ChargePoint CPU per call ≤ 2x bare ws client, 100 connections, ${message}`, `${rcell(`clr|${message}|100|cpu/raw`)} (ocpp-rpc ${rcell(`clr|${message}|100|rpccpu/raw`)})`, pass(v <= 2)]);
+      targets.push([
+        `ChargePoint CPU per call ≤ 2x bare ws client, 100 connections, ${message}`,
+        `${rcell(`clr|${message}|100|cpu/raw`)} (ocpp-rpc ${rcell(`clr|${message}|100|rpccpu/raw`)})`,
+        pass(v <= 2),
+      ]);
       const w = median(r(`clr|${message}|1|rate/raw`) ?? []);
       targets.push([`ChargePoint calls/s on one connection ≥ 0.9x bare ws client, ${message}`, rcell(`clr|${message}|1|rate/raw`), pass(w >= 0.9)]);
     }
@@ -808,9 +944,22 @@ function report(): string {
   }
 
   if (SECTIONS.has('compression')) {
-    out.push('## 6. permessage-deflate (our server)', '', 'OCPP 2.0.1, C = 100; the load clients offer permessage-deflate (ws defaults) or not; the server uses its defaults (threshold 1024 bytes: MeterValues requests are compressed, the small answers are not).', '');
+    out.push(
+      '## 6. permessage-deflate (our server)',
+      '',
+      'OCPP 2.0.1, C = 100; the load clients offer permessage-deflate (ws defaults) or not; the server uses its defaults (threshold 1024 bytes: MeterValues requests are compressed, the small answers are not).',
+      '',
+    );
     const rows = MESSAGES.flatMap((message) =>
-      [false, true].map((on) => [message, on ? 'negotiated' : 'off', cell(r(`z|${message}|${on}|rate`), (v) => num(v)), cell(r(`z|${message}|${on}|cpu`)), cell(r(`z|${message}|${on}|p50`)), cell(r(`z|${message}|${on}|p99`)), num(sumOf(`z|${message}|${on}|errors`))]),
+      [false, true].map((on) => [
+        message,
+        on ? 'negotiated' : 'off',
+        cell(r(`z|${message}|${on}|rate`), (v) => num(v)),
+        cell(r(`z|${message}|${on}|cpu`)),
+        cell(r(`z|${message}|${on}|p50`)),
+        cell(r(`z|${message}|${on}|p99`)),
+        num(sumOf(`z|${message}|${on}|errors`)),
+      ]),
     );
     out.push(table(['message', 'compression', 'round trips/s', 'server µs/rt', 'p50 µs', 'p99 µs', 'errors'], rows, ['l', 'l']), '');
     out.push(`Server CPU per round trip with compression vs without: Heartbeat ${rcell('zr|Heartbeat|cpu')}, MeterValues ${rcell('zr|MeterValues|cpu')}.`, '');
@@ -823,10 +972,19 @@ function report(): string {
       'One process, a client and a server of the same library over loopback (2.0.1, strict), Heartbeat and MeterValues up and ClearCache down; what each call creates in steady state (15,000 calls after 1,500 to warm up). Errors: every `new Error`/`TypeError`/`RangeError` including subclasses; timers: `Timeout` resources.',
       '',
     );
-    const rows = ['ours', 'ocpp-rpc'].map((w) => [w === 'ours' ? 'ocpp-sdk' : 'ocpp-rpc', num(median(r(`audit|${w}|errorsPerCall`) ?? []), 3), num(median(r(`audit|${w}|abortControllersPerCall`) ?? []), 3), num(median(r(`audit|${w}|timersPerCall`) ?? []), 3)]);
+    const rows = ['ours', 'ocpp-rpc'].map((w) => [
+      w === 'ours' ? 'ocpp-sdk' : 'ocpp-rpc',
+      num(median(r(`audit|${w}|errorsPerCall`) ?? []), 3),
+      num(median(r(`audit|${w}|abortControllersPerCall`) ?? []), 3),
+      num(median(r(`audit|${w}|timersPerCall`) ?? []), 3),
+    ]);
     out.push(table(['library', 'Error objects / call', 'AbortControllers / call', 'timers / call'], rows), '');
     const e = ['errorsPerCall', 'abortControllersPerCall', 'timersPerCall'].map((k) => median(r(`audit|ours|${k}`) ?? []));
-    targets.push(['No Error object, AbortController or timer per call on the hot path', `${e.map((x) => num(x, 3)).join(' / ')} per call`, pass(e.every((x) => x < 0.001))]);
+    targets.push([
+      'No Error object, AbortController or timer per call on the hot path',
+      `${e.map((x) => num(x, 3)).join(' / ')} per call`,
+      pass(e.every((x) => x < 0.001)),
+    ]);
   }
 
   targets.push(['Zero errors (every answer checked, every connection)', `${num(totalErrors)} errors`, pass(totalErrors === 0)]);

@@ -44,6 +44,8 @@ if (which === 'ours') {
   }
   t3 = performance.now();
 }
-process.stdout.write(JSON.stringify({ importMs: t1 - t0, constructMs: t2 - t1, firstValidationMs: t3 - t2, rssMb: process.memoryUsage().rss / 1048576 }) + '\n');
+process.stdout.write(
+  JSON.stringify({ importMs: t1 - t0, constructMs: t2 - t1, firstValidationMs: t3 - t2, rssMb: process.memoryUsage().rss / 1048576 }) + '\n',
+);
 
 export {};

@@ -66,7 +66,18 @@ function loadTimes(tmp: string): { version: string; precompiledMs: number; runti
 }
 
 function meterValues16(): unknown {
-  const measurands = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Current.Import', 'Current.Import', 'Voltage', 'Voltage', 'Voltage', 'SoC', 'Temperature'];
+  const measurands = [
+    'Energy.Active.Import.Register',
+    'Power.Active.Import',
+    'Current.Import',
+    'Current.Import',
+    'Current.Import',
+    'Voltage',
+    'Voltage',
+    'Voltage',
+    'SoC',
+    'Temperature',
+  ];
   const phases = [undefined, undefined, 'L1', 'L2', 'L3', 'L1-N', 'L2-N', 'L3-N', undefined, undefined];
   const units = ['Wh', 'W', 'A', 'A', 'A', 'V', 'V', 'V', 'Percent', 'Celsius'];
   return {
@@ -90,7 +101,18 @@ function meterValues16(): unknown {
 
 function meterValues201(): unknown {
   // 2.0.1 has no Temperature measurand; Frequency takes its place.
-  const measurands = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Current.Import', 'Current.Import', 'Voltage', 'Voltage', 'Voltage', 'SoC', 'Frequency'];
+  const measurands = [
+    'Energy.Active.Import.Register',
+    'Power.Active.Import',
+    'Current.Import',
+    'Current.Import',
+    'Current.Import',
+    'Voltage',
+    'Voltage',
+    'Voltage',
+    'SoC',
+    'Frequency',
+  ];
   const phases = [undefined, undefined, 'L1', 'L2', 'L3', 'L1-N', 'L2-N', 'L3-N', undefined, undefined];
   const units = ['Wh', 'W', 'A', 'A', 'A', 'V', 'V', 'V', 'Percent', 'Hz'];
   return {

@@ -18,14 +18,7 @@
  * `createDemoCentralSystem()`, the `CsmsState` it keeps (from csms-state.ts), and version-independent commands
  * (`remoteStart`, `reset`, `getConfiguration`, ...) that build the right request per version.
  */
-import {
-  CentralSystem,
-  type AnyStation,
-  type CentralSystemOptions,
-  type OCPP16,
-  type OCPP201,
-  type OcppVersion,
-} from '../src/index';
+import { CentralSystem, type AnyStation, type CentralSystemOptions, type OCPP16, type OCPP201, type OcppVersion } from '../src/index';
 import { CsmsState, DEMO_ID_TAGS, type StationRecord, type TransactionRecord } from './csms-state';
 import { ExchangeLog } from './exchange-log';
 
@@ -183,7 +176,13 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
   // No CA behind this CSMS: a CSR is refused rather than accepted and never answered.
   cs.handle('ocpp1.6', 'SignCertificate', () => ({ status: 'Rejected' }));
   // Notifications: acknowledged (their content is in the exchange log).
-  for (const action of ['DiagnosticsStatusNotification', 'FirmwareStatusNotification', 'LogStatusNotification', 'SecurityEventNotification', 'SignedFirmwareStatusNotification'] as const) {
+  for (const action of [
+    'DiagnosticsStatusNotification',
+    'FirmwareStatusNotification',
+    'LogStatusNotification',
+    'SecurityEventNotification',
+    'SignedFirmwareStatusNotification',
+  ] as const) {
     cs.handle('ocpp1.6', action, () => ({}));
   }
 
@@ -329,7 +328,12 @@ export function componentVariable(key: string): { component: { name: string }; v
 }
 
 /** Starts a transaction remotely: 1.6 RemoteStartTransaction, 2.0.1 RequestStartTransaction. */
-export async function remoteStart(station: AnyStation, idTag: string, connectorId = 1, state?: CsmsState): Promise<CommandResult<{ status: 'Accepted' | 'Rejected' }>> {
+export async function remoteStart(
+  station: AnyStation,
+  idTag: string,
+  connectorId = 1,
+  state?: CsmsState,
+): Promise<CommandResult<{ status: 'Accepted' | 'Rejected' }>> {
   if (station.protocol === 'ocpp1.6') {
     return { action: 'RemoteStartTransaction', response: await station.call('RemoteStartTransaction', { connectorId, idTag }) };
   }
@@ -391,7 +395,12 @@ export async function unlock(station: AnyStation, connectorId = 1): Promise<Comm
 }
 
 /** Replaces (or updates) the charger's local authorization list with `idTags`, all Accepted. */
-export async function sendLocalList(station: AnyStation, listVersion: number, idTags: readonly string[], updateType: 'Full' | 'Differential' = 'Full'): Promise<CommandResult<{ status: string }>> {
+export async function sendLocalList(
+  station: AnyStation,
+  listVersion: number,
+  idTags: readonly string[],
+  updateType: 'Full' | 'Differential' = 'Full',
+): Promise<CommandResult<{ status: string }>> {
   if (station.protocol === 'ocpp1.6') {
     const localAuthorizationList = idTags.map((idTag) => ({ idTag, idTagInfo: { status: 'Accepted' as const } }));
     return { action: 'SendLocalList', response: await station.call('SendLocalList', { listVersion, updateType, localAuthorizationList }) };

@@ -151,7 +151,14 @@ abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<
    */
   async start(reason?: string): Promise<void> {
     this.stopped = false;
-    const cp = new ChargePoint<V>({ callTimeoutMs: 10_000, ...this.options.chargePoint, url: this.options.url, identity: this.identity, protocol: this.protocol, bootGating: true });
+    const cp = new ChargePoint<V>({
+      callTimeoutMs: 10_000,
+      ...this.options.chargePoint,
+      url: this.options.url,
+      identity: this.identity,
+      protocol: this.protocol,
+      bootGating: true,
+    });
     this.cp = cp;
     if (this.options.log) this.options.log.attachChargePoint(cp);
     cp.on('error', (e) => this.emit('error', e));
@@ -185,7 +192,9 @@ abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<
    * A whole local session: present the idTag, start if it is accepted, charge for `samples`
    * meter samples, stop. Resolves with the transaction, or undefined when the idTag is refused.
    */
-  async runSession({ idTag = this.idTag, samples = 3 }: { idTag?: string; samples?: number } = {}): Promise<(SimTransaction & { meterStopWh: number }) | undefined> {
+  async runSession({ idTag = this.idTag, samples = 3 }: { idTag?: string; samples?: number } = {}): Promise<
+    (SimTransaction & { meterStopWh: number }) | undefined
+  > {
     if (!(await this.authorize(idTag))) return undefined;
     const tx = await this.startTransaction(idTag);
     for (let i = 0; i < samples && this.transaction === tx; i++) await this.nextEvent('meterValues');
@@ -378,7 +387,12 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   }
 
   protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
-    await this.chargePoint.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: status === 'Available' ? 'Available' : 'Charging', timestamp: now() });
+    await this.chargePoint.call('StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: status === 'Available' ? 'Available' : 'Charging',
+      timestamp: now(),
+    });
   }
 
   protected async sendHeartbeat(): Promise<void> {
@@ -387,7 +401,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
 
   private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
     const sampledValue: OCPP16.SampledValue[] = [{ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' }];
-    if (context === 'Sample.Periodic') sampledValue.push({ value: String(this.options.powerW ?? 11_000), context, measurand: 'Power.Active.Import', unit: 'W' });
+    if (context === 'Sample.Periodic')
+      sampledValue.push({ value: String(this.options.powerW ?? 11_000), context, measurand: 'Power.Active.Import', unit: 'W' });
     return { timestamp: now(), sampledValue };
   }
 
@@ -452,7 +467,9 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     });
     cp.handle('GetConfiguration', (req) => {
       const wanted = req.key ?? [...this.config.keys()];
-      const configurationKey = wanted.filter((k) => this.config.has(k)).map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
+      const configurationKey = wanted
+        .filter((k) => this.config.has(k))
+        .map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
       const unknownKey = wanted.filter((k) => !this.config.has(k));
       return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
     });
@@ -535,8 +552,11 @@ export class SimulatedCharger201 extends SimulatedChargerBase<'ocpp2.0.1'> {
   }
 
   private meterValue(context: OCPP201.ReadingContextEnumType): OCPP201.MeterValueType {
-    const sampledValue: OCPP201.SampledValueType[] = [{ value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }];
-    if (context === 'Sample.Periodic') sampledValue.push({ value: this.options.powerW ?? 11_000, context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
+    const sampledValue: OCPP201.SampledValueType[] = [
+      { value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+    ];
+    if (context === 'Sample.Periodic')
+      sampledValue.push({ value: this.options.powerW ?? 11_000, context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
     return { timestamp: now(), sampledValue };
   }
 
@@ -745,7 +765,10 @@ async function main(): Promise<void> {
   charger.on('rebooting', ({ type }) => log.note(`reset (${type}): rebooting`));
   const shutdown = (signal: string): void => {
     log.note(`${signal}: stopping`);
-    charger.stop().then(() => process.exit(0), () => process.exit(1));
+    charger.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

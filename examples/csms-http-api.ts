@@ -98,7 +98,12 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 /** `body[name]` when it has the expected type; a 400 when it is required and missing, or mistyped. */
-function field<T extends 'string' | 'number'>(body: Record<string, unknown>, name: string, type: T, required: boolean): (T extends 'string' ? string : number) | undefined {
+function field<T extends 'string' | 'number'>(
+  body: Record<string, unknown>,
+  name: string,
+  type: T,
+  required: boolean,
+): (T extends 'string' ? string : number) | undefined {
   const value = body[name];
   if (value === undefined) {
     if (required) throw new HttpError(400, 'BadRequest', `missing field "${name}"`);
@@ -150,7 +155,8 @@ function stationRoutes(state: CsmsState): Record<string, Route> {
     'POST remote-start': (station, body) => remoteStart(station, field(body, 'idTag', 'string', true)!, field(body, 'connectorId', 'number', false), state),
     'POST remote-stop': (station, body) => {
       const given = body.transactionId;
-      if (given !== undefined && typeof given !== 'string' && typeof given !== 'number') throw new HttpError(400, 'BadRequest', '"transactionId" must be a string or a number');
+      if (given !== undefined && typeof given !== 'string' && typeof given !== 'number')
+        throw new HttpError(400, 'BadRequest', '"transactionId" must be a string or a number');
       const transactionId = given ?? state.activeTransaction(station.identity)?.id;
       if (transactionId === undefined) throw new HttpError(400, 'BadRequest', 'no transaction in progress: give "transactionId"');
       return remoteStop(station, transactionId);
@@ -179,7 +185,11 @@ export function createApiHandler(cs: CentralSystem<OcppVersion>, state: CsmsStat
     if (parts[0] !== 'stations' || parts.length > 3) throw new HttpError(404, 'NotFound', `no route ${url.pathname}`);
     if (parts.length === 1) {
       if (req.method !== 'GET') throw new HttpError(405, 'MethodNotAllowed', 'use GET');
-      send(res, 200, [...cs.stations].map((s) => describe(s, state)));
+      send(
+        res,
+        200,
+        [...cs.stations].map((s) => describe(s, state)),
+      );
       return;
     }
     const station = cs.stations.get(parts[1]);
@@ -191,7 +201,9 @@ export function createApiHandler(cs: CentralSystem<OcppVersion>, state: CsmsStat
     const route = routes[`${req.method} ${parts[2]}`];
     if (!route) {
       const known = Object.keys(routes).some((key) => key.endsWith(` ${parts[2]}`));
-      throw known ? new HttpError(405, 'MethodNotAllowed', `${req.method} not allowed on ${parts[2]}`) : new HttpError(404, 'NotFound', `no route ${url.pathname}`);
+      throw known
+        ? new HttpError(405, 'MethodNotAllowed', `${req.method} not allowed on ${parts[2]}`)
+        : new HttpError(404, 'NotFound', `no route ${url.pathname}`);
     }
     const body = req.method === 'GET' ? {} : await readJson(req);
     send(res, 200, { identity: station.identity, protocol: station.protocol, ...((await route(station, body, url)) as object) });

@@ -175,7 +175,11 @@ export class CsmsState extends EventEmitter<CsmsEvents> {
    * Resolves with the next `event` whose payload passes `filter`; rejects after `timeoutMs`.
    * @example await state.next('transactionStarted', (tx) => tx.identity === 'CP1')
    */
-  next<E extends keyof CsmsEvents>(event: E, filter: (...args: Parameters<CsmsEvents[E]>) => boolean = () => true, timeoutMs = 5000): Promise<Parameters<CsmsEvents[E]>[0]> {
+  next<E extends keyof CsmsEvents>(
+    event: E,
+    filter: (...args: Parameters<CsmsEvents[E]>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Parameters<CsmsEvents[E]>[0]> {
     return new Promise((resolve, reject) => {
       const listener = ((...args: Parameters<CsmsEvents[E]>) => {
         if (!filter(...args)) return;

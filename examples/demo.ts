@@ -174,12 +174,18 @@ async function main(): Promise<number> {
     failures += o.failed.length;
     const mark = o.failed.length === 0 ? log.paint('green', '✔') : log.paint('red', '✘');
     const txs = [...state.transactions.values()].filter((tx) => tx.identity === o.identity).length;
-    console.log(`  ${mark} ${o.protocol.padEnd(10)} ${o.identity.padEnd(9)} ${o.passed} steps passed, ${counts.frames} frames, ${counts.callErrors} CALLERRORs, ${txs} transaction(s), ${o.energyWh} Wh delivered`);
+    console.log(
+      `  ${mark} ${o.protocol.padEnd(10)} ${o.identity.padEnd(9)} ${o.passed} steps passed, ${counts.frames} frames, ${counts.callErrors} CALLERRORs, ${txs} transaction(s), ${o.energyWh} Wh delivered`,
+    );
     for (const f of o.failed) console.log(`      ${log.paint('red', f)}`);
   }
   for (const p of problems) console.log(`  ${log.paint('red', p)}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
-  console.log(failures === 0 ? log.paint('green', `\n  All checks passed in ${seconds} s (OCPP 1.6 and 2.0.1).`) : log.paint('red', `\n  ${failures} check(s) failed (${seconds} s).`));
+  console.log(
+    failures === 0
+      ? log.paint('green', `\n  All checks passed in ${seconds} s (OCPP 1.6 and 2.0.1).`)
+      : log.paint('red', `\n  ${failures} check(s) failed (${seconds} s).`),
+  );
   return failures === 0 ? 0 : 1;
 }
 

@@ -88,8 +88,7 @@ export function summarize(payload: unknown, max = 110): string {
       // 2.0.1 device model: `Component/Variable`, then the rest of the entry.
       parts.push(`${value.component.name}/${value.variable.name}`);
       for (const [k, v] of Object.entries(value)) if (k !== 'component' && k !== 'variable') walk(v, k);
-    }
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
+    } else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, k);
     else if (key !== '') parts.push(`${key}=${typeof value === 'string' ? shorten(value) : String(value)}`);
   };
   walk(payload, '');

@@ -48,7 +48,11 @@ const WAIT_MS = external ? 30_000 : 3_000;
 /** What each version calls the same things, and how it spells the code of a missing field. */
 const VERSION = {
   'ocpp1.6': { heartbeatKey: 'HeartbeatInterval', sampleKey: 'MeterValueSampleInterval', missingFieldCode: 'OccurenceConstraintViolation' },
-  'ocpp2.0.1': { heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval', sampleKey: 'SampledDataCtrlr/TxUpdatedInterval', missingFieldCode: 'OccurrenceConstraintViolation' },
+  'ocpp2.0.1': {
+    heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval',
+    sampleKey: 'SampledDataCtrlr/TxUpdatedInterval',
+    missingFieldCode: 'OccurrenceConstraintViolation',
+  },
 } as const;
 
 /** A CALL the charger sent. */
@@ -75,7 +79,12 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
     };
 
     before(async () => {
-      cs = createDemoCentralSystem({ state, log: process.env.VERBOSE ? new ExchangeLog() : false, callTimeoutMs: WAIT_MS, ...(external ? { path: new URL(external).pathname } : {}) });
+      cs = createDemoCentralSystem({
+        state,
+        log: process.env.VERBOSE ? new ExchangeLog() : false,
+        callTimeoutMs: WAIT_MS,
+        ...(external ? { path: new URL(external).pathname } : {}),
+      });
       state.on('message', (m) => received.push({ action: m.action, request: m.request as Record<string, unknown> }));
       const connected = new Promise<AnyStation>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no charger connected within ${CONNECT_MS} ms`)), CONNECT_MS);
@@ -106,9 +115,12 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
     test('sends BootNotification first, with vendor, model and firmware version', async () => {
       const boot = await message('BootNotification');
       assert.equal(received[0].action, 'BootNotification', 'nothing may be sent before BootNotification');
-      const info = station.protocol === 'ocpp1.6'
-        ? { vendor: boot.request.chargePointVendor, model: boot.request.chargePointModel, firmware: boot.request.firmwareVersion }
-        : (({ vendorName, model, firmwareVersion }) => ({ vendor: vendorName, model, firmware: firmwareVersion }))(boot.request.chargingStation as Record<string, unknown>);
+      const info =
+        station.protocol === 'ocpp1.6'
+          ? { vendor: boot.request.chargePointVendor, model: boot.request.chargePointModel, firmware: boot.request.firmwareVersion }
+          : (({ vendorName, model, firmwareVersion }) => ({ vendor: vendorName, model, firmware: firmwareVersion }))(
+              boot.request.chargingStation as Record<string, unknown>,
+            );
       assert.ok(typeof info.vendor === 'string' && info.vendor.length > 0, 'vendor');
       assert.ok(typeof info.model === 'string' && info.model.length > 0, 'model');
       assert.ok(typeof info.firmware === 'string' && info.firmware.length > 0, 'firmware version (needed to track fleets)');
@@ -124,7 +136,10 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
     test('answers a configuration read with its heartbeat interval', async () => {
       const key = VERSION[station.protocol].heartbeatKey;
       const { response } = await getConfiguration(station, [key]);
-      const r = response as { configurationKey?: Array<{ key: string; value?: string }>; getVariableResult?: Array<{ attributeStatus: string; attributeValue?: string }> };
+      const r = response as {
+        configurationKey?: Array<{ key: string; value?: string }>;
+        getVariableResult?: Array<{ attributeStatus: string; attributeValue?: string }>;
+      };
       const value = station.protocol === 'ocpp1.6' ? r.configurationKey?.find((k) => k.key === key)?.value : r.getVariableResult?.[0]?.attributeValue;
       assert.match(value ?? '', /^\d+$/);
     });
@@ -177,7 +192,10 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
     });
 
     test('sent nothing that breaks the OCPP schema', () => {
-      assert.deepEqual(invalid.map((e) => `${e.action} ${e.kind}: ${e.detail}`), []);
+      assert.deepEqual(
+        invalid.map((e) => `${e.action} ${e.kind}: ${e.detail}`),
+        [],
+      );
     });
   });
 }

@@ -25,8 +25,7 @@ const path = require('node:path');
 const PACKAGE = 'ocpp-rpc';
 const VERSION = '2.2.1';
 // From `npm view ocpp-rpc@2.2.1 dist.integrity`.
-const INTEGRITY =
-  'sha512-CEzYrdv8U62c7SLcoEhjs0k2SvTULeAYVzVfoQgE9B5jRz5QeCQMTm854Nva6xgNfNcOVX9qPKcAoWhSmQj6sA==';
+const INTEGRITY = 'sha512-CEzYrdv8U62c7SLcoEhjs0k2SvTULeAYVzVfoQgE9B5jRz5QeCQMTm854Nva6xgNfNcOVX9qPKcAoWhSmQj6sA==';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'schemas');

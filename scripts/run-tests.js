@@ -49,12 +49,11 @@ if (files.length === 0) {
 
 if (!only.length) {
   if (fs.existsSync(path.join(root, 'scripts/generate.ts'))) {
-    run('generated code is up to date (npm run generate -- --check)', process.execPath, [
-      '--import', 'tsx', 'scripts/generate.ts', '--check',
-    ]);
+    run('generated code is up to date (npm run generate -- --check)', process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--check']);
   }
-  run('type check, including type tests (tsc --noEmit)', process.execPath, [
-    require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json',
-  ]);
+  run('type check, including type tests (tsc --noEmit)', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+  // The same as `npm run lint`: typescript-eslint's type-checked rules, then Prettier's check.
+  run('lint (eslint .)', process.execPath, [require.resolve('eslint/bin/eslint.js'), '.']);
+  run('format (prettier --check .)', process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
 }
 run(`node --test (${files.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);

@@ -15,11 +15,27 @@ import type { OcppVersion } from './ocpp/version';
 import { rulesFor } from './ocpp/version-rules';
 import { Keepalive } from './transport/keepalive';
 import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
-import { resolveCentralSystemOptions, wsCompressionSettings, type CentralSystemOptions, type ResolvedCentralSystemOptions } from './server/options';
+import {
+  resolveCentralSystemOptions,
+  wsCompressionSettings,
+  type CentralSystemOptions,
+  type CloseOptions,
+  type ResolvedCentralSystemOptions,
+} from './server/options';
+import { withoutCredentials } from './transport/basic-auth';
 import type { CentralSystemEvents, RefusedEvent } from './server/events';
 import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission, type RefusalReason, type Refusal } from './server/upgrade-decision';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
-import { Station, trackBoot, type AnyStation, type CentralSystemIncoming, type StationContextFields, type StationHandler, type StationHandlerContext, type StationHooks } from './station';
+import {
+  Station,
+  trackBoot,
+  type AnyStation,
+  type CentralSystemIncoming,
+  type StationContextFields,
+  type StationHandler,
+  type StationHandlerContext,
+  type StationHooks,
+} from './station';
 import { socketTransport, type SocketTransportOptions } from './transport/socket-transport';
 import { UpgradeServer, type AcceptVerdict, type OwnRefusal, type RefuseVerdict } from './transport/server';
 
@@ -34,19 +50,10 @@ export {
   DEFAULT_SECURITY_PROFILE,
   type BootGatingOptions,
   type CentralSystemOptions,
+  type CloseOptions,
   type CompressionOptions,
 } from './server/options';
 export type { RefusalReason } from './server/upgrade-decision';
-
-/** Options of {@link CentralSystem.close}. */
-export interface CloseOptions {
-  /** Close code sent to stations. @default 1001 */
-  code?: number;
-  /** @default 'server shutting down' */
-  reason?: string;
-  /** Wait up to this long for calls to stations to be answered first. @default 0 */
-  waitForPendingMs?: number;
-}
 
 /**
  * How long a socket that is not a station (no usable subprotocol, a duplicate, one accepted while
@@ -120,7 +127,8 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       intervalMs: resolved.pingIntervalMs,
       pongTimeoutMs: resolved.pongTimeoutMs,
       onTimeout: (station) => {
-        if (resolved.logger) logTo(resolved.logger, 'warn', { event: 'pong-timeout', identity: station.identity, protocol: station.protocol }, 'no pong: terminating');
+        if (resolved.logger)
+          logTo(resolved.logger, 'warn', { event: 'pong-timeout', identity: station.identity, protocol: station.protocol }, 'no pong: terminating');
       },
     });
     this.transportOptions = {
@@ -206,7 +214,16 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       tls: options.tls,
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       // Before the request: nothing of it is known (no URL, no identity, no subprotocols).
-      onRefused: (r) => this.emitRefused({ reason: r.reason, status: r.status, detail: r.detail, identity: undefined, remoteAddress: r.remoteAddress, offeredProtocols: [], url: '' }),
+      onRefused: (r) =>
+        this.emitRefused({
+          reason: r.reason,
+          status: r.status,
+          detail: r.detail,
+          identity: undefined,
+          remoteAddress: r.remoteAddress,
+          offeredProtocols: [],
+          url: '',
+        }),
     });
     // Nobody else listens on our own server: every upgrade is ours, answered even outside `path`.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
@@ -310,7 +327,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       else ws.close(1001, 'server shutting down');
       dropAfter(ws, UNWANTED_SOCKET_GRACE_MS);
       if (protocol === undefined) {
-        this.refusedRequest(req, 101, 'no-subprotocol', `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`);
+        this.refusedRequest(
+          req,
+          101,
+          'no-subprotocol',
+          `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`,
+        );
       } else if (duplicate) {
         this.refusedRequest(req, 101, 'duplicate-identity', `${identity} is already connected`);
       }
@@ -336,10 +358,19 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     this.live.watch(station, ws);
     const log = this.options.logger;
     if (log && this.options.logFrames) {
-      station.on('frame', (e) => logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'));
+      station.on('frame', (e) =>
+        logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'),
+      );
     }
     if (log) {
-      station.once('limitExceeded', (e) => logTo(log, 'warn', { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `station passed ${e.limit}: closing`));
+      station.once('limitExceeded', (e) =>
+        logTo(
+          log,
+          'warn',
+          { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason },
+          `station passed ${e.limit}: closing`,
+        ),
+      );
     }
     const previous = this.stations.add(station as AnyStation<V>);
     if (previous !== undefined && previous !== (station as AnyStation<V>)) {
@@ -399,7 +430,12 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const log = this.options.logger;
     if (log) {
       const message = error instanceof Error ? error.message : String(error);
-      logTo(log, 'error', { event: 'handler-error', identity: station.identity, protocol: station.protocol, action, messageId, err: error }, `handler for ${action} failed: ${message}`);
+      logTo(
+        log,
+        'error',
+        { event: 'handler-error', identity: station.identity, protocol: station.protocol, action, messageId, err: error },
+        `handler for ${action} failed: ${message}`,
+      );
     }
     this.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
   }
@@ -458,13 +494,4 @@ function dropAfter(socket: WebSocket, ms: number): void {
   const timer = setTimeout(() => socket.terminate(), ms);
   timer.unref?.();
   socket.once('close', () => clearTimeout(timer));
-}
-
-/**
- * The upgrade headers as a station keeps them: the Authorization header is masked so that an
- * application logging `station.headers` does not log the station's password.
- */
-function withoutCredentials(headers: IncomingMessage['headers']): Readonly<Record<string, string | string[] | undefined>> {
-  if (headers.authorization === undefined) return headers;
-  return { ...headers, authorization: '[redacted]' };
 }

@@ -198,7 +198,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   handle<A extends keyof ChargePointIncoming<V> & string>(action: A, handler: ChargePointHandler<V, A>): this {
     if (!isKnownAction(this.protocol, action)) throw new TypeError(`handle: ${JSON.stringify(action)} is not an action of ${this.protocol}`);
     // The types already forbid it; plain JavaScript callers get told too.
-    if (!canSend(this.protocol, 'CentralSystem', action)) throw new TypeError(`handle: ${action} is sent by the charge point in ${this.protocol}, never received by it`);
+    if (!canSend(this.protocol, 'CentralSystem', action))
+      throw new TypeError(`handle: ${action} is sent by the charge point in ${this.protocol}, never received by it`);
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
     this.handlers.set(action, handler as unknown as Handler<unknown, unknown, HandlerContext>);
     return this;
@@ -253,7 +254,8 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     if (endpoint === undefined || this.stateValue !== 'open') {
       return Promise.reject(new NotConnectedError({ action, state: this.stateValue, cause: this.lastFailure }));
     }
-    if (this.bootControl.gates(action, options?.force)) return this.bootControl.hold(action, () => this.call(action as never, payload as never, { ...options, force: true }));
+    if (this.bootControl.gates(action, options?.force))
+      return this.bootControl.hold(action, () => this.call(action as never, payload as never, { ...options, force: true }));
     const result = endpoint.call(action as never, payload as never, options);
     return action === 'BootNotification' ? result.then((r) => this.bootControl.note(r)) : result;
   }
@@ -314,19 +316,31 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    * Adds a listener. Core events (`frame`, `badFrame`, ...) are relayed from the current
    * connection, and from each one after a reconnect, only once somebody listens for them.
    */
-  override on<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
+  override on<K extends EventEmitter.EventNames<ChargePointEvents>>(
+    event: K,
+    listener: EventEmitter.EventListener<ChargePointEvents, K>,
+    context?: unknown,
+  ): this {
     this.forward(event);
     return super.on(event, listener, context);
   }
 
   /** Adds a one-time listener; see {@link ChargePoint.on}. */
-  override once<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
+  override once<K extends EventEmitter.EventNames<ChargePointEvents>>(
+    event: K,
+    listener: EventEmitter.EventListener<ChargePointEvents, K>,
+    context?: unknown,
+  ): this {
     this.forward(event);
     return super.once(event, listener, context);
   }
 
   /** Same as {@link ChargePoint.on}. */
-  override addListener<K extends EventEmitter.EventNames<ChargePointEvents>>(event: K, listener: EventEmitter.EventListener<ChargePointEvents, K>, context?: unknown): this {
+  override addListener<K extends EventEmitter.EventNames<ChargePointEvents>>(
+    event: K,
+    listener: EventEmitter.EventListener<ChargePointEvents, K>,
+    context?: unknown,
+  ): this {
     return this.on(event, listener, context);
   }
 
@@ -366,7 +380,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
 
   private attach(opened: OpenedSocket, reconnect: boolean): void {
     const endpoint: ClientEndpoint<V> = new RpcEndpoint(
-      withSharedOptions(this.options.endpoint, { transport: opened.transport, identity: this.identity, inboundGate: this.inboundGate }) as unknown as RpcEndpointOptions,
+      withSharedOptions(this.options.endpoint, {
+        transport: opened.transport,
+        identity: this.identity,
+        inboundGate: this.inboundGate,
+      }) as unknown as RpcEndpointOptions,
     );
     this.endpoint = endpoint;
     this.socket = opened.socket;
@@ -376,12 +394,22 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     const log = this.options.logger;
     if (log) {
       endpoint.once('limitExceeded', (e) =>
-        logTo(log, 'warn', { event: 'limit-exceeded', identity: this.identity, limit: e.limit, max: e.max, code: e.code, reason: e.reason }, `central system passed ${e.limit}: closing`),
+        logTo(
+          log,
+          'warn',
+          { event: 'limit-exceeded', identity: this.identity, limit: e.limit, max: e.max, code: e.code, reason: e.reason },
+          `central system passed ${e.limit}: closing`,
+        ),
       );
       // Without this, a handler that throws (or answers with an invalid payload) leaves nothing
       // in the log: the central system only gets InternalError.
       endpoint.on('handlerError', (e: HandlerErrorEvent) =>
-        logTo(log, 'warn', { event: 'handler-error', identity: this.identity, action: e.action, messageId: e.messageId, error: e.error }, `handler for ${e.action} failed`),
+        logTo(
+          log,
+          'warn',
+          { event: 'handler-error', identity: this.identity, action: e.action, messageId: e.messageId, error: e.error },
+          `handler for ${e.action} failed`,
+        ),
       );
     }
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
@@ -420,14 +448,21 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.attempt++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      this.openOnce(true).catch((err: unknown) => this.scheduleReconnect(err instanceof Error ? err : new ConnectionError({ url: this.url, protocols: [this.protocol], cause: err })));
+      this.openOnce(true).catch((err: unknown) =>
+        this.scheduleReconnect(err instanceof Error ? err : new ConnectionError({ url: this.url, protocols: [this.protocol], cause: err })),
+      );
     }, delayMs);
   }
 
   private refuseWhileRejected(action: string, payload: unknown): RpcErrorCode | null | undefined {
     const refusal = this.bootControl.refusal(action, payload);
     if (refusal !== undefined && this.options.logger) {
-      logTo(this.options.logger, 'info', { event: 'refused-while-rejected', identity: this.identity, action, reply: refusal ?? 'none' }, `registration Rejected: ${action} ${refusal === null ? 'left unanswered' : `refused with ${refusal}`}`);
+      logTo(
+        this.options.logger,
+        'info',
+        { event: 'refused-while-rejected', identity: this.identity, action, reply: refusal ?? 'none' },
+        `registration Rejected: ${action} ${refusal === null ? 'left unanswered' : `refused with ${refusal}`}`,
+      );
     }
     return refusal;
   }
@@ -448,7 +483,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   }
 
   private pipe(endpoint: ClientEndpoint<V>, name: CoreEventName): void {
-    endpoint.on(name, ((event: unknown) => this.emit(name, event as never)));
+    endpoint.on(name, (event: unknown) => this.emit(name, event as never));
   }
 }
 

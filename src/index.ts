@@ -73,13 +73,7 @@ export {
 } from './transport/defaults';
 
 // ---- values: the server side (Node only)
-export {
-  CentralSystem,
-  DEFAULT_COMPRESSION,
-  DEFAULT_DUPLICATE_IDENTITY,
-  DEFAULT_SECURITY_PROFILE,
-  ListenError,
-} from './central-system';
+export { CentralSystem, DEFAULT_COMPRESSION, DEFAULT_DUPLICATE_IDENTITY, DEFAULT_SECURITY_PROFILE, ListenError } from './central-system';
 export { LocalStationRegistry } from './station-registry';
 export { Station } from './station';
 export { parseBasicAuth, safeEqual } from './transport/basic-auth';

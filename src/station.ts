@@ -16,7 +16,6 @@ export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingAction
 /** The actions a central system handles from a station of version `V`. */
 export type CentralSystemIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'CentralSystem'>>;
 
-
 /**
  * Extra fields on the context of handlers that serve a station of version `V`: inside
  * `cs.handle('ocpp1.6', ...)` the station is already a `Station<'ocpp1.6'>`.
@@ -100,11 +99,7 @@ const TRIGGER_TARGETS: Readonly<Record<string, string>> = {
  * });
  * ```
  */
-export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<
-  CentralSystemOutgoing<V>,
-  CentralSystemIncoming<V>,
-  StationContextFields
-> {
+export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<CentralSystemOutgoing<V>, CentralSystemIncoming<V>, StationContextFields> {
   /** The identity from the connection URL, percent-decoded. */
   readonly identity: string;
   /** The negotiated subprotocol. */
@@ -265,8 +260,6 @@ export function trackBoot(handler: Handler<unknown, unknown, StationHandlerConte
       noteBootResponse(ctx.station as Station, bootStatusOf(response));
       return response;
     };
-    return isThenable(result)
-      ? Promise.resolve(result).then(note)
-      : note(result);
+    return isThenable(result) ? Promise.resolve(result).then(note) : note(result);
   };
 }

@@ -11,9 +11,31 @@ export type Message = 'Heartbeat' | 'MeterValues';
 export const VERSIONS: readonly Version[] = ['ocpp1.6', 'ocpp2.0.1'];
 export const MESSAGES: readonly Message[] = ['Heartbeat', 'MeterValues'];
 
-const MEASURANDS_16 = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Current.Import', 'Current.Import', 'Voltage', 'Voltage', 'Voltage', 'SoC', 'Temperature'];
+const MEASURANDS_16 = [
+  'Energy.Active.Import.Register',
+  'Power.Active.Import',
+  'Current.Import',
+  'Current.Import',
+  'Current.Import',
+  'Voltage',
+  'Voltage',
+  'Voltage',
+  'SoC',
+  'Temperature',
+];
 // 2.0.1 has no Temperature measurand; Frequency takes its place.
-const MEASURANDS_201 = ['Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import', 'Current.Import', 'Current.Import', 'Voltage', 'Voltage', 'Voltage', 'SoC', 'Frequency'];
+const MEASURANDS_201 = [
+  'Energy.Active.Import.Register',
+  'Power.Active.Import',
+  'Current.Import',
+  'Current.Import',
+  'Current.Import',
+  'Voltage',
+  'Voltage',
+  'Voltage',
+  'SoC',
+  'Frequency',
+];
 const PHASES = [undefined, undefined, 'L1', 'L2', 'L3', 'L1-N', 'L2-N', 'L3-N', undefined, undefined];
 const UNITS_16 = ['Wh', 'W', 'A', 'A', 'A', 'V', 'V', 'V', 'Percent', 'Celsius'];
 const UNITS_201 = ['Wh', 'W', 'A', 'A', 'A', 'V', 'V', 'V', 'Percent', 'Hz'];

@@ -178,14 +178,18 @@ async function main(): Promise<void> {
   const total = tally.answered + tally.timedOut + tally.refused + tally.other;
   report.note('calls', tally);
   report.note('callSeconds', Number(callSeconds.toFixed(1)));
-  report.check('every call settled exactly once', total >= CALLS && tally.settledTwice === 0 && tally.other === 0, `${total} settled, ${tally.settledTwice} twice, ${tally.other} unexpected`);
+  report.check(
+    'every call settled exactly once',
+    total >= CALLS && tally.settledTwice === 0 && tally.other === 0,
+    `${total} settled, ${tally.settledTwice} twice, ${tally.other} unexpected`,
+  );
   // Each third of the mix is exercised (answers meant to be in time can still time out under load).
   report.check(
     'answers, timeouts and CALLERRORs all exercised',
     [tally.answered, tally.timedOut, tally.refused].every((n) => n >= total * 0.25),
     `${tally.answered} / ${tally.timedOut} / ${tally.refused}`,
   );
-  const pending = [...cs.stations].reduce((sum, s) => sum + (s).pendingCalls + (s).queuedCalls, 0);
+  const pending = [...cs.stations].reduce((sum, s) => sum + s.pendingCalls + s.queuedCalls, 0);
   report.check('no call left pending', pending === 0, `${pending} pending or queued on the server`);
 
   // Close everything; late answers still in flight land on closed connections.
@@ -203,7 +207,11 @@ async function main(): Promise<void> {
   const leftover = Object.entries(resourcesEnd).filter(([kind, n]) => n > (resourcesStart[kind] ?? 0));
   report.check('no timer, socket or server left', leftover.length === 0, leftover.length === 0 ? JSON.stringify(resourcesEnd) : JSON.stringify(leftover));
   const listenersAfter = ['uncaughtException', 'unhandledRejection', 'exit', 'warning'].map((e) => process.listenerCount(e));
-  report.check('no process listener left', listenersAfter.every((n, i) => n <= listenersBefore[i]), `${listenersBefore.join(',')} -> ${listenersAfter.join(',')}`);
+  report.check(
+    'no process listener left',
+    listenersAfter.every((n, i) => n <= listenersBefore[i]),
+    `${listenersBefore.join(',')} -> ${listenersAfter.join(',')}`,
+  );
   report.finish();
 }
 

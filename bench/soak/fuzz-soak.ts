@@ -79,7 +79,11 @@ async function main(): Promise<void> {
   const heapEnd = await settledHeap();
   report.note('heapEnd', mb(heapEnd));
   report.check('every answer followed the rules', problems.length === 0, problems.length === 0 ? `${sent} inputs` : problems.slice(0, 5).join('\n'));
-  report.check('nothing escaped the SDK', guards.failures.length === 0, guards.failures.slice(0, 3).join('\n') || 'no uncaught exception or unhandled rejection');
+  report.check(
+    'nothing escaped the SDK',
+    guards.failures.length === 0,
+    guards.failures.slice(0, 3).join('\n') || 'no uncaught exception or unhandled rejection',
+  );
   report.check('no prototype polluted', pollution().length === 0, pollution().join('; ') || '({}).polluted === undefined, Object.prototype unchanged');
   let usable = 0;
   for (const { target } of targets) {

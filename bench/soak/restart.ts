@@ -15,9 +15,7 @@ import { CentralSystem, ChargePoint, DEFAULT_BACKOFF, type OcppVersion } from '.
 import { Report } from './common';
 
 type ToWorker = { cmd: 'heartbeat' } | { cmd: 'close' };
-type FromWorker =
-  | { kind: 'connected'; count: number; errors: number }
-  | { kind: 'heartbeats'; ok: number; errors: number; reconnects: number };
+type FromWorker = { kind: 'connected'; count: number; errors: number } | { kind: 'heartbeats'; ok: number; errors: number; reconnects: number };
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -144,7 +142,11 @@ async function main(): Promise<void> {
   report.note('firstBackMs', connects.length > 0 ? Math.min(...connects) : NaN);
   report.note('peakConnectsPer100ms', peak);
   const twice = [...perIdentity.values()].filter((n) => n > 1).length;
-  report.check('each identity reconnected exactly once', perIdentity.size === clients && twice === 0, `${perIdentity.size} identities, ${twice} more than once`);
+  report.check(
+    'each identity reconnected exactly once',
+    perIdentity.size === clients && twice === 0,
+    `${perIdentity.size} identities, ${twice} more than once`,
+  );
 
   for (const w of workers) w.send({ cmd: 'heartbeat' } satisfies ToWorker);
   await waitFor(() => heartbeats.length === workers.length, 60_000);

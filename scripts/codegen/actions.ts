@@ -19,10 +19,7 @@ export function generateActions(loaded: LoadedVersion): string {
 
   const mapLines = loaded.actions.map((action) => {
     const sender = senders.get(action)!;
-    return [
-      `  /** ${sentByDoc(sender)} */`,
-      `  ${action}: { request: ${action}Request; response: ${action}Response; sentBy: '${sender}' };`,
-    ].join('\n');
+    return [`  /** ${sentByDoc(sender)} */`, `  ${action}: { request: ${action}Request; response: ${action}Response; sentBy: '${sender}' };`].join('\n');
   });
   const tableLines = loaded.actions.map((action) => `  ${action}: '${senders.get(action)!}',`);
   const roleNote =

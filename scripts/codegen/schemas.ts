@@ -53,7 +53,10 @@ const ID_PATTERN = /^urn:([A-Za-z0-9]+)\.(req|conf)$/;
 /** Reads and checks schemas/<version>/. Throws with the offending file name on any surprise. */
 export function loadVersion(root: string, spec: VersionSpec): LoadedVersion {
   const dir = path.join(root, 'schemas', spec.version);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const byAction = new Map<string, { request?: MessageSchema; response?: MessageSchema }>();
   for (const file of files) {
     const schema = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as JsonSchema;
@@ -88,8 +91,7 @@ export function loadVersion(root: string, spec: VersionSpec): LoadedVersion {
 /** The first line of every generated file. */
 export function header(spec: VersionSpec): string {
   return (
-    `// GENERATED, DO NOT EDIT. Source: schemas/${spec.version}/ (OCA JSON schemas via ocpp-rpc 2.2.1). ` +
-    'Generator: scripts/generate.ts (npm run generate).'
+    `// GENERATED, DO NOT EDIT. Source: schemas/${spec.version}/ (OCA JSON schemas via ocpp-rpc 2.2.1). ` + 'Generator: scripts/generate.ts (npm run generate).'
   );
 }
 

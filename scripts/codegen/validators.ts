@@ -233,21 +233,7 @@ export async function generateValidators(loaded: LoadedVersion, root: string): P
     ` * \`date-time\`/\`uri\`, first error only, no defaults, no coercion, no property removal).`,
     ` */`,
   ];
-  const js = [
-    header(loaded.spec),
-    `'use strict';`,
-    bundled,
-    '',
-    ...doc,
-    `exports.validators = __ocppValidators.validators;`,
-    '',
-  ].join('\n');
-  const dts = [
-    header(loaded.spec),
-    typesPrologue(),
-    ...doc,
-    `export declare const validators: Readonly<Record<string, ActionValidators>>;`,
-    '',
-  ].join('\n');
+  const js = [header(loaded.spec), `'use strict';`, bundled, '', ...doc, `exports.validators = __ocppValidators.validators;`, ''].join('\n');
+  const dts = [header(loaded.spec), typesPrologue(), ...doc, `export declare const validators: Readonly<Record<string, ActionValidators>>;`, ''].join('\n');
   return { js, dts };
 }

@@ -78,7 +78,8 @@ export class BootController {
   refusal(action: string, payload: unknown): RpcErrorCode | null | undefined {
     if (!this.host.gating || this.status !== 'Rejected') return undefined;
     const reply = REJECTED_REPLY[this.host.protocol];
-    if (reply !== null && action === 'TriggerMessage' && (payload as { requestedMessage?: unknown } | null)?.requestedMessage === 'BootNotification') return undefined;
+    if (reply !== null && action === 'TriggerMessage' && (payload as { requestedMessage?: unknown } | null)?.requestedMessage === 'BootNotification')
+      return undefined;
     return reply;
   }
 

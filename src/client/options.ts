@@ -63,7 +63,6 @@ export interface ClientCompressionOptions {
   thresholdBytes?: number;
 }
 
-
 /**
  * Options of a ChargePoint.
  *
@@ -229,9 +228,11 @@ function resolveCompression(value: unknown): ResolvedChargePointOptions['compres
 }
 
 function resolveOffline(offline: OfflineOptions | undefined): ResolvedChargePointOptions['offline'] {
-  if (offline !== undefined && (typeof offline !== 'object' || offline === null)) throw new TypeError(`offline must be an object, got ${describeValue(offline)}`);
+  if (offline !== undefined && (typeof offline !== 'object' || offline === null))
+    throw new TypeError(`offline must be an object, got ${describeValue(offline)}`);
   const retry = Object.freeze({ ...DEFAULT_TRANSACTION_RETRY, ...offline?.retry });
-  if (!Number.isInteger(retry.attempts) || retry.attempts < 1) throw new TypeError(`offline.retry.attempts must be a positive integer, got ${describeValue(retry.attempts)}`);
+  if (!Number.isInteger(retry.attempts) || retry.attempts < 1)
+    throw new TypeError(`offline.retry.attempts must be a positive integer, got ${describeValue(retry.attempts)}`);
   if (!(typeof retry.retryIntervalMs === 'number' && retry.retryIntervalMs >= 0 && retry.retryIntervalMs <= MAX_DELAY_MS)) {
     throw new TypeError(`offline.retry.retryIntervalMs must be a number from 0 to ${MAX_DELAY_MS}, got ${describeValue(retry.retryIntervalMs)}`);
   }
@@ -256,14 +257,18 @@ export function resolveChargePointOptions<V extends OcppVersion>(
 ): ResolvedChargePointOptions<V> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   if (!isOcppVersion(options.protocol)) throw new TypeError(`protocol must be 'ocpp1.6' or 'ocpp2.0.1', got ${JSON.stringify(options.protocol)}`);
-  if (typeof options.url !== 'string' || !/^wss?:\/\//i.test(options.url)) throw new TypeError(`url must be a ws:// or wss:// URL, got ${JSON.stringify(options.url)}`);
+  if (typeof options.url !== 'string' || !/^wss?:\/\//i.test(options.url))
+    throw new TypeError(`url must be a ws:// or wss:// URL, got ${JSON.stringify(options.url)}`);
   if (typeof options.identity !== 'string') throw new TypeError('identity must be a string');
   const id = checkIdentity(options.identity, options.protocol !== 'ocpp1.6');
   if (!id.ok) throw new TypeError(`identity: ${id.detail}`);
   if (options.password !== undefined && !IS_NODE_WEBSOCKET) throw new TypeError('password: browsers cannot send Basic auth headers');
-  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null)) throw new TypeError(`headers must be an object, got ${describeValue(options.headers)}`);
-  if (options.logger !== undefined && (typeof options.logger !== 'object' || options.logger === null)) throw new TypeError(`logger must be an object, got ${describeValue(options.logger)}`);
-  if (options.random !== undefined && typeof options.random !== 'function') throw new TypeError(`random must be a function, got ${describeValue(options.random)}`);
+  if (options.headers !== undefined && (typeof options.headers !== 'object' || options.headers === null))
+    throw new TypeError(`headers must be an object, got ${describeValue(options.headers)}`);
+  if (options.logger !== undefined && (typeof options.logger !== 'object' || options.logger === null))
+    throw new TypeError(`logger must be an object, got ${describeValue(options.logger)}`);
+  if (options.random !== undefined && typeof options.random !== 'function')
+    throw new TypeError(`random must be a function, got ${describeValue(options.random)}`);
 
   const headers: Record<string, string> = { ...options.headers };
   if (options.password !== undefined) headers.Authorization = basicAuthHeader(options.identity, options.password);

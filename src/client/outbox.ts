@@ -91,7 +91,7 @@ export class TransactionOutbox {
     if (this.closedWith !== undefined) throw this.closedWith;
     let body = payload;
     if (options.offline === true && this.host.protocol === 'ocpp2.0.1' && action === 'TransactionEvent' && typeof payload === 'object' && payload !== null) {
-      body = { ...(payload), offline: true };
+      body = { ...payload, offline: true };
     }
     if (options.validate !== false) {
       const issue = this.host.validator.validate(action, 'request', 'outbound', body);

@@ -89,10 +89,14 @@ export type CommonChargePointAction = {
   [A in keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>]: [
     // The required keys of each version's request, compared both ways.
     {
-      [K in keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp1.6'>[A]['request'], K> ? never : K;
+      [K in keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp1.6'>[A]['request'], K>
+        ? never
+        : K;
     }[keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']],
     {
-      [K in keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.0.1'>[A]['request'], K> ? never : K;
+      [K in keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.0.1'>[A]['request'], K>
+        ? never
+        : K;
     }[keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']],
   ] extends [infer R16, infer R201]
     ? [R16] extends [R201]

@@ -31,10 +31,7 @@ export interface HandlerContext {
  * @typeParam Res - the response payload type.
  * @typeParam Ctx - the context type (HandlerContext plus the endpoint's `context` fields).
  */
-export type Handler<Req = unknown, Res = unknown, Ctx extends HandlerContext = HandlerContext> = (
-  request: Req,
-  ctx: Ctx,
-) => Res | PromiseLike<Res>;
+export type Handler<Req = unknown, Res = unknown, Ctx extends HandlerContext = HandlerContext> = (request: Req, ctx: Ctx) => Res | PromiseLike<Res>;
 
 /**
  * One per endpoint: the connection-wide AbortSignal behind `ctx.signal`. The AbortController is

@@ -19,44 +19,36 @@ import type { RpcErrorCode } from './error-codes';
 import { cutDescription, descriptionLimit, serializeBoundedError } from './error-replies';
 import { ConnectionClosedError, createRpcError } from './errors';
 import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
-import { parseFrame, serializeError, type CallErrorFrame, type CallResultErrorFrame, type CallResultFrame, type Frame, type FramingError, type JsonObject } from './frames';
+import {
+  parseFrame,
+  serializeError,
+  type CallErrorFrame,
+  type CallResultErrorFrame,
+  type CallResultFrame,
+  type Frame,
+  type FramingError,
+  type JsonObject,
+} from './frames';
 import { InboundCalls, type AnswerHost } from './inbound-calls';
 import { notify, reportLater } from './notify';
-import { combineOptions, describeValue, resolveOptions, SHARED_OPTIONS, type OptionsWithShared, type ResolvedRpcEndpointOptions, type RpcEndpointOptions, type SharedEndpointOptions } from './options';
+import {
+  combineOptions,
+  describeValue,
+  resolveOptions,
+  SHARED_OPTIONS,
+  type OptionsWithShared,
+  type ResolvedRpcEndpointOptions,
+  type RpcEndpointOptions,
+  type SharedEndpointOptions,
+} from './options';
 import { OutgoingCalls, type CallHost, type CallOptions } from './outgoing-calls';
 import { LIMIT_CLOSE_CODE, PeerLimits, TOO_MANY_BAD, type PeerLimit } from './peer-limits';
 import type { Transport, TransportSink } from './transport';
 
-export {
-  DEFAULT_BAD_MESSAGE_WINDOW_MS,
-  DEFAULT_CALL_CONCURRENCY,
-  DEFAULT_CALL_TIMEOUT_MS,
-  DEFAULT_MAX_BAD_MESSAGES,
-  DEFAULT_MAX_INBOUND_CALLS,
-  DEFAULT_MAX_QUEUED_CALLS,
-} from './options';
-export { INTERNAL_ERROR_DESCRIPTION } from './inbound-calls';
-export type { ResolvedRpcEndpointOptions, RpcEndpointOptions } from './options';
-export type { Handler, HandlerContext } from './context';
+import type { ActionShapes, ActionShapesOf } from './action-shapes';
+
+export type { ActionShape, ActionShapes, ActionShapesOf } from './action-shapes';
 export type { CallOptions } from './outgoing-calls';
-export type * from './events';
-
-/** Request and response payload types of one action. */
-export interface ActionShape {
-  /** Payload of the request (CALL). */
-  request: unknown;
-  /** Payload of the response (CALLRESULT). */
-  response: unknown;
-}
-
-/** Action name to payload types: the actions one side may call, or may handle. */
-export type ActionShapes = Record<string, ActionShape>;
-
-/**
- * The constraint on an endpoint's action maps. Mapped over the map's own keys (rather than
- * `ActionShapes` itself) so that interfaces, which have no index signature, qualify too.
- */
-export type ActionShapesOf<T> = { [K in keyof T]: ActionShape };
 
 /**
  * The RPC endpoint of one OCPP-J connection: sends our CALLs and settles them, answers the
@@ -125,7 +117,12 @@ export class RpcEndpoint<
 
   /** The options after defaults were applied; frozen. */
   get options(): ResolvedRpcEndpointOptions<Ctx> {
-    return (this.view ??= combineOptions(this.shared, { transport: this.transport, identity: this.peerIdentity, context: this.peerContext, inboundGate: this.inboundGate }));
+    return (this.view ??= combineOptions(this.shared, {
+      transport: this.transport,
+      identity: this.peerIdentity,
+      context: this.peerContext,
+      inboundGate: this.inboundGate,
+    }));
   }
 
   /**
@@ -352,7 +349,13 @@ export class RpcEndpoint<
 
   private dropResponse(frame: CallResultFrame | CallErrorFrame, lateAction: string | undefined): void {
     if (this.listenerCount('responseDropped') !== 0) {
-      notify(this, 'responseDropped', { direction: 'inbound', messageId: frame.messageId, action: lateAction, frame, reason: lateAction === undefined ? 'unknown-id' : 'late' });
+      notify(this, 'responseDropped', {
+        direction: 'inbound',
+        messageId: frame.messageId,
+        action: lateAction,
+        frame,
+        reason: lateAction === undefined ? 'unknown-id' : 'late',
+      });
     }
     // A late answer is a slow peer, not a broken one; an answer to an id we never used is.
     if (lateAction === undefined) this.noteBadMessage();

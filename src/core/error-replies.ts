@@ -65,12 +65,18 @@ export function serializeBoundedError(
     text = serializeError(type, messageId, wireCode, description, details);
   } catch (error) {
     // Details that do not serialize (a cycle, a BigInt) must not cost the peer its answer.
-    return { text: serializeError(type, messageId, wireCode, description, undefined), dropped: new TypeError('errorDetails could not be serialized; {} was sent instead', { cause: error }) };
+    return {
+      text: serializeError(type, messageId, wireCode, description, undefined),
+      dropped: new TypeError('errorDetails could not be serialized; {} was sent instead', { cause: error }),
+    };
   }
   // A frame this short cannot hold details over the limit; only a long one pays a second serialization.
   if (text.length <= MAX_ERROR_DETAILS_LENGTH) return { text, dropped: undefined };
   const bare = serializeError(type, messageId, wireCode, description, undefined);
   const detailsLength = text.length - bare.length + 2; // bare holds "{}"
   if (detailsLength <= MAX_ERROR_DETAILS_LENGTH) return { text, dropped: undefined };
-  return { text: bare, dropped: new RangeError(`errorDetails serialize to ${detailsLength} characters, over the ${MAX_ERROR_DETAILS_LENGTH} sent; {} was sent instead`) };
+  return {
+    text: bare,
+    dropped: new RangeError(`errorDetails serialize to ${detailsLength} characters, over the ${MAX_ERROR_DETAILS_LENGTH} sent; {} was sent instead`),
+  };
 }

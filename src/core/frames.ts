@@ -375,7 +375,12 @@ export function parseFrame(text: string, maxDepth: number = DEFAULT_MAX_JSON_DEP
     case 6: {
       const action: unknown = value[2];
       if (typeof action !== 'string' || action.length === 0) {
-        return fail('bad-field', `${name} action must be a non-empty string, got ${typeof action === 'string' ? 'empty string' : typeOf(action)}`, type, messageId);
+        return fail(
+          'bad-field',
+          `${name} action must be a non-empty string, got ${typeof action === 'string' ? 'empty string' : typeOf(action)}`,
+          type,
+          messageId,
+        );
       }
       const payload: unknown = value[3];
       if (!isJsonObject(payload)) return fail('bad-field', `${name} payload must be an object, got ${typeOf(payload)}`, type, messageId);

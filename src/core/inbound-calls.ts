@@ -202,7 +202,11 @@ export class InboundCalls<Ctx extends object> {
       if (issue !== undefined) {
         reportValidation(this.events, 'outbound', 'response', action, messageId, issue);
         if (issue.enforced) {
-          this.host.reportHandlerError(messageId, action, new ValidationError({ direction: 'outbound', kind: 'response', action, code: issue.code, detail: issue.detail, messageId }));
+          this.host.reportHandlerError(
+            messageId,
+            action,
+            new ValidationError({ direction: 'outbound', kind: 'response', action, code: issue.code, detail: issue.detail, messageId }),
+          );
           this.host.replyError(messageId, action, 'InternalError', INTERNAL_ERROR_DESCRIPTION, undefined);
           return;
         }

@@ -11,7 +11,8 @@ export {
   DEFAULT_MAX_QUEUED_CALLS,
   MAX_CALL_TIMEOUT_MS,
 } from './options';
-export { INTERNAL_ERROR_DESCRIPTION, RpcEndpoint } from './endpoint';
+export { RpcEndpoint } from './endpoint';
+export { INTERNAL_ERROR_DESCRIPTION } from './inbound-calls';
 export { createMemoryTransportPair } from './memory-transport';
 export { RPC_ERROR_CODES } from './error-codes';
 export {
@@ -39,7 +40,8 @@ export {
 } from './errors';
 export { DEFAULT_MAX_JSON_DEPTH, isValidMessageId, MAX_MESSAGE_ID_LENGTH, MessageType, parseFrame, serializeFrame } from './frames';
 
-export type { ActionShape, ActionShapes, ActionShapesOf, CallOptions } from './endpoint';
+export type { ActionShape, ActionShapes, ActionShapesOf } from './action-shapes';
+export type { CallOptions } from './outgoing-calls';
 export type { Handler, HandlerContext } from './context';
 export type { RpcErrorCode } from './error-codes';
 export type {

@@ -284,7 +284,15 @@ export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundC
 /** The endpoint options `CentralSystem` and `ChargePoint` take as their own and pass through. */
 export type PassedThroughOptions = Pick<
   RpcEndpointOptions,
-  'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'maxInboundCalls' | 'maxBadMessages' | 'badMessageWindowMs' | 'maxJsonDepth' | 'generateId' | 'captureCallStack'
+  | 'callTimeoutMs'
+  | 'callConcurrency'
+  | 'maxQueuedCalls'
+  | 'maxInboundCalls'
+  | 'maxBadMessages'
+  | 'badMessageWindowMs'
+  | 'maxJsonDepth'
+  | 'generateId'
+  | 'captureCallStack'
 >;
 
 /** The {@link PassedThroughOptions} of a server's or client's options, for its endpoints. */
@@ -365,7 +373,10 @@ export function resolveSharedOptions<Ctx extends object>(options: Omit<RpcEndpoi
  * Endpoint options for one connection over options resolved once with
  * {@link resolveSharedOptions}.
  */
-export function withSharedOptions<Ctx extends object>(shared: SharedEndpointOptions<Ctx>, perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>): OptionsWithShared<Ctx> {
+export function withSharedOptions<Ctx extends object>(
+  shared: SharedEndpointOptions<Ctx>,
+  perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>,
+): OptionsWithShared<Ctx> {
   return Object.assign({ [SHARED_OPTIONS]: shared }, perConnection);
 }
 
@@ -398,7 +409,10 @@ export function resolveOptions<Ctx extends object>(options: RpcEndpointOptions<C
 }
 
 /** The full resolved options of one endpoint: its shared part plus its per-connection options. */
-export function combineOptions<Ctx extends object>(shared: SharedEndpointOptions<Ctx>, perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>): ResolvedRpcEndpointOptions<Ctx> {
+export function combineOptions<Ctx extends object>(
+  shared: SharedEndpointOptions<Ctx>,
+  perConnection: Pick<RpcEndpointOptions<Ctx>, PerConnectionKey>,
+): ResolvedRpcEndpointOptions<Ctx> {
   return Object.freeze({
     ...shared,
     transport: perConnection.transport,

@@ -67,7 +67,10 @@ export class PendingCall {
 }
 
 /** The endpoint options our calls read (the endpoint's own resolved object, not a copy). */
-type CallingOptions = Pick<SharedEndpointOptions, 'rules' | 'validator' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'generateId' | 'now' | 'captureCallStack'>;
+type CallingOptions = Pick<
+  SharedEndpointOptions,
+  'rules' | 'validator' | 'callTimeoutMs' | 'callConcurrency' | 'maxQueuedCalls' | 'generateId' | 'now' | 'captureCallStack'
+>;
 
 /** What {@link OutgoingCalls} needs of its endpoint besides the transport and the events. */
 export interface CallHost {
@@ -122,7 +125,8 @@ export class OutgoingCalls {
         timeoutMs = callOptions.timeoutMs;
       }
       if (callOptions.validate !== undefined) {
-        if (typeof callOptions.validate !== 'boolean') return Promise.reject(new TypeError(`validate must be a boolean, got ${describeValue(callOptions.validate)}`));
+        if (typeof callOptions.validate !== 'boolean')
+          return Promise.reject(new TypeError(`validate must be a boolean, got ${describeValue(callOptions.validate)}`));
         validate = callOptions.validate;
       }
       if (callOptions.signal !== undefined) {
@@ -211,7 +215,16 @@ export class OutgoingCalls {
       const issue = entry.validate && validator !== undefined ? validator.validate(entry.action, 'response', 'inbound', frame.payload) : undefined;
       if (issue !== undefined) reportValidation(this.events, 'inbound', 'response', entry.action, frame.messageId, issue);
       if (issue?.enforced === true) {
-        entry.fail(new ValidationError({ direction: 'inbound', kind: 'response', action: entry.action, code: issue.code, detail: issue.detail, messageId: frame.messageId }));
+        entry.fail(
+          new ValidationError({
+            direction: 'inbound',
+            kind: 'response',
+            action: entry.action,
+            code: issue.code,
+            detail: issue.detail,
+            messageId: frame.messageId,
+          }),
+        );
         if (this.options.rules.hasSendAndCallResultError) this.host.rejectResult(frame.messageId, issue.code, issue.detail);
       } else {
         entry.resolve(frame.payload);

@@ -6,7 +6,7 @@
  */
 import { OCPP16_ACTIONS, type OCPP16ActionMap } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS, type OCPP201ActionMap } from '../generated/ocpp201/actions';
-import type { ActionShape } from '../core/endpoint';
+import type { ActionShape } from '../core/action-shapes';
 import type { OcppVersion } from './version';
 
 /**
@@ -19,11 +19,7 @@ export type OcppRole = 'ChargePoint' | 'CentralSystem';
 export type ActionSender = OcppRole | 'Both';
 
 /** The generated action map of a version: request, response and sender of every action. */
-export type ActionMapOf<V extends OcppVersion> = V extends 'ocpp1.6'
-  ? OCPP16ActionMap
-  : V extends 'ocpp2.0.1'
-    ? OCPP201ActionMap
-    : never;
+export type ActionMapOf<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16ActionMap : V extends 'ocpp2.0.1' ? OCPP201ActionMap : never;
 
 /** Action names of a version. */
 export type ActionName<V extends OcppVersion> = keyof ActionMapOf<V> & string;

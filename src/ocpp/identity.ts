@@ -5,14 +5,7 @@
  */
 
 /** Why an identity was refused. */
-export type IdentityProblem =
-  | 'missing'
-  | 'bad-encoding'
-  | 'control-character'
-  | 'path-separator'
-  | 'dot-segment'
-  | 'too-long'
-  | 'colon';
+export type IdentityProblem = 'missing' | 'bad-encoding' | 'control-character' | 'path-separator' | 'dot-segment' | 'too-long' | 'colon';
 
 /** The outcome of {@link checkIdentity} and {@link identityFromPath}. */
 export type IdentityResult = { ok: true; identity: string } | { ok: false; problem: IdentityProblem; detail: string };

@@ -92,8 +92,13 @@ export class MemoryQueueStore implements OfflineQueueStore {
 export function isTransactionMessage(protocol: string, action: string, payload: unknown): boolean {
   if (protocol === 'ocpp1.6') {
     if (action === 'StartTransaction' || action === 'StopTransaction') return true;
-    return action === 'MeterValues' && typeof payload === 'object' && payload !== null && 'transactionId' in payload &&
-      (payload as { transactionId?: unknown }).transactionId !== undefined;
+    return (
+      action === 'MeterValues' &&
+      typeof payload === 'object' &&
+      payload !== null &&
+      'transactionId' in payload &&
+      (payload as { transactionId?: unknown }).transactionId !== undefined
+    );
   }
   return action === 'TransactionEvent';
 }

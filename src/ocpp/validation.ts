@@ -11,7 +11,6 @@ import type { ActionValidators, ErrorObjectLike, ValidateFunction } from '../gen
 import { validators as OCPP201_VALIDATORS } from '../generated/ocpp201/validators';
 import type { OcppVersion } from './version';
 
-
 /**
  * How strictly payloads are checked.
  * - `'strict'`: every schema rule is enforced (the default, and OCPP's own rule).

@@ -176,10 +176,16 @@ function clientErrorRefusal(error: Error, socket: Duplex, ms: number): EarlyRefu
 function tlsRefusal(error: Error, socket: Socket, ms: number): EarlyRefusal {
   const code = codeOf(error);
   const remoteAddress = socket.remoteAddress;
-  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return { reason: 'handshake-timeout', status: 0, detail: `TLS handshake not complete within ${ms} ms`, remoteAddress };
+  if (code === 'ERR_TLS_HANDSHAKE_TIMEOUT')
+    return { reason: 'handshake-timeout', status: 0, detail: `TLS handshake not complete within ${ms} ms`, remoteAddress };
   // OpenSSL's errors carry a short `reason` ('unsupported protocol', 'http request').
   const why = (error as { reason?: unknown }).reason;
-  return { reason: 'tls-failed', status: 0, detail: `TLS handshake failed (${code ?? 'no code'}): ${typeof why === 'string' ? why : error.message}`, remoteAddress };
+  return {
+    reason: 'tls-failed',
+    status: 0,
+    detail: `TLS handshake failed (${code ?? 'no code'}): ${typeof why === 'string' ? why : error.message}`,
+    remoteAddress,
+  };
 }
 
 /**

@@ -264,7 +264,8 @@ export function resolveCentralSystemOptions<V extends OcppVersion>(options: Cent
   const given: unknown = options.protocols ?? OCPP_PROTOCOLS;
   if (!Array.isArray(given) || given.length === 0) throw new TypeError('protocols must be a non-empty array');
   const protocols = given as readonly V[];
-  for (const p of protocols) if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
+  for (const p of protocols)
+    if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
   if (new Set(protocols).size !== protocols.length) throw new TypeError('protocols must not repeat a subprotocol');
 
   const path = options.path;
@@ -330,4 +331,14 @@ export function wsCompressionSettings(compression: ResolvedCentralSystemOptions[
     clientNoContextTakeover: compression.noContextTakeover,
     zlibDeflateOptions: { level: compression.level, memLevel: compression.memLevel },
   };
+}
+
+/** Options of {@link CentralSystem.close}. */
+export interface CloseOptions {
+  /** Close code sent to stations. @default 1001 */
+  code?: number;
+  /** @default 'server shutting down' */
+  reason?: string;
+  /** Wait up to this long for calls to stations to be answered first. @default 0 */
+  waitForPendingMs?: number;
 }

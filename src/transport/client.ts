@@ -79,7 +79,12 @@ function connectionError(options: OpenSocketOptions, error: unknown, selected: s
     return new TlsError({ ...base, code, cause: error, message: `TLS with ${options.url} failed: ${error.message} (${code})` });
   }
   if (code === undefined && /handshake has timed out/i.test(error.message)) {
-    return new NetworkError({ ...base, code: 'ETIMEDOUT', cause: error, message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms` });
+    return new NetworkError({
+      ...base,
+      code: 'ETIMEDOUT',
+      cause: error,
+      message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms`,
+    });
   }
   return new NetworkError({ ...base, code, cause: error, message: `cannot reach ${options.url}: ${error.message}${code === undefined ? '' : ` (${code})`}` });
 }
@@ -178,7 +183,15 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
     const timer = IS_NODE_WEBSOCKET
       ? undefined
       : setTimeout(
-          () => fail(new NetworkError({ url: options.url, protocols: options.protocols, code: 'ETIMEDOUT', message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms` })),
+          () =>
+            fail(
+              new NetworkError({
+                url: options.url,
+                protocols: options.protocols,
+                code: 'ETIMEDOUT',
+                message: `WebSocket handshake with ${options.url} timed out after ${options.handshakeTimeoutMs} ms`,
+              }),
+            ),
           options.handshakeTimeoutMs,
         );
     const fail = (error: Error): void => {
@@ -212,7 +225,13 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
     };
     socket.onclose = (event: { code: number; reason: string }) => {
       if (refusing) return;
-      fail(new NetworkError({ url: options.url, protocols: options.protocols, message: `WebSocket to ${options.url} closed during the handshake (${event.code}${event.reason === '' ? '' : ` ${event.reason}`})` }));
+      fail(
+        new NetworkError({
+          url: options.url,
+          protocols: options.protocols,
+          message: `WebSocket to ${options.url} closed during the handshake (${event.code}${event.reason === '' ? '' : ` ${event.reason}`})`,
+        }),
+      );
     };
     socket.onopen = () => {
       if (settled) return;

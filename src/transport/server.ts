@@ -89,7 +89,12 @@ export class UpgradeServer<T> {
     // A request ws would refuse is refused before `decide`: no hook runs for it.
     const problem = handshakeProblem(req);
     if (problem !== undefined) {
-      this.refuse(req, socket, { accept: false, status: problem.status, message: problem.message, headers: problem.headers }, { reason: 'bad-handshake', detail: problem.detail });
+      this.refuse(
+        req,
+        socket,
+        { accept: false, status: problem.status, message: problem.message, headers: problem.headers },
+        { reason: 'bad-handshake', detail: problem.detail },
+      );
       return;
     }
     let verdict: UpgradeVerdict<T> | Promise<UpgradeVerdict<T>>;
@@ -127,7 +132,13 @@ export class UpgradeServer<T> {
       if (finish()) this.refuse(req, socket, SHUTTING_DOWN, SHUTTING_DOWN_OWN);
     });
     const timer = setTimeout(() => {
-      if (finish()) this.refuse(req, socket, { accept: false, status: 408, message: 'handshake timed out' }, { reason: 'handshake-timeout', detail: `no verdict within ${this.options.handshakeTimeoutMs} ms` });
+      if (finish())
+        this.refuse(
+          req,
+          socket,
+          { accept: false, status: 408, message: 'handshake timed out' },
+          { reason: 'handshake-timeout', detail: `no verdict within ${this.options.handshakeTimeoutMs} ms` },
+        );
     }, this.options.handshakeTimeoutMs);
     timer.unref?.();
     verdict.then(
@@ -213,7 +224,11 @@ export function handshakeProblem(req: IncomingMessage): HandshakeProblem | undef
   }
   const key = req.headers['sec-websocket-key'];
   if (key === undefined || !KEY.test(key)) {
-    return { status: 400, message: 'Missing or invalid Sec-WebSocket-Key header', detail: key === undefined ? 'no Sec-WebSocket-Key header' : 'Sec-WebSocket-Key is not 16 bytes in base64' };
+    return {
+      status: 400,
+      message: 'Missing or invalid Sec-WebSocket-Key header',
+      detail: key === undefined ? 'no Sec-WebSocket-Key header' : 'Sec-WebSocket-Key is not 16 bytes in base64',
+    };
   }
   const version = req.headers['sec-websocket-version'];
   if (version !== '13' && version !== '8') {

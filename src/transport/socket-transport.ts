@@ -64,7 +64,6 @@ export interface SocketTransportOptions {
   readPauseBufferedBytes?: number;
 }
 
-
 /** {@link SocketTransportOptions} with the defaults applied; shared by the sockets given the same options object. */
 interface TransportSettings {
   readonly maxBuffered: number;

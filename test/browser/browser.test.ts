@@ -40,13 +40,27 @@ const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !=
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 /** Values of src/index.ts that serve stations and so are not in the browser entry. */
-const SERVER_ONLY = ['CentralSystem', 'DEFAULT_COMPRESSION', 'DEFAULT_DUPLICATE_IDENTITY', 'DEFAULT_SECURITY_PROFILE', 'ListenError', 'LocalStationRegistry', 'parseBasicAuth', 'safeEqual', 'Station'];
+const SERVER_ONLY = [
+  'CentralSystem',
+  'DEFAULT_COMPRESSION',
+  'DEFAULT_DUPLICATE_IDENTITY',
+  'DEFAULT_SECURITY_PROFILE',
+  'ListenError',
+  'LocalStationRegistry',
+  'parseBasicAuth',
+  'safeEqual',
+  'Station',
+];
 
 describe('the browser entry (src/browser.ts)', () => {
   test('exports every value of src/index.ts except the server-side ones', () => {
     const nodeNames = Object.keys(nodeEntry).sort();
     const browserNames = Object.keys(browserEntry).sort();
-    assert.deepEqual(browserNames.filter((n) => !nodeNames.includes(n)), [], 'exported by the browser entry only');
+    assert.deepEqual(
+      browserNames.filter((n) => !nodeNames.includes(n)),
+      [],
+      'exported by the browser entry only',
+    );
     assert.deepEqual(
       nodeNames.filter((n) => !browserNames.includes(n)),
       [...SERVER_ONLY].sort(),
@@ -129,7 +143,10 @@ window.tryPassword = () => {
   test('the page bundle takes isomorphic-ws/browser.js and no ws, no node: module, no ajv', { skip }, () => {
     assert.ok(inputs.includes('node_modules/isomorphic-ws/browser.js'), `isomorphic-ws/browser.js is not in ${inputs.join(', ')}`);
     assert.ok(inputs.includes('src/browser.ts'));
-    assert.deepEqual(inputs.filter((i) => /(^|\/)node_modules\/(ws|ajv)\/|^node:|src\/central-system|src\/transport\/server/.test(i)), []);
+    assert.deepEqual(
+      inputs.filter((i) => /(^|\/)node_modules\/(ws|ajv)\/|^node:|src\/central-system|src\/transport\/server/.test(i)),
+      [],
+    );
   });
 
   test('the page sends a BootNotification, the CentralSystem sees it, the page shows Accepted', { skip }, async () => {
@@ -142,7 +159,10 @@ window.tryPassword = () => {
     assert.equal(text, 'Accepted', `page shows ${JSON.stringify(text)}; page log:\n${pageLog.join('\n')}`);
     assert.equal(await page.locator('#status').getAttribute('data-state'), 'done');
     assert.deepEqual(boots, ['BROWSER-7 ocpp1.6 Acme Browser-1']);
-    assert.deepEqual(pageLog.filter((l) => l.startsWith('pageerror')), []);
+    assert.deepEqual(
+      pageLog.filter((l) => l.startsWith('pageerror')),
+      [],
+    );
   });
 
   test('a ChargePoint with a password throws in the browser (no Basic-auth headers there)', { skip }, async () => {

@@ -9,15 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import {
-  ChargePoint,
-  OCPP16_ACTIONS,
-  OCPP201_ACTIONS,
-  SecurityError,
-  type CentralSystem,
-  type ChargePointOutgoing,
-  type OcppVersion,
-} from '../../src/index';
+import { ChargePoint, OCPP16_ACTIONS, OCPP201_ACTIONS, SecurityError, type CentralSystem, type ChargePointOutgoing, type OcppVersion } from '../../src/index';
 import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID, type CsmsEvents } from '../../examples/central-system';
 import { spawnExample } from './helpers';
 
@@ -64,7 +56,13 @@ const SAMPLES_201: Samples<'ocpp2.0.1'> = {
   FirmwareStatusNotification: () => ({ status: 'Installed', requestId: 1 }),
   Get15118EVCertificate: () => ({ iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: 'AAECAw==' }),
   GetCertificateStatus: () => ({
-    ocspRequestData: { hashAlgorithm: 'SHA256', issuerNameHash: 'a'.repeat(64), issuerKeyHash: 'b'.repeat(64), serialNumber: '01', responderURL: 'http://ocsp.example.com' },
+    ocspRequestData: {
+      hashAlgorithm: 'SHA256',
+      issuerNameHash: 'a'.repeat(64),
+      issuerKeyHash: 'b'.repeat(64),
+      serialNumber: '01',
+      responderURL: 'http://ocsp.example.com',
+    },
   }),
   LogStatusNotification: () => ({ status: 'Uploaded', requestId: 1 }),
   NotifyChargingLimit: () => ({ chargingLimit: { chargingLimitSource: 'SO', isGridCritical: false }, evseId: 1 }),
@@ -72,9 +70,16 @@ const SAMPLES_201: Samples<'ocpp2.0.1'> = {
   NotifyDisplayMessages: () => ({ requestId: 1, messageInfo: [{ id: 1, priority: 'NormalCycle', message: { format: 'UTF8', content: 'Hello' } }] }),
   NotifyEVChargingNeeds: () => ({
     evseId: 1,
-    chargingNeeds: { requestedEnergyTransfer: 'AC_three_phase', acChargingParameters: { energyAmount: 20_000, evMinCurrent: 6, evMaxCurrent: 32, evMaxVoltage: 400 } },
+    chargingNeeds: {
+      requestedEnergyTransfer: 'AC_three_phase',
+      acChargingParameters: { energyAmount: 20_000, evMinCurrent: 6, evMaxCurrent: 32, evMaxVoltage: 400 },
+    },
   }),
-  NotifyEVChargingSchedule: () => ({ timeBase: ts(), evseId: 1, chargingSchedule: { id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] } }),
+  NotifyEVChargingSchedule: () => ({
+    timeBase: ts(),
+    evseId: 1,
+    chargingSchedule: { id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+  }),
   NotifyEvent: () => ({
     generatedAt: ts(),
     seqNo: 0,
@@ -94,13 +99,25 @@ const SAMPLES_201: Samples<'ocpp2.0.1'> = {
     requestId: 1,
     seqNo: 0,
     generatedAt: ts(),
-    monitor: [{ component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' }, variableMonitoring: [{ id: 1, transaction: false, value: 22_000, type: 'UpperThreshold', severity: 5 }] }],
+    monitor: [
+      {
+        component: { name: 'EVSE', evse: { id: 1 } },
+        variable: { name: 'Power' },
+        variableMonitoring: [{ id: 1, transaction: false, value: 22_000, type: 'UpperThreshold', severity: 5 }],
+      },
+    ],
   }),
   NotifyReport: () => ({
     requestId: 1,
     generatedAt: ts(),
     seqNo: 0,
-    reportData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }] }],
+    reportData: [
+      {
+        component: { name: 'OCPPCommCtrlr' },
+        variable: { name: 'HeartbeatInterval' },
+        variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }],
+      },
+    ],
   }),
   PublishFirmwareStatusNotification: () => ({ status: 'Published', location: ['http://192.168.1.10/fw.bin'], requestId: 1 }),
   ReportChargingProfiles: () => ({
@@ -119,12 +136,17 @@ const SAMPLES_201: Samples<'ocpp2.0.1'> = {
   }),
   ReservationStatusUpdate: () => ({ reservationId: 1, reservationUpdateStatus: 'Expired' }),
   SecurityEventNotification: () => ({ type: 'FirmwareUpdated', timestamp: ts() }),
-  SignCertificate: () => ({ csr: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----', certificateType: 'ChargingStationCertificate' }),
+  SignCertificate: () => ({
+    csr: '-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----',
+    certificateType: 'ChargingStationCertificate',
+  }),
 };
 
 /** The actions a charger may send in a version, from the generated tables. */
 function chargerActions(table: Readonly<Record<string, string>>): string[] {
-  return Object.keys(table).filter((a) => table[a] === 'ChargePoint' || table[a] === 'Both').sort();
+  return Object.keys(table)
+    .filter((a) => table[a] === 'ChargePoint' || table[a] === 'Both')
+    .sort();
 }
 
 async function start(state: CsmsState): Promise<{ cs: CentralSystem<OcppVersion>; url: string }> {
@@ -241,7 +263,7 @@ describe('examples/central-system.ts', () => {
     return { state, chargers, refusals };
   }
 
-  test('OCPP 1.6: a station cannot meter or stop another station\'s transaction, nor stop an ended one twice', async (t) => {
+  test("OCPP 1.6: a station cannot meter or stop another station's transaction, nor stop an ended one twice", async (t) => {
     const { state, chargers, refusals } = await booted(t, 'ocpp1.6', ['OWNER-16', 'OTHER-16']);
     const [owner, other] = chargers;
     for (const cp of [owner, other]) await cp.call('BootNotification', SAMPLES_16.BootNotification({ transactionId: 0 }));
@@ -252,9 +274,13 @@ describe('examples/central-system.ts', () => {
     // The other station names the owner's transaction: answered, nothing changes.
     const meter = (wh: string) => [{ timestamp: ts(), sampledValue: [{ value: wh }] }];
     assert.deepEqual(await other.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('9999') }), {});
-    assert.deepEqual(await other.call('StopTransaction', { transactionId, meterStop: 9999, timestamp: ts(), idTag: 'TAG-001' }), { idTagInfo: { status: 'Invalid' } });
+    assert.deepEqual(await other.call('StopTransaction', { transactionId, meterStop: 9999, timestamp: ts(), idTag: 'TAG-001' }), {
+      idTagInfo: { status: 'Invalid' },
+    });
     assert.deepEqual(await other.call('StopTransaction', { transactionId, meterStop: 9999, timestamp: ts() }), {});
-    assert.deepEqual(await other.call('StopTransaction', { transactionId: 424242, meterStop: 1, timestamp: ts(), idTag: 'TAG-001' }), { idTagInfo: { status: 'Invalid' } });
+    assert.deepEqual(await other.call('StopTransaction', { transactionId: 424242, meterStop: 1, timestamp: ts(), idTag: 'TAG-001' }), {
+      idTagInfo: { status: 'Invalid' },
+    });
     assert.deepEqual([tx?.meterWh, tx?.endedAt], [100, undefined]);
     assert.equal(state.activeTransaction('OWNER-16'), tx);
     assert.equal(state.transactions.get('OTHER-16', String(transactionId)), undefined);
@@ -262,10 +288,14 @@ describe('examples/central-system.ts', () => {
     // The owner meters and stops its own; a second stop (say, a retry) changes nothing.
     await owner.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('300') });
     assert.equal(tx?.meterWh, 300);
-    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 500, timestamp: ts(), idTag: 'TAG-001', reason: 'Local' }), { idTagInfo: { status: 'Accepted' } });
+    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 500, timestamp: ts(), idTag: 'TAG-001', reason: 'Local' }), {
+      idTagInfo: { status: 'Accepted' },
+    });
     const endedAt = tx?.endedAt;
     assert.equal(typeof endedAt, 'string');
-    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 777, timestamp: ts(), idTag: 'TAG-001', reason: 'Remote' }), { idTagInfo: { status: 'Accepted' } });
+    assert.deepEqual(await owner.call('StopTransaction', { transactionId, meterStop: 777, timestamp: ts(), idTag: 'TAG-001', reason: 'Remote' }), {
+      idTagInfo: { status: 'Accepted' },
+    });
     await owner.call('MeterValues', { connectorId: 1, transactionId, meterValue: meter('888') });
     assert.deepEqual([tx?.meterWh, tx?.endedAt, tx?.stopReason], [500, endedAt, 'Local']);
 
@@ -280,7 +310,7 @@ describe('examples/central-system.ts', () => {
     ]);
   });
 
-  test('OCPP 2.0.1: the same transactionId from another station is that station\'s own; an ended transaction stays ended', async (t) => {
+  test("OCPP 2.0.1: the same transactionId from another station is that station's own; an ended transaction stays ended", async (t) => {
     const { state, chargers, refusals } = await booted(t, 'ocpp2.0.1', ['OWNER-201', 'OTHER-201']);
     const [owner, other] = chargers;
     for (const cp of [owner, other]) await cp.call('BootNotification', SAMPLES_201.BootNotification({ transactionId: 0 }));

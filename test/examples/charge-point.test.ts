@@ -24,7 +24,11 @@ import {
 import { createSimulatedCharger, SimulatedCharger16, SimulatedCharger201, type SimulatedCharger } from '../../examples/charge-point';
 import { ROOT, runExample } from './helpers';
 
-async function setup(t: { after(fn: () => unknown): void }, protocol: OcppVersion, identity: string): Promise<{ cs: CentralSystem<OcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
+async function setup(
+  t: { after(fn: () => unknown): void },
+  protocol: OcppVersion,
+  identity: string,
+): Promise<{ cs: CentralSystem<OcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
   const state = new CsmsState();
   const cs = createDemoCentralSystem({ state, log: false, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
@@ -94,7 +98,13 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
         assert.equal(all.configurationKey.length, charger.config.size);
       } else {
         const results = (response as { getVariableResult: Array<{ attributeStatus: string; attributeValue?: string }> }).getVariableResult;
-        assert.deepEqual(results.map((r) => [r.attributeStatus, r.attributeValue]), [['Accepted', '60'], ['UnknownVariable', undefined]]);
+        assert.deepEqual(
+          results.map((r) => [r.attributeStatus, r.attributeValue]),
+          [
+            ['Accepted', '60'],
+            ['UnknownVariable', undefined],
+          ],
+        );
       }
     });
 
@@ -163,7 +173,10 @@ describe('examples/charge-point.ts as a script', () => {
     assert.match(v16.output, /CLI-16 +→ CSMS +CALL +StopTransaction/);
     assert.match(v201.output, /CLI-201 +→ CSMS +CALL +TransactionEvent +eventType=Ended/);
     assert.match(refused.output, /idTag NOPE was refused/);
-    const ended = [...state.transactions.values()].filter((tx) => tx.endedAt !== undefined).map((tx) => tx.identity).sort();
+    const ended = [...state.transactions.values()]
+      .filter((tx) => tx.endedAt !== undefined)
+      .map((tx) => tx.identity)
+      .sort();
     assert.deepEqual(ended, ['CLI-16', 'CLI-201']);
     assert.deepEqual([help.code, help.timedOut], [0, false], help.output);
     assert.match(help.output, /usage: npx ts-node examples\/charge-point\.ts/);

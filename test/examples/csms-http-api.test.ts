@@ -57,7 +57,10 @@ describe('examples/csms-http-api.ts', () => {
 
   before(async () => {
     api = await startCsmsHttpApi({ ocppPort: 0, httpPort: 0, host: '127.0.0.1', log: false, callTimeoutMs: CALL_TIMEOUT_MS });
-    for (const [protocol, identity] of [['ocpp1.6', 'H-16'], ['ocpp2.0.1', 'H-201']] as const) {
+    for (const [protocol, identity] of [
+      ['ocpp1.6', 'H-16'],
+      ['ocpp2.0.1', 'H-201'],
+    ] as const) {
       const charger = createSimulatedCharger(protocol, { url: api.ocppUrl, identity, meterIntervalMs: 40 });
       chargers.push(charger);
       await charger.start();
@@ -79,19 +82,28 @@ describe('examples/csms-http-api.ts', () => {
     assert.equal(status, 200);
     const byId = Object.fromEntries((json as unknown as StationView[]).map((s) => [s.identity, s]));
     assert.deepEqual(Object.keys(byId).sort(), ['H-16', 'H-201', 'MUTE']);
-    assert.deepEqual([byId['H-16'].protocol, byId['H-16'].bootStatus, byId['H-16'].boot?.model, byId['H-16'].status['1'].status], ['ocpp1.6', 'Accepted', 'Sim-16', 'Available']);
+    assert.deepEqual(
+      [byId['H-16'].protocol, byId['H-16'].bootStatus, byId['H-16'].boot?.model, byId['H-16'].status['1'].status],
+      ['ocpp1.6', 'Accepted', 'Sim-16', 'Available'],
+    );
     assert.deepEqual([byId['H-201'].protocol, byId['H-201'].boot?.reason, byId['H-201'].status['1/1'].status], ['ocpp2.0.1', 'PowerUp', 'Available']);
     assert.deepEqual([byId.MUTE.bootStatus, byId.MUTE.boot], [null, null]);
     assert.equal((await request('GET', '/stations/H-16')).json.identity, 'H-16');
   });
 
-  for (const [identity, protocol] of [['H-16', 'ocpp1.6'], ['H-201', 'ocpp2.0.1']] as const) {
+  for (const [identity, protocol] of [
+    ['H-16', 'ocpp1.6'],
+    ['H-201', 'ocpp2.0.1'],
+  ] as const) {
     const v16 = protocol === 'ocpp1.6';
 
     test(`remote start, remote stop (${protocol})`, async () => {
       const started = api.state.next('transactionStarted', (tx) => tx.identity === identity);
       const start = await request('POST', `/stations/${identity}/remote-start`, { idTag: 'TAG-001' });
-      assert.deepEqual([start.status, start.json.action, start.json.response.status], [200, v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction', 'Accepted']);
+      assert.deepEqual(
+        [start.status, start.json.action, start.json.response.status],
+        [200, v16 ? 'RemoteStartTransaction' : 'RequestStartTransaction', 'Accepted'],
+      );
       const tx = await started;
       assert.equal((await request('GET', `/stations/${identity}`)).json.transaction.id, tx.id);
       // Without a transactionId, the transaction in progress is stopped.
@@ -160,7 +172,12 @@ describe('examples/csms-http-api.ts', () => {
   }
 
   test('404 for unknown stations and routes, 405 for a wrong method', async () => {
-    for (const [method, route] of [['GET', '/stations/NOBODY'], ['POST', '/stations/NOBODY/reset'], ['GET', '/nothing'], ['GET', '/stations/H-16/nothing']]) {
+    for (const [method, route] of [
+      ['GET', '/stations/NOBODY'],
+      ['POST', '/stations/NOBODY/reset'],
+      ['GET', '/nothing'],
+      ['GET', '/stations/H-16/nothing'],
+    ]) {
       const res = await request(method, route);
       assert.equal(res.status, 404, `${method} ${route}`);
     }

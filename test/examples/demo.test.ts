@@ -20,10 +20,27 @@ describe('examples/demo.ts (npm run demo)', () => {
     const { code, timedOut, output } = await runExample('examples/demo.ts', [], { timeoutMs: 25_000 });
     assert.deepEqual([code, timedOut], [0, false], output);
     assert.ok(Date.now() - started < 25_000);
-    for (const action of ['BootNotification', 'StatusNotification', 'Authorize', 'RemoteStartTransaction', 'StartTransaction', 'MeterValues', 'RemoteStopTransaction', 'StopTransaction']) {
+    for (const action of [
+      'BootNotification',
+      'StatusNotification',
+      'Authorize',
+      'RemoteStartTransaction',
+      'StartTransaction',
+      'MeterValues',
+      'RemoteStopTransaction',
+      'StopTransaction',
+    ]) {
       assert.match(output, new RegExp(`DEMO-16 +[→←] CSMS +CALL +${action} `), action);
     }
-    for (const action of ['BootNotification', 'StatusNotification', 'Authorize', 'RequestStartTransaction', 'RequestStopTransaction', 'GetVariables', 'SetVariables']) {
+    for (const action of [
+      'BootNotification',
+      'StatusNotification',
+      'Authorize',
+      'RequestStartTransaction',
+      'RequestStopTransaction',
+      'GetVariables',
+      'SetVariables',
+    ]) {
       assert.match(output, new RegExp(`DEMO-201 +[→←] CSMS +CALL +${action} `), action);
     }
     assert.match(output, /DEMO-201 +→ CSMS +CALL +TransactionEvent +eventType=Updated .*energy=\d+Wh/);
@@ -54,8 +71,18 @@ describe('examples/exchange-log.ts', () => {
     const log = new ExchangeLog({ write: (l) => lines.push(l), color: false });
     const call = { type: 2, messageId: 'm1', action: 'Authorize', payload: { idTag: 'TAG-001' } } as const;
     log.frame('CP1', 'charger', { direction: 'inbound', text: '', frame: call, messageId: 'm1', action: 'Authorize' });
-    log.frame('CP1', 'csms', { direction: 'outbound', text: '', frame: { type: 3, messageId: 'm1', payload: { idTagInfo: { status: 'Accepted' } } }, messageId: 'm1' });
-    log.frame('CP1', 'charger', { direction: 'inbound', text: '', frame: { type: 4, messageId: 'm2', errorCode: 'NotSupported', errorDescription: 'no', errorDetails: {} }, messageId: 'm2' });
+    log.frame('CP1', 'csms', {
+      direction: 'outbound',
+      text: '',
+      frame: { type: 3, messageId: 'm1', payload: { idTagInfo: { status: 'Accepted' } } },
+      messageId: 'm1',
+    });
+    log.frame('CP1', 'charger', {
+      direction: 'inbound',
+      text: '',
+      frame: { type: 4, messageId: 'm2', errorCode: 'NotSupported', errorDescription: 'no', errorDetails: {} },
+      messageId: 'm2',
+    });
     assert.match(lines[0], /CP1 +→ CSMS +CALL +Authorize +idTag=TAG-001$/);
     assert.match(lines[1], /CP1 +← CSMS +RESULT +Authorize +status=Accepted$/);
     assert.match(lines[2], /CP1 +→ CSMS +ERROR +\? +NotSupported: no$/);

@@ -70,7 +70,11 @@ describe('examples/firmware-test-harness.ts', () => {
       });
       t.after(() => harness.kill());
       await harness.waitFor(/# waiting up to \d+ s for a charger/, 20_000);
-      const charger = spawnExample('examples/charge-point.ts', ['--no-session', '--protocol', protocol, '--url', url, '--identity', 'DUT-1', '--meter-interval-ms', '100'], { timeoutMs: 40_000 });
+      const charger = spawnExample(
+        'examples/charge-point.ts',
+        ['--no-session', '--protocol', protocol, '--url', url, '--identity', 'DUT-1', '--meter-interval-ms', '100'],
+        { timeoutMs: 40_000 },
+      );
       t.after(() => charger.kill());
       const { code, timedOut } = await harness.exited;
       const output = harness.output();

@@ -24,7 +24,11 @@ export interface Spawned {
  * Starts `node --import tsx <file> ...args` (or `node ...nodeArgs` when `nodeArgs` is given)
  * in the project root, killed after `timeoutMs`.
  */
-export function spawnExample(file: string, args: string[] = [], options: { env?: Record<string, string>; timeoutMs?: number; nodeArgs?: string[] } = {}): Spawned {
+export function spawnExample(
+  file: string,
+  args: string[] = [],
+  options: { env?: Record<string, string>; timeoutMs?: number; nodeArgs?: string[] } = {},
+): Spawned {
   const argv = options.nodeArgs ?? ['--import', 'tsx', file, ...args];
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   // Set by `node --test` for its children; a child that sees it will not run a suite of its own.
@@ -91,7 +95,11 @@ export function spawnExample(file: string, args: string[] = [], options: { env?:
 }
 
 /** Runs an example to completion (time-bounded) and returns its exit and output. */
-export async function runExample(file: string, args: string[] = [], options: { env?: Record<string, string>; timeoutMs?: number; nodeArgs?: string[] } = {}): Promise<{ code: number | null; timedOut: boolean; output: string }> {
+export async function runExample(
+  file: string,
+  args: string[] = [],
+  options: { env?: Record<string, string>; timeoutMs?: number; nodeArgs?: string[] } = {},
+): Promise<{ code: number | null; timedOut: boolean; output: string }> {
   const run = spawnExample(file, args, options);
   const { code, timedOut } = await run.exited;
   return { code, timedOut, output: run.output() };

@@ -59,9 +59,16 @@ describe('clampDelayMs', () => {
 
   test('backoffDelay with huge settings stays at 2^31-1 ms', () => {
     const huge = { waitMinimumMs: 1e300, randomRangeMs: 1e300, repeatTimes: 5 };
-    for (const attempt of [0, 1, 5, 50]) assert.equal(backoffDelay(huge, attempt, () => 0.5), MAX_DELAY_MS);
+    for (const attempt of [0, 1, 5, 50])
+      assert.equal(
+        backoffDelay(huge, attempt, () => 0.5),
+        MAX_DELAY_MS,
+      );
     const doubling = { waitMinimumMs: 2 ** 30, randomRangeMs: 0, repeatTimes: 3 };
-    assert.deepEqual([0, 1, 2].map((a) => backoffDelay(doubling, a, () => 0)), [2 ** 30, MAX_DELAY_MS, MAX_DELAY_MS]);
+    assert.deepEqual(
+      [0, 1, 2].map((a) => backoffDelay(doubling, a, () => 0)),
+      [2 ** 30, MAX_DELAY_MS, MAX_DELAY_MS],
+    );
   });
 });
 
@@ -78,7 +85,7 @@ describe('boot() against intervals a timer cannot hold', () => {
       const cp = new ChargePoint({ url: server.url, identity: 'CP1', protocol, reconnect: false, pingIntervalMs: 0 });
       t.after(() => cp.close());
       await cp.connect();
-      const booting = cp.boot((protocol === 'ocpp1.6' ? BOOT16 : BOOT201));
+      const booting = cp.boot(protocol === 'ocpp1.6' ? BOOT16 : BOOT201);
       // Validation may refuse Infinity (issue 12 item 5); what must never happen is a resend storm.
       const outcome = booting.then(
         () => 'resolved',
@@ -88,7 +95,10 @@ describe('boot() against intervals a timer cannot hold', () => {
       assert.equal(server.boots, 1, `BootNotifications sent: ${server.boots}`);
       await cp.close();
       const settled = await outcome;
-      assert.ok(settled instanceof NotConnectedError || (settled instanceof Error && settled.name === 'ValidationError'), `boot() ended with ${String(settled)}`);
+      assert.ok(
+        settled instanceof NotConnectedError || (settled instanceof Error && settled.name === 'ValidationError'),
+        `boot() ended with ${String(settled)}`,
+      );
       assert.equal(server.boots, 1);
     });
   }

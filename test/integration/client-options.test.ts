@@ -50,7 +50,7 @@ describe('resolveChargePointOptions', () => {
     assert.deepEqual(resolveChargePointOptions({ ...base, compression: { thresholdBytes: 0 } }, none).compression, { thresholdBytes: 0 });
   });
 
-  test('a password becomes the Authorization header, next to the user\'s headers', () => {
+  test("a password becomes the Authorization header, next to the user's headers", () => {
     const o = resolveChargePointOptions({ ...base, password: 'secret', headers: { 'X-Site': 'A' } }, none);
     assert.deepEqual(o.headers, { 'X-Site': 'A', Authorization: `Basic ${btoa('CP1:secret')}` });
   });
@@ -58,12 +58,20 @@ describe('resolveChargePointOptions', () => {
   const bad: Array<[string, Record<string, unknown>, RegExp]> = [
     ['a negative ping interval', { pingIntervalMs: -1 }, /^pingIntervalMs must be a non-negative integer, got -1$/],
     ['a ping interval a timer cannot hold', { pingIntervalMs: MAX_DELAY_MS + 1 }, /^pingIntervalMs must be at most 2147483647/],
-    ['a pong timeout longer than the ping interval (the next ping settles it)', { pingIntervalMs: 1000, pongTimeoutMs: 1001 }, /^pongTimeoutMs \(1001\) must not exceed pingIntervalMs \(1000\)$/],
+    [
+      'a pong timeout longer than the ping interval (the next ping settles it)',
+      { pingIntervalMs: 1000, pongTimeoutMs: 1001 },
+      /^pongTimeoutMs \(1001\) must not exceed pingIntervalMs \(1000\)$/,
+    ],
     ['a zero handshake timeout', { handshakeTimeoutMs: 0 }, /^handshakeTimeoutMs must be a positive integer/],
     ['a fractional threshold', { compression: { thresholdBytes: 1.5 } }, /^compression\.thresholdBytes must be a non-negative integer, got 1\.5$/],
     ['a string for compression', { compression: 'yes' }, /^compression must be a boolean or \{ thresholdBytes \}/],
     ['retry attempts of 0', { offline: { retry: { attempts: 0 } } }, /^offline\.retry\.attempts must be a positive integer/],
-    ['a retry interval a timer cannot hold', { offline: { retry: { retryIntervalMs: Infinity } } }, /^offline\.retry\.retryIntervalMs must be a number from 0 to 2147483647/],
+    [
+      'a retry interval a timer cannot hold',
+      { offline: { retry: { retryIntervalMs: Infinity } } },
+      /^offline\.retry\.retryIntervalMs must be a number from 0 to 2147483647/,
+    ],
     ['a store without methods', { offline: { store: {} } }, /^offline\.store\.push must be a function/],
     ['a non-boolean bootGating', { bootGating: 'yes' }, /^bootGating must be a boolean/],
     ['a non-function random', { random: 0.5 }, /^random must be a function/],
@@ -75,7 +83,10 @@ describe('resolveChargePointOptions', () => {
   ];
   for (const [what, options, message] of bad) {
     test(`refuses ${what} at construction with a TypeError naming the option`, () => {
-      assert.throws(() => new ChargePoint({ ...base, ...options }), (e: unknown) => e instanceof TypeError && message.test(e.message));
+      assert.throws(
+        () => new ChargePoint({ ...base, ...options }),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+      );
     });
   }
 });
@@ -97,7 +108,14 @@ async function bytesForLargeMessage(t: TestContext, compression: boolean | { thr
       });
     });
   });
-  const cp = new ChargePoint({ url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`, identity: 'CP1', protocol: 'ocpp1.6', reconnect: false, pingIntervalMs: 0, compression });
+  const cp = new ChargePoint({
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ocpp`,
+    identity: 'CP1',
+    protocol: 'ocpp1.6',
+    reconnect: false,
+    pingIntervalMs: 0,
+    compression,
+  });
   t.after(() => cp.close());
   await cp.connect();
   await cp.call('DataTransfer', { vendorId: 'v', data: 'a'.repeat(2000) });
@@ -134,9 +152,9 @@ describe('handler failures on the client', () => {
         logger: { warn: (record, message) => records.push({ record, message }) },
       });
       t.after(() => cp.close());
-      cp.handle('ClearCache' as never, (() => {
+      cp.handle('ClearCache' as never, () => {
         throw new Error('database is down');
-      }));
+      });
       cp.handle('UnlockConnector' as never, (() => ({ status: 'NoSuchStatus' })) as never);
       await cp.connect();
       const s = (await station) as Station<'ocpp1.6'>;

@@ -72,7 +72,7 @@ async function rig(t: TestContext, protocol: OcppVersion, bootGating: boolean): 
   };
 }
 
-describe('item 49: a Rejected charger and the central system\'s CALLs', () => {
+describe("item 49: a Rejected charger and the central system's CALLs", () => {
   test('2.0.1 with bootGating: every CALL gets SecurityError while Rejected, TriggerMessage(BootNotification) reaches its handler; Accepted opens the gate', async (t) => {
     const r = await rig(t, 'ocpp2.0.1', true);
     const handled: string[] = [];

@@ -40,12 +40,19 @@ describe('item 55: the ChargePoint refuses TLS below 1.2', { skip: opensslPath()
     defaults.DEFAULT_MIN_VERSION = before;
   });
 
-  test('a TLS 1.1-only server: connect() rejects with a TlsError, although Node\'s default minimum was lowered and weak ciphers allowed', async (t) => {
+  test("a TLS 1.1-only server: connect() rejects with a TlsError, although Node's default minimum was lowered and weak ciphers allowed", async (t) => {
     defaults.DEFAULT_MIN_VERSION = 'TLSv1';
     const url = await tls11Server(t);
     // Control: told so explicitly, this client does speak TLS 1.1 with this server; so only the
     // SDK's own minimum stands between the default ChargePoint and TLS 1.1.
-    const legacy = new ChargePoint({ url, identity: 'LEGACY', protocol: 'ocpp2.0.1', reconnect: false, pingIntervalMs: 0, tls: { ca: pki!.ca, minVersion: 'TLSv1', ...WEAK } as never });
+    const legacy = new ChargePoint({
+      url,
+      identity: 'LEGACY',
+      protocol: 'ocpp2.0.1',
+      reconnect: false,
+      pingIntervalMs: 0,
+      tls: { ca: pki!.ca, minVersion: 'TLSv1', ...WEAK } as never,
+    });
     t.after(() => legacy.close());
     try {
       await legacy.connect();

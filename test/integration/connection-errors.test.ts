@@ -13,7 +13,11 @@ import type { CentralSystemOptions } from '../../src/central-system';
 import { ConnectionError, HandshakeError, NetworkError, SubprotocolError, TlsError } from '../../src/transport/connection-errors';
 import { opensslPath, testPki } from '../support/certs';
 
-async function serve<V extends OcppVersion>(t: TestContext, options: CentralSystemOptions<V>, listen: Partial<ListenOptions> = {}): Promise<{ cs: CentralSystem<V>; url: string }> {
+async function serve<V extends OcppVersion>(
+  t: TestContext,
+  options: CentralSystemOptions<V>,
+  listen: Partial<ListenOptions> = {},
+): Promise<{ cs: CentralSystem<V>; url: string }> {
   const cs = new CentralSystem<V>({ path: '/ocpp', pingIntervalMs: 0, ...options });
   t.after(() => cs.close());
   const address = await cs.listen({ port: 0, host: '127.0.0.1', ...listen });
@@ -46,7 +50,7 @@ async function closedPort(): Promise<number> {
 }
 
 describe('connect() rejects with a typed ConnectionError', () => {
-  test('401: HandshakeError with the status, the server\'s reason from the body, the URL and the protocols offered', async (t) => {
+  test("401: HandshakeError with the status, the server's reason from the body, the URL and the protocols offered", async (t) => {
     const s = await serve(t, { protocols: ['ocpp1.6'], securityProfile: 1, authenticate: () => true });
     const cp = chargePoint(t, { url: s.url, identity: 'CP401', protocol: 'ocpp1.6' });
     const error = await rejection(cp.connect());
@@ -105,7 +109,7 @@ describe('connect() rejects with a typed ConnectionError', () => {
     }
   });
 
-  test('an unreachable server: NetworkError with code ECONNREFUSED, Node\'s error as cause', async (t) => {
+  test("an unreachable server: NetworkError with code ECONNREFUSED, Node's error as cause", async (t) => {
     const port = await closedPort();
     const cp = chargePoint(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP1', protocol: 'ocpp1.6' });
     const error = await rejection(cp.connect());
@@ -133,7 +137,13 @@ describe('connect() rejects with a typed ConnectionError', () => {
 describe('after a connection was open', () => {
   test('reconnecting events carry the typed failure, and call() meanwhile rejects with NotConnectedError citing it', async (t) => {
     const s = await serve(t, { protocols: ['ocpp1.6'] });
-    const cp = new ChargePoint({ url: s.url, identity: 'CP1', protocol: 'ocpp1.6', pingIntervalMs: 0, reconnect: { waitMinimumMs: 20, randomRangeMs: 0, repeatTimes: 0 } });
+    const cp = new ChargePoint({
+      url: s.url,
+      identity: 'CP1',
+      protocol: 'ocpp1.6',
+      pingIntervalMs: 0,
+      reconnect: { waitMinimumMs: 20, randomRangeMs: 0, repeatTimes: 0 },
+    });
     t.after(() => cp.close());
     const errors: Array<Error | undefined> = [];
     cp.on('reconnecting', (e) => errors.push(e.error));

@@ -68,7 +68,12 @@ describe('handshakes ws would refuse (issue 12 item 7)', () => {
     ['an Upgrade other than websocket', { Upgrade: 'h2c' }, 400, /Upgrade: h2c/],
     ['a method other than GET', {}, 405, /method POST/, 'POST'],
     // Left to ws itself (its wsClientError), after the decision: reported all the same.
-    ['a malformed Sec-WebSocket-Extensions', { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_max_window_bits=99' }, 400, /Sec-WebSocket-Extensions|server_max_window_bits/],
+    [
+      'a malformed Sec-WebSocket-Extensions',
+      { 'Sec-WebSocket-Extensions': 'permessage-deflate; server_max_window_bits=99' },
+      400,
+      /Sec-WebSocket-Extensions|server_max_window_bits/,
+    ],
   ];
   for (const [what, headers, status, detail, method] of cases) {
     test(`${what}: answered ${status}, reported as a bad-handshake refusal and logged at warn`, T, async (t) => {
@@ -138,7 +143,10 @@ describe('TLS handshakes and requests that stall or fail (issue 12 item 6)', () 
     assert.deepEqual([e.reason, e.status, e.identity, e.url, e.offeredProtocols], ['handshake-timeout', 0, undefined, '', []]);
     assert.match(e.detail, /TLS handshake not complete within 300 ms/);
     assert.equal(e.remoteAddress, '127.0.0.1');
-    assert.deepEqual(w.warnings.map((r) => [r.event, r.reason]), [['refused', 'handshake-timeout']]);
+    assert.deepEqual(
+      w.warnings.map((r) => [r.event, r.reason]),
+      [['refused', 'handshake-timeout']],
+    );
     assert.equal(w.errors.length, 0, 'a stalled handshake is not an error of ours');
   });
 
@@ -167,7 +175,13 @@ describe('TLS handshakes and requests that stall or fail (issue 12 item 6)', () 
     await closedAfter(w.port, randomBytes(64).fill(0x42, 0, 1));
     await closedAfter(w.port, 'GET /ocpp/CP1 HTTP/1.1\r\nHost: x\r\n\r\n');
     await waitFor(() => w.refused.length === 2, 'two refused events');
-    assert.deepEqual(w.refused.map((e) => [e.reason, e.status]), [['tls-failed', 0], ['tls-failed', 0]]);
+    assert.deepEqual(
+      w.refused.map((e) => [e.reason, e.status]),
+      [
+        ['tls-failed', 0],
+        ['tls-failed', 0],
+      ],
+    );
     assert.match(w.refused[1].detail, /TLS handshake failed \(ERR_SSL_HTTP_REQUEST\)/);
     assert.equal(w.errors.length, 0);
   });
@@ -251,7 +265,10 @@ describe('WebSocket protocol errors after the upgrade (issue 12 item 6)', () => 
     await waitFor(() => disconnects.length === 1, 'the disconnect', 4000);
     assert.ok(Date.now() - started < 3500, `disconnected after ${Date.now() - started} ms`);
     assert.deepEqual(disconnects, [1009]);
-    assert.deepEqual(w.warnings.filter((r) => r.event === 'protocol-error').map((r) => [r.identity, r.code]), [['BIG', 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']]);
+    assert.deepEqual(
+      w.warnings.filter((r) => r.event === 'protocol-error').map((r) => [r.identity, r.code]),
+      [['BIG', 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH']],
+    );
     assert.equal(w.errors.length, 0, "the peer's fault is not an error of ours");
   });
 

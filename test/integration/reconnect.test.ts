@@ -4,14 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  backoffDelay,
-  CentralSystem,
-  ChargePoint,
-  DEFAULT_BACKOFF,
-  NotConnectedError,
-  type OcppVersion,
-} from '../../src/index';
+import { backoffDelay, CentralSystem, ChargePoint, DEFAULT_BACKOFF, NotConnectedError, type OcppVersion } from '../../src/index';
 
 const now = (): string => new Date().toISOString();
 const FAST_RECONNECT = { waitMinimumMs: 40, randomRangeMs: 20, repeatTimes: 2 };
@@ -73,8 +66,14 @@ describe('item 43: the reconnect back-off', () => {
       [4000, 7000, 13000, 25000, 25000, 25000],
     );
     // The random part is fresh each time and never doubled.
-    assert.equal(backoffDelay(options, 2, () => 0), 12000);
-    assert.equal(backoffDelay(options, 2, () => 0.999999), 14000);
+    assert.equal(
+      backoffDelay(options, 2, () => 0),
+      12000,
+    );
+    assert.equal(
+      backoffDelay(options, 2, () => 0.999999),
+      14000,
+    );
     assert.equal(DEFAULT_BACKOFF.waitMinimumMs, 3000);
   });
 
@@ -187,7 +186,12 @@ describe('items 45-46: transaction messages survive a server restart', () => {
     });
     cs.handle('ocpp1.6', 'StartTransaction', () => ({ transactionId: 9, idTagInfo: { status: 'Accepted' } }));
     await cs.listen({ port: 0, host: '127.0.0.1' });
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${cs.port}/ocpp`, identity: 'GIVEUP', protocol: 'ocpp1.6', offline: { retry: { attempts: 2, retryIntervalMs: 10 } } });
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${cs.port}/ocpp`,
+      identity: 'GIVEUP',
+      protocol: 'ocpp1.6',
+      offline: { retry: { attempts: 2, retryIntervalMs: 10 } },
+    });
     t.after(() => cp.close());
     const dropped: string[] = [];
     cp.on('queueDropped', (e) => dropped.push(`${e.action} after ${e.attempts}`));
@@ -251,7 +255,13 @@ describe('items 45-46: transaction messages survive a server restart', () => {
       const delivered =
         protocol === 'ocpp1.6'
           ? (cp as ChargePoint<'ocpp1.6'>).call('StopTransaction', { transactionId: 1, meterStop: 10, timestamp: now() })
-          : (cp as ChargePoint<'ocpp2.0.1'>).call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'StopAuthorized', seqNo: 3, transactionInfo: { transactionId: 'T9' } });
+          : (cp as ChargePoint<'ocpp2.0.1'>).call('TransactionEvent', {
+              eventType: 'Ended',
+              timestamp: now(),
+              triggerReason: 'StopAuthorized',
+              seqNo: 3,
+              transactionInfo: { transactionId: 'T9' },
+            });
       await delivered;
       assert.equal(arrivals.length, 3, 'sent three times');
       assert.deepEqual(dropped, []);

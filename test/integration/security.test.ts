@@ -151,7 +151,13 @@ describe('URL and identity (items 34, 35, 39)', () => {
     }
     assert.deepEqual(
       s.refused.map((e) => [e.reason, e.status]),
-      [['not-found', 404], ['not-found', 404], ['not-found', 404], ['not-found', 404], ['bad-identity', 404]],
+      [
+        ['not-found', 404],
+        ['not-found', 404],
+        ['not-found', 404],
+        ['not-found', 404],
+        ['bad-identity', 404],
+      ],
     );
     assert.equal(s.hookCalls.length, 0);
     assertNothingReached(s);
@@ -202,7 +208,14 @@ describe('URL and identity (items 34, 35, 39)', () => {
       assert.equal(r.status, 400, path);
       assert.equal(r.socket, undefined, 'no upgrade');
     }
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['bad-identity', 400], ['bad-identity', 400], ['bad-identity', 400]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [
+        ['bad-identity', 400],
+        ['bad-identity', 400],
+        ['bad-identity', 400],
+      ],
+    );
     assert.match(s.refused[0].detail, /':'/);
     assert.match(s.refused[2].detail, /49 characters/);
     assert.equal(s.hookCalls.length, 0);
@@ -261,7 +274,11 @@ describe('subprotocol negotiation (items 36-38)', () => {
     // A client that ignores the missing header and sends a CALL at once gets no answer.
     r.socket.write(maskedTextFrame(BOOT_CALL_16));
     const frames = await readServerFrames(r.socket, r.head);
-    assert.deepEqual(frames.map((f) => f.opcode), [0x8], 'only a close frame, no CALLRESULT');
+    assert.deepEqual(
+      frames.map((f) => f.opcode),
+      [0x8],
+      'only a close frame, no CALLRESULT',
+    );
     assert.equal(closeCode(frames[0]), 1002);
     await waitFor(() => s.refused.length === 1, 'the refused event');
     assert.equal(s.refused[0].reason, 'no-subprotocol');
@@ -296,43 +313,75 @@ describe('subprotocol negotiation (items 36-38)', () => {
     assert.ok(ok.socket);
     assert.equal(closeCode((await readServerFrames(ok.socket, ok.head)).at(-1)!), 1002);
     await waitFor(() => p1.refused.length === 3, 'three refused events');
-    assert.deepEqual(p1.refused.map((e) => [e.reason, e.status]), [['no-credentials', 401], ['bad-credentials', 401], ['no-subprotocol', 101]]);
+    assert.deepEqual(
+      p1.refused.map((e) => [e.reason, e.status]),
+      [
+        ['no-credentials', 401],
+        ['bad-credentials', 401],
+        ['no-subprotocol', 101],
+      ],
+    );
 
     const p2 = await serve(t, { protocols: ['ocpp1.6'], securityProfile: 2, authenticate: () => true });
     const plain = await rawUpgrade({ port: p2.port, path: '/ocpp/CP1', protocols: 'ocpp1.5', headers: basic('CP1', PASSWORD) });
     assert.equal(plain.status, 403, 'no WebSocket over plain TCP on a profile 2 endpoint');
     plain.socket?.destroy();
-    assert.deepEqual(p2.refused.map((e) => [e.reason, e.status]), [['insecure', 403]]);
-    assert.deepEqual(p1.hookCalls.map((r) => r.protocol), [undefined], 'the hook ran once: for the well-formed credentials, without a protocol');
+    assert.deepEqual(
+      p2.refused.map((e) => [e.reason, e.status]),
+      [['insecure', 403]],
+    );
+    assert.deepEqual(
+      p1.hookCalls.map((r) => r.protocol),
+      [undefined],
+      'the hook ran once: for the well-formed credentials, without a protocol',
+    );
     assert.equal(p2.hookCalls.length, 0);
     assertNothingReached(p1);
     assertNothingReached(p2);
   });
 
-  test('item 37 - authentication comes first: a wrong password without a usable subprotocol is answered 401; the right one gets 101 then 1002', T, async (t) => {
-    const s = await serve(t, {
-      protocols: ['ocpp1.6'],
-      securityProfile: 1,
-      authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
-    });
-    for (const protocols of ['ocpp1.5', undefined]) {
-      const wrong = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols, headers: basic('CP1', 'wrong-password') });
-      assert.equal(wrong.status, 401, `a wrong password offering ${String(protocols)} gets no WebSocket`);
-      assert.match(String(wrong.headers['www-authenticate']), /^Basic /);
-      wrong.socket?.destroy();
-    }
-    const right = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols: 'ocpp1.5', headers: basic('CP1', PASSWORD) });
-    assert.equal(right.status, 101);
-    assert.equal(right.headers['sec-websocket-protocol'], undefined);
-    assert.ok(right.socket);
-    assert.equal(closeCode((await readServerFrames(right.socket, right.head)).at(-1)!), 1002);
-    await waitFor(() => s.refused.length === 3, 'three refused events');
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['unauthorized', 401], ['unauthorized', 401], ['no-subprotocol', 101]]);
-    assert.deepEqual(s.hookCalls.map((r) => [r.protocol, r.offeredProtocols]), [[undefined, ['ocpp1.5']], [undefined, []], [undefined, ['ocpp1.5']]]);
-    assertNothingReached(s);
-  });
+  test(
+    'item 37 - authentication comes first: a wrong password without a usable subprotocol is answered 401; the right one gets 101 then 1002',
+    T,
+    async (t) => {
+      const s = await serve(t, {
+        protocols: ['ocpp1.6'],
+        securityProfile: 1,
+        authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
+      });
+      for (const protocols of ['ocpp1.5', undefined]) {
+        const wrong = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols, headers: basic('CP1', 'wrong-password') });
+        assert.equal(wrong.status, 401, `a wrong password offering ${String(protocols)} gets no WebSocket`);
+        assert.match(String(wrong.headers['www-authenticate']), /^Basic /);
+        wrong.socket?.destroy();
+      }
+      const right = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols: 'ocpp1.5', headers: basic('CP1', PASSWORD) });
+      assert.equal(right.status, 101);
+      assert.equal(right.headers['sec-websocket-protocol'], undefined);
+      assert.ok(right.socket);
+      assert.equal(closeCode((await readServerFrames(right.socket, right.head)).at(-1)!), 1002);
+      await waitFor(() => s.refused.length === 3, 'three refused events');
+      assert.deepEqual(
+        s.refused.map((e) => [e.reason, e.status]),
+        [
+          ['unauthorized', 401],
+          ['unauthorized', 401],
+          ['no-subprotocol', 101],
+        ],
+      );
+      assert.deepEqual(
+        s.hookCalls.map((r) => [r.protocol, r.offeredProtocols]),
+        [
+          [undefined, ['ocpp1.5']],
+          [undefined, []],
+          [undefined, ['ocpp1.5']],
+        ],
+      );
+      assertNothingReached(s);
+    },
+  );
 
-  test('item 37 - a client that never answers the 1002 close frame does not hold the socket or close() for ws\'s 30 s', T, async (t) => {
+  test("item 37 - a client that never answers the 1002 close frame does not hold the socket or close() for ws's 30 s", T, async (t) => {
     const s = await serve(t, { protocols: ['ocpp1.6'] });
     const r = await rawUpgrade({ port: s.port, path: '/ocpp/MUTE', protocols: 'ocpp1.5' });
     assert.equal(r.status, 101);
@@ -391,7 +440,14 @@ describe('Basic authentication (items 50-53)', () => {
       securityProfile: 1,
       authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.passwordBytes, password),
     });
-    const cp = new ChargePoint({ url: s.url, identity: 'CS-01', protocol: 'ocpp2.0.1', password, pingIntervalMs: 0, reconnect: { waitMinimumMs: 10, randomRangeMs: 0, repeatTimes: 0 } });
+    const cp = new ChargePoint({
+      url: s.url,
+      identity: 'CS-01',
+      protocol: 'ocpp2.0.1',
+      password,
+      pingIntervalMs: 0,
+      reconnect: { waitMinimumMs: 10, randomRangeMs: 0, repeatTimes: 0 },
+    });
     t.after(() => cp.close());
     await cp.connect();
     await waitFor(() => s.connections.length === 1, 'first connection');
@@ -445,7 +501,12 @@ describe('Basic authentication (items 50-53)', () => {
     assert.equal(s.hookCalls[0].credentials?.password, password);
     assert.equal(s.cs.stations.get(identity)?.identity, identity);
     // Another identity sharing the first segment is still a different username.
-    const r = await rawUpgrade({ port: s.port, path: `/ocpp/${encodeURIComponent(identity)}`, protocols: 'ocpp1.6', headers: basic('00:11:22:33:44:66', password) });
+    const r = await rawUpgrade({
+      port: s.port,
+      path: `/ocpp/${encodeURIComponent(identity)}`,
+      protocols: 'ocpp1.6',
+      headers: basic('00:11:22:33:44:66', password),
+    });
     assert.equal(r.status, 401);
     assert.equal(s.refused.at(-1)?.reason, 'bad-credentials');
     assert.equal(s.hookCalls.length, 1);
@@ -467,7 +528,13 @@ describe('Basic authentication (items 50-53)', () => {
     assert.match(error.message, /401/);
     assert.equal(cp.state, 'idle');
     assert.equal(s.hookCalls.length, 2);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['unauthorized', 401], ['unauthorized', 401]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [
+        ['unauthorized', 401],
+        ['unauthorized', 401],
+      ],
+    );
     assertNothingReached(s);
     // The right password gets in.
     await chargePoint(t, { url: s.url, identity: 'CP1', protocol: 'ocpp1.6', password: PASSWORD }).connect();
@@ -483,7 +550,10 @@ describe('Basic authentication (items 50-53)', () => {
     const r2 = await rawUpgrade({ port: s.port, path: '/ocpp/CP1', protocols: 'ocpp1.6', headers: basic('cp1', PASSWORD) });
     assert.equal(r2.status, 401);
     assert.equal(s.hookCalls.length, 0);
-    assert.deepEqual(s.refused.map((e) => e.reason), ['bad-credentials', 'bad-credentials']);
+    assert.deepEqual(
+      s.refused.map((e) => e.reason),
+      ['bad-credentials', 'bad-credentials'],
+    );
     assertNothingReached(s);
   });
 
@@ -516,7 +586,10 @@ describe('Basic authentication (items 50-53)', () => {
     const answer = await rawExchange(s.port, Buffer.concat([Buffer.from(request), maskedTextFrame(BOOT_CALL_16)]));
     assert.match(answer, /^HTTP\/1\.1 401 /);
     assert.doesNotMatch(answer, /101 Switching|BootNotification|currentTime/);
-    assert.deepEqual(s.refused.map((e) => e.reason), ['no-credentials', 'no-credentials', 'no-credentials']);
+    assert.deepEqual(
+      s.refused.map((e) => e.reason),
+      ['no-credentials', 'no-credentials', 'no-credentials'],
+    );
     assert.equal(s.hookCalls.length, 0);
     await delay(50);
     assertNothingReached(s);
@@ -538,11 +611,14 @@ describe('the authenticate hook', () => {
     const r2 = await rawUpgrade({ port: s.port, path: '/ocpp/OTHER', protocols: 'ocpp1.6' });
     assert.equal(r2.status, 401);
     assert.match(String(r2.headers['www-authenticate']), /^Basic/);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status, e.identity]), [
-      ['unauthorized', 403, 'BLOCKED'],
-      ['unauthorized', 403, 'BLOCKED'],
-      ['unauthorized', 401, 'OTHER'],
-    ]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status, e.identity]),
+      [
+        ['unauthorized', 403, 'BLOCKED'],
+        ['unauthorized', 403, 'BLOCKED'],
+        ['unauthorized', 401, 'OTHER'],
+      ],
+    );
     assertNothingReached(s);
   });
 
@@ -590,7 +666,10 @@ describe('the authenticate hook', () => {
     assert.ok(s.errors[1].error instanceof TypeError);
     assert.match(s.errors[2].error.message, /authenticate must return/);
     assert.match(s.errors[3].error.message, /authenticate must return/);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), Array(4).fill(['internal-error', 500]));
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      Array(4).fill(['internal-error', 500]),
+    );
     assertNothingReached(s);
   });
 
@@ -601,7 +680,10 @@ describe('the authenticate hook', () => {
     const elapsed = Date.now() - started;
     assert.equal(r.status, 408);
     assert.ok(elapsed >= 180 && elapsed < 2000, `answered after ${elapsed} ms`);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['handshake-timeout', 408]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [['handshake-timeout', 408]],
+    );
     assertNothingReached(s);
   });
 
@@ -621,7 +703,10 @@ describe('the authenticate hook', () => {
     await s.cs.close();
     assert.deepEqual(
       s.refused.map((e) => [e.reason, e.status]).sort(),
-      [['shutting-down', 503], ['shutting-down', 503]],
+      [
+        ['shutting-down', 503],
+        ['shutting-down', 503],
+      ],
       'close() reports what it answered',
     );
     releases[1](true); // LATE: the hook settles after close()
@@ -630,7 +715,14 @@ describe('the authenticate hook', () => {
       assert.match(answer, /^HTTP\/1\.1 503 [^]*server is shutting down$/);
       assert.equal(answer.match(/HTTP\/1\.1/g)?.length, 1, 'exactly one response per request');
     }
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['shutting-down', 503], ['shutting-down', 503]], 'no event after close()');
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [
+        ['shutting-down', 503],
+        ['shutting-down', 503],
+      ],
+      'no event after close()',
+    );
     assert.equal(s.errors.length, 0);
     assertNothingReached(s);
   });
@@ -680,7 +772,10 @@ describe('duplicate identities', () => {
     await Promise.allSettled([a.connect(), b.connect()]);
     await waitFor(() => s.refused.length === 1, 'one refusal');
     assert.equal(s.hookCalls.length, 2);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['duplicate-identity', 101]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [['duplicate-identity', 101]],
+    );
     assert.equal(s.connections.length, 1, 'only one station registered');
     await delay(50);
     assert.equal(s.disconnects.length, 0, 'the registered station was not closed');
@@ -700,7 +795,13 @@ describe('duplicate identities', () => {
     // Authentication comes first: whether an identity is connected is told only to its owner.
     const stranger = chargePoint(t, { url: s.url, identity: 'DUP', protocol: 'ocpp1.6', password: 'not-the-password' });
     assert.equal((await rejection(stranger.connect())).statusCode, 401);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['duplicate-identity', 409], ['unauthorized', 401]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [
+        ['duplicate-identity', 409],
+        ['unauthorized', 401],
+      ],
+    );
     assert.equal(s.hookCalls.length, 3, 'every attempt was authenticated first');
     assert.equal(s.connections.length, 1);
     assert.equal(first.state, 'open');
@@ -717,15 +818,24 @@ describe('attach and handleUpgrade', () => {
     const server = createHttpServer((_req, res) => res.end('app'));
     onUpgrade?.(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    t.after(() => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }));
+    t.after(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     return { server, port: (server.address() as { port: number }).port };
   }
 
   test('attach serves OCPP upgrades on an existing server, applying the same checks', T, async (t) => {
-    const cs = new CentralSystem({ protocols: ['ocpp1.6'], path: '/ocpp', pingIntervalMs: 0, securityProfile: 1, authenticate: ({ credentials }) => credentials?.password === PASSWORD });
+    const cs = new CentralSystem({
+      protocols: ['ocpp1.6'],
+      path: '/ocpp',
+      pingIntervalMs: 0,
+      securityProfile: 1,
+      authenticate: ({ credentials }) => credentials?.password === PASSWORD,
+    });
     const connections: unknown[] = [];
     cs.on('connection', (st) => connections.push(st));
     t.after(() => cs.close());
@@ -733,7 +843,7 @@ describe('attach and handleUpgrade', () => {
     // them alone (a 404 written by it first would reach the client instead of the 418).
     const { server, port } = await httpServer(t, (srv) =>
       srv.on('upgrade', (req, socket) => {
-        if (!req.url?.startsWith('/ocpp/')) socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        if (!req.url?.startsWith('/ocpp/')) socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       }),
     );
     cs.attach(server);
@@ -752,7 +862,7 @@ describe('attach and handleUpgrade', () => {
     const { port } = await httpServer(t, (server) =>
       server.on('upgrade', (req, socket, head) => {
         if (req.url?.startsWith('/ocpp/')) cs.handleUpgrade(req, socket, head);
-        else socket.end('HTTP/1.1 418 I\'m a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        else socket.end("HTTP/1.1 418 I'm a teapot\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       }),
     );
     assert.equal((await rawUpgrade({ port, path: '/other/x', protocols: 'ocpp2.0.1' })).status, 418);
@@ -775,7 +885,15 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
   };
 
   tlsTest('items 50/54/56 - profile 2: a ChargePoint trusting the CA and sending its password connects over wss://', async (t) => {
-    const s = await serve(t, { protocols: ['ocpp2.0.1'], securityProfile: 2, authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD) }, { tls: tlsOpts() });
+    const s = await serve(
+      t,
+      {
+        protocols: ['ocpp2.0.1'],
+        securityProfile: 2,
+        authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
+      },
+      { tls: tlsOpts() },
+    );
     assert.match(s.url, /^wss:/);
     const cp = chargePoint(t, { url: s.url, identity: 'CS-TLS', protocol: 'ocpp2.0.1', password: PASSWORD, tls: { ca: pki!.ca } });
     await cp.connect();
@@ -785,7 +903,13 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     assert.equal(s.hookCalls[0].certificate, undefined, 'no client certificate was requested');
     await cp.call('Heartbeat', {});
     // The same server by its DNS name (subjectAltName DNS:localhost).
-    const byName = chargePoint(t, { url: `wss://localhost:${s.port}/ocpp`, identity: 'CS-TLS-2', protocol: 'ocpp2.0.1', password: PASSWORD, tls: { ca: pki!.ca } });
+    const byName = chargePoint(t, {
+      url: `wss://localhost:${s.port}/ocpp`,
+      identity: 'CS-TLS-2',
+      protocol: 'ocpp2.0.1',
+      password: PASSWORD,
+      tls: { ca: pki!.ca },
+    });
     await byName.connect();
     // Without the password: 401 even over TLS.
     const noPassword = chargePoint(t, { url: s.url, identity: 'CS-NOPW', protocol: 'ocpp2.0.1', tls: { ca: pki!.ca } });
@@ -798,14 +922,20 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     const noCa = chargePoint(t, { url: s.url, identity: 'CP1', protocol: 'ocpp1.6', password: PASSWORD });
     const e1 = await rejection(noCa.connect());
     assert.match(`${e1.message} ${e1.cause?.code ?? ''}`, /self[- ]signed|unable to (get|verify)|UNABLE_TO|SELF_SIGNED/i);
-    const wrongName = chargePoint(t, { url: s.url, identity: 'CP1', protocol: 'ocpp1.6', password: PASSWORD, tls: { ca: pki!.ca, servername: 'csms.example.com' } });
+    const wrongName = chargePoint(t, {
+      url: s.url,
+      identity: 'CP1',
+      protocol: 'ocpp1.6',
+      password: PASSWORD,
+      tls: { ca: pki!.ca, servername: 'csms.example.com' },
+    });
     const e2 = await rejection(wrongName.connect());
     assert.match(`${e2.message} ${e2.cause?.code ?? ''}`, /ERR_TLS_CERT_ALTNAME_INVALID|does not match|altnames/i);
     assert.equal(s.hookCalls.length, 0, 'the upgrade request was never sent');
     assertNothingReached(s);
   });
 
-  tlsTest('item 55 - the server refuses TLS 1.1 even where Node\'s default minimum was lowered; TLS 1.2 and 1.3 are accepted', async (t) => {
+  tlsTest("item 55 - the server refuses TLS 1.1 even where Node's default minimum was lowered; TLS 1.2 and 1.3 are accepted", async (t) => {
     const weak = { ciphers: 'DEFAULT@SECLEVEL=0' };
     const defaults = tls as unknown as { DEFAULT_MIN_VERSION: string };
     const before = defaults.DEFAULT_MIN_VERSION;
@@ -855,7 +985,13 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
       assert.match(r.body, /TLS/);
       const cp = chargePoint(t, { url: s.url, identity: 'CP1', protocol: 'ocpp1.6', password: PASSWORD });
       assert.equal((await rejection(cp.connect())).statusCode, 403);
-      assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['insecure', 403], ['insecure', 403]]);
+      assert.deepEqual(
+        s.refused.map((e) => [e.reason, e.status]),
+        [
+          ['insecure', 403],
+          ['insecure', 403],
+        ],
+      );
       assert.equal(s.hookCalls.length, 0);
       assertNothingReached(s);
     }
@@ -864,7 +1000,12 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
   tlsTest('item 57 - profile 3: a client certificate signed by the CA connects; the hook sees its CN and certificateAuthorized', async (t) => {
     const s = await serve(
       t,
-      { protocols: ['ocpp2.0.1'], securityProfile: 3, authenticate: ({ identity, certificate }) => certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' } },
+      {
+        protocols: ['ocpp2.0.1'],
+        securityProfile: 3,
+        authenticate: ({ identity, certificate }) =>
+          certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
+      },
       { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
     );
     const cert = pki!.client('CS-CERT');
@@ -881,13 +1022,23 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
   });
 
   tlsTest('item 57 - profile 3: no client certificate, or one from an untrusted CA, is answered 403 (insecure) without calling the hook', async (t) => {
-    const s = await serve(t, { protocols: ['ocpp1.6'], securityProfile: 3, authenticate: () => true }, { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } });
+    const s = await serve(
+      t,
+      { protocols: ['ocpp1.6'], securityProfile: 3, authenticate: () => true },
+      { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
+    );
     const none = chargePoint(t, { url: s.url, identity: 'CP3', protocol: 'ocpp1.6', password: PASSWORD, tls: { ca: pki!.ca } });
     assert.equal((await rejection(none.connect())).statusCode, 403);
     const rogue = pki!.rogueClient('CP3');
     const untrusted = chargePoint(t, { url: s.url, identity: 'CP3', protocol: 'ocpp1.6', tls: { ca: pki!.ca, cert: rogue.cert, key: rogue.key } });
     assert.equal((await rejection(untrusted.connect())).statusCode, 403);
-    assert.deepEqual(s.refused.map((e) => [e.reason, e.status]), [['insecure', 403], ['insecure', 403]]);
+    assert.deepEqual(
+      s.refused.map((e) => [e.reason, e.status]),
+      [
+        ['insecure', 403],
+        ['insecure', 403],
+      ],
+    );
     assert.match(s.refused[0].detail, /client certificate/);
     assert.equal(s.hookCalls.length, 0);
     assertNothingReached(s);
@@ -896,7 +1047,12 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
   tlsTest('item 57 - profile 3: the hook can refuse a valid certificate whose CN is not the identity (403)', async (t) => {
     const s = await serve(
       t,
-      { protocols: ['ocpp2.0.1'], securityProfile: 3, authenticate: ({ identity, certificate }) => certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' } },
+      {
+        protocols: ['ocpp2.0.1'],
+        securityProfile: 3,
+        authenticate: ({ identity, certificate }) =>
+          certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
+      },
       { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
     );
     const other = pki!.client('CS-OTHER');

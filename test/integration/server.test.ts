@@ -43,7 +43,11 @@ describe('identity from the URL (issue 11 item 3)', () => {
     const cp = chargePoint(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP001', protocol: 'ocpp1.6' });
     await cp.connect();
     await waitFor(() => cs.stations.has('CP001'), 'CP001 registered from /ocpp/CP001');
-    for (const [path, identity] of [['/CP002', 'CP002'], ['/a/b/CP003', 'CP003'], ['/a/b/CP%20004', 'CP 004']]) {
+    for (const [path, identity] of [
+      ['/CP002', 'CP002'],
+      ['/a/b/CP003', 'CP003'],
+      ['/a/b/CP%20004', 'CP 004'],
+    ]) {
       const r = await rawUpgrade({ port, path, protocols: 'ocpp1.6' });
       assert.equal(r.status, 101, path);
       await waitFor(() => cs.stations.has(identity), `${identity} registered from ${path}`);
@@ -79,7 +83,14 @@ describe('identity from the URL (issue 11 item 3)', () => {
 
 describe('failing handlers are visible on the server (issue 11 item 4)', () => {
   const cases: [string, (cs: CentralSystem<'ocpp1.6'>) => void, RegExp][] = [
-    ['throws', (cs) => cs.handle('ocpp1.6', 'Heartbeat', () => { throw new Error('database is down'); }), /database is down/],
+    [
+      'throws',
+      (cs) =>
+        cs.handle('ocpp1.6', 'Heartbeat', () => {
+          throw new Error('database is down');
+        }),
+      /database is down/,
+    ],
     ['rejects', (cs) => cs.handle('ocpp1.6', 'Heartbeat', () => Promise.reject(new Error('database is down'))), /database is down/],
     ['answers an invalid payload', (cs) => cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: 42 }) as never), /currentTime|type|string/i],
   ];
@@ -159,7 +170,10 @@ describe('listen() failures are ListenErrors (issue 11 item 5)', () => {
     t.after(() => new Promise<void>((r) => taken.close(() => r())));
     const port = (taken.address() as { port: number }).port;
     const cs = server(t);
-    const error = await cs.listen({ port, host: '127.0.0.1' }).then(() => undefined, (e: unknown) => e);
+    const error = await cs.listen({ port, host: '127.0.0.1' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ListenError);
     assert.equal(error.name, 'ListenError');
     assert.equal(error.reason, 'address-in-use');
@@ -174,17 +188,26 @@ describe('listen() failures are ListenErrors (issue 11 item 5)', () => {
   test('already-listening and closed', T, async (t) => {
     const cs = server(t);
     await cs.listen({ port: 0, host: '127.0.0.1' });
-    const again = await cs.listen({ port: 0 }).then(() => undefined, (e: unknown) => e);
+    const again = await cs.listen({ port: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(again instanceof ListenError && again.reason === 'already-listening');
     const closed = new CentralSystem({ pingIntervalMs: 0 });
     await closed.close();
-    const late = await closed.listen({ port: 0 }).then(() => undefined, (e: unknown) => e);
+    const late = await closed.listen({ port: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(late instanceof ListenError && late.reason === 'closed');
   });
 
   test('address-not-available: a host that is not an address of this machine', T, async (t) => {
     const cs = server(t);
-    const error = await cs.listen({ port: 0, host: '192.0.2.1' }).then(() => undefined, (e: unknown) => e);
+    const error = await cs.listen({ port: 0, host: '192.0.2.1' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ListenError);
     assert.equal(error.reason, 'address-not-available');
     assert.equal(error.host, '192.0.2.1');
@@ -192,7 +215,10 @@ describe('listen() failures are ListenErrors (issue 11 item 5)', () => {
 
   test('host-not-found: a host name that does not resolve', T, async (t) => {
     const cs = server(t);
-    const error = await cs.listen({ port: 0, host: 'no-such-host.invalid' }).then(() => undefined, (e: unknown) => e);
+    const error = await cs.listen({ port: 0, host: 'no-such-host.invalid' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof ListenError);
     assert.equal(error.reason, 'host-not-found');
   });
@@ -229,13 +255,16 @@ describe('several endpoints share one HTTP server (issue 12 item 4)', () => {
     v16.on('refused', (e) => refused.push(e));
     v201.on('refused', (e) => refused.push(e));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-    t.after(() => new Promise<void>((r) => {
-      // Upgraded sockets still count for http.close(): end the /live ones (ws 8 does not).
-      for (const client of live.clients) client.terminate();
-      live.close();
-      http.closeAllConnections();
-      http.close(() => r());
-    }));
+    t.after(
+      () =>
+        new Promise<void>((r) => {
+          // Upgraded sockets still count for http.close(): end the /live ones (ws 8 does not).
+          for (const client of live.clients) client.terminate();
+          live.close();
+          http.closeAllConnections();
+          http.close(() => r());
+        }),
+    );
     const port = (http.address() as { port: number }).port;
 
     const cp16 = chargePoint(t, { url: `ws://127.0.0.1:${port}/ocpp`, identity: 'CP16', protocol: 'ocpp1.6' });
@@ -257,6 +286,6 @@ describe('several endpoints share one HTTP server (issue 12 item 4)', () => {
     assert.ok(v201.stations.has('CS1') && !v201.stations.has('CP16'));
     await delay(50);
     assert.equal(cp16.state, 'open', 'the 1.6 connection was not cut by the other server');
-    assert.deepEqual(refused, [], 'neither server refused the others\' upgrades');
+    assert.deepEqual(refused, [], "neither server refused the others' upgrades");
   });
 });

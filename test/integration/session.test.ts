@@ -111,13 +111,7 @@ describe('a full charging session over OCPP 1.6', () => {
     assert.deepEqual(await s16.call('RemoteStopTransaction', { transactionId: start.transactionId }), { status: 'Accepted' });
     await cp.call('StopTransaction', { transactionId: start.transactionId, meterStop: 3000, timestamp: now(), reason: 'Remote' });
 
-    assert.deepEqual(seen, [
-      'boot CP-16 Acme',
-      'status 1 Available',
-      'start TAG1 0',
-      'meter 1000 1500',
-      'stop 1000 3000 Remote',
-    ]);
+    assert.deepEqual(seen, ['boot CP-16 Acme', 'status 1 Available', 'start TAG1 0', 'meter 1000 1500', 'stop 1000 3000 Remote']);
     assert.deepEqual(remote, ['config HeartbeatInterval=300', 'remote start TAG1', 'remote stop 1000']);
   });
 });
@@ -169,7 +163,15 @@ describe('a full charging session over OCPP 2.0.1', () => {
     assert.deepEqual(remote, { status: 'Accepted', transactionId: 'tx-7' });
 
     const tx = { transactionId: 'tx-7' };
-    await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'RemoteStart', seqNo: 0, transactionInfo: tx, evse: { id: 1, connectorId: 1 }, idToken: { idToken: 'TOKEN1', type: 'ISO14443' } });
+    await cp.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: now(),
+      triggerReason: 'RemoteStart',
+      seqNo: 0,
+      transactionInfo: tx,
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'TOKEN1', type: 'ISO14443' },
+    });
     await cp.call('TransactionEvent', {
       eventType: 'Updated',
       timestamp: now(),
@@ -179,16 +181,17 @@ describe('a full charging session over OCPP 2.0.1', () => {
       meterValue: [{ timestamp: now(), sampledValue: [{ value: 1500, measurand: 'Energy.Active.Import.Register' }] }],
     });
     assert.deepEqual(await station.call('RequestStopTransaction', { transactionId: 'tx-7' }), { status: 'Accepted' });
-    await cp.call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'RemoteStop', seqNo: 2, transactionInfo: { ...tx, stoppedReason: 'Remote' } });
+    await cp.call('TransactionEvent', {
+      eventType: 'Ended',
+      timestamp: now(),
+      triggerReason: 'RemoteStop',
+      seqNo: 2,
+      transactionInfo: { ...tx, stoppedReason: 'Remote' },
+    });
     const hb = await cp.call('Heartbeat', {});
     assert.equal(typeof hb.currentTime, 'string');
 
-    assert.deepEqual(events, [
-      'status 1/1 Available',
-      'tx Started tx-7 seq=0',
-      'tx Updated tx-7 seq=1',
-      'tx Ended tx-7 seq=2',
-    ]);
+    assert.deepEqual(events, ['status 1/1 Available', 'tx Started tx-7 seq=0', 'tx Updated tx-7 seq=1', 'tx Ended tx-7 seq=2']);
   });
 });
 
@@ -278,15 +281,17 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       t.after(() => cp.close());
       await cp.connect();
       await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
-      const boot = protocol === 'ocpp1.6'
-        ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-        : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      const boot =
+        protocol === 'ocpp1.6'
+          ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
+          : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
       assert.equal(boot.status, 'Pending');
       await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
       accept = true;
-      const accepted = protocol === 'ocpp1.6'
-        ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-        : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      const accepted =
+        protocol === 'ocpp1.6'
+          ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
+          : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
       assert.equal(accepted.status, 'Accepted');
       assert.equal(typeof (await cp.call('Heartbeat', {})).currentTime, 'string');
     });
@@ -376,7 +381,11 @@ describe('logging', () => {
   test('a logger gets structured records for connect, frames (logFrames) and disconnect; none without one', async (t) => {
     const records: Array<{ level: string; record: Record<string, unknown>; message: string }> = [];
     const at = (level: string) => (record: Record<string, unknown>, message: string) => records.push({ level, record, message });
-    const { cs, url } = await startServer({ protocols: ['ocpp1.6'], logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logFrames: true });
+    const { cs, url } = await startServer({
+      protocols: ['ocpp1.6'],
+      logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+      logFrames: true,
+    });
     t.after(() => cs.close());
     cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
     const cp = new ChargePoint({ url, identity: 'LOGGED', protocol: 'ocpp1.6' });

@@ -240,7 +240,14 @@ const SCRIPTS: Record<OcppVersion, Script> = {
         rpc: 'PropertyConstraintViolation', // deviation 2
         rpcCanonical: 'PropertyConstraintViolation',
       },
-      { what: 'a wrong JSON type', action: 'Reset', request: { type: 1 }, ours: 'TypeConstraintViolation', rpc: 'TypeConstraintViolation', rpcCanonical: 'TypeConstraintViolation' },
+      {
+        what: 'a wrong JSON type',
+        action: 'Reset',
+        request: { type: 1 },
+        ours: 'TypeConstraintViolation',
+        rpc: 'TypeConstraintViolation',
+        rpcCanonical: 'TypeConstraintViolation',
+      },
       {
         what: 'a value outside the enum',
         action: 'Reset',
@@ -287,7 +294,13 @@ const SCRIPTS: Record<OcppVersion, Script> = {
             {
               timestamp: T2,
               sampledValue: [
-                { value: 2500.5, context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: { unit: 'Wh', multiplier: 0 } },
+                {
+                  value: 2500.5,
+                  context: 'Sample.Periodic',
+                  measurand: 'Energy.Active.Import.Register',
+                  location: 'Outlet',
+                  unitOfMeasure: { unit: 'Wh', multiplier: 0 },
+                },
                 { value: 230.1, measurand: 'Voltage', phase: 'L1-N' },
               ],
             },
@@ -398,7 +411,14 @@ const SCRIPTS: Record<OcppVersion, Script> = {
         rpc: 'PropertyConstraintViolation', // deviation 2
         rpcCanonical: 'PropertyConstraintViolation',
       },
-      { what: 'a wrong JSON type', action: 'Reset', request: { type: 1 }, ours: 'TypeConstraintViolation', rpc: 'TypeConstraintViolation', rpcCanonical: 'TypeConstraintViolation' },
+      {
+        what: 'a wrong JSON type',
+        action: 'Reset',
+        request: { type: 1 },
+        ours: 'TypeConstraintViolation',
+        rpc: 'TypeConstraintViolation',
+        rpcCanonical: 'TypeConstraintViolation',
+      },
       {
         what: 'a value outside the enum',
         action: 'Reset',
@@ -676,51 +696,55 @@ for (const version of VERSIONS) {
       assert.deepEqual(ourWireErrors(side.frames), []);
     });
 
-    test('errors: invalid requests, unhandled and unknown actions, throwing handlers; the version\'s spellings on the wire', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      const side = await centralSystemWithRpcCharger(t, version, 'RPC-ERR');
+    test(
+      "errors: invalid requests, unhandled and unknown actions, throwing handlers; the version's spellings on the wire",
+      { timeout: TEST_TIMEOUT_MS },
+      async (t) => {
+        const side = await centralSystemWithRpcCharger(t, version, 'RPC-ERR');
 
-      // ocpp-rpc → us: invalid requests, sent with ocpp-rpc's own validation bypassed. Our
-      // CALLERROR carries the version's spelling, and ocpp-rpc's call rejects with that code.
-      await withoutRpcValidation(side.rpc, async () => {
-        for (const bad of script.invalidUp) {
-          await rejectsAtRpc(side.rpc.call(bad.action, bad.request), bad.ours, `${bad.what} (${bad.action}) → ${bad.ours}`);
+        // ocpp-rpc → us: invalid requests, sent with ocpp-rpc's own validation bypassed. Our
+        // CALLERROR carries the version's spelling, and ocpp-rpc's call rejects with that code.
+        await withoutRpcValidation(side.rpc, async () => {
+          for (const bad of script.invalidUp) {
+            await rejectsAtRpc(side.rpc.call(bad.action, bad.request), bad.ours, `${bad.what} (${bad.action}) → ${bad.ours}`);
+          }
+          // An action the version does not have.
+          await rejectsAtRpc(side.rpc.call('NoSuchAction', {}), 'NotImplemented', 'an unknown action → NotImplemented');
+        });
+        assert.deepEqual(side.ourArrivals, [], 'no invalid request reached a handler');
+        // A known action we have no handler for: NotSupported (checklist item 17).
+        await rejectsAtRpc(side.rpc.call(script.unhandledUp.action, script.unhandledUp.request), 'NotSupported', 'no handler → NotSupported');
+        // Our handler throws: InternalError, without the exception's text (checklist item 19).
+        await internalErrorAtRpc(side.rpc.call(script.throwingUp.action, script.throwingUp.request));
+        assert.deepEqual(
+          side.rpcWireErrors.map((e) => e.code),
+          [...script.invalidUp.map((b) => b.ours), 'NotImplemented', 'NotSupported', 'InternalError'],
+          'the codes as they were on the wire',
+        );
+
+        // Us → ocpp-rpc: invalid requests with our validation bypassed ({ validate: false }).
+        // ocpp-rpc answers with its own codes (deviations 1-3); we surface the canonical code.
+        for (const bad of script.invalidDown) {
+          const call = loose(side.station).call(bad.action, bad.request, { validate: false });
+          await rejectsAtOurs(call, bad.rpcCanonical, `${bad.what} (${bad.action}): ocpp-rpc sends ${bad.rpc}`);
         }
-        // An action the version does not have.
-        await rejectsAtRpc(side.rpc.call('NoSuchAction', {}), 'NotImplemented', 'an unknown action → NotImplemented');
-      });
-      assert.deepEqual(side.ourArrivals, [], 'no invalid request reached a handler');
-      // A known action we have no handler for: NotSupported (checklist item 17).
-      await rejectsAtRpc(side.rpc.call(script.unhandledUp.action, script.unhandledUp.request), 'NotSupported', 'no handler → NotSupported');
-      // Our handler throws: InternalError, without the exception's text (checklist item 19).
-      await internalErrorAtRpc(side.rpc.call(script.throwingUp.action, script.throwingUp.request));
-      assert.deepEqual(
-        side.rpcWireErrors.map((e) => e.code),
-        [...script.invalidUp.map((b) => b.ours), 'NotImplemented', 'NotSupported', 'InternalError'],
-        'the codes as they were on the wire',
-      );
+        // A known action ocpp-rpc has no handler for: it answers NotImplemented (deviation 4).
+        const unhandled = loose(side.station).call(script.unhandledDown.action, script.unhandledDown.request);
+        await assert.rejects(unhandled, NotImplementedError);
+        // ocpp-rpc's handler throws: GenericError carrying the exception's message (deviation 5).
+        await genericErrorFromRpc(loose(side.station).call(script.throwingDown.action, script.throwingDown.request));
+        assert.deepEqual(
+          ourWireErrors(side.frames),
+          [...script.invalidDown.map((b) => b.rpc), 'NotImplemented', 'GenericError'],
+          "ocpp-rpc's codes as they were on the wire",
+        );
+        assert.deepEqual(side.rpcArrivals, [], 'ocpp-rpc rejected every invalid request before its handler');
 
-      // Us → ocpp-rpc: invalid requests with our validation bypassed ({ validate: false }).
-      // ocpp-rpc answers with its own codes (deviations 1-3); we surface the canonical code.
-      for (const bad of script.invalidDown) {
-        const call = loose(side.station).call(bad.action, bad.request, { validate: false });
-        await rejectsAtOurs(call, bad.rpcCanonical, `${bad.what} (${bad.action}): ocpp-rpc sends ${bad.rpc}`);
-      }
-      // A known action ocpp-rpc has no handler for: it answers NotImplemented (deviation 4).
-      const unhandled = loose(side.station).call(script.unhandledDown.action, script.unhandledDown.request);
-      await assert.rejects(unhandled, NotImplementedError);
-      // ocpp-rpc's handler throws: GenericError carrying the exception's message (deviation 5).
-      await genericErrorFromRpc(loose(side.station).call(script.throwingDown.action, script.throwingDown.request));
-      assert.deepEqual(
-        ourWireErrors(side.frames),
-        [...script.invalidDown.map((b) => b.rpc), 'NotImplemented', 'GenericError'],
-        "ocpp-rpc's codes as they were on the wire",
-      );
-      assert.deepEqual(side.rpcArrivals, [], 'ocpp-rpc rejected every invalid request before its handler');
-
-      // Both sides are still talking after all that.
-      const { action, request, response } = script.up[1]; // Heartbeat
-      assert.deepEqual(await side.rpc.call(action, request), response);
-    });
+        // Both sides are still talking after all that.
+        const { action, request, response } = script.up[1]; // Heartbeat
+        assert.deepEqual(await side.rpc.call(action, request), response);
+      },
+    );
   });
 }
 
@@ -750,48 +774,55 @@ for (const version of VERSIONS) {
       assert.deepEqual(ourWireErrors(side.frames), []);
     });
 
-    test('errors: invalid requests, unhandled and unknown actions, throwing handlers; the version\'s spellings on the wire', { timeout: TEST_TIMEOUT_MS }, async (t) => {
-      const side = await chargePointWithRpcServer(t, version, 'OUR-ERR');
+    test(
+      "errors: invalid requests, unhandled and unknown actions, throwing handlers; the version's spellings on the wire",
+      { timeout: TEST_TIMEOUT_MS },
+      async (t) => {
+        const side = await chargePointWithRpcServer(t, version, 'OUR-ERR');
 
-      // ocpp-rpc → us: invalid requests with ocpp-rpc's validation bypassed.
-      await withoutRpcValidation(side.rpc, async () => {
-        for (const bad of script.invalidDown) {
-          await rejectsAtRpc(side.rpc.call(bad.action, bad.request), bad.ours, `${bad.what} (${bad.action}) → ${bad.ours}`);
+        // ocpp-rpc → us: invalid requests with ocpp-rpc's validation bypassed.
+        await withoutRpcValidation(side.rpc, async () => {
+          for (const bad of script.invalidDown) {
+            await rejectsAtRpc(side.rpc.call(bad.action, bad.request), bad.ours, `${bad.what} (${bad.action}) → ${bad.ours}`);
+          }
+          await rejectsAtRpc(side.rpc.call('NoSuchAction', {}), 'NotImplemented', 'an unknown action → NotImplemented');
+        });
+        assert.deepEqual(side.ourArrivals, [], 'no invalid request reached a handler');
+        // The server calls an action our ChargePoint has no handler for: NotSupported.
+        await assert.rejects(side.rpc.call(script.unhandledDown.action, script.unhandledDown.request), (error: unknown) => {
+          assert.ok(error instanceof RPCError);
+          assert.equal(error.rpcErrorCode, 'NotSupported');
+          assert.equal(error.constructor.name, 'RPCNotSupportedError');
+          return true;
+        });
+        await internalErrorAtRpc(side.rpc.call(script.throwingDown.action, script.throwingDown.request));
+        assert.deepEqual(
+          side.rpcWireErrors.map((e) => e.code),
+          [...script.invalidDown.map((b) => b.ours), 'NotImplemented', 'NotSupported', 'InternalError'],
+        );
+
+        // Us → ocpp-rpc: invalid requests with our validation bypassed.
+        for (const bad of script.invalidUp) {
+          const call = loose(side.cp).call(bad.action, bad.request, { validate: false });
+          await rejectsAtOurs(call, bad.rpcCanonical, `${bad.what} (${bad.action}): ocpp-rpc sends ${bad.rpc}`);
         }
-        await rejectsAtRpc(side.rpc.call('NoSuchAction', {}), 'NotImplemented', 'an unknown action → NotImplemented');
-      });
-      assert.deepEqual(side.ourArrivals, [], 'no invalid request reached a handler');
-      // The server calls an action our ChargePoint has no handler for: NotSupported.
-      await assert.rejects(side.rpc.call(script.unhandledDown.action, script.unhandledDown.request), (error: unknown) => {
-        assert.ok(error instanceof RPCError);
-        assert.equal(error.rpcErrorCode, 'NotSupported');
-        assert.equal(error.constructor.name, 'RPCNotSupportedError');
-        return true;
-      });
-      await internalErrorAtRpc(side.rpc.call(script.throwingDown.action, script.throwingDown.request));
-      assert.deepEqual(side.rpcWireErrors.map((e) => e.code), [...script.invalidDown.map((b) => b.ours), 'NotImplemented', 'NotSupported', 'InternalError']);
+        // A known action ocpp-rpc's server has no handler for: NotImplemented (deviation 4).
+        await assert.rejects(loose(side.cp).call(script.unhandledUp.action, script.unhandledUp.request), NotImplementedError);
+        await genericErrorFromRpc(loose(side.cp).call(script.throwingUp.action, script.throwingUp.request));
+        assert.deepEqual(
+          ourWireErrors(side.frames),
+          [...script.invalidUp.map((b) => b.rpc), 'NotImplemented', 'GenericError'],
+          "ocpp-rpc's codes as they were on the wire",
+        );
+        assert.deepEqual(side.rpcArrivals, [], 'ocpp-rpc rejected every invalid request before its handler');
 
-      // Us → ocpp-rpc: invalid requests with our validation bypassed.
-      for (const bad of script.invalidUp) {
-        const call = loose(side.cp).call(bad.action, bad.request, { validate: false });
-        await rejectsAtOurs(call, bad.rpcCanonical, `${bad.what} (${bad.action}): ocpp-rpc sends ${bad.rpc}`);
-      }
-      // A known action ocpp-rpc's server has no handler for: NotImplemented (deviation 4).
-      await assert.rejects(loose(side.cp).call(script.unhandledUp.action, script.unhandledUp.request), NotImplementedError);
-      await genericErrorFromRpc(loose(side.cp).call(script.throwingUp.action, script.throwingUp.request));
-      assert.deepEqual(
-        ourWireErrors(side.frames),
-        [...script.invalidUp.map((b) => b.rpc), 'NotImplemented', 'GenericError'],
-        "ocpp-rpc's codes as they were on the wire",
-      );
-      assert.deepEqual(side.rpcArrivals, [], 'ocpp-rpc rejected every invalid request before its handler');
+        // Our local validation, on by default, refuses the same invalid request before sending it.
+        const bad = script.invalidUp[0];
+        await assert.rejects(loose(side.cp).call(bad.action, bad.request), { name: 'ValidationError' });
 
-      // Our local validation, on by default, refuses the same invalid request before sending it.
-      const bad = script.invalidUp[0];
-      await assert.rejects(loose(side.cp).call(bad.action, bad.request), { name: 'ValidationError' });
-
-      const { action, request, response } = script.down[2]; // Reset
-      assert.deepEqual(await side.rpc.call(action, request), response, 'still talking');
-    });
+        const { action, request, response } = script.down[2]; // Reset
+        assert.deepEqual(await side.rpc.call(action, request), response, 'still talking');
+      },
+    );
   });
 }

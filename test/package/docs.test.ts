@@ -54,7 +54,8 @@ test('npm run docs: typedoc builds the API reference with no warning: its own in
   // Every export is in a topic (docs/typedoc-categories.mjs or its own @category): no "Other".
   const modules = readFileSync(path.join(out, 'modules.html'), 'utf8');
   const sections = [...modules.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
-  for (const topic of ['Guides', 'Central system (server)', 'Charge point (client)', 'OCPP messages and actions', 'Errors', 'Framing core']) assert.ok(sections.includes(topic), `no "${topic}" in ${sections.join(', ')}`);
+  for (const topic of ['Guides', 'Central system (server)', 'Charge point (client)', 'OCPP messages and actions', 'Errors', 'Framing core'])
+    assert.ok(sections.includes(topic), `no "${topic}" in ${sections.join(', ')}`);
   assert.ok(!sections.includes('Other'), `some exports have no topic: add a rule to docs/typedoc-categories.mjs or a @category tag`);
 });
 

@@ -185,7 +185,16 @@ describe('the packed package', () => {
     const files = packed[0].files.map((f) => f.path);
     const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
     assert.deepEqual(unexpected, [], 'files outside dist/, schemas/ and the docs are packed');
-    for (const f of ['dist/esm/index.mjs', 'dist/esm/index.d.mts', 'dist/cjs/index.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/browser/index.mjs', 'dist/browser/index.d.mts', 'LICENSE']) {
+    for (const f of [
+      'dist/esm/index.mjs',
+      'dist/esm/index.d.mts',
+      'dist/cjs/index.js',
+      'dist/types/index.d.ts',
+      'dist/types/browser.d.ts',
+      'dist/browser/index.mjs',
+      'dist/browser/index.d.mts',
+      'LICENSE',
+    ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
     }
 
@@ -211,7 +220,11 @@ describe('the packed package', () => {
       encoding: 'utf8',
       timeout: 120_000,
     });
-    assert.equal(r.status, 0, `the public API differs from etc/ocpp-sdk.api.md (run \`npm run api\` and commit the report if the change is meant):\n${r.stdout}\n${r.stderr}`);
+    assert.equal(
+      r.status,
+      0,
+      `the public API differs from etc/ocpp-sdk.api.md (run \`npm run api\` and commit the report if the change is meant):\n${r.stdout}\n${r.stderr}`,
+    );
   });
 
   test('installs with exactly its runtime dependencies: eventemitter3, isomorphic-ws, ws (no ajv)', () => {
@@ -254,7 +267,11 @@ describe('the packed package', () => {
       return [...bare].sort();
     };
     for (const entry of ['dist/esm/index.d.mts', 'dist/types/index.d.ts']) {
-      assert.deepEqual(importsOf(entry).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')), [], entry);
+      assert.deepEqual(
+        importsOf(entry).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')),
+        [],
+        entry,
+      );
     }
     assert.deepEqual(importsOf('dist/browser/index.d.mts'), ['eventemitter3']);
   });
@@ -264,7 +281,9 @@ describe('the packed package', () => {
   test('compiler messages name the types as users know them: no bundler renames like BootNotificationRequest$1', () => {
     const pkg = join(project, 'node_modules/ocpp-sdk');
     const declarations = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? declarations(join(dir, e.name)) : /\.d\.m?ts$/.test(e.name) ? [join(dir, e.name)] : []));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? declarations(join(dir, e.name)) : /\.d\.m?ts$/.test(e.name) ? [join(dir, e.name)] : [],
+      );
     const files = declarations(join(pkg, 'dist'));
     assert.ok(files.length > 10, files.join(', '));
     for (const file of files) assert.doesNotMatch(readFileSync(file, 'utf8'), /\b[A-Za-z_]\w*\$\d+\b/, file);
@@ -276,7 +295,20 @@ describe('the packed package', () => {
     );
     const r = spawnSync(
       process.execPath,
-      [require.resolve('typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), '--pretty', 'false', 'wrong.ts'],
+      [
+        require.resolve('typescript/bin/tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--types',
+        'node',
+        '--typeRoots',
+        join(root, 'node_modules/@types'),
+        '--pretty',
+        'false',
+        'wrong.ts',
+      ],
       { cwd: project, env: cleanEnv(), encoding: 'utf8', timeout: 60_000 },
     );
     const output = `${r.stdout}${r.stderr}`;
@@ -337,9 +369,18 @@ describe('the packed package', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.some((i) => i.endsWith('node_modules/ocpp-sdk/dist/browser/index.mjs')), `the browser build was not picked: ${inputs.join(', ')}`);
-    assert.ok(inputs.some((i) => i.endsWith('node_modules/isomorphic-ws/browser.js')), 'isomorphic-ws did not resolve to browser.js');
-    assert.deepEqual(inputs.filter((i) => /(^|\/)node_modules\/ws\/|^node:|(^|\/)ajv/.test(i)), []);
+    assert.ok(
+      inputs.some((i) => i.endsWith('node_modules/ocpp-sdk/dist/browser/index.mjs')),
+      `the browser build was not picked: ${inputs.join(', ')}`,
+    );
+    assert.ok(
+      inputs.some((i) => i.endsWith('node_modules/isomorphic-ws/browser.js')),
+      'isomorphic-ws did not resolve to browser.js',
+    );
+    assert.deepEqual(
+      inputs.filter((i) => /(^|\/)node_modules\/ws\/|^node:|(^|\/)ajv/.test(i)),
+      [],
+    );
     const text = result.outputFiles[0].text;
     assert.doesNotMatch(text, /\b(?:require\(|from\s*|import\()\s*["'](?:node:[^"']*|ws|http|https|net|tls|stream|zlib|crypto)["']/);
 
@@ -390,7 +431,21 @@ describe('the packed package', () => {
       // Type-checked as the README says: this repository's tsc (5.9), module nodenext, strict.
       writeFileSync(
         join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['server.ts', 'client.ts'] }, null, 2),
+        JSON.stringify(
+          {
+            compilerOptions: {
+              module: 'nodenext',
+              target: 'es2022',
+              strict: true,
+              noEmit: true,
+              types: ['node'],
+              typeRoots: [join(root, 'node_modules/@types')],
+            },
+            files: ['server.ts', 'client.ts'],
+          },
+          null,
+          2,
+        ),
       );
       run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json'], dir, 60_000);
 

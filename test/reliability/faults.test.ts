@@ -170,7 +170,11 @@ describe('handler faults', () => {
     assert.deepEqual(guards.failures, [], 'nothing escaped the SDK');
     // Every failure is one handlerError (the server logs and re-emits those); an answer that broke
     // the schema is also a validationFailed, just before it.
-    assert.equal(reported.filter((r) => r === 'handlerError').length, Object.keys(responses).length, `each failure reported once locally: ${reported.join(', ')}`);
+    assert.equal(
+      reported.filter((r) => r === 'handlerError').length,
+      Object.keys(responses).length,
+      `each failure reported once locally: ${reported.join(', ')}`,
+    );
     assert.equal(reported.filter((r) => r.startsWith('validation')).length, 5, `the invalid answers are validation failures too: ${reported.join(', ')}`);
     cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
     assert.ok((await cp.call('Heartbeat', {})).currentTime);
@@ -180,7 +184,14 @@ describe('handler faults', () => {
     const baseline = resources();
     const cs = new CentralSystem({ protocols: ['ocpp1.6'], pingIntervalMs: 0, maxBadMessages: 0 });
     const address = await cs.listen({ port: 0, host: '127.0.0.1' });
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${address.port}`, identity: 'HANG', protocol: 'ocpp1.6', pingIntervalMs: 0, reconnect: false, maxBadMessages: 0 });
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${address.port}`,
+      identity: 'HANG',
+      protocol: 'ocpp1.6',
+      pingIntervalMs: 0,
+      reconnect: false,
+      maxBadMessages: 0,
+    });
     t.after(async () => {
       await cp.close();
       await cs.close();
@@ -282,7 +293,7 @@ describe('network drop mid-call', () => {
     await cp.connect();
     proxy.mode = 'lose-requests';
     let settled = 0;
-    const track = <T,>(p: Promise<T>): Promise<T> => p.finally(() => settled++);
+    const track = <T>(p: Promise<T>): Promise<T> => p.finally(() => settled++);
     const start = track(cp.call('StartTransaction', { connectorId: 1, idTag: 'TAG', meterStart: 0, timestamp: now() }));
     const calls = [
       start,

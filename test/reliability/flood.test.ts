@@ -66,14 +66,14 @@ function flood(socket: Duplex, chunk: Buffer): { stop(): Promise<number> } {
       chunks++;
       if (!socket.write(chunk))
         await new Promise<void>((resolve) => {
-        const go = (): void => {
-          socket.off('close', go);
-          socket.off('drain', go);
-          resolve();
-        };
-        socket.once('drain', go);
-        socket.once('close', go);
-      });
+          const go = (): void => {
+            socket.off('close', go);
+            socket.off('drain', go);
+            resolve();
+          };
+          socket.once('drain', go);
+          socket.once('close', go);
+        });
     }
   })();
   return {

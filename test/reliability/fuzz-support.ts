@@ -213,9 +213,12 @@ function mutateFrame(valid: string): fc.Arbitrary<string> {
     fc.integer({ min: -2, max: 9 }).map((t) => JSON.stringify([t, ...frame.slice(1)])),
     idArb.map((id) => JSON.stringify([frame[0], id, ...frame.slice(2)])),
     // Another action (known of either version, or not).
-    fc.oneof(fc.constantFrom('Heartbeat', 'BootNotification', 'heartbeat', 'HeartbeatRequest', 'TransactionEvent', 'StartTransaction', 'Reset'), fc.string({ maxLength: 20 })).map(
-      (action) => JSON.stringify([frame[0], frame[1], action, ...frame.slice(3)]),
-    ),
+    fc
+      .oneof(
+        fc.constantFrom('Heartbeat', 'BootNotification', 'heartbeat', 'HeartbeatRequest', 'TransactionEvent', 'StartTransaction', 'Reset'),
+        fc.string({ maxLength: 20 }),
+      )
+      .map((action) => JSON.stringify([frame[0], frame[1], action, ...frame.slice(3)])),
     // Break one payload field, remove one, add one (possibly a prototype key).
     fc.tuple(fc.constantFrom(...(keys.length ? keys : ['x'])), jsonish).map(([k, v]) => JSON.stringify([...frame.slice(0, -1), { ...payload, [k]: v }])),
     fc.constantFrom(...(keys.length ? keys : ['x'])).map((k) => {
@@ -245,7 +248,15 @@ export function inputArbitrary(version: OcppVersion, toStation: boolean): fc.Arb
     { arbitrary: fc.json({ maxDepth: 3 }), weight: 1 },
     {
       arbitrary: fc
-        .tuple(fc.oneof(fc.integer({ min: 1, max: 7 }), jsonish), idArb, fc.oneof(fc.constantFrom('Heartbeat', 'BootNotification', 'Nope'), jsonish), fc.oneof(hostileObjectText, jsonish.map((v) => JSON.stringify(v))))
+        .tuple(
+          fc.oneof(fc.integer({ min: 1, max: 7 }), jsonish),
+          idArb,
+          fc.oneof(fc.constantFrom('Heartbeat', 'BootNotification', 'Nope'), jsonish),
+          fc.oneof(
+            hostileObjectText,
+            jsonish.map((v) => JSON.stringify(v)),
+          ),
+        )
         .chain(([t, id, a, p]) =>
           fc.nat({ max: 4 }).map((n) => '[' + [JSON.stringify(t), JSON.stringify(id), JSON.stringify(a), p].slice(0, n + 1).join(',') + ']'),
         ),
@@ -257,7 +268,12 @@ export function inputArbitrary(version: OcppVersion, toStation: boolean): fc.Arb
   return fc.oneof(
     { arbitrary: text.filter((t) => !t.includes(SENTINEL)).map((t): FuzzInput => ({ text: t })), weight: 9 },
     {
-      arbitrary: fc.oneof(fc.uint8Array({ maxLength: 64 }), text.map((t) => new TextEncoder().encode(t))).map((bytes): FuzzInput => ({ bytes })),
+      arbitrary: fc
+        .oneof(
+          fc.uint8Array({ maxLength: 64 }),
+          text.map((t) => new TextEncoder().encode(t)),
+        )
+        .map((bytes): FuzzInput => ({ bytes })),
       weight: 1,
     },
   );
@@ -301,12 +317,29 @@ export function expectation(text: string, version: OcppVersion): Expectation {
 /** Error codes each version may send. */
 export const WIRE_CODES: Record<OcppVersion, ReadonlySet<string>> = {
   'ocpp1.6': new Set([
-    'NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError', 'FormationViolation',
-    'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'TypeConstraintViolation', 'GenericError',
+    'NotImplemented',
+    'NotSupported',
+    'InternalError',
+    'ProtocolError',
+    'SecurityError',
+    'FormationViolation',
+    'PropertyConstraintViolation',
+    'OccurenceConstraintViolation',
+    'TypeConstraintViolation',
+    'GenericError',
   ]),
   'ocpp2.0.1': new Set([
-    'FormatViolation', 'GenericError', 'InternalError', 'MessageTypeNotSupported', 'NotImplemented', 'NotSupported',
-    'OccurrenceConstraintViolation', 'PropertyConstraintViolation', 'ProtocolError', 'RpcFrameworkError', 'SecurityError',
+    'FormatViolation',
+    'GenericError',
+    'InternalError',
+    'MessageTypeNotSupported',
+    'NotImplemented',
+    'NotSupported',
+    'OccurrenceConstraintViolation',
+    'PropertyConstraintViolation',
+    'ProtocolError',
+    'RpcFrameworkError',
+    'SecurityError',
     'TypeConstraintViolation',
   ]),
 };
@@ -335,7 +368,8 @@ export function judge(input: FuzzInput, frames: readonly unknown[][], version: O
     if (f[0] !== 3 && f[0] !== 4) return `sent a frame of type ${String(f[0])}: ${JSON.stringify(f).slice(0, 200)}`;
     if (f[0] === 4) {
       const [, id, code, description, details] = f;
-      if (typeof id !== 'string' || typeof code !== 'string' || typeof description !== 'string') return `malformed CALLERROR ${JSON.stringify(f).slice(0, 200)}`;
+      if (typeof id !== 'string' || typeof code !== 'string' || typeof description !== 'string')
+        return `malformed CALLERROR ${JSON.stringify(f).slice(0, 200)}`;
       if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'CALLERROR details are not an object';
       if (!WIRE_CODES[version].has(code)) return `code ${code} does not exist in ${version}`;
       if (version === 'ocpp2.0.1' && [...description].length > 255) return 'description longer than 255 characters';
@@ -433,7 +467,15 @@ export async function centralSystemTarget(version: OcppVersion): Promise<FuzzTar
 /** A ChargePoint of `version`, fuzzed by a raw server. */
 export async function chargePointTarget(version: OcppVersion): Promise<FuzzTarget> {
   const server = await rawServer(version);
-  const cp = new ChargePoint({ url: server.url, identity: `FUZZ-${version}`, protocol: version, pingIntervalMs: 0, reconnect: false, maxBadMessages: Infinity, compression: false });
+  const cp = new ChargePoint({
+    url: server.url,
+    identity: `FUZZ-${version}`,
+    protocol: version,
+    pingIntervalMs: 0,
+    reconnect: false,
+    maxBadMessages: Infinity,
+    compression: false,
+  });
   if (cp.protocol === 'ocpp1.6') {
     const v16 = cp as ChargePoint<'ocpp1.6'>;
     v16.handle('Reset', () => ({ status: 'Accepted' }));

@@ -20,16 +20,7 @@ import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import '../support/property';
 import type { OcppVersion } from '../../src/index';
-import {
-  centralSystemTarget,
-  chargePointTarget,
-  inputArbitrary,
-  pollution,
-  processGuards,
-  runBatch,
-  specialInputs,
-  type FuzzTarget,
-} from './fuzz-support';
+import { centralSystemTarget, chargePointTarget, inputArbitrary, pollution, processGuards, runBatch, specialInputs, type FuzzTarget } from './fuzz-support';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);

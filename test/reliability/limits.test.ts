@@ -72,7 +72,10 @@ describe('defaults', () => {
       assert.throws(() => new CentralSystem({ [name]: value }), message, `CentralSystem ${name}`);
       assert.throws(() => new ChargePoint({ url: 'ws://127.0.0.1:1', identity: 'CP', protocol: 'ocpp1.6', [name]: value }), message, `ChargePoint ${name}`);
     }
-    assert.throws(() => new ChargePoint({ url: 'ws://127.0.0.1:1', identity: 'CP', protocol: 'ocpp1.6', maxBufferedBytes: -1 }), /maxBufferedBytes must be a non-negative integer/);
+    assert.throws(
+      () => new ChargePoint({ url: 'ws://127.0.0.1:1', identity: 'CP', protocol: 'ocpp1.6', maxBufferedBytes: -1 }),
+      /maxBufferedBytes must be a non-negative integer/,
+    );
     // Infinity turns both limits off; 0 bad messages is a valid (strict) choice.
     const { endpoint } = core(OCPP16_RULES, { maxInboundCalls: Infinity, maxBadMessages: 0 });
     endpoint.close();
@@ -87,7 +90,10 @@ for (const rules of VERSIONS) {
       const { endpoint, peer, exceeded } = core(rules);
       const gate = gatedHandler();
       endpoint.handle('Heartbeat', gate.handler);
-      const ours = endpoint.call('Heartbeat', {}).then(() => undefined, (e: unknown) => e);
+      const ours = endpoint.call('Heartbeat', {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       for (let i = 1; i <= 17; i++) peer.sendText(HEARTBEAT(`c${i}`));
       peer.sendText('not json, ignored once the limit is passed');
       await flush();
@@ -181,12 +187,19 @@ for (const rules of VERSIONS) {
       assert.equal(endpoint.closed, false);
       assert.equal(exceeded.length, 0);
       const before = peer.texts.length;
-      assert.ok(peer.frames.some((f) => f[1] === 'ok-1' && f[0] === 3), 'valid CALLs still answered');
+      assert.ok(
+        peer.frames.some((f) => f[1] === 'ok-1' && f[0] === 3),
+        'valid CALLs still answered',
+      );
       peer.sendText('[2,"x101","NoSuchAction",{}]');
       peer.sendText(HEARTBEAT('after'));
       await flush();
       assert.deepEqual(exceeded, [{ limit: 'maxBadMessages', max: 100, code: 1008, reason: 'too many invalid messages' }]);
-      assert.deepEqual(peer.frames.slice(before).map((f) => f[1]), ['x101'], 'the 101st is answered; nothing after it');
+      assert.deepEqual(
+        peer.frames.slice(before).map((f) => f[1]),
+        ['x101'],
+        'the 101st is answered; nothing after it',
+      );
       assert.deepEqual(peer.closed, { code: 1008, reason: 'too many invalid messages' });
     });
 
@@ -271,7 +284,10 @@ describe('the limits through CentralSystem and ChargePoint, over loopback', () =
     assert.equal(code, 1008);
     assert.equal(reason, 'too many invalid messages');
     assert.equal(bad.received.length, 21, 'each of the 21 got its "-1" RpcFrameworkError before the close');
-    assert.deepEqual(exceeded.map((e) => e.limit), ['maxBadMessages']);
+    assert.deepEqual(
+      exceeded.map((e) => e.limit),
+      ['maxBadMessages'],
+    );
     assert.ok(logs.some((l) => l.record.event === 'limit-exceeded' && l.record.identity === 'BAD'));
     const answer = await good.call('[2,"g1","Heartbeat",{}]');
     assert.deepEqual(answer.slice(0, 2), [3, 'g1'], 'the other station is still served');
@@ -293,7 +309,10 @@ describe('the limits through CentralSystem and ChargePoint, over loopback', () =
     const { code, reason } = await withTimeout(closed, 3000, 'FLOOD was not disconnected');
     assert.equal(code, 1008);
     assert.equal(reason, 'too many concurrent CALLs');
-    assert.deepEqual(raw.received.map((f) => f[1]), ['f0', 'f1', 'f2', 'f3']);
+    assert.deepEqual(
+      raw.received.map((f) => f[1]),
+      ['f0', 'f1', 'f2', 'f3'],
+    );
     assert.ok(raw.received.every((f) => f[0] === 3));
   });
 

@@ -35,7 +35,9 @@ describe('non-finite numbers are refused by strict validation', () => {
       return {};
     });
     const raw = await openRaw(port, 'INF201', 'ocpp2.0.1');
-    const answer = await raw.call('[2,"s2","StatusNotification",{"timestamp":"2025-01-01T00:00:00Z","connectorStatus":"Available","evseId":1e400,"connectorId":1}]');
+    const answer = await raw.call(
+      '[2,"s2","StatusNotification",{"timestamp":"2025-01-01T00:00:00Z","connectorStatus":"Available","evseId":1e400,"connectorId":1}]',
+    );
     assert.equal(answer[0], 4);
     assert.equal(answer[2], 'TypeConstraintViolation');
     assert.match(String(answer[3]), /evseId/);
@@ -43,7 +45,11 @@ describe('non-finite numbers are refused by strict validation', () => {
   });
 
   for (const [protocol, action, payload] of [
-    ['ocpp1.6', 'MeterValues', { connectorId: 1, transactionId: Infinity, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: '1' }] }] }],
+    [
+      'ocpp1.6',
+      'MeterValues',
+      { connectorId: 1, transactionId: Infinity, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: '1' }] }] },
+    ],
     ['ocpp2.0.1', 'StatusNotification', { timestamp: '2025-01-01T00:00:00Z', connectorStatus: 'Available', evseId: Infinity, connectorId: 1 }],
   ] as const) {
     test(`${protocol}: an outbound ${action} carrying Infinity rejects locally with ValidationError and sends nothing`, async (t) => {

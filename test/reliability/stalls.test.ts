@@ -81,7 +81,9 @@ describe('a hostile station cannot stall the server', () => {
       const leftAfterMs = performance.now() - goneAt;
       const latencies = await beats.stop();
       const { maxMs, p99Ms } = delay.stop();
-      t.diagnostic(`loop delay max ${maxMs.toFixed(1)} ms p99 ${p99Ms.toFixed(1)} ms; Heartbeat p99 ${p99(latencies).toFixed(1)} ms (${latencies.length}); attackers gone from cs.stations after ${leftAfterMs.toFixed(0)} ms`);
+      t.diagnostic(
+        `loop delay max ${maxMs.toFixed(1)} ms p99 ${p99Ms.toFixed(1)} ms; Heartbeat p99 ${p99(latencies).toFixed(1)} ms (${latencies.length}); attackers gone from cs.stations after ${leftAfterMs.toFixed(0)} ms`,
+      );
       // Before: 200-300 ms per frame of blocked loop (40 frames: about 10 s), Heartbeats waiting as long.
       // Before the depth limit every frame held the loop 200-300 ms, so most of the attack's
       // samples were that late. The p99 is what separates the two; the max alone also catches one
@@ -126,13 +128,18 @@ describe('a hostile station cannot stall the server', () => {
     const goneAt = await Promise.race([slowGone, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 15_000))]);
     const latencies = await beats.stop();
     const { maxMs, p99Ms } = delay.stop();
-    t.diagnostic(`loop delay max ${maxMs.toFixed(1)} ms p99 ${p99Ms.toFixed(1)} ms; Heartbeat p99 ${p99(latencies).toFixed(1)} ms (${latencies.length}); slow reader gone after ${(goneAt - started).toFixed(0)} ms with ${slowClose?.code} ${slowClose?.reason}`);
+    t.diagnostic(
+      `loop delay max ${maxMs.toFixed(1)} ms p99 ${p99Ms.toFixed(1)} ms; Heartbeat p99 ${p99(latencies).toFixed(1)} ms (${latencies.length}); slow reader gone after ${(goneAt - started).toFixed(0)} ms with ${slowClose?.code} ${slowClose?.reason}`,
+    );
     assert.ok(goneAt > 0, 'the slow reader is disconnected (by its missing pongs)');
     // Reading stopped at 64 KiB of unread answers, so the 1 MiB limit was never reached.
     assert.notEqual(slowClose?.reason, 'send buffer limit exceeded: peer is not reading', 'the slow reader was served until its backlog hit maxBufferedBytes');
     // Before: a backlog of 8 MiB of answers (~140,000 writes), dropped with 1008, froze the loop for over a second.
     // Before: one freeze of 210 ms or more when the slow reader was dropped.
-    assert.ok(maxMs < 150, `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms), slow reader gone after ${(goneAt - started).toFixed(0)} ms`);
+    assert.ok(
+      maxMs < 150,
+      `event-loop delay max ${maxMs.toFixed(1)} ms (p99 ${p99Ms.toFixed(1)} ms), slow reader gone after ${(goneAt - started).toFixed(0)} ms`,
+    );
     assert.ok(latencies.length > 5, `only ${latencies.length} Heartbeats answered`);
     assert.ok(p99(latencies) < 150, `Heartbeat p99 ${p99(latencies).toFixed(1)} ms`);
     assert.deepEqual((await good.call('[2,"after","Heartbeat",{}]')).slice(0, 2), [3, 'after']);

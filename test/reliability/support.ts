@@ -106,7 +106,7 @@ export function openRaw(port: number, identity: string, protocol: string, option
     answer,
     call(text, id, timeoutMs) {
       ws.send(text);
-      return answer(id ?? (JSON.parse(text) as unknown[])[1] as string, timeoutMs);
+      return answer(id ?? ((JSON.parse(text) as unknown[])[1] as string), timeoutMs);
     },
   };
   return new Promise((resolve, reject) => {
@@ -117,7 +117,10 @@ export function openRaw(port: number, identity: string, protocol: string, option
 }
 
 /** A raw WebSocket server a ChargePoint can connect to: selects `protocol`, hands out sockets in order. */
-export async function rawServer(protocol: string, options: { maxPayload?: number; autoPong?: boolean } = {}): Promise<{
+export async function rawServer(
+  protocol: string,
+  options: { maxPayload?: number; autoPong?: boolean } = {},
+): Promise<{
   url: string;
   nextSocket(): Promise<WebSocket>;
   close(): Promise<void>;

@@ -35,7 +35,11 @@ describe('maxPayloadBytes: 1009 on oversize messages', () => {
     assert.deepEqual(disconnects, [{ identity: 'BIG', code: 1009 }]);
     // The peer's fault, seen in its disconnect (1009): not an error of the central system (issue 12 item 6).
     assert.deepEqual(errors, []);
-    assert.equal(big.received.some((f) => f[1] === 'over'), false, 'the oversize message was never handled');
+    assert.equal(
+      big.received.some((f) => f[1] === 'over'),
+      false,
+      'the oversize message was never handled',
+    );
     assert.deepEqual((await other.call(frame('other', 1000))).slice(0, 2), [3, 'other']);
   });
 
@@ -93,7 +97,10 @@ describe('maxBufferedBytes: a peer that stops reading is dropped at once', () =>
     );
     const elapsed = Date.now() - started;
     assert.ok(elapsed < 2000, `the calls settled after ${elapsed} ms, not at a timeout or after a closing handshake`);
-    assert.ok(outcomes.every((e) => e instanceof ConnectionClosedError && e.code === 1008), 'every call rejected with the close');
+    assert.ok(
+      outcomes.every((e) => e instanceof ConnectionClosedError && e.code === 1008),
+      'every call rejected with the close',
+    );
     assert.equal((outcomes[0] as ConnectionClosedError).reason, 'send buffer limit exceeded: peer is not reading');
     assert.equal(cs.stations.has('SLOW'), false);
   });
@@ -118,7 +125,12 @@ describe('maxBufferedBytes: a peer that stops reading is dropped at once', () =>
     const disconnected = new Promise<{ code: number; reason: string }>((resolve) => cp.once('disconnect', resolve));
     const data = 'q'.repeat(200_000);
     const outcomes = await Promise.all(
-      Array.from({ length: 100 }, () => cp.call('DataTransfer', { vendorId: 'v', data }, { timeoutMs: 30_000 }).then(() => 'answered', (e: unknown) => e)),
+      Array.from({ length: 100 }, () =>
+        cp.call('DataTransfer', { vendorId: 'v', data }, { timeoutMs: 30_000 }).then(
+          () => 'answered',
+          (e: unknown) => e,
+        ),
+      ),
     );
     // Calls sent before the drop reject with its close; calls made after it find no connection.
     assert.ok(outcomes[0] instanceof ConnectionClosedError && outcomes[0].code === 1008, String(outcomes[0]));
@@ -201,7 +213,14 @@ describe('handshakeTimeoutMs', () => {
       mute.close();
     });
     const port = (mute.address() as { port: number }).port;
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}`, identity: 'CP-HS', protocol: 'ocpp1.6', handshakeTimeoutMs: 300, reconnect: false, pingIntervalMs: 0 });
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${port}`,
+      identity: 'CP-HS',
+      protocol: 'ocpp1.6',
+      handshakeTimeoutMs: 300,
+      reconnect: false,
+      pingIntervalMs: 0,
+    });
     const started = Date.now();
     await assert.rejects(cp.connect(), /timed out|handshake|closed/i);
     const elapsed = Date.now() - started;

@@ -68,13 +68,47 @@ export function testPki(): TestPki {
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
   const makeCa = (name: string, cn: string): void => {
-    run(['req', '-x509', ...ecKey, '-config', 'req.cnf', '-extensions', 'v3_ca', '-subj', `/CN=${cn}`, '-days', '2', '-keyout', `${name}.key`, '-out', `${name}.crt`]);
+    run([
+      'req',
+      '-x509',
+      ...ecKey,
+      '-config',
+      'req.cnf',
+      '-extensions',
+      'v3_ca',
+      '-subj',
+      `/CN=${cn}`,
+      '-days',
+      '2',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+    ]);
   };
   let serial = 1000;
   const makeLeaf = (name: string, subject: string, extensions: string, caName: string): KeyPair => {
     writeFileSync(file(`${name}.ext`), extensions);
     run(['req', '-new', ...ecKey, '-config', 'req.cnf', '-subj', subject, '-keyout', `${name}.key`, '-out', `${name}.csr`]);
-    run(['x509', '-req', '-in', `${name}.csr`, '-CA', `${caName}.crt`, '-CAkey', `${caName}.key`, '-set_serial', String(serial++), '-days', '2', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+    run([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${caName}.crt`,
+      '-CAkey',
+      `${caName}.key`,
+      '-set_serial',
+      String(serial++),
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ]);
     return { key: readFileSync(file(`${name}.key`), 'utf8'), cert: readFileSync(file(`${name}.crt`), 'utf8') };
   };
   const clientExt = 'basicConstraints = CA:FALSE\nkeyUsage = critical,digitalSignature\nextendedKeyUsage = clientAuth\n';

@@ -198,11 +198,7 @@ export function rawExchange(port: number, bytes: Buffer | string, timeoutMs = 20
 type Onceable = { once(event: any, listener: (...args: any[]) => void): unknown; off?(event: any, listener: (...args: any[]) => void): unknown };
 
 /** Resolves with the next `event` of an emitter (eventemitter3 or Node), or rejects after `timeoutMs`. */
-export function nextEvent<T = unknown>(
-  emitter: Onceable,
-  event: string,
-  timeoutMs = 2000,
-): Promise<T> {
+export function nextEvent<T = unknown>(emitter: Onceable, event: string, timeoutMs = 2000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const listener = (value: T): void => {
       clearTimeout(timer);

@@ -28,9 +28,32 @@ export interface Variant {
 export const EXTRA = 'unknownVendorField';
 
 const KNOWN = new Set([
-  '$id', '$schema', 'id', 'title', 'description', 'comment', 'javaType', 'default', 'definitions',
-  '$ref', 'type', 'enum', 'const', 'properties', 'required', 'additionalProperties', 'additionalItems',
-  'items', 'minItems', 'maxItems', 'maxLength', 'minLength', 'format', 'minimum', 'maximum', 'multipleOf',
+  '$id',
+  '$schema',
+  'id',
+  'title',
+  'description',
+  'comment',
+  'javaType',
+  'default',
+  'definitions',
+  '$ref',
+  'type',
+  'enum',
+  'const',
+  'properties',
+  'required',
+  'additionalProperties',
+  'additionalItems',
+  'items',
+  'minItems',
+  'maxItems',
+  'maxLength',
+  'minLength',
+  'format',
+  'minimum',
+  'maximum',
+  'multipleOf',
 ]);
 
 export const VALID_DATE_TIME = '2024-05-01T12:00:00Z';
@@ -187,7 +210,12 @@ export class SchemaExamples {
         out.push({ name: `${where} not in its enum`, payload: set('NotAnEnumValue'), code: 'PropertyConstraintViolation', path: where });
       }
       if (typeof s['maxLength'] === 'number') {
-        out.push({ name: `${where} longer than ${s['maxLength']}`, payload: set('x'.repeat(s['maxLength'] + 1)), code: 'PropertyConstraintViolation', path: where });
+        out.push({
+          name: `${where} longer than ${s['maxLength']}`,
+          payload: set('x'.repeat(s['maxLength'] + 1)),
+          code: 'PropertyConstraintViolation',
+          path: where,
+        });
       }
       if (s['format'] === 'date-time') {
         out.push({ name: `${where} not a date-time`, payload: set('01/05/2024 12:00'), code: 'PropertyConstraintViolation', path: where });
@@ -205,7 +233,12 @@ export class SchemaExamples {
         out.push({ name: `${where} above its maximum`, payload: set(s['maximum'] + 1), code: 'PropertyConstraintViolation', path: where });
       }
       if (typeof s['multipleOf'] === 'number') {
-        out.push({ name: `${where} not a multiple of ${s['multipleOf']}`, payload: set(s['multipleOf'] / 2), code: 'PropertyConstraintViolation', path: where });
+        out.push({
+          name: `${where} not a multiple of ${s['multipleOf']}`,
+          payload: set(s['multipleOf'] / 2),
+          code: 'PropertyConstraintViolation',
+          path: where,
+        });
       }
       if (s['type'] === 'array') {
         const item = this.minimal(s['items'] as Schema);

@@ -10,7 +10,13 @@ import { CentralSystem, ChargePoint, validatePayload } from '../../src/index';
 
 describe('payload rules', () => {
   test('item 7: in 2.0.1 an unset optional field is left out; null, {} or [] in its place is refused', () => {
-    const base = { eventType: 'Updated', timestamp: '2025-01-01T00:00:00Z', triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: { transactionId: 'T1' } };
+    const base = {
+      eventType: 'Updated',
+      timestamp: '2025-01-01T00:00:00Z',
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
+      transactionInfo: { transactionId: 'T1' },
+    };
     assert.deepEqual(validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', base), { ok: true });
     const withNull = validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', { ...base, evse: null });
     assert.equal(withNull.ok, false);

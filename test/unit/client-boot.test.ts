@@ -140,7 +140,7 @@ describe('BootController', () => {
     assert.equal(r.boot.holdsOutbox, false);
   });
 
-  test('item 49: while Rejected with gating on, a 2.0.1 charger refuses the central system\'s CALLs with SecurityError, except TriggerMessage(BootNotification)', () => {
+  test("item 49: while Rejected with gating on, a 2.0.1 charger refuses the central system's CALLs with SecurityError, except TriggerMessage(BootNotification)", () => {
     const r = rig(() => undefined, true, 'ocpp2.0.1');
     assert.equal(r.boot.refusal('GetVariables', {}), undefined, 'no boot answered yet: let through');
     for (const status of ['Pending', 'Accepted'] as const) {

@@ -41,7 +41,9 @@ interface Rig {
   online: FakeConnection | undefined;
 }
 
-function rig(options: { connection?: FakeConnection; store?: OfflineQueueStore; attempts?: number; retryIntervalMs?: number; protocol?: OcppVersion } = {}): Rig {
+function rig(
+  options: { connection?: FakeConnection; store?: OfflineQueueStore; attempts?: number; retryIntervalMs?: number; protocol?: OcppVersion } = {},
+): Rig {
   const r: Rig = { outbox: undefined as never, store: options.store ?? new MemoryQueueStore(), dropped: [], errors: [], online: options.connection };
   const host: OutboxHost = {
     protocol: options.protocol ?? 'ocpp1.6',
@@ -75,7 +77,10 @@ describe('TransactionOutbox', () => {
     const r = rig({ connection: conn });
     const answers = await Promise.all([1, 2, 3].map((n) => r.outbox.enqueue('StopTransaction', stop(n))));
     assert.deepEqual(answers, [{ echo: 1 }, { echo: 2 }, { echo: 3 }]);
-    assert.deepEqual(conn.sent.map((s) => (s.payload as { meterStop: number }).meterStop), [1, 2, 3]);
+    assert.deepEqual(
+      conn.sent.map((s) => (s.payload as { meterStop: number }).meterStop),
+      [1, 2, 3],
+    );
     assert.equal(most, 1, 'never two messages in flight');
     assert.equal(await r.store.size(), 0);
   });
@@ -160,7 +165,13 @@ describe('TransactionOutbox', () => {
       return { totalCost: 0 };
     });
     const r = rig({ connection: conn, protocol: 'ocpp2.0.1', attempts: 3, retryIntervalMs: 100 });
-    const event = { eventType: 'Updated', seqNo: 4, timestamp: '2026-01-01T00:00:00Z', triggerReason: 'MeterValuePeriodic', transactionInfo: { transactionId: 'T1' } };
+    const event = {
+      eventType: 'Updated',
+      seqNo: 4,
+      timestamp: '2026-01-01T00:00:00Z',
+      triggerReason: 'MeterValuePeriodic',
+      transactionInfo: { transactionId: 'T1' },
+    };
     const delivered = r.outbox.enqueue('TransactionEvent', event);
     await settle();
     mock.timers.tick(100);
@@ -171,7 +182,10 @@ describe('TransactionOutbox', () => {
     mock.timers.tick(1);
     await settle();
     assert.deepEqual(await delivered, { totalCost: 0 });
-    assert.deepEqual(conn.sent.map((s) => s.payload), [event, event, event]);
+    assert.deepEqual(
+      conn.sent.map((s) => s.payload),
+      [event, event, event],
+    );
     assert.deepEqual(r.dropped, []);
   });
 
@@ -186,7 +200,10 @@ describe('TransactionOutbox', () => {
     await settle();
     await outcome;
     assert.equal(conn.sent.length, 2);
-    assert.deepEqual(r.dropped.map((d) => [d.action, d.attempts, d.error instanceof TimeoutError]), [['TransactionEvent', 2, true]]);
+    assert.deepEqual(
+      r.dropped.map((d) => [d.action, d.attempts, d.error instanceof TimeoutError]),
+      [['TransactionEvent', 2, true]],
+    );
   });
 
   test('gives a message up after its attempts: queueDropped, its caller rejected with the last error, the next one sent', async () => {
@@ -207,7 +224,10 @@ describe('TransactionOutbox', () => {
     assert.equal(r.dropped[0].action, 'StopTransaction');
     assert.equal(r.dropped[0].attempts, 2);
     assert.ok(r.dropped[0].error instanceof GenericError);
-    assert.deepEqual(conn.sent.map((s) => (s.payload as { meterStop: number }).meterStop), [1, 1, 2]);
+    assert.deepEqual(
+      conn.sent.map((s) => (s.payload as { meterStop: number }).meterStop),
+      [1, 1, 2],
+    );
   });
 
   test('a lost connection is not an attempt: the message stays at the head with 0 attempts and goes on the next flush', async () => {

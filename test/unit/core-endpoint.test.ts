@@ -15,7 +15,14 @@ import {
 } from '../../src/core/errors';
 import type { BadFrameEvent, FrameEvent, HandlerErrorEvent, ResponseDroppedEvent, ValidationFailedEvent } from '../../src/core/events';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
-import { DEFAULT_CALL_CONCURRENCY, DEFAULT_CALL_TIMEOUT_MS, DEFAULT_MAX_QUEUED_CALLS, resolveSharedOptions, withSharedOptions, type RpcEndpointOptions } from '../../src/core/options';
+import {
+  DEFAULT_CALL_CONCURRENCY,
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_MAX_QUEUED_CALLS,
+  resolveSharedOptions,
+  withSharedOptions,
+  type RpcEndpointOptions,
+} from '../../src/core/options';
 import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport, TransportSink } from '../../src/core/transport';
 import { connectedPair, flush, guardUnhandledRejections, RawPeer, setup } from '../support/harness';
@@ -23,7 +30,10 @@ import { ALL_RULES, rules16, rules201, rules21 } from '../support/protocol-rules
 import { FakeValidator } from '../support/validator';
 
 /** What differs between the versions, as the peer sees it on the wire. */
-const WIRE: Record<string, { framing: string; duplicate: string; unreadableId: '-1' | null; unknownTypeReply: boolean; format: string; occurrence: string; limit: number | undefined }> = {
+const WIRE: Record<
+  string,
+  { framing: string; duplicate: string; unreadableId: '-1' | null; unknownTypeReply: boolean; format: string; occurrence: string; limit: number | undefined }
+> = {
   'ocpp1.6': {
     framing: 'FormationViolation',
     duplicate: 'GenericError',
@@ -179,12 +189,9 @@ for (const rules of ALL_RULES) {
 
     test(`item 11: an inbound CALLERROR rejects with the class for its code, in either spelling (${v})`, async () => {
       const { endpoint, peer } = setup(rules, { callConcurrency: 4 });
-      const calls = [
-        endpoint.call('Reset', {}),
-        endpoint.call('Reset', {}),
-        endpoint.call('Reset', {}),
-        endpoint.call('Reset', {}),
-      ].map((p) => p.catch((e: unknown) => e));
+      const calls = [endpoint.call('Reset', {}), endpoint.call('Reset', {}), endpoint.call('Reset', {}), endpoint.call('Reset', {})].map((p) =>
+        p.catch((e: unknown) => e),
+      );
       await peer.frame(3);
       peer.send([4, 'id-1', 'FormationViolation', 'old spelling', { a: 1 }]);
       peer.send([4, 'id-2', 'FormatViolation', 'new spelling', {}]);
@@ -380,7 +387,16 @@ for (const rules of ALL_RULES) {
       const { endpoint, peer } = setup(rules);
       const bad = collect<BadFrameEvent>(endpoint, 'badFrame');
       endpoint.handle('Heartbeat', () => ({}));
-      const inputs = ['[3,"x"]', '[3,"x",null]', '[3,"x",{},1]', '[3,5,{}]', '[3,"' + 'a'.repeat(40) + '",{}]', '[4,"x",1,"",{}]', '[4,"x","GenericError"]', '[4,null,"GenericError","",{}]'];
+      const inputs = [
+        '[3,"x"]',
+        '[3,"x",null]',
+        '[3,"x",{},1]',
+        '[3,5,{}]',
+        '[3,"' + 'a'.repeat(40) + '",{}]',
+        '[4,"x",1,"",{}]',
+        '[4,"x","GenericError"]',
+        '[4,null,"GenericError","",{}]',
+      ];
       // A broken CALLRESULTERROR is an answer only where type 5 exists (before 2.1 it is an unknown type, item 14).
       if (rules.hasSendAndCallResultError) inputs.push('[5,"x"]');
       for (const text of inputs) peer.sendText(text);
@@ -399,7 +415,10 @@ for (const rules of ALL_RULES) {
       await peer.frame(0);
       peer.sendText('[3,"id-1",null]');
       const error = await rejection(call, ValidationError);
-      assert.deepEqual([error.direction, error.kind, error.action, error.messageId, error.code], ['inbound', 'response', 'Heartbeat', 'id-1', rules.framingErrorCode]);
+      assert.deepEqual(
+        [error.direction, error.kind, error.action, error.messageId, error.code],
+        ['inbound', 'response', 'Heartbeat', 'id-1', rules.framingErrorCode],
+      );
       await flush();
       // 2.1 rejects the broken CALLRESULT with a CALLRESULTERROR (item 26); older versions stay silent (item 15).
       assert.equal(peer.texts.length, rules.hasSendAndCallResultError ? 2 : 1);
@@ -450,7 +469,10 @@ for (const rules of ALL_RULES) {
     test(`items 48, 49: an inbound gate refuses known actions with its code before the handler runs (${v})`, async () => {
       let accepted = false;
       const validator = new FakeValidator();
-      const { endpoint, peer } = setup(rules, { validator, inboundGate: (action) => (accepted || action === 'BootNotification' ? undefined : 'SecurityError') });
+      const { endpoint, peer } = setup(rules, {
+        validator,
+        inboundGate: (action) => (accepted || action === 'BootNotification' ? undefined : 'SecurityError'),
+      });
       let ran = 0;
       endpoint.handle('Heartbeat', () => (ran++, {}));
       endpoint.handle('BootNotification', () => ((accepted = true), { status: 'Accepted' }));
@@ -505,7 +527,10 @@ for (const rules of ALL_RULES) {
 
     test(`issue 11 item 11: a context option cannot overwrite protocol or identity on the handler context (${v})`, () => {
       for (const context of [{ protocol: 'forged' }, { identity: 'forged' }, { tenant: 'acme', identity: 'forged' }]) {
-        assert.throws(() => setup(rules, { identity: 'CP001', context }), (e: unknown) => e instanceof TypeError && /^context must not set "(protocol|identity)"/.test(e.message));
+        assert.throws(
+          () => setup(rules, { identity: 'CP001', context }),
+          (e: unknown) => e instanceof TypeError && /^context must not set "(protocol|identity)"/.test(e.message),
+        );
       }
     });
 
@@ -584,7 +609,10 @@ for (const rules of ALL_RULES) {
       const { endpoint, peer } = setup(rules, { validator });
       const call = endpoint.call('Reset', { type: 'Sideways' });
       const error = await rejection(call, ValidationError);
-      assert.deepEqual([error.direction, error.kind, error.action, error.code, error.detail], ['outbound', 'request', 'Reset', 'PropertyConstraintViolation', '/type: bad']);
+      assert.deepEqual(
+        [error.direction, error.kind, error.action, error.code, error.detail],
+        ['outbound', 'request', 'Reset', 'PropertyConstraintViolation', '/type: bad'],
+      );
       await flush();
       assert.equal(peer.texts.length, 0);
       assert.equal(endpoint.pendingCalls + endpoint.queuedCalls, 0);
@@ -592,7 +620,11 @@ for (const rules of ALL_RULES) {
     });
 
     test(`item 21: an invalid response from our handler becomes InternalError to the peer and a local event (${v})`, async () => {
-      const validator = new FakeValidator().fail('Heartbeat', 'response', 'outbound', { code: 'OccurrenceConstraintViolation', detail: '/currentTime: required', enforced: true });
+      const validator = new FakeValidator().fail('Heartbeat', 'response', 'outbound', {
+        code: 'OccurrenceConstraintViolation',
+        detail: '/currentTime: required',
+        enforced: true,
+      });
       const { endpoint, peer } = setup(rules, { validator });
       const failures = collect<ValidationFailedEvent>(endpoint, 'validationFailed');
       endpoint.handle('Heartbeat', () => ({}));
@@ -606,7 +638,11 @@ for (const rules of ALL_RULES) {
     });
 
     test(`item 21: an invalid response from the peer rejects the call with ValidationError (${v})`, async () => {
-      const validator = new FakeValidator().fail('Heartbeat', 'response', 'inbound', { code: 'TypeConstraintViolation', detail: '/currentTime: must be string', enforced: true });
+      const validator = new FakeValidator().fail('Heartbeat', 'response', 'inbound', {
+        code: 'TypeConstraintViolation',
+        detail: '/currentTime: must be string',
+        enforced: true,
+      });
       const { endpoint, peer } = setup(rules, { validator });
       const call = endpoint.call('Heartbeat', {});
       await peer.frame(0);
@@ -1069,7 +1105,13 @@ for (const rules of ALL_RULES) {
         ],
       );
       assert.equal(frames[0].text, peer.texts[0]);
-      assert.deepEqual(frames[5].frame, { type: 4, messageId: 'in-2', errorCode: 'NotSupported', errorDescription: 'Action Reset is not supported', errorDetails: {} });
+      assert.deepEqual(frames[5].frame, {
+        type: 4,
+        messageId: 'in-2',
+        errorCode: 'NotSupported',
+        errorDescription: 'Action Reset is not supported',
+        errorDetails: {},
+      });
       endpoint.close();
     });
 
@@ -1181,7 +1223,11 @@ describe('RpcEndpoint (ocpp2.1 SEND and CALLRESULTERROR)', () => {
   });
 
   test('item 26: an invalid CALLRESULT is rejected with a CALLRESULTERROR carrying its id (ocpp2.1)', async () => {
-    const validator = new FakeValidator().fail('Reset', 'response', 'inbound', { code: 'PropertyConstraintViolation', detail: '/status: bad enum', enforced: true });
+    const validator = new FakeValidator().fail('Reset', 'response', 'inbound', {
+      code: 'PropertyConstraintViolation',
+      detail: '/status: bad enum',
+      enforced: true,
+    });
     const { endpoint, peer } = setup(rules21, { validator });
     const call = endpoint.call('Reset', {});
     await peer.frame(0);
@@ -1229,7 +1275,10 @@ describe('RpcEndpoint options', () => {
   test('endpoints built over shared options (as a server builds its stations) behave the same and report the same options', async () => {
     const shared = resolveSharedOptions({ rules: rules201, callTimeoutMs: 5000, maxInboundCalls: 4 });
     assert.ok(Object.isFrozen(shared));
-    assert.throws(() => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }), /^TypeError: callTimeoutMs must be a positive integer up to 2147483647, got -1$/);
+    assert.throws(
+      () => resolveSharedOptions({ rules: rules201, callTimeoutMs: -1 }),
+      /^TypeError: callTimeoutMs must be a positive integer up to 2147483647, got -1$/,
+    );
     const [a, b] = createMemoryTransportPair();
     const context = { site: 'north' };
     const endpoint = new RpcEndpoint(withSharedOptions(shared, { transport: a, identity: 'CS-1', context }) as unknown as RpcEndpointOptions<{ site: string }>);
@@ -1238,7 +1287,14 @@ describe('RpcEndpoint options', () => {
     endpoint.handle('DataTransfer', (_req, ctx) => ({ status: 'Accepted', data: ctx.site }));
     assert.deepEqual(await endpoint.call('Heartbeat', {}), { currentTime: '2024-01-01T00:00:00Z' });
     assert.deepEqual(await peer.call('DataTransfer', { vendorId: 'v' }), { status: 'Accepted', data: 'north' });
-    const plain = new RpcEndpoint({ transport: createMemoryTransportPair()[0], rules: rules201, callTimeoutMs: 5000, maxInboundCalls: 4, identity: 'CS-1', context });
+    const plain = new RpcEndpoint({
+      transport: createMemoryTransportPair()[0],
+      rules: rules201,
+      callTimeoutMs: 5000,
+      maxInboundCalls: 4,
+      identity: 'CS-1',
+      context,
+    });
     const { transport: t1, ...fromShared } = endpoint.options;
     const { transport: t2, ...fromPlain } = plain.options;
     assert.equal(t1, a);
@@ -1284,7 +1340,11 @@ describe('RpcEndpoint options', () => {
       [{ rules: { ...rules201, maxErrorDescriptionLength: -5 } }, /^rules.maxErrorDescriptionLength must be a non-negative integer/],
     ];
     for (const [override, message] of cases) {
-      assert.throws(() => new RpcEndpoint({ ...base, ...override }), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(Object.keys(override)));
+      assert.throws(
+        () => new RpcEndpoint({ ...base, ...override }),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+        JSON.stringify(Object.keys(override)),
+      );
     }
   });
 
@@ -1345,7 +1405,10 @@ describe('unhandled rejections', () => {
         endpoint.handle('Authorize', () => Promise.reject(new NotSupportedError({ description: 'no' })));
         endpoint.handle('Heartbeat', () => Promise.resolve({}));
         // The endpoint aborts a handler's signal with a ConnectionClosedError.
-        endpoint.handle('StatusNotification', (_r, ctx) => new Promise((_res, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason as Error))));
+        endpoint.handle(
+          'StatusNotification',
+          (_r, ctx) => new Promise((_res, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason as Error))),
+        );
         const ctl = new AbortController();
         // The caller's own promises are observed at once; what is tested is that the endpoint creates no stray rejection of its own.
         const settled = Promise.allSettled([

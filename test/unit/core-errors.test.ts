@@ -112,7 +112,11 @@ describe('RpcError classes', () => {
     const base = new RpcError({ code: 'VendorX', description: 'd', details: { a: 1 }, messageId: 'm', action: 'Reset' });
     assert.deepEqual([base.code, base.description, base.details, base.messageId, base.action, base.name], ['VendorX', 'd', { a: 1 }, 'm', 'Reset', 'RpcError']);
     for (const Class of Object.values(RPC_ERROR_CLASSES)) {
-      assert.throws(() => new Class('old style' as never), (e: unknown) => e instanceof TypeError && /take an init object/.test(e.message), Class.name);
+      assert.throws(
+        () => new Class('old style' as never),
+        (e: unknown) => e instanceof TypeError && /take an init object/.test(e.message),
+        Class.name,
+      );
     }
     const cause = new Error('root');
     assert.equal(new QueueFullError({ limit: 1, action: 'Heartbeat', cause }).cause, cause);
@@ -147,7 +151,14 @@ describe('local failures', () => {
   });
 
   test('ValidationError carries direction, kind, action, code, detail and message id', () => {
-    const e = new ValidationError({ direction: 'outbound', kind: 'request', action: 'Reset', code: 'PropertyConstraintViolation', detail: '/type: bad', messageId: 'm' });
+    const e = new ValidationError({
+      direction: 'outbound',
+      kind: 'request',
+      action: 'Reset',
+      code: 'PropertyConstraintViolation',
+      detail: '/type: bad',
+      messageId: 'm',
+    });
     assert.equal(e.name, 'ValidationError');
     assert.equal(e.message, 'invalid outbound Reset request: /type: bad');
     assert.deepEqual(

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_MAX_JSON_DEPTH, DEPTH_SCAN_MIN_LENGTH, isValidMessageId, MessageType, parseFrame, serializeFrame, type FramingErrorKind } from '../../src/core/frames';
+import {
+  DEFAULT_MAX_JSON_DEPTH,
+  DEPTH_SCAN_MIN_LENGTH,
+  isValidMessageId,
+  MessageType,
+  parseFrame,
+  serializeFrame,
+  type FramingErrorKind,
+} from '../../src/core/frames';
 
 function parseError(text: string): { kind: FramingErrorKind; messageId?: string; messageType?: number; detail: string } {
   const r = parseFrame(text);
   assert.equal(r.ok, false, `expected ${text} to be rejected`);
-  return (r).error;
+  return r.error;
 }
 
 function parseOk(text: string) {
@@ -129,15 +137,7 @@ describe('parseFrame', () => {
   });
 
   test('item 6: payloads must be objects; null, arrays and primitives are bad-field', () => {
-    for (const text of [
-      '[2,"x","A",null]',
-      '[2,"x","A",[]]',
-      '[2,"x","A","{}"]',
-      '[2,"x","A",1]',
-      '[3,"x",null]',
-      '[3,"x",[]]',
-      '[6,"x","A",null]',
-    ]) {
+    for (const text of ['[2,"x","A",null]', '[2,"x","A",[]]', '[2,"x","A","{}"]', '[2,"x","A",1]', '[3,"x",null]', '[3,"x",[]]', '[6,"x","A",null]']) {
       const e = parseError(text);
       assert.equal(e.kind, 'bad-field', text);
       assert.equal(e.messageId, 'x', text);
@@ -276,7 +276,12 @@ describe('parseFrame - nesting limit (issue 12: deep JSON stalled the event loop
 
   test('a too-deep CALL keeps its type id and message id, so it is answered by the rules; other heads carry neither', () => {
     const r = parseFrame(`[2,"abc-1","DataTransfer",{"vendorId":"v",${PAD}"data":${nest(300)}}]`);
-    assert.deepEqual(!r.ok && r.error, { kind: 'too-deep', detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`, messageType: 2, messageId: 'abc-1' });
+    assert.deepEqual(!r.ok && r.error, {
+      kind: 'too-deep',
+      detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels`,
+      messageType: 2,
+      messageId: 'abc-1',
+    });
     const unknownType = parseFrame(`[9,"abc-1",${nest(300)}${SPACE}]`);
     assert.deepEqual(!unknownType.ok && unknownType.error, { kind: 'too-deep', detail: `frame nests deeper than ${DEFAULT_MAX_JSON_DEPTH} levels` });
     const longId = parseFrame(`[3,"${'x'.repeat(40)}",${nest(300)}${SPACE}]`);
@@ -293,6 +298,9 @@ describe('parseFrame - nesting limit (issue 12: deep JSON stalled the event loop
     const over = parseFrame(frame(deep + ' '.repeat(padding + 1)));
     assert.equal(!over.ok && over.error.kind, 'too-deep');
     // Invalid short deep texts are still not-json.
-    assert.equal(!parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)).ok && (parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)) as { error: { kind: string } }).error.kind, 'not-json');
+    assert.equal(
+      !parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)).ok && (parseFrame('['.repeat(2 * DEFAULT_MAX_JSON_DEPTH)) as { error: { kind: string } }).error.kind,
+      'not-json',
+    );
   });
 });

@@ -38,7 +38,10 @@ for (const rules of ALL_RULES) {
       assert.equal(bad.length, UNREADABLE_ID.length);
       assert.ok(bad.every((e) => e.messageId === undefined && e.replied === rules.unreadableIdReply));
       assert.equal(peer.texts.length, rules.unreadableIdReply ? UNREADABLE_ID.length : 0, 'answered with "-1" only where the version says so');
-      assert.deepEqual(exceeded.map((e) => [e.limit, e.max]), [['maxBadMessages', UNREADABLE_ID.length - 1]]);
+      assert.deepEqual(
+        exceeded.map((e) => [e.limit, e.max]),
+        [['maxBadMessages', UNREADABLE_ID.length - 1]],
+      );
       assert.equal(endpoint.closed, true);
       assert.deepEqual(peer.closed, { code: 1008, reason: 'too many invalid messages' });
     });
@@ -80,7 +83,10 @@ for (const rules of ALL_RULES) {
 
     test(`maxJsonDepth is checked at construction: 0, 1.5 and a string are refused with a TypeError naming it (${v})`, () => {
       for (const bad of [0, 1.5, '8']) {
-        assert.throws(() => setup(rules, { maxJsonDepth: bad as number }), (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be/.test(e.message));
+        assert.throws(
+          () => setup(rules, { maxJsonDepth: bad as number }),
+          (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be/.test(e.message),
+        );
       }
     });
 
@@ -100,7 +106,8 @@ for (const rules of ALL_RULES) {
         return { currentTime: 't' };
       });
       const events: string[] = [];
-      for (const name of ['frame', 'badFrame', 'responseDropped', 'handlerError', 'validationFailed', 'limitExceeded'] as const) endpoint.on(name, () => events.push(name));
+      for (const name of ['frame', 'badFrame', 'responseDropped', 'handlerError', 'validationFailed', 'limitExceeded'] as const)
+        endpoint.on(name, () => events.push(name));
       endpoint.close(4000, 'done');
       for (const text of ['[2,"late-1","Heartbeat",{}]', '[3,"id-1",{}]', '[4,"id-1","GenericError","",{}]', 'garbage', '[2]', '[7,"x"]']) sink!.message(text);
       await flush();

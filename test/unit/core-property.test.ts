@@ -27,11 +27,21 @@ const payloads = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDe
 
 /** Valid frames of all five types, as arrays. */
 const validFrames: fc.Arbitrary<unknown[]> = fc.oneof(
-  fc.tuple(fc.constant(2), ids, actions.filter((a) => a.length > 0), payloads),
+  fc.tuple(
+    fc.constant(2),
+    ids,
+    actions.filter((a) => a.length > 0),
+    payloads,
+  ),
   fc.tuple(fc.constant(3), ids, payloads),
   fc.tuple(fc.constant(4), ids, fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), payloads),
   fc.tuple(fc.constant(5), ids, fc.string({ maxLength: 30 }), fc.string({ maxLength: 30 }), payloads),
-  fc.tuple(fc.constant(6), ids, actions.filter((a) => a.length > 0), payloads),
+  fc.tuple(
+    fc.constant(6),
+    ids,
+    actions.filter((a) => a.length > 0),
+    payloads,
+  ),
 );
 
 const anyJson = fc.jsonValue({ maxDepth: 2 });
@@ -43,7 +53,10 @@ const mutation = fc.oneof(
   fc.record({ op: fc.constant('replace' as const), at: fc.nat(5), value: anyJson }),
   fc.record({ op: fc.constant('longId' as const), length: fc.integer({ min: 37, max: 80 }) }),
   fc.record({ op: fc.constant('numberId' as const), value: fc.integer() }),
-  fc.record({ op: fc.constant('type' as const), value: fc.oneof(fc.integer({ min: -2, max: 9 }), fc.double(), fc.string({ maxLength: 2 }), fc.constant(null)) }),
+  fc.record({
+    op: fc.constant('type' as const),
+    value: fc.oneof(fc.integer({ min: -2, max: 9 }), fc.double(), fc.string({ maxLength: 2 }), fc.constant(null)),
+  }),
   fc.record({ op: fc.constant('nullPayload' as const) }),
 );
 
@@ -109,7 +122,11 @@ describe('parseFrame properties', () => {
       assert.ok(isValidMessageId(result.frame.messageId));
     } else {
       const { error } = result;
-      assert.ok(['not-json', 'not-array', 'bad-message-type', 'unknown-message-type', 'bad-message-id', 'message-id-too-long', 'wrong-length', 'bad-field'].includes(error.kind));
+      assert.ok(
+        ['not-json', 'not-array', 'bad-message-type', 'unknown-message-type', 'bad-message-id', 'message-id-too-long', 'wrong-length', 'bad-field'].includes(
+          error.kind,
+        ),
+      );
       if (error.messageId !== undefined) assert.ok(isValidMessageId(error.messageId), 'a reported id is always a valid one');
       assert.equal(typeof error.detail, 'string');
     }
@@ -122,7 +139,10 @@ describe('parseFrame properties', () => {
 
   test('never throws on arbitrary JSON values', () => {
     fc.assert(fc.property(fc.json(), checkParse), { numRuns: RUNS * 3 });
-    fc.assert(fc.property(fc.array(anyJson, { maxLength: 7 }), (arr) => checkParse(JSON.stringify(arr))), { numRuns: RUNS * 3 });
+    fc.assert(
+      fc.property(fc.array(anyJson, { maxLength: 7 }), (arr) => checkParse(JSON.stringify(arr))),
+      { numRuns: RUNS * 3 },
+    );
   });
 
   test('items 1, 2: never throws on mutated frames (dropped or added elements, changed types, long or numeric ids)', () => {
@@ -227,7 +247,11 @@ for (const rules of ALL_RULES) {
       const command = fc.oneof(
         {
           // Short timeouts race the ticks below; long ones leave calls pending for answers to reach.
-          arbitrary: fc.record({ kind: fc.constant('call' as const), timeoutMs: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 100, max: 5000 })), signal: fc.boolean() }),
+          arbitrary: fc.record({
+            kind: fc.constant('call' as const),
+            timeoutMs: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 100, max: 5000 })),
+            signal: fc.boolean(),
+          }),
           weight: 4,
         },
         {

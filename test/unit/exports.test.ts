@@ -142,7 +142,13 @@ describe('public exports of src/index.ts', () => {
     `;
     const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 25_000 });
     assert.equal(child.status, 0, `child failed: ${child.stderr}`);
-    const report = JSON.parse(child.stdout) as { exports: number; check: { ok: boolean }; check16: { ok: boolean; code: string }; requested: string[]; loaded: string[] };
+    const report = JSON.parse(child.stdout) as {
+      exports: number;
+      check: { ok: boolean };
+      check16: { ok: boolean; code: string };
+      requested: string[];
+      loaded: string[];
+    };
     assert.equal(report.exports, EXPORTS.length);
     // The validators did run (so the check below is about a working module graph).
     assert.equal(report.check.ok, true);

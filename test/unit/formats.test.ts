@@ -70,8 +70,14 @@ describe('date-time format: the fast path decides as ajv-formats (full mode) doe
 
   test('random strings from a timestamp alphabet, and random one-character changes of valid timestamps', () => {
     const chars = fc.constantFrom(...'0123456789-:.TtZz +ｘ'.split(''));
-    fc.assert(fc.property(fc.array(chars, { minLength: 18, maxLength: 30 }), (parts) => same(parts.join(''))), { numRuns: 20_000 });
-    const valid = fc.date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }).map((d) => d.toISOString()).filter((s) => s.length === 24);
+    fc.assert(
+      fc.property(fc.array(chars, { minLength: 18, maxLength: 30 }), (parts) => same(parts.join(''))),
+      { numRuns: 20_000 },
+    );
+    const valid = fc
+      .date({ min: new Date(Date.UTC(1, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true })
+      .map((d) => d.toISOString())
+      .filter((s) => s.length === 24);
     fc.assert(
       fc.property(valid, fc.nat(), chars, (iso, at, c) => {
         same(iso);

@@ -27,8 +27,20 @@ function countSenders(table: Record<string, string>): Record<string, number> {
 
 describe('generated action tables', () => {
   const cases = [
-    { version: 'ocpp1.6', table: OCPP16_ACTIONS as Record<string, string>, validators: v16, size: 39, senders: { ChargePoint: 13, Both: 1, CentralSystem: 25 } },
-    { version: 'ocpp2.0.1', table: OCPP201_ACTIONS as Record<string, string>, validators: v201, size: 64, senders: { ChargePoint: 24, Both: 1, CentralSystem: 39 } },
+    {
+      version: 'ocpp1.6',
+      table: OCPP16_ACTIONS as Record<string, string>,
+      validators: v16,
+      size: 39,
+      senders: { ChargePoint: 13, Both: 1, CentralSystem: 25 },
+    },
+    {
+      version: 'ocpp2.0.1',
+      table: OCPP201_ACTIONS as Record<string, string>,
+      validators: v201,
+      size: 64,
+      senders: { ChargePoint: 24, Both: 1, CentralSystem: 39 },
+    },
   ] as const;
   for (const c of cases) {
     it(`${c.version}: ${c.size} actions, each with a request and a response validator, and the expected senders`, () => {
@@ -120,13 +132,23 @@ describe('generated files', () => {
       fs.copyFileSync(source, cjs);
       // ESM consumers get it through a bundler (tsup/esbuild) or Node's CommonJS interop.
       const esm = path.join(tmp, `${dir}-validators.mjs`);
-      buildSync({ stdin: { contents: `export { validators } from ${JSON.stringify(source)};`, resolveDir: tmp }, bundle: true, outfile: esm, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+      buildSync({
+        stdin: { contents: `export { validators } from ${JSON.stringify(source)};`, resolveDir: tmp },
+        bundle: true,
+        outfile: esm,
+        format: 'esm',
+        platform: 'neutral',
+        logLevel: 'silent',
+      });
       const probe = `const ok = v.validators.Heartbeat.request({}) === true && v.validators.Heartbeat.response({}) === false && v.validators.Heartbeat.response.errors[0].keyword === 'required';
         process.stdout.write(String(Object.keys(v.validators).length) + ' ' + ok);`;
       const viaRequire = spawnSync(process.execPath, ['-e', `const v = require(${JSON.stringify(cjs)}); ${probe}`], { cwd: tmp, encoding: 'utf8' });
       assert.equal(viaRequire.status, 0, viaRequire.stderr);
       assert.equal(viaRequire.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
-      const viaImport = spawnSync(process.execPath, ['--input-type=module', '-e', `const v = await import(${JSON.stringify('file://' + esm)}); ${probe}`], { cwd: tmp, encoding: 'utf8' });
+      const viaImport = spawnSync(process.execPath, ['--input-type=module', '-e', `const v = await import(${JSON.stringify('file://' + esm)}); ${probe}`], {
+        cwd: tmp,
+        encoding: 'utf8',
+      });
       assert.equal(viaImport.status, 0, viaImport.stderr);
       assert.equal(viaImport.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
     });

@@ -117,7 +117,10 @@ function diff(ours: unknown, ref: unknown, at: string, out: Omit<Difference, 've
 }
 
 function files(version: Version): string[] {
-  return fs.readdirSync(path.join(SCHEMAS, version)).filter((f) => f.endsWith('.json')).sort();
+  return fs
+    .readdirSync(path.join(SCHEMAS, version))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 function actionsOf(version: Version): Set<string> {
@@ -196,8 +199,14 @@ describe('schemas/ - same meaning as the OCA originals', { skip: HAS_REFERENCE ?
     const ours = readJson(path.join(SCHEMAS, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
     const ref = readJson(path.join(REFERENCE, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
     const unit = (s: StopTransactionSchema): string[] => s.properties.transactionData.items.properties.sampledValue.items.properties.unit.enum;
-    assert.deepEqual(unit(ours).filter((u) => !unit(ref).includes(u)), ['Celsius']);
-    assert.deepEqual(unit(ref).filter((u) => !unit(ours).includes(u)), []);
+    assert.deepEqual(
+      unit(ours).filter((u) => !unit(ref).includes(u)),
+      ['Celsius'],
+    );
+    assert.deepEqual(
+      unit(ref).filter((u) => !unit(ours).includes(u)),
+      [],
+    );
   });
 
   it('annotation differences are only the documented ones (ids, $schema, titles, comments, javaType, no-op additionalProperties)', () => {

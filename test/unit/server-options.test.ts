@@ -58,12 +58,19 @@ describe('resolveCentralSystemOptions', () => {
       [{ validation: { 'ocpp2.1': {} } }, /validation/],
     ];
     for (const [options, message] of bad) {
-      assert.throws(() => resolveCentralSystemOptions(options as never), (e: unknown) => e instanceof TypeError && message.test(e.message), JSON.stringify(options));
+      assert.throws(
+        () => resolveCentralSystemOptions(options as never),
+        (e: unknown) => e instanceof TypeError && message.test(e.message),
+        JSON.stringify(options),
+      );
     }
   });
 });
 
 test('CentralSystem: maxJsonDepth is checked at construction, once per version, with a TypeError naming it', () => {
-  assert.throws(() => new CentralSystem({ maxJsonDepth: 0 }), (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be a positive integer/.test(e.message));
+  assert.throws(
+    () => new CentralSystem({ maxJsonDepth: 0 }),
+    (e: unknown) => e instanceof TypeError && /^maxJsonDepth must be a positive integer/.test(e.message),
+  );
   assert.doesNotThrow(() => new CentralSystem({ maxJsonDepth: 16 }));
 });

@@ -207,6 +207,9 @@ describe('socketTransport: reading pauses while the peer does not read our answe
     transport.setSink(recorder());
     transport.send('z'.repeat(1_000_000));
     assert.equal(socket.paused, false);
-    assert.throws(() => socketTransport(new FakeSocket(), { readPauseBufferedBytes: -1 }), (e: unknown) => e instanceof TypeError && /readPauseBufferedBytes/.test(e.message));
+    assert.throws(
+      () => socketTransport(new FakeSocket(), { readPauseBufferedBytes: -1 }),
+      (e: unknown) => e instanceof TypeError && /readPauseBufferedBytes/.test(e.message),
+    );
   });
 });

@@ -59,7 +59,11 @@ describe('upgrade decision - path and identity', () => {
   test('with path, only <path>/<identity> is served; another path is 404 naming it', () => {
     const v = sync(decide({ url: '/ocpp/CP001' }, { path: '/ocpp' }));
     assert.equal(v.accept && v.data.identity, 'CP001');
-    assert.deepEqual(refused(sync(decide({ url: '/other/CP001' }, { path: '/ocpp' }))), { status: 404, reason: 'not-found', message: 'no OCPP endpoint at /other/CP001' });
+    assert.deepEqual(refused(sync(decide({ url: '/other/CP001' }, { path: '/ocpp' }))), {
+      status: 404,
+      reason: 'not-found',
+      message: 'no OCPP endpoint at /other/CP001',
+    });
     assert.equal(refused(sync(decide({ url: '/ocpp/a/CP001' }, { path: '/ocpp' }))).status, 400);
   });
 
@@ -122,7 +126,11 @@ describe('upgrade decision - subprotocol and duplicates', () => {
   });
 
   test("duplicateIdentity 'refuse' refuses a connected identity with 409; 'replace' accepts it", () => {
-    assert.deepEqual(refused(sync(decide({}, { duplicateIdentity: 'refuse' }, ['CP001']))), { status: 409, reason: 'duplicate-identity', message: 'CP001 is already connected' });
+    assert.deepEqual(refused(sync(decide({}, { duplicateIdentity: 'refuse' }, ['CP001']))), {
+      status: 409,
+      reason: 'duplicate-identity',
+      message: 'CP001 is already connected',
+    });
     assert.ok(sync(decide({}, { duplicateIdentity: 'replace' }, ['CP001'])).accept);
   });
 

@@ -3,12 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { PayloadValidator, ValidationIssue } from '../../src/core/validator';
 import { loadVersion, VERSIONS } from '../../scripts/codegen/schemas';
-import {
-  createPayloadValidator,
-  validatePayload,
-  type PayloadCheck,
-  type ValidationPolicy,
-} from '../../src/ocpp/validation';
+import { createPayloadValidator, validatePayload, type PayloadCheck, type ValidationPolicy } from '../../src/ocpp/validation';
 import type { OcppVersion } from '../../src/ocpp/version';
 import type * as V16 from '../../src/generated/ocpp16/types';
 import type * as V201 from '../../src/generated/ocpp201/types';
@@ -73,7 +68,9 @@ describe('validatePayload - mapping and detail text', () => {
   });
 
   it('non-finite numbers (1e400 parses to Infinity; NaN) → TypeConstraintViolation naming them, both versions', () => {
-    const f16 = failed(check('ocpp1.6', 'StopTransaction', 'request', { meterStop: 1, timestamp: '2025-01-01T00:00:00Z', transactionId: JSON.parse('1e400') as number }));
+    const f16 = failed(
+      check('ocpp1.6', 'StopTransaction', 'request', { meterStop: 1, timestamp: '2025-01-01T00:00:00Z', transactionId: JSON.parse('1e400') as number }),
+    );
     assert.equal(f16.code, 'TypeConstraintViolation');
     assert.equal(f16.detail, '/transactionId: must be integer (got Infinity)');
     const status = { timestamp: '2025-01-01T00:00:00Z', connectorStatus: 'Available', connectorId: 1 };
@@ -83,7 +80,9 @@ describe('validatePayload - mapping and detail text', () => {
       assert.equal(f201.detail, `/evseId: must be integer (got ${String(evseId)})`);
     }
     // A `number` field, not only `integer`.
-    const mv = failed(check('ocpp2.0.1', 'MeterValues', 'request', { evseId: 1, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: -Infinity }] }] }));
+    const mv = failed(
+      check('ocpp2.0.1', 'MeterValues', 'request', { evseId: 1, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: -Infinity }] }] }),
+    );
     assert.equal(mv.code, 'TypeConstraintViolation');
     assert.equal(mv.detail, '/meterValue/0/sampledValue/0/value: must be number (got -Infinity)');
   });
@@ -154,16 +153,46 @@ describe('validatePayload - realistic messages, OCPP 1.6', () => {
   const cases: [string, 'request' | 'response', unknown][] = [
     ['BootNotification', 'request', boot],
     ['BootNotification', 'response', { status: 'Accepted', currentTime: ts, interval: 300 } satisfies V16.BootNotificationResponse],
-    ['StatusNotification', 'request', { connectorId: 1, errorCode: 'NoError', status: 'Charging', timestamp: ts, info: 'ok', vendorId: 'com.abb', vendorErrorCode: '0' } satisfies V16.StatusNotificationRequest],
+    [
+      'StatusNotification',
+      'request',
+      {
+        connectorId: 1,
+        errorCode: 'NoError',
+        status: 'Charging',
+        timestamp: ts,
+        info: 'ok',
+        vendorId: 'com.abb',
+        vendorErrorCode: '0',
+      } satisfies V16.StatusNotificationRequest,
+    ],
     ['StatusNotification', 'response', {}],
     ['MeterValues', 'request', meterValues],
     ['MeterValues', 'response', {}],
-    ['StartTransaction', 'request', { connectorId: 1, idTag: '04E8A1B2C3D4E5', meterStart: 12345, timestamp: ts, reservationId: 7 } satisfies V16.StartTransactionRequest],
-    ['StartTransaction', 'response', { idTagInfo: { status: 'Accepted', expiryDate: '2024-12-31T23:59:59Z', parentIdTag: 'FLEET-1' }, transactionId: 1234 } satisfies V16.StartTransactionResponse],
+    [
+      'StartTransaction',
+      'request',
+      { connectorId: 1, idTag: '04E8A1B2C3D4E5', meterStart: 12345, timestamp: ts, reservationId: 7 } satisfies V16.StartTransactionRequest,
+    ],
+    [
+      'StartTransaction',
+      'response',
+      {
+        idTagInfo: { status: 'Accepted', expiryDate: '2024-12-31T23:59:59Z', parentIdTag: 'FLEET-1' },
+        transactionId: 1234,
+      } satisfies V16.StartTransactionResponse,
+    ],
     [
       'StopTransaction',
       'request',
-      { idTag: '04E8A1B2C3D4E5', meterStop: 23456, timestamp: ts, transactionId: 1234, reason: 'EVDisconnected', transactionData: meterValues.meterValue } satisfies V16.StopTransactionRequest,
+      {
+        idTag: '04E8A1B2C3D4E5',
+        meterStop: 23456,
+        timestamp: ts,
+        transactionId: 1234,
+        reason: 'EVDisconnected',
+        transactionData: meterValues.meterValue,
+      } satisfies V16.StopTransactionRequest,
     ],
     ['StopTransaction', 'response', { idTagInfo: { status: 'Accepted' } } satisfies V16.StopTransactionResponse],
   ];
@@ -176,7 +205,13 @@ describe('validatePayload - realistic messages, OCPP 1.6', () => {
 describe('validatePayload - realistic messages, OCPP 2.0.1', () => {
   const ts = '2024-05-01T12:00:00.000+02:00';
   const sampled: V201.SampledValueType[] = [
-    { value: 12345.6, context: 'Sample.Periodic', measurand: 'Energy.Active.Import.Register', location: 'Outlet', unitOfMeasure: { unit: 'kWh', multiplier: 0 } },
+    {
+      value: 12345.6,
+      context: 'Sample.Periodic',
+      measurand: 'Energy.Active.Import.Register',
+      location: 'Outlet',
+      unitOfMeasure: { unit: 'kWh', multiplier: 0 },
+    },
     { value: 7360, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } },
     { value: 10.6, measurand: 'Current.Import', phase: 'L1' },
     { value: 10.7, measurand: 'Current.Import', phase: 'L2' },
@@ -199,10 +234,20 @@ describe('validatePayload - realistic messages, OCPP 2.0.1', () => {
       'request',
       {
         reason: 'PowerUp',
-        chargingStation: { model: 'Terra AC', vendorName: 'ABB', serialNumber: 'TACW2245321G0172', firmwareVersion: '1.8.2', modem: { iccid: '89490200001234567890', imsi: '262011234567890' } },
+        chargingStation: {
+          model: 'Terra AC',
+          vendorName: 'ABB',
+          serialNumber: 'TACW2245321G0172',
+          firmwareVersion: '1.8.2',
+          modem: { iccid: '89490200001234567890', imsi: '262011234567890' },
+        },
       } satisfies V201.BootNotificationRequest,
     ],
-    ['BootNotification', 'response', { currentTime: ts, interval: 300, status: 'Accepted', statusInfo: { reasonCode: 'OK' } } satisfies V201.BootNotificationResponse],
+    [
+      'BootNotification',
+      'response',
+      { currentTime: ts, interval: 300, status: 'Accepted', statusInfo: { reasonCode: 'OK' } } satisfies V201.BootNotificationResponse,
+    ],
     ['StatusNotification', 'request', { timestamp: ts, connectorStatus: 'Occupied', evseId: 1, connectorId: 1 } satisfies V201.StatusNotificationRequest],
     ['StatusNotification', 'response', {}],
     ['MeterValues', 'request', { evseId: 1, meterValue: [{ timestamp: ts, sampledValue: sampled }] } satisfies V201.MeterValuesRequest],
@@ -254,7 +299,11 @@ describe('real-world frames and their documented results', () => {
     // ajv-formats' full date-time follows RFC 3339, which requires "Z" or an offset.
     const frame = deepFreeze({ connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: '2024-05-01T12:00:00' });
     const issue = strict16.validate('StatusNotification', 'request', 'inbound', frame);
-    assert.deepEqual(issue, { code: 'PropertyConstraintViolation', detail: '/timestamp: must match format "date-time" (got "2024-05-01T12:00:00")', enforced: true });
+    assert.deepEqual(issue, {
+      code: 'PropertyConstraintViolation',
+      detail: '/timestamp: must match format "date-time" (got "2024-05-01T12:00:00")',
+      enforced: true,
+    });
     const report = createPayloadValidator('ocpp1.6', { mode: 'report' });
     assert.equal(report.validate('StatusNotification', 'request', 'inbound', frame)?.enforced, false);
     // Lower-case separators and offsets without a colon are RFC 3339 and pass.
@@ -269,7 +318,11 @@ describe('real-world frames and their documented results', () => {
 
   it('a 33-character chargeBoxSerialNumber (limit 25) → PropertyConstraintViolation', () => {
     const issue = strict16.validate('BootNotification', 'request', 'inbound', { ...boot, chargeBoxSerialNumber: 'X'.repeat(33) });
-    assert.deepEqual(issue, { code: 'PropertyConstraintViolation', detail: '/chargeBoxSerialNumber: must NOT have more than 25 characters (got 33)', enforced: true });
+    assert.deepEqual(issue, {
+      code: 'PropertyConstraintViolation',
+      detail: '/chargeBoxSerialNumber: must NOT have more than 25 characters (got 33)',
+      enforced: true,
+    });
   });
 
   it('unit "Celsius" and the spec\'s "Celcius" are both accepted, in MeterValues and in StopTransaction', () => {
@@ -282,13 +335,19 @@ describe('real-world frames and their documented results', () => {
   });
 
   it('errorCode "Error" and unit "Hz" → PropertyConstraintViolation', () => {
-    assert.equal(strict16.validate('StatusNotification', 'request', 'inbound', { connectorId: 1, errorCode: 'Error', status: 'Faulted' })?.code, 'PropertyConstraintViolation');
+    assert.equal(
+      strict16.validate('StatusNotification', 'request', 'inbound', { connectorId: 1, errorCode: 'Error', status: 'Faulted' })?.code,
+      'PropertyConstraintViolation',
+    );
     const mv = [{ timestamp: '2024-05-01T12:00:00Z', sampledValue: [{ value: '50', measurand: 'Frequency', unit: 'Hz' }] }];
     assert.equal(strict16.validate('MeterValues', 'request', 'inbound', { connectorId: 1, meterValue: mv })?.code, 'PropertyConstraintViolation');
   });
 
   it('an empty sampledValue list: accepted by 1.6 (no minItems), OccurrenceConstraintViolation in 2.0.1', () => {
-    assert.equal(strict16.validate('MeterValues', 'request', 'inbound', { connectorId: 1, meterValue: [{ timestamp: '2024-05-01T12:00:00Z', sampledValue: [] }] }), undefined);
+    assert.equal(
+      strict16.validate('MeterValues', 'request', 'inbound', { connectorId: 1, meterValue: [{ timestamp: '2024-05-01T12:00:00Z', sampledValue: [] }] }),
+      undefined,
+    );
     const f = failed(check('ocpp2.0.1', 'MeterValues', 'request', { evseId: 1, meterValue: [{ timestamp: '2024-05-01T12:00:00Z', sampledValue: [] }] }));
     assert.equal(f.code, 'OccurrenceConstraintViolation');
     assert.equal(f.detail, '/meterValue/0/sampledValue: must NOT have fewer than 1 items');
@@ -487,11 +546,15 @@ describe('createPayloadValidator - modes and policy', () => {
       ['strict', /expected an object, got string/],
     ];
     for (const [policy, message] of bad) {
-      assert.throws(() => createPayloadValidator('ocpp1.6', policy as ValidationPolicy), (err: unknown) => {
-        assert.ok(err instanceof TypeError);
-        assert.match(err.message, message);
-        return true;
-      }, JSON.stringify(policy));
+      assert.throws(
+        () => createPayloadValidator('ocpp1.6', policy as ValidationPolicy),
+        (err: unknown) => {
+          assert.ok(err instanceof TypeError);
+          assert.match(err.message, message);
+          return true;
+        },
+        JSON.stringify(policy),
+      );
     }
     assert.throws(() => createPayloadValidator('ocpp9' as OcppVersion), /unknown OCPP version "ocpp9"/);
     // 2.0.1 actions are checked against 2.0.1.

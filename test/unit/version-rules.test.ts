@@ -26,7 +26,7 @@ const WIRE: Record<RpcErrorCode, { '1.6': string; '2.0.1': string }> = {
 };
 
 describe('version rules (item 10)', () => {
-  test('item 10: every code is sent in the version\'s spelling (1.6: the errata\'s FormationViolation and OccurenceConstraintViolation; its nearest code for the two it lacks)', () => {
+  test("item 10: every code is sent in the version's spelling (1.6: the errata's FormationViolation and OccurenceConstraintViolation; its nearest code for the two it lacks)", () => {
     assert.deepEqual(Object.keys(WIRE).sort(), [...RPC_ERROR_CODES].sort(), 'the table above covers every code');
     for (const code of RPC_ERROR_CODES) {
       assert.equal(OCPP16_RULES.toWireCode(code), WIRE[code]['1.6'], `1.6 ${code}`);
@@ -34,14 +34,14 @@ describe('version rules (item 10)', () => {
     }
   });
 
-  test('item 10: the core suite\'s 1.6 stand-in spells every code as the real 1.6 table does', () => {
+  test("item 10: the core suite's 1.6 stand-in spells every code as the real 1.6 table does", () => {
     for (const code of RPC_ERROR_CODES) {
       assert.equal(rules16.toWireCode(code), OCPP16_RULES.toWireCode(code), code);
       assert.equal(rules201.toWireCode(code), OCPP201_RULES.toWireCode(code), code);
     }
   });
 
-  test('item 11: received codes are read in either version\'s spelling into the canonical code; unknown codes are kept', () => {
+  test("item 11: received codes are read in either version's spelling into the canonical code; unknown codes are kept", () => {
     for (const rules of [OCPP16_RULES, OCPP201_RULES]) {
       assert.equal(rules.fromWireCode('FormationViolation'), 'FormatViolation');
       assert.equal(rules.fromWireCode('OccurenceConstraintViolation'), 'OccurrenceConstraintViolation');
@@ -77,7 +77,7 @@ describe('version rules (item 10)', () => {
     });
   });
 
-  test('items 9, 59: 2.0.1 limits descriptions to 255; 1.6 sets none of its own, and the core\'s 255 applies to both', () => {
+  test("items 9, 59: 2.0.1 limits descriptions to 255; 1.6 sets none of its own, and the core's 255 applies to both", () => {
     assert.equal(OCPP201_RULES.maxErrorDescriptionLength, 255);
     assert.equal(OCPP16_RULES.maxErrorDescriptionLength, undefined);
     assert.equal(descriptionLimit(OCPP16_RULES.maxErrorDescriptionLength), 255);
@@ -92,7 +92,17 @@ describe('version rules (item 10)', () => {
     for (const rules of [OCPP16_RULES, OCPP201_RULES]) {
       assert.equal(rules.isKnownAction('BootNotification'), true, rules.protocol);
       assert.equal(rules.isKnownAction('DataTransfer'), true, rules.protocol);
-      for (const name of ['bootNotification', 'BOOTNOTIFICATION', 'BootNotificationRequest', 'BootNotification ', '', 'toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      for (const name of [
+        'bootNotification',
+        'BOOTNOTIFICATION',
+        'BootNotificationRequest',
+        'BootNotification ',
+        '',
+        'toString',
+        'constructor',
+        '__proto__',
+        'hasOwnProperty',
+      ]) {
         assert.equal(rules.isKnownAction(name), false, `${rules.protocol} ${JSON.stringify(name)}`);
       }
     }
