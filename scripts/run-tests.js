@@ -53,7 +53,7 @@ if (!only.length) {
   }
   run('type check, including type tests (tsc --noEmit)', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
   // The same as `npm run lint`: typescript-eslint's type-checked rules, then Prettier's check.
-  run('lint (eslint .)', process.execPath, [require.resolve('eslint/bin/eslint.js'), '.']);
-  run('format (prettier --check .)', process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
+  run('lint (eslint .)', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+  run('format (prettier --check .)', process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
 }
 run(`node --test (${files.length} files)`, process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files]);
