@@ -231,7 +231,10 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   }
 
   /**
-   * Calls `action` on the central system.
+   * Calls `action` on the central system. Which actions: those a charge point of version `V`
+   * sends, {@link ChargePointOutgoing} (`ChargePointOutgoing<'ocpp1.6'>`: BootNotification,
+   * Authorize, StartTransaction, ... DataTransfer), each with its request and response type from
+   * `OCPP16` or `OCPP201`; anything else does not compile.
    *
    * Transaction messages (1.6 Start/StopTransaction and MeterValues with a transactionId; 2.0.1
    * TransactionEvent) go through the offline queue: sent in order, kept while offline, retried
