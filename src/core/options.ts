@@ -140,25 +140,25 @@ export interface RpcEndpointOptions<Ctx extends object = Record<never, never>> {
   inboundGate?: (action: string, payload: unknown) => RpcErrorCode | null | undefined;
 }
 
+/**
+ * The options both classes take as their own and hand to every endpoint they make; with
+ * `transport`, `rules` and `now` they are also what a resolved endpoint always has. One list, so
+ * that a new option cannot be resolved by the core but forgotten by a class.
+ */
+type PassedThroughKey =
+  | 'callTimeoutMs'
+  | 'callConcurrency'
+  | 'maxQueuedCalls'
+  | 'maxInboundCalls'
+  | 'maxBadMessages'
+  | 'badMessageWindowMs'
+  | 'maxJsonDepth'
+  | 'generateId'
+  | 'captureCallStack';
+
 /** {@link RpcEndpointOptions} after defaults are applied and checked; frozen. */
 export type ResolvedRpcEndpointOptions<Ctx extends object = Record<never, never>> = Readonly<
-  Required<
-    Pick<
-      RpcEndpointOptions<Ctx>,
-      | 'transport'
-      | 'rules'
-      | 'callTimeoutMs'
-      | 'callConcurrency'
-      | 'maxQueuedCalls'
-      | 'maxInboundCalls'
-      | 'maxBadMessages'
-      | 'badMessageWindowMs'
-      | 'maxJsonDepth'
-      | 'generateId'
-      | 'now'
-      | 'captureCallStack'
-    >
-  > &
+  Required<Pick<RpcEndpointOptions<Ctx>, 'transport' | 'rules' | 'now' | PassedThroughKey>> &
     Pick<RpcEndpointOptions<Ctx>, 'validator' | 'identity' | 'context' | 'fallbackHandler' | 'inboundGate'>
 >;
 
@@ -282,18 +282,7 @@ export function checkLimitOptions(options: Pick<RpcEndpointOptions, 'maxInboundC
 }
 
 /** The endpoint options `CentralSystem` and `ChargePoint` take as their own and pass through. */
-export type PassedThroughOptions = Pick<
-  RpcEndpointOptions,
-  | 'callTimeoutMs'
-  | 'callConcurrency'
-  | 'maxQueuedCalls'
-  | 'maxInboundCalls'
-  | 'maxBadMessages'
-  | 'badMessageWindowMs'
-  | 'maxJsonDepth'
-  | 'generateId'
-  | 'captureCallStack'
->;
+export type PassedThroughOptions = Pick<RpcEndpointOptions, PassedThroughKey>;
 
 /** The {@link PassedThroughOptions} of a server's or client's options, for its endpoints. */
 export function passedThrough(options: PassedThroughOptions): PassedThroughOptions {
