@@ -4,7 +4,6 @@ import type { Duplex } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import type { WebSocket } from 'ws';
 import type { Handler, HandlerContext } from './core/context';
-import type { HandlerErrorEvent } from './core/events';
 import { resolveSharedOptions, type SharedEndpointOptions } from './core/options';
 import type { PayloadValidator } from './core/validator';
 import { logTo } from './logger';
@@ -23,9 +22,14 @@ import {
   type ResolvedCentralSystemOptions,
 } from './server/options';
 import { withoutCredentials } from './transport/basic-auth';
-import type { CentralSystemEvents, RefusedEvent } from './server/events';
-import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission, type RefusalReason, type Refusal } from './server/upgrade-decision';
+import type { CentralSystemEvents } from './server/events';
+import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission } from './server/upgrade-decision';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
+import { localFleet, type Fleet } from './cluster/directory';
+import { ClusterLink } from './cluster/link';
+import { ServerReports } from './server/reports';
+import { DEFAULT_CALL_TIMEOUT_MS } from './core/options';
+import { isOcppVersion } from './ocpp/version';
 import {
   Station,
   trackBoot,
@@ -37,7 +41,7 @@ import {
   type StationHooks,
 } from './station';
 import { socketTransport, type SocketTransportOptions } from './transport/socket-transport';
-import { UpgradeServer, type AcceptVerdict, type OwnRefusal, type RefuseVerdict } from './transport/server';
+import { UpgradeServer, type AcceptVerdict } from './transport/server';
 
 // The server's parts live in src/server/; their public names are re-exported here, where the
 // package's door (src/index.ts) finds them beside the class.
@@ -85,12 +89,20 @@ const PENDING_POLL_MS = 10;
  * ```
  */
 export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmitter<CentralSystemEvents<V>> {
-  /** Connected stations by identity. */
+  /** The stations connected to this server (this node), by identity. */
   readonly stations: StationRegistry<AnyStation<V>>;
+  /**
+   * Every station of the fleet by identity, wherever it is connected: with a `cluster` adapter a
+   * station on another node is a {@link RemoteStation} whose `call()` travels there; without
+   * one, the same stations as {@link CentralSystem.stations}.
+   */
+  readonly fleet: Fleet<V>;
   /** The subprotocols served, in order of preference. */
   readonly protocols: readonly V[];
 
   private readonly options: ResolvedCentralSystemOptions<V>;
+  private readonly reports: ServerReports<V>;
+  private readonly cluster: ClusterLink<V> | undefined;
   private readonly validators = new Map<OcppVersion, PayloadValidator>();
   /** Default handlers per version, looked up by every station of it on each CALL. */
   private readonly defaults = new Map<OcppVersion, Map<string, Handler<unknown, unknown, StationHandlerContext>>>();
@@ -115,6 +127,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     super();
     const resolved = resolveCentralSystemOptions(options);
     this.options = resolved;
+    this.reports = new ServerReports<V>(this, resolved);
     this.protocols = resolved.protocols;
     // Built once per version and shared by every station: validators cache per-action policy.
     for (const p of this.protocols) this.validators.set(p, createPayloadValidator(p, resolved.validation?.[p]));
@@ -123,6 +136,17 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     for (const p of this.protocols) this.endpointOptionsFor(p);
 
     this.stations = resolved.registry ?? new LocalStationRegistry<AnyStation<V>>();
+    this.cluster =
+      resolved.cluster &&
+      new ClusterLink<V>({
+        adapter: resolved.cluster,
+        local: this.stations,
+        validatorFor: (protocol) => this.validatorFor(protocol),
+        callTimeoutMs: resolved.endpoint.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+        replace: resolved.duplicateIdentity === 'replace',
+        report: (error, identity) => this.reports.report(error, identity),
+      });
+    this.fleet = this.cluster?.directory ?? localFleet(this.stations);
     this.live = new Keepalive<Station, WebSocket>({
       intervalMs: resolved.pingIntervalMs,
       pongTimeoutMs: resolved.pongTimeoutMs,
@@ -139,10 +163,10 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       oneMessagePerTurn: true,
     };
     this.upgrades = new UpgradeServer<Admission<V>>({
-      decide: (req) => decideUpgrade(factsOf(req), resolved, (identity) => this.stations.has(identity)),
+      decide: (req) => decideUpgrade(factsOf(req), resolved, (identity) => this.fleet.has(identity)),
       onOpen: (ws, req, verdict) => this.open(ws, req, verdict),
-      onRefused: (req, verdict, own) => this.refused(req, verdict, own),
-      onError: (error, req) => this.report(error, identityGuess(req.url ?? '', resolved.path)),
+      onRefused: (req, verdict, own) => this.reports.refused(req, verdict, own),
+      onError: (error, req) => this.reports.report(error, identityGuess(req.url ?? '', resolved.path)),
       perMessageDeflate: wsCompressionSettings(resolved.compression),
       maxPayloadBytes: resolved.maxPayloadBytes,
       handshakeTimeoutMs: resolved.handshakeTimeoutMs,
@@ -215,7 +239,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       handshakeTimeoutMs: this.options.handshakeTimeoutMs,
       // Before the request: nothing of it is known (no URL, no identity, no subprotocols).
       onRefused: (r) =>
-        this.emitRefused({
+        this.reports.emitRefused({
           reason: r.reason,
           status: r.status,
           detail: r.detail,
@@ -228,11 +252,13 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     // Nobody else listens on our own server: every upgrade is ours, answered even outside `path`.
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.ownServer = server;
-    return bind(server, port, host, (error) => this.report(error)).catch((error: unknown) => {
-      // A failed attempt leaves nothing behind: listen() may be called again.
-      this.ownServer = undefined;
-      throw error;
-    });
+    return this.start()
+      .then(() => bind(server, port, host, (error) => this.reports.report(error)))
+      .catch((error: unknown) => {
+        // A failed attempt leaves nothing behind: listen() may be called again.
+        this.ownServer = undefined;
+        throw error;
+      });
   }
 
   /**
@@ -259,7 +285,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
    */
   attach(server: HttpServer): this {
     // After close() the upgrades are answered 503; no keepalive timer to leak.
-    if (this.shutdownDone === undefined) this.live.start();
+    if (this.shutdownDone === undefined) this.serve();
     if (!this.attached.has(server)) server.on('upgrade', this.onAttachedUpgrade);
     this.attached.add(server);
     return this;
@@ -271,8 +297,25 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
    * outside `path` with 404.
    */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.shutdownDone === undefined) this.live.start();
+    if (this.shutdownDone === undefined) this.serve();
     this.upgrades.handleUpgrade(req, socket, head);
+  }
+
+  /**
+   * Joins the cluster (the `cluster` option) without serving stations, for a node that only
+   * calls the stations of others (an API process, say). `listen()` joins first by itself, and
+   * `attach()` and `handleUpgrade()` start joining. Resolves at once without a cluster.
+   *
+   * @throws (rejects) what the adapter failed with when it cannot join (the broker is unreachable).
+   */
+  start(): Promise<void> {
+    return this.cluster?.start() ?? Promise.resolve();
+  }
+
+  /** Serving stations on a server we were given: ping them, and join the cluster in the background. */
+  private serve(): void {
+    this.live.start();
+    this.cluster?.start().catch((error: unknown) => this.reports.report(error instanceof Error ? error : new Error(String(error))));
   }
 
   /**
@@ -301,6 +344,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     const reason = options.reason ?? 'server shutting down';
     // Each resolves when its socket is really closed (station.close() bounds the handshake).
     await Promise.all([...this.live.keys()].map((station) => station.close(code, reason)));
+    await this.cluster?.close().catch((error: unknown) => this.reports.report(error instanceof Error ? error : new Error(String(error))));
     const server = this.ownServer;
     if (server) {
       const done = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -321,20 +365,20 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     if (protocol === undefined || identity === undefined || closing || duplicate) {
       // The peer may still send anything until the close completes; ws reports what it cannot
       // parse as an 'error' event, which would be thrown with no listener.
-      ws.on('error', (error) => this.socketError(error, identity));
+      ws.on('error', (error) => this.reports.socketError(error, identity));
       if (protocol === undefined) ws.close(1002, 'no acceptable subprotocol');
       else if (duplicate) ws.close(1008, 'duplicate identity');
       else ws.close(1001, 'server shutting down');
       dropAfter(ws, UNWANTED_SOCKET_GRACE_MS);
       if (protocol === undefined) {
-        this.refusedRequest(
+        this.reports.refusedRequest(
           req,
           101,
           'no-subprotocol',
           `none of the offered subprotocols (${offeredProtocols(req).join(', ') || 'none'}) is served (${this.protocols.join(', ')})`,
         );
       } else if (duplicate) {
-        this.refusedRequest(req, 101, 'duplicate-identity', `${identity} is already connected`);
+        this.reports.refusedRequest(req, 101, 'duplicate-identity', `${identity} is already connected`);
       }
       return;
     }
@@ -373,6 +417,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       );
     }
     const previous = this.stations.add(station as AnyStation<V>);
+    this.cluster?.opened(station);
     if (previous !== undefined && previous !== (station as AnyStation<V>)) {
       void (previous as Station).close(1008, 'replaced by a newer connection with the same identity');
     }
@@ -385,6 +430,7 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     closed: (station, code, reason) => {
       this.live.unwatch(station);
       this.stations.remove(station as AnyStation<V>);
+      this.cluster?.closed(station, code, reason);
       const log = this.options.logger;
       if (log) logTo(log, 'info', { event: 'disconnect', identity: station.identity, protocol: station.protocol, code, reason }, 'station disconnected');
       this.emit('disconnect', { station: station as AnyStation<V>, code, reason });
@@ -392,15 +438,23 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
     error: (station, error) => {
       // ws closed the connection for a protocol error and waits for the peer's close frame: a
       // peer that broke the protocol is not trusted to send one within ws's 30 s.
-      const socket = this.socketError(error, station.identity) ? this.live.socketOf(station) : undefined;
+      const socket = this.reports.socketError(error, station.identity) ? this.live.socketOf(station) : undefined;
       if (socket !== undefined) dropAfter(socket, CLOSE_HANDSHAKE_GRACE_MS);
     },
-    handlerFailed: (station, event) => this.handlerFailed(station, event),
+    handlerFailed: (station, event) => this.reports.handlerFailed(station, event),
     closing: (station) => {
       const socket = this.live.socketOf(station);
       if (socket !== undefined) dropAfter(socket, CLOSE_HANDSHAKE_GRACE_MS);
     },
   };
+
+  /** The validator of `protocol`: this server's for a version it serves, a strict one for another (calls to other nodes' stations). */
+  private validatorFor(protocol: string): PayloadValidator | undefined {
+    if (!isOcppVersion(protocol)) return undefined;
+    let validator = this.validators.get(protocol);
+    if (validator === undefined) this.validators.set(protocol, (validator = createPayloadValidator(protocol)));
+    return validator;
+  }
 
   /**
    * The endpoint options every station of `protocol` shares: resolved and checked once, so that
@@ -420,71 +474,6 @@ export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmi
       this.endpointOptions.set(protocol, shared);
     }
     return shared;
-  }
-
-  // ------------------------------------------------------------------ reporting
-
-  /** A handler failed: logged with who, what and which message, and raised as `handlerError`. */
-  private handlerFailed(station: Station, event: HandlerErrorEvent): void {
-    const { action, messageId, error } = event;
-    const log = this.options.logger;
-    if (log) {
-      const message = error instanceof Error ? error.message : String(error);
-      logTo(
-        log,
-        'error',
-        { event: 'handler-error', identity: station.identity, protocol: station.protocol, action, messageId, err: error },
-        `handler for ${action} failed: ${message}`,
-      );
-    }
-    this.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
-  }
-
-  private refused(req: IncomingMessage, verdict: RefuseVerdict, own: OwnRefusal | undefined): void {
-    // A verdict of ours (the decision) carries its reason; the upgrade server's own refusals say theirs.
-    const reason: RefusalReason = own?.reason ?? (verdict as Partial<Refusal>).reason ?? 'internal-error';
-    this.refusedRequest(req, verdict.status, reason, own?.detail ?? verdict.message ?? '');
-  }
-
-  private refusedRequest(req: IncomingMessage, status: number, reason: RefusalReason, detail: string): void {
-    const url = req.url ?? '';
-    this.emitRefused({
-      reason,
-      status,
-      detail,
-      identity: identityGuess(url, this.options.path),
-      remoteAddress: req.socket.remoteAddress,
-      offeredProtocols: offeredProtocols(req),
-      url,
-    });
-  }
-
-  private emitRefused(event: RefusedEvent): void {
-    if (this.options.logger) logTo(this.options.logger, 'warn', { event: 'refused', ...event }, `connection refused: ${event.reason}`);
-    this.emit('refused', event);
-  }
-
-  /**
-   * An error on a station's socket. `ws` reports the peer's protocol errors this way (a message
-   * over `maxPayloadBytes`, too many fragments, a bad frame, invalid UTF-8) after closing the
-   * connection with the matching code: the peer's fault, so it is logged at warn and seen in the
-   * `disconnect` event that follows (with that code and reason), never raised as `error`.
-   * Returns whether it was such a protocol error.
-   */
-  private socketError(error: Error, identity: string | undefined): boolean {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) {
-      this.report(error, identity);
-      return false;
-    }
-    const log = this.options.logger;
-    if (log) logTo(log, 'warn', { event: 'protocol-error', identity, code, detail: error.message }, `peer broke the WebSocket protocol: ${error.message}`);
-    return true;
-  }
-
-  private report(error: Error, identity?: string): void {
-    if (this.options.logger) logTo(this.options.logger, 'error', { event: 'error', identity, err: error }, error.message);
-    this.emit('error', identity === undefined ? { error } : { error, identity });
   }
 }
 

@@ -75,6 +75,7 @@ export {
 // ---- values: the server side (Node only)
 export { CentralSystem, DEFAULT_COMPRESSION, DEFAULT_DUPLICATE_IDENTITY, DEFAULT_SECURITY_PROFILE, ListenError } from './central-system';
 export { LocalStationRegistry } from './station-registry';
+export { ClusterUnavailableError, MemoryCluster, RemoteCallError, RemoteStation, StationNotConnectedError } from './cluster/index';
 export { Station } from './station';
 export { parseBasicAuth, safeEqual } from './transport/basic-auth';
 
@@ -190,6 +191,25 @@ export type {
   StationHandlerErrorEvent,
 } from './central-system';
 export type { StationHandle, StationRegistry } from './station-registry';
+export type {
+  AnyRemoteStation,
+  ClaimResult,
+  ClusterAdapter,
+  ClusterEvent,
+  ClusterEventBase,
+  ClusterHost,
+  ClusterUnavailableErrorInit,
+  Delivery,
+  Fleet,
+  MemoryAdapterOptions,
+  PresenceChange,
+  RemoteCall,
+  RemoteCallErrorInit,
+  RemoteFailure,
+  RemoteOutcome,
+  StationNotConnectedErrorInit,
+  StationRef,
+} from './cluster/index';
 export type {
   AnyStation,
   BootStatus,

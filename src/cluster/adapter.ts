@@ -34,6 +34,8 @@ export interface RemoteCall {
   readonly action: string;
   /** The request payload (JSON). */
   readonly payload: unknown;
+  /** False when the caller asked for no validation of this call (test harnesses); the owner skips it too. */
+  readonly validate: boolean;
   /**
    * When the caller stops waiting, in ms since the epoch (clocks are assumed NTP-synced). The
    * owner refuses an expired call and gives the station only the time left.
@@ -60,7 +62,7 @@ export type RemoteFailure =
   /** The station's connection closed before it answered. */
   | { readonly kind: 'closed'; readonly code: number; readonly reason: string }
   /** The station's answer broke the schema (rejected by the owner's validator). */
-  | { readonly kind: 'invalid-response'; readonly code: string; readonly message: string; readonly errors: readonly unknown[] }
+  | { readonly kind: 'invalid-response'; readonly code: string; readonly detail: string }
   /** The cluster cannot carry the call now (the broker is down or not started); never sent. */
   | { readonly kind: 'unavailable'; readonly detail: string }
   /** Anything else the owner could not do; the station may have got the call. */

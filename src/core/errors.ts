@@ -256,6 +256,8 @@ export interface TimeoutErrorInit {
   timeoutMs: number;
   /** Identity of the peer, when the endpoint knows it. */
   identity?: string;
+  /** For a call to a station on another node: whether the station may have got it. */
+  delivered?: false | 'unknown';
 }
 
 /**
@@ -277,6 +279,11 @@ export class TimeoutError extends Error {
   declare readonly identity?: string;
   /** The timeout that expired, in milliseconds. */
   readonly timeoutMs: number;
+  /**
+   * Set for a call to a station on another node (see `ClusterAdapter`): `false` when the deadline
+   * passed before the call could be sent, `'unknown'` when the station may have got it.
+   */
+  declare readonly delivered?: false | 'unknown';
 
   constructor(init: TimeoutErrorInit) {
     const to = init.identity === undefined ? '' : ` to ${init.identity}`;
@@ -285,6 +292,7 @@ export class TimeoutError extends Error {
     this.messageId = init.messageId;
     if (init.identity !== undefined) this.identity = init.identity;
     this.timeoutMs = init.timeoutMs;
+    if (init.delivered !== undefined) this.delivered = init.delivered;
   }
 }
 TimeoutError.prototype.name = 'TimeoutError';

@@ -10,6 +10,7 @@ import type { ValidationPolicy } from '../ocpp/validation';
 import { OCPP_PROTOCOLS, isOcppVersion, type OcppVersion } from '../ocpp/version';
 import type { AnyStation } from '../station';
 import type { StationRegistry } from '../station-registry';
+import type { ClusterAdapter } from '../cluster/adapter';
 import {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -190,8 +191,16 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
   generateId?: () => string;
   /** Capture the caller's stack on calls, for debugging timeouts. @default false */
   captureCallStack?: boolean;
-  /** Where connected stations are kept; replace for a cluster. @default a LocalStationRegistry */
+  /** Where this node's connected stations are kept. @default a LocalStationRegistry */
   registry?: StationRegistry<AnyStation<V>>;
+  /**
+   * Makes this server one node of a cluster: stations connected to any node can be called from
+   * every node (`cs.stations` lists them all), presence stays right across nodes, the
+   * duplicate-identity policy applies cluster-wide, and station events reach the adapter's event
+   * log. `redisCluster()` from `ocpp-sdk/redis` is the production adapter; `MemoryCluster` is the
+   * in-process one for tests. Without it the server is a single node, exactly as before.
+   */
+  cluster?: ClusterAdapter;
 }
 
 /**
@@ -221,6 +230,7 @@ export interface ResolvedCentralSystemOptions<V extends OcppVersion = OcppVersio
   readonly logger: Logger | undefined;
   readonly logFrames: boolean;
   readonly registry: StationRegistry<AnyStation<V>> | undefined;
+  readonly cluster: ClusterAdapter | undefined;
   /** The options every station's endpoint gets (checked by the core, once per version). */
   readonly endpoint: Readonly<PassedThroughOptions>;
 }
@@ -315,8 +325,21 @@ export function resolveCentralSystemOptions<V extends OcppVersion>(options: Cent
     logger,
     logFrames: options.logFrames === true,
     registry: options.registry,
+    cluster: clusterOption(options.cluster),
     endpoint: Object.freeze(passedThrough(options)),
   });
+}
+
+/** The `cluster` option, checked for the adapter's methods (a plain-JavaScript caller may pass anything). */
+function clusterOption(cluster: unknown): ClusterAdapter | undefined {
+  if (cluster === undefined) return undefined;
+  const methods = ['start', 'close', 'claim', 'release', 'locate', 'call', 'evict', 'publish'] as const;
+  const missing =
+    typeof cluster === 'object' && cluster !== null ? methods.filter((m) => typeof (cluster as Record<string, unknown>)[m] !== 'function') : methods;
+  if (missing.length > 0) throw new TypeError(`cluster must be a ClusterAdapter (missing ${missing.join(', ')}), got ${describeValue(cluster)}`);
+  const nodeId = (cluster as ClusterAdapter).nodeId;
+  if (typeof nodeId !== 'string' || nodeId.length === 0) throw new TypeError(`cluster.nodeId must be a non-empty string, got ${String(nodeId)}`);
+  return cluster as ClusterAdapter;
 }
 
 /** The compression settings in `ws`'s terms. @internal */

@@ -42,14 +42,19 @@ const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-
 /** Values of src/index.ts that serve stations and so are not in the browser entry. */
 const SERVER_ONLY = [
   'CentralSystem',
+  'ClusterUnavailableError',
   'DEFAULT_COMPRESSION',
   'DEFAULT_DUPLICATE_IDENTITY',
   'DEFAULT_SECURITY_PROFILE',
   'ListenError',
   'LocalStationRegistry',
+  'MemoryCluster',
   'parseBasicAuth',
+  'RemoteCallError',
+  'RemoteStation',
   'safeEqual',
   'Station',
+  'StationNotConnectedError',
 ];
 
 describe('the browser entry (src/browser.ts)', () => {
