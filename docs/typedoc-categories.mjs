@@ -18,6 +18,7 @@ export const GUIDES = 'Guides';
 /** @type {Array<[category: string, pattern: RegExp]>} */
 export const CATEGORY_RULES = [
   ['Framing core', /^Framing/],
+  ['Cluster (several nodes)', /^Cluster|^(Any)?RemoteStation$|^Remote(Call|Failure|Outcome)|^StationRef$|^ClaimResult$|^PresenceChange$|^Delivery$|^Fleet$|^Memory(Cluster|AdapterOptions)$|^StationNotConnected/],
   ['OCPP messages and actions', /^(OCPP16|OCPP201)(_ACTIONS|ActionMap)?$|^OCPP_PROTOCOLS$|^OcppVersion$|^Action|^actionSender$|^canSend$|^isKnownAction$|^(Incoming|Outgoing)Actions$|^(Ocpp|Peer)Role$|^Shapes$/],
   ['Errors', /Error$|ErrorInit$|^RpcError|^RPC_ERROR_|^createRpcError$|^isRpcErrorCode$|^INTERNAL_ERROR_DESCRIPTION$/],
   ['Validation', /^(validatePayload|createPayloadValidator)$|^Payload|^Validation|^DirectionModes$/],

@@ -84,6 +84,7 @@ export interface ClaimResult {
 
 /** A station's presence changed somewhere in the cluster. */
 export interface PresenceChange {
+  /** The station. */
   readonly identity: string;
   /** The new entry; null when the station is gone. */
   readonly ref: StationRef | null;
@@ -116,9 +117,13 @@ export type ClusterEvent =
 export interface ClusterEventBase {
   /** Unique across the cluster: `<conn>:<seq>`. */
   readonly id: string;
+  /** The station. */
   readonly identity: string;
+  /** The node that holds its connection. */
   readonly node: string;
+  /** The connection (unique per WebSocket). */
   readonly conn: string;
+  /** Its subprotocol. */
   readonly protocol: string;
   /** When it happened, ms since the epoch. */
   readonly at: number;

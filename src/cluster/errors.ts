@@ -88,7 +88,9 @@ ClusterUnavailableError.prototype.name = 'ClusterUnavailableError';
 
 /** What {@link RemoteCallError} is built from. */
 export interface RemoteCallErrorInit {
+  /** The station. */
   identity: string;
+  /** The action of the call. */
   action: string;
   /** The node that held the station. */
   node: string;
@@ -101,7 +103,9 @@ export interface RemoteCallErrorInit {
  * station's answer, not a timeout or a closed connection). The station may have got the call.
  */
 export class RemoteCallError extends Error {
+  /** The station. */
   readonly identity: string;
+  /** The action of the call. */
   readonly action: string;
   /** The node that held the station. */
   readonly node: string;
