@@ -227,7 +227,12 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
       protocol: station.protocol,
       at: Date.now(),
     };
-    this.adapter.publish({ ...base, ...fields });
+    try {
+      this.adapter.publish({ ...base, ...fields });
+    } catch (error) {
+      // The contract says publish never throws; an adapter that does must not break the station.
+      this.options.report(asError(error), station.identity);
+    }
   }
 
   /** Pairs each inbound CALL with the answer we send, for a `call` event. */
