@@ -197,11 +197,24 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
     this.options.report(error);
   }
 
-  /** Another node holds `identity`'s entry: a claimed connection of ours for it is the older one. */
+  /**
+   * Another node announced `identity`'s entry: a claimed connection of ours for it is the older
+   * one, unless our claim came after that announcement (two nodes claiming at the same moment
+   * hear each other's claims in either order). The store decides: we close only when its entry
+   * is not ours, so exactly one connection stays.
+   */
   private yieldTo(identity: string, ref: StationRef): void {
     const station = this.options.local.get(identity) as Station | undefined;
     const linked = station === undefined ? undefined : this.linked.get(station);
-    if (station !== undefined && linked?.claimed === true && !sameRef(ref, linked.ref)) void station.close(1008, REPLACED);
+    if (station === undefined || linked?.claimed !== true || sameRef(ref, linked.ref)) return;
+    this.adapter.locate(identity).then(
+      (current) => {
+        if (current !== null && sameRef(current, linked.ref)) return;
+        if (this.linked.get(station) === linked) void station.close(1008, REPLACED);
+      },
+      // Unknown: keep the connection; presence is read anew when the broker is back.
+      (error: unknown) => this.options.report(asError(error), identity),
+    );
   }
 
   /** Records a remote call id; false when it was seen before. */
