@@ -1,7 +1,7 @@
 /**
  * The stations of the whole cluster as one node sees them: its own (the local registry, always
  * right) and the others' (a mirror kept from the adapter's presence messages), so that
- * `cs.stations.get(id)` and listing stay synchronous and cost no broker round trip.
+ * `cs.fleet.get(id)` and listing stay synchronous and cost no broker round trip.
  */
 import type { OcppVersion } from '../ocpp/version';
 import type { AnyStation } from '../station';

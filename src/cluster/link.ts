@@ -58,6 +58,8 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
   private readonly linked = new Map<Station, Linked>();
   /** Executed remote call ids and their deadlines (insertion order is about deadline order). */
   private readonly seen = new Map<string, number>();
+  /** The outcomes of remote calls running here now, by call id. */
+  private readonly running = new Map<string, Promise<RemoteOutcome>>();
   private readonly releases = new Set<Promise<void>>();
   private readonly token = randomUUID().replace(/-/g, '').slice(0, 10);
   private connections = 0;
@@ -148,7 +150,18 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
     if (station === undefined || linked === undefined || linked.ref.conn !== call.conn) {
       return failed({ kind: 'not-connected', delivered: false, detail: `${call.identity} is not connected on node ${this.adapter.nodeId}` });
     }
+    // A second copy of a call (a broker that delivers twice) is never run again. While the first
+    // runs, the copy gets the same outcome: an error answered at once would reach the caller
+    // before the station's real answer. Once it has ended, the caller has its answer already.
+    const running = this.running.get(call.id);
+    if (running !== undefined) return running;
     if (!this.firstTime(call)) return failed({ kind: 'error', message: `call ${call.id} was already received: not run twice` });
+    const outcome = this.run(station, call);
+    this.running.set(call.id, outcome);
+    return outcome.finally(() => this.running.delete(call.id));
+  }
+
+  private async run(station: Station, call: RemoteCall): Promise<RemoteOutcome> {
     const left = call.deadline - Date.now();
     if (left <= 0) return failed({ kind: 'expired' });
     try {

@@ -13,7 +13,7 @@ export interface RemoteCaller {
 }
 
 /**
- * A station held by another CentralSystem node, from `cs.stations.get(id)` on a node with a
+ * A station held by another CentralSystem node, from `cs.fleet.get(id)` on a node with a
  * `cluster` adapter. Its {@link RemoteStation.call} takes the same actions, checks and validates
  * the request the same way, and fails with the same errors as a local `Station.call`, plus the
  * cluster's own: `StationNotConnectedError` (with `delivered`), `ClusterUnavailableError`, and a
@@ -25,7 +25,7 @@ export interface RemoteCaller {
  *
  * @example
  * ```ts
- * const station = cs.stations.get('CP001');
+ * const station = cs.fleet.get('CP001');
  * if (station?.protocol === 'ocpp1.6') await station.call('Reset', { type: 'Soft' });
  * ```
  */

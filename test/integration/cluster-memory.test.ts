@@ -18,6 +18,8 @@ import {
   StationNotConnectedError,
   TimeoutError,
   ValidationError,
+  type ClusterAdapter,
+  type ClusterHost,
   type OcppVersion,
 } from '../../src/index';
 
@@ -303,5 +305,56 @@ describe('a cluster of CentralSystems (MemoryCluster)', () => {
     const error = await call;
     assert.ok(error instanceof ConnectionClosedError, String(error));
     assert.equal(error.code, 1001);
+  });
+  test("a call the broker delivers twice runs once, and the copy gets the station's answer, not an error", async (t) => {
+    const hub = new MemoryCluster();
+    const inner = hub.adapter('b');
+    let host: ClusterHost | undefined;
+    // The adapter of node b, recording the host so the test can deliver a call twice, as a broker might.
+    const adapter: ClusterAdapter = {
+      nodeId: inner.nodeId,
+      publishesEvents: false,
+      start: (h) => {
+        host = h;
+        return inner.start(h);
+      },
+      close: () => inner.close(),
+      claim: (identity, ref, options) => inner.claim(identity, ref, options),
+      release: (identity, ref) => inner.release(identity, ref),
+      locate: (identity) => inner.locate(identity),
+      call: (to, call) => inner.call(to, call),
+      evict: (identity, to) => inner.evict(identity, to),
+      publish: () => undefined,
+    };
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'], path: '/ocpp', cluster: adapter });
+    cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 300 }));
+    const address = await cs.listen({ port: 0, host: '127.0.0.1' });
+    t.after(() => cs.close());
+    const cp = await station16(t, { cs, url: `ws://127.0.0.1:${address.port}/ocpp` }, 'CP-D');
+    let received = 0;
+    cp.handle('RemoteStartTransaction', async () => {
+      received++;
+      await new Promise((r) => setTimeout(r, 30));
+      return { status: 'Accepted' as const };
+    });
+    await until(() => [...host!.localStations()].length === 1, 'the station to be claimed');
+    const [[identity, ref]] = [...host!.localStations()];
+    const call = {
+      id: 'call-1',
+      from: 'a',
+      identity,
+      conn: ref.conn,
+      action: 'RemoteStartTransaction',
+      payload: { idTag: 'T' },
+      deadline: Date.now() + 5000,
+      validate: true,
+    };
+    const [first, copy] = await Promise.all([host!.executeLocal(call), host!.executeLocal({ ...call })]);
+    assert.deepEqual(first, { ok: true, payload: { status: 'Accepted' } });
+    assert.deepEqual(copy, first);
+    assert.equal(received, 1, 'the station got the call once');
+    const late = await host!.executeLocal({ ...call });
+    assert.ok(!late.ok && late.error.kind === 'error', 'a copy after the call ended is refused, not run');
+    assert.equal(received, 1);
   });
 });
