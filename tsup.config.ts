@@ -1,12 +1,16 @@
 /**
  * Build of the published package (`npm run build`: this, then `tsc -p tsconfig.build.json`).
  *
- * Three JavaScript outputs:
+ * Five JavaScript outputs:
  *
  * - `dist/esm/index.mjs`      Node ESM (`import`), from src/index.ts
  * - `dist/cjs/index.js`       Node CJS (`require`), from src/index.ts
  * - `dist/browser/index.mjs`  bundlers targeting browsers (`browser` condition), from
  *   src/browser.ts: no CentralSystem, nothing that imports `node:*` or `ws`
+ * - `dist/esm/redis.mjs` and `dist/cjs/redis.js`, the `ocpp-sdk/redis` subpath, from
+ *   src/redis/index.ts. It imports only types from the main package, so its bundle holds none of
+ *   the main package's code, and no Redis client: the user passes one in (`redis` and `ioredis`
+ *   are optional peer dependencies, and nothing imports either).
  *
  * The runtime dependencies stay external (the user's package manager and bundler resolve them;
  * in a browser bundle, isomorphic-ws resolves to its `browser.js`, the global WebSocket). Everything
@@ -35,7 +39,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
 
-const external = ['ws', 'isomorphic-ws', 'eventemitter3'];
+const external = ['ws', 'isomorphic-ws', 'eventemitter3', 'redis', 'ioredis'];
 
 const common: Options = {
   external,
@@ -51,26 +55,26 @@ const common: Options = {
 };
 
 /** Writes `<outDir>/index.d.mts`, the ES module face of the declarations tsc writes for `entry`. */
-const declarationsFor = (outDir: string, entry: 'index' | 'browser') => async (): Promise<void> => {
+const declarationsFor = (outDir: string, entries: Record<string, string>) => async (): Promise<void> => {
   await mkdir(outDir, { recursive: true });
   const header = `// The declarations of ocpp-sdk are in ../types/ (written by tsc, one file per source file).\n`;
-  await writeFile(join(outDir, 'index.d.mts'), `${header}export * from '../types/${entry}.js';\n`);
+  for (const [name, source] of Object.entries(entries)) await writeFile(join(outDir, `${name}.d.mts`), `${header}export * from '../types/${source}.js';\n`);
 };
 
 export default defineConfig([
   {
     ...common,
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
     format: 'esm',
     platform: 'node',
     target: 'node18',
     outDir: 'dist/esm',
     clean: true,
-    onSuccess: declarationsFor('dist/esm', 'index'),
+    onSuccess: declarationsFor('dist/esm', { index: 'index', redis: 'redis/index' }),
   },
   {
     ...common,
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
     format: 'cjs',
     platform: 'node',
     target: 'node18',
@@ -85,6 +89,6 @@ export default defineConfig([
     target: 'es2022',
     outDir: 'dist/browser',
     clean: true,
-    onSuccess: declarationsFor('dist/browser', 'browser'),
+    onSuccess: declarationsFor('dist/browser', { index: 'browser' }),
   },
 ]);

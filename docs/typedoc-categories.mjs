@@ -9,8 +9,14 @@
  * typedoc's default category ("Other"), which is the hint to add a rule or a tag. The project
  * documents (README, RELIABILITY, benchmark results, changelog: typedoc.json
  * `projectDocuments`) are the "Guides", unless their front matter names a category.
+ *
+ * The reference has two entry points (typedoc.json): the package (`src/index.ts`), whose exports
+ * are merged into the top level so that links such as {@link CentralSystem} in the guides keep
+ * working, and the `ocpp-sdk/redis` subpath (`src/redis/index.ts`, named by its `@module` tag),
+ * which stays a module of its own, listed under the cluster topic, with its exports sorted by
+ * {@link REDIS_CATEGORY_RULES}.
  */
-import { Comment, CommentTag, Converter } from 'typedoc';
+import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 
 /** The category of the project documents. */
 export const GUIDES = 'Guides';
@@ -28,27 +34,59 @@ export const CATEGORY_RULES = [
   ['Framing core', /Frame|^Framing|^parseFrame$|^serializeFrame$|^Parse|^MessageType|^RpcEndpoint|^ResolvedRpcEndpointOptions$|^Transport|^createMemoryTransportPair$|^Handler|^CallOptions$|^JsonObject$|^ProtocolRules$|_RULES$|^rulesFor$|^isValidMessageId$|^MAX_|^DEFAULT_/],
 ];
 
+/** The name of the subpath module, from the `@module` tag of src/redis/index.ts. */
+export const REDIS_MODULE = 'ocpp-sdk/redis';
+
+/** The topics inside the `ocpp-sdk/redis` module. @type {Array<[category: string, pattern: RegExp]>} */
+export const REDIS_CATEGORY_RULES = [
+  ['Cluster adapter', /^(redisCluster|RedisCluster|RedisClusterOptions|RedisEventsOptions|RedisClientLike|DEFAULT_REDIS_CLUSTER_OPTIONS)$/],
+  ['Events stream', /^(readClusterEvents|ReadClusterEventsOptions|ClusterEventDelivery)$/],
+  ['Errors', /Error$/],
+];
+
 /** The category the rules give `name`, or undefined. */
-export function categoryOf(name) {
-  for (const [category, pattern] of CATEGORY_RULES) if (pattern.test(name)) return category;
+export function categoryOf(name, rules = CATEGORY_RULES) {
+  if (rules === CATEGORY_RULES && name === REDIS_MODULE) return 'Cluster (several nodes)';
+  for (const [category, pattern] of rules) if (pattern.test(name)) return category;
   return undefined;
+}
+
+/** Gives each of `reflections` without a `@category` tag the category `rules` give its name. */
+function categorise(reflections, rules) {
+  for (const reflection of reflections) {
+    const tagged = [reflection.comment, ...(reflection.signatures ?? []).map((s) => s.comment)].some((c) => c?.blockTags.some((t) => t.tag === '@category'));
+    if (tagged) continue;
+    const category = categoryOf(reflection.name, rules);
+    if (category === undefined) continue;
+    reflection.comment ??= new Comment();
+    reflection.comment.blockTags.push(new CommentTag('@category', [{ kind: 'text', text: category }]));
+  }
 }
 
 /** @param {import('typedoc').Application} app */
 export function load(app) {
+  // Before typedoc's own MergeModuleWithPlugin (priority 10000): the package's module merges into
+  // the project, as if it were the only entry point.
+  app.converter.on(
+    Converter.EVENT_RESOLVE_BEGIN,
+    (context) => {
+      for (const reflection of context.project.children ?? []) {
+        if (!reflection.kindOf(ReflectionKind.Module) || reflection.name === REDIS_MODULE) continue;
+        reflection.comment ??= new Comment();
+        reflection.comment.blockTags.push(new CommentTag('@mergeModuleWith', [{ kind: 'text', text: '<project>' }]));
+      }
+    },
+    20_000,
+  );
   // Before typedoc's own CategoryPlugin, which reads the tags at priority -200.
   app.converter.on(
     Converter.EVENT_RESOLVE_END,
     (context) => {
       for (const document of context.project.documents ?? []) document.frontmatter.category ??= GUIDES;
-      for (const reflection of context.project.children ?? []) {
-        const tagged = [reflection.comment, ...(reflection.signatures ?? []).map((s) => s.comment)].some((c) => c?.blockTags.some((t) => t.tag === '@category'));
-        if (tagged) continue;
-        const category = categoryOf(reflection.name);
-        if (category === undefined) continue;
-        reflection.comment ??= new Comment();
-        reflection.comment.blockTags.push(new CommentTag('@category', [{ kind: 'text', text: category }]));
-      }
+      const children = context.project.children ?? [];
+      categorise(children, CATEGORY_RULES);
+      const redis = children.find((c) => c.name === REDIS_MODULE);
+      if (redis !== undefined) categorise(redis.children ?? [], REDIS_CATEGORY_RULES);
     },
     0,
   );

@@ -10,7 +10,7 @@
  *
  * The README blocks are compiled as ES modules (fragments such as `await cs.listen(...)` use
  * top-level await; the two quickstarts, which must run anywhere, are also run in CommonJS and
- * ESM projects by pack.test.ts) with `ocpp-sdk` mapped to src/index.ts. Fragments lean on names
+ * ESM projects by pack.test.ts) with `ocpp-sdk` mapped to src/index.ts (and `ocpp-sdk/redis` to src/redis/index.ts). Fragments lean on names
  * the text around them introduces (`cs`, `station`, `passwords`, ...): those are declared once,
  * below, with the types the text gives them; a fragment that imports nothing gets the two
  * classes imported.
@@ -102,7 +102,13 @@ test('every TypeScript block of README.md compiles (strict) against the SDK', (t
         resolveJsonModule: true,
         types: ['node'],
         typeRoots: [path.join(ROOT, 'node_modules/@types')],
-        paths: { 'ocpp-sdk': [path.join(ROOT, 'src/index.ts')] },
+        // The subpath, and the Redis clients its snippets use (installed here as devDependencies).
+        paths: {
+          'ocpp-sdk': [path.join(ROOT, 'src/index.ts')],
+          'ocpp-sdk/redis': [path.join(ROOT, 'src/redis/index.ts')],
+          redis: [path.join(ROOT, 'node_modules/redis/dist/index.d.ts')],
+          ioredis: [path.join(ROOT, 'node_modules/ioredis/built/index.d.ts')],
+        },
       },
       files,
     }),

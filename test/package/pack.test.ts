@@ -16,7 +16,9 @@
  * against the server quickstart, which must stay up until SIGINT closes it.
  *
  * The consumer project has no ajv installed (it is a devDependency only), so the scripts passing
- * proves that nothing needs ajv at run time; the test also checks that it is absent.
+ * proves that nothing needs ajv at run time; the test also checks that it is absent. Neither
+ * Redis client is installed either (both are optional peer dependencies): `ocpp-sdk/redis` must
+ * import in ESM and CJS without them, and its declarations must not name them.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -183,7 +185,7 @@ describe('the packed package', () => {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(work, packed[0].filename);
     const files = packed[0].files.map((f) => f.path);
-    const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
+    const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|(redis\/)?package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
     assert.deepEqual(unexpected, [], 'files outside dist/, schemas/ and the docs are packed');
     for (const f of [
       'dist/esm/index.mjs',
@@ -193,6 +195,11 @@ describe('the packed package', () => {
       'dist/types/browser.d.ts',
       'dist/browser/index.mjs',
       'dist/browser/index.d.mts',
+      'dist/esm/redis.mjs',
+      'dist/esm/redis.d.mts',
+      'dist/cjs/redis.js',
+      'dist/types/redis/index.d.ts',
+      'redis/package.json',
       'LICENSE',
     ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
@@ -210,21 +217,26 @@ describe('the packed package', () => {
     if (timings.length) console.log(`# pack test timings\n# ${timings.join('\n# ')}`);
   });
 
-  test('the public surface, types included, matches the checked-in API report (etc/ocpp-sdk.api.md)', () => {
+  test('the public surface, types included, matches the checked-in API reports (etc/ocpp-sdk.api.md, etc/ocpp-sdk-redis.api.md)', () => {
     // API Extractor reads the declarations `npm run build` just wrote. Without --local it fails
     // when the surface differs from the report, or when a TSDoc link names nothing: run
-    // `npm run api` to update the report, and commit it with the change that made it.
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/@microsoft/api-extractor/bin/api-extractor'), 'run'], {
-      cwd: root,
-      env: cleanEnv(),
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    assert.equal(
-      r.status,
-      0,
-      `the public API differs from etc/ocpp-sdk.api.md (run \`npm run api\` and commit the report if the change is meant):\n${r.stdout}\n${r.stderr}`,
-    );
+    // `npm run api` to update the reports, and commit them with the change that made them.
+    for (const [config, report] of [
+      ['api-extractor.json', 'etc/ocpp-sdk.api.md'],
+      ['api-extractor.redis.json', 'etc/ocpp-sdk-redis.api.md'],
+    ]) {
+      const r = spawnSync(process.execPath, [join(root, 'node_modules/@microsoft/api-extractor/bin/api-extractor'), 'run', '-c', config], {
+        cwd: root,
+        env: cleanEnv(),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      assert.equal(
+        r.status,
+        0,
+        `the public API differs from ${report} (run \`npm run api\` and commit the report if the change is meant):\n${r.stdout}\n${r.stderr}`,
+      );
+    }
   });
 
   test('installs with exactly its runtime dependencies: eventemitter3, isomorphic-ws, ws (no ajv)', () => {
@@ -274,6 +286,46 @@ describe('the packed package', () => {
       );
     }
     assert.deepEqual(importsOf('dist/browser/index.d.mts'), ['eventemitter3']);
+    // ocpp-sdk/redis: typed by shape, so neither Redis client reaches a user's compilation.
+    for (const entry of ['dist/esm/redis.d.mts', 'dist/types/redis/index.d.ts']) {
+      assert.deepEqual(
+        importsOf(entry).filter((m) => !m.startsWith('node:')),
+        [],
+        entry,
+      );
+    }
+  });
+
+  test('ocpp-sdk/redis imports from ESM and CJS with neither redis nor ioredis installed', () => {
+    for (const client of ['redis', 'ioredis'])
+      assert.equal(existsSync(join(project, 'node_modules', client)), false, `${client} was installed into the consumer`);
+    // Both doors of the package in one script, then the adapter refusing a non-client by name.
+    const body = (resolved: string): string => `
+console.log('resolved ' + ${resolved});
+if (typeof CentralSystem !== 'function' || typeof redisCluster !== 'function' || typeof readClusterEvents !== 'function') throw new Error('missing exports');
+try {
+  redisCluster({ client: {} });
+  throw new Error('accepted a non-client');
+} catch (error) {
+  if (!(error instanceof TypeError) || !/node-redis or ioredis client/.test(error.message)) throw error;
+}
+if (!(new RedisUnavailableError('x') instanceof Error)) throw new Error('RedisUnavailableError');
+console.log('OK redis');
+`;
+    writeFileSync(
+      join(project, 'redis-esm.mjs'),
+      `import { CentralSystem } from 'ocpp-sdk';\nimport { redisCluster, readClusterEvents, RedisUnavailableError } from 'ocpp-sdk/redis';\n${body("import.meta.resolve('ocpp-sdk/redis')")}`,
+    );
+    writeFileSync(
+      join(project, 'redis-cjs.cjs'),
+      `'use strict';\nconst { CentralSystem } = require('ocpp-sdk');\nconst { redisCluster, readClusterEvents, RedisUnavailableError } = require('ocpp-sdk/redis');\n${body("require.resolve('ocpp-sdk/redis')")}`,
+    );
+    const esm = run(process.execPath, ['redis-esm.mjs'], project, 30_000);
+    assert.match(esm, /resolved file:.*\/node_modules\/ocpp-sdk\/dist\/esm\/redis\.mjs/);
+    assert.match(esm, /^OK redis$/m);
+    const cjs = run(process.execPath, ['redis-cjs.cjs'], project, 30_000);
+    assert.match(cjs, /resolved .*\/node_modules\/ocpp-sdk\/dist\/cjs\/redis\.js/);
+    assert.match(cjs, /^OK redis$/m);
   });
 
   // The declarations are tsc's, one file per source file: a declaration bundler renames the
