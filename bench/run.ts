@@ -10,7 +10,14 @@
  * Options:
  *   --quick              1 run, C = 10 and 100, shorter windows, memory at 1,000 only
  *   --runs=N             runs per figure (default 3; 1 with --quick)
- *   --only=a,b           sections: throughput, churn, memory, client, startup, compression, audit
+ *   --only=a,b           sections: throughput, churn, memory, client, startup, compression, audit,
+ *                        and cluster (not in the default list: it needs redis-server and takes
+ *                        about 4 minutes per run; see bench/cluster.ts)
+ *   --base=REF           with cluster: the commit whose single-node SDK is compared with this tree
+ *                        (default 01715ff, the commit before the cluster core; `none` to skip)
+ *   --cluster=a,b        parts of the cluster section: calls, setup, base (default all three)
+ *   --redis=<file>       with cluster: load this build of the redis adapter instead of bundling
+ *                        src/redis (a variant to compare, like --sdk)
  *   --c=1,10,100         connection counts of the throughput section
  *   --sdk=auto|dist|src|<file>  which SDK build to load (auto: dist/ if newer than src/, else
  *                        bundle src/; a file: that module, e.g. a variant to compare)
@@ -24,6 +31,7 @@ import { execSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterReport, clusterRun, type ClusterBenchContext } from './cluster';
 import { buildAll, OUT, ROOT, type Built } from './lib/build';
 import { canPin, Child } from './lib/ipc';
 import { MESSAGES, VERSIONS, requestPayload, type Message, type Version } from './lib/messages';
@@ -34,7 +42,7 @@ import { cell, median, num, ratio, Series, table } from './lib/stats';
 const argv = process.argv.slice(2);
 const flag = (name: string): boolean => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const known = ['quick', 'write', 'profile', 'runs', 'only', 'c', 'sdk', 'priority'];
+const known = ['quick', 'write', 'profile', 'runs', 'only', 'c', 'sdk', 'priority', 'base', 'cluster', 'redis'];
 for (const a of argv) {
   const name = a.replace(/^--/, '').split('=')[0];
   if (!a.startsWith('--') || !known.includes(name)) {
@@ -48,6 +56,7 @@ const RUNS = Number(option('runs') ?? (QUICK ? 1 : 3));
 const SECTIONS = new Set((option('only') ?? 'throughput,churn,memory,client,startup,compression,audit').split(','));
 const CS = (option('c') ?? (QUICK ? '10,100' : '1,10,100,1000')).split(',').map(Number);
 const SDK_CHOICE = option('sdk') ?? 'auto';
+const CLUSTER_PARTS = new Set((option('cluster') ?? 'calls,setup,base').split(','));
 /**
  * Measured windows per figure and run, alternating between the compared systems; one more round
  * warms up. 6, not 4: with 4, two full invocations an hour apart on this VM put the same ratio
@@ -635,6 +644,32 @@ function audit(): void {
   }
 }
 
+// ------------------------------------------------------------------ 8. several nodes (bench/cluster.ts)
+
+function clusterContext(): ClusterBenchContext {
+  return {
+    built,
+    results,
+    notes,
+    quick: QUICK,
+    rounds: ROUNDS,
+    warmMs: WARM_MS,
+    windowMs: WINDOW_MS,
+    serverCore: SERVER_CORE,
+    loadCore: LOAD_CORE,
+    priority: PRIORITY,
+    profileDir: flag('profile') ? path.join(OUT, 'profiles') : undefined,
+    parts: CLUSTER_PARTS,
+    log,
+    addErrors: (count) => {
+      totalErrors += count;
+    },
+    quietly,
+    startLoad,
+    interleave,
+  };
+}
+
 // ------------------------------------------------------------------ report
 
 function git(cmd: string): string {
@@ -987,6 +1022,12 @@ function report(): string {
     ]);
   }
 
+  if (SECTIONS.has('cluster')) {
+    const cluster = clusterReport(clusterContext());
+    out.push(CLUSTER_START, ...cluster.text, CLUSTER_END, '');
+    targets.push(...cluster.targets);
+  }
+
   targets.push(['Zero errors (every answer checked, every connection)', `${num(totalErrors)} errors`, pass(totalErrors === 0)]);
   out.push('## Targets', '', table(['target', 'measured', 'status'], targets, ['l', 'l', 'l']), '');
   if (notes.length) out.push('## Notes from this run', '', ...notes.map((n) => `- ${n}`), '');
@@ -999,11 +1040,56 @@ function sumOf(key: string): number {
 
 // ------------------------------------------------------------------ main
 
+/** The cluster section sits between these markers in RESULTS.md. */
+const CLUSTER_START = '<!-- cluster section: npm run bench -- --only=cluster -->';
+const CLUSTER_END = '<!-- end of cluster section -->';
+
+/**
+ * What `--write` saves. The cluster section is measured apart (`--only=cluster`), so a run of
+ * the cluster section alone replaces only that section of RESULTS.md (with this run's machine
+ * lines and targets inside it), and a run without it keeps the one already there.
+ */
+function mergeResults(text: string): string {
+  const file = path.join(ROOT, 'bench', 'RESULTS.md');
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const between = (s: string): string | undefined => {
+    const a = s.indexOf(CLUSTER_START);
+    const b = s.indexOf(CLUSTER_END);
+    return a >= 0 && b > a ? s.slice(a, b + CLUSTER_END.length) : undefined;
+  };
+  const previous = between(old);
+  const fresh = between(text);
+  const onlyCluster = [...SECTIONS].every((s) => s === 'cluster');
+  if (fresh !== undefined && onlyCluster) {
+    // This run's machine lines and targets go inside the section, under its heading.
+    const head = text
+      .slice(0, text.indexOf(CLUSTER_START))
+      .split('\n')
+      .filter((l) => l.startsWith('- '))
+      .join('\n');
+    const tail = text
+      .slice(text.indexOf(CLUSTER_END) + CLUSTER_END.length)
+      .trim()
+      .replace(/^## /gm, '### ');
+    const [first, ...rest] = fresh.slice(CLUSTER_START.length, -CLUSTER_END.length).trim().split('\n');
+    const block = [CLUSTER_START, first, '', head, ...rest, '', tail, CLUSTER_END].join('\n');
+    return previous !== undefined ? old.replace(previous, block) : `${old.trimEnd()}\n\n${block}\n`;
+  }
+  if (fresh === undefined && previous !== undefined) return `${text.trimEnd()}\n\n${previous}\n`;
+  return text;
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   log(`building (sdk: ${SDK_CHOICE})`);
   builtFrom = git('rev-parse --short HEAD') + (git('status --porcelain -- src').length > 0 ? ' (plus uncommitted changes in src/)' : '');
-  built = await buildAll(SDK_CHOICE);
+  const base = option('base') ?? '01715ff';
+  const withBase = SECTIONS.has('cluster') && base !== 'none' && CLUSTER_PARTS.has('base');
+  built = await buildAll(SDK_CHOICE, {
+    cluster: SECTIONS.has('cluster'),
+    ...(withBase ? { baseRef: base } : {}),
+    ...(option('redis') !== undefined ? { redisModule: option('redis') } : {}),
+  });
   log(`SDK: ${built.sdkSource}`);
   const limit = Number(execSync('ulimit -n', { encoding: 'utf8', shell: '/bin/sh' }).trim());
   if (SECTIONS.has('memory') && limit < Math.max(...MEMORY_SIZES) + 1000) {
@@ -1016,6 +1102,7 @@ async function main(): Promise<void> {
     if (SECTIONS.has('memory')) await memory(run);
     if (SECTIONS.has('client')) await clients(run);
     if (SECTIONS.has('compression')) await compression(run);
+    if (SECTIONS.has('cluster')) await clusterRun(clusterContext(), run);
   }
   if (SECTIONS.has('startup')) startup();
   if (SECTIONS.has('audit')) audit();
@@ -1023,7 +1110,7 @@ async function main(): Promise<void> {
   process.stdout.write('\n' + text);
   fs.writeFileSync(path.join(OUT, 'RESULTS.md'), text);
   if (flag('write')) {
-    fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), text);
+    fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), mergeResults(text));
     log('wrote bench/RESULTS.md');
   }
 }

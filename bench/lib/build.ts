@@ -4,6 +4,7 @@
  * esbuild bundle of src/index.ts made like tsup's CJS build) and the benchmark scripts, each
  * bundled to CommonJS in bench/.build/ with the SDK, ws and ocpp-rpc left as `require`s.
  */
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -20,6 +21,30 @@ export interface Built {
   load: string;
   startup: string;
   audit: string;
+  /** bench/cluster-node.ts (built with `cluster`), loading the redis adapter from `redis`. */
+  clusterNode?: string;
+  /** The `ocpp-sdk/redis` entry (src/redis/index.ts), bundled; built with `cluster`. */
+  redis?: string;
+  /** bench/server.ts loading the SDK of `baseRef` (built with `baseRef`). */
+  serverBase?: string;
+  /** The SDK of `baseRef`: an esbuild bundle of that commit's src/index.ts. */
+  sdkBase?: string;
+  /** The commit `baseRef` names, abbreviated. */
+  baseCommit?: string;
+}
+
+/** What else to build. */
+export interface BuildExtras {
+  /** The cluster benchmark's processes and the redis adapter. */
+  cluster?: boolean;
+  /** With `cluster`: a prebuilt adapter module to load instead of bundling src/redis (a variant to compare). */
+  redisModule?: string;
+  /**
+   * A git ref whose src/ is bundled as a second SDK, with a bench/server.ts of its own, for A/B
+   * runs of the single-node benchmarks in one invocation (the tree is read with `git archive`:
+   * no worktree, nothing in .git changes).
+   */
+  baseRef?: string;
 }
 
 function newestMtime(dir: string): number {
@@ -32,7 +57,7 @@ function newestMtime(dir: string): number {
 }
 
 /** `sdkChoice`: `auto`, `dist`, `src`, or the path of a prebuilt SDK module (`--sdk=`). */
-export async function buildAll(sdkChoice: string): Promise<Built> {
+export async function buildAll(sdkChoice: string, extras: BuildExtras = {}): Promise<Built> {
   fs.mkdirSync(OUT, { recursive: true });
   const dist = path.join(ROOT, 'dist', 'cjs', 'index.js');
   const distFresh = fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newestMtime(path.join(ROOT, 'src'));
@@ -63,29 +88,69 @@ export async function buildAll(sdkChoice: string): Promise<Built> {
     sdkSource = `esbuild bundle of src/index.ts (CJS, node18; ${distFresh ? 'forced' : 'dist/ missing or older than src/'})`;
   }
   // The scripts import '../src/index' for type checking; at run time that is the SDK chosen above.
-  const sdkPlugin: Plugin = {
+  const sdkPlugin = (target: string, redis?: string): Plugin => ({
     name: 'sdk',
     setup(b) {
-      b.onResolve({ filter: /(^|\/)src\/index$/ }, () => ({ path: sdk, external: true }));
+      b.onResolve({ filter: /(^|\/)src\/index$/ }, () => ({ path: target, external: true }));
+      if (redis !== undefined) b.onResolve({ filter: /(^|\/)src\/redis\/index$/ }, () => ({ path: redis, external: true }));
     },
-  };
-  const scripts = ['server', 'load', 'startup', 'audit'] as const;
-  await Promise.all(
-    scripts.map((name) =>
-      build({
-        entryPoints: [path.join(ROOT, 'bench', `${name}.ts`)],
-        outfile: path.join(OUT, `${name}.cjs`),
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
-        target: 'node18',
-        packages: 'external',
-        plugins: [sdkPlugin],
-        sourcemap: true,
-        logLevel: 'warning',
-      }),
-    ),
-  );
+  });
+  const bundle = (entry: string, outfile: string, plugin: Plugin): Promise<unknown> =>
+    build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node18',
+      packages: 'external',
+      plugins: [plugin],
+      sourcemap: true,
+      logLevel: 'warning',
+    });
   const out = (name: string): string => path.join(OUT, `${name}.cjs`);
-  return { sdk, sdkSource, server: out('server'), load: out('load'), startup: out('startup'), audit: out('audit') };
+  const scripts = ['server', 'load', 'startup', 'audit'] as const;
+  await Promise.all(scripts.map((name) => bundle(path.join(ROOT, 'bench', `${name}.ts`), out(name), sdkPlugin(sdk))));
+  const built: Built = { sdk, sdkSource, server: out('server'), load: out('load'), startup: out('startup'), audit: out('audit') };
+
+  if (extras.cluster) {
+    let redis = out('redis');
+    if (extras.redisModule !== undefined) {
+      redis = path.resolve(extras.redisModule);
+      if (!fs.existsSync(redis)) throw new Error(`--redis=${extras.redisModule}: no such file`);
+    } else {
+      const entry = path.join(ROOT, 'src', 'redis', 'index.ts');
+      if (!fs.existsSync(entry)) throw new Error('the cluster benchmark needs src/redis/index.ts (ocpp-sdk/redis)');
+      // The adapter imports only types from the main package; any value import of it resolves to the same SDK.
+      await bundle(entry, redis, sdkPlugin(sdk));
+    }
+    await bundle(path.join(ROOT, 'bench', 'cluster-node.ts'), out('cluster-node'), sdkPlugin(sdk, redis));
+    built.redis = redis;
+    built.clusterNode = out('cluster-node');
+  }
+  if (extras.baseRef !== undefined) {
+    const commit = execSync(`git rev-parse --short ${extras.baseRef}`, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dir = path.join(OUT, `base-${commit}`);
+    if (!fs.existsSync(path.join(dir, 'src', 'index.ts'))) {
+      fs.mkdirSync(dir, { recursive: true });
+      execSync(`git archive ${commit} src | tar -x -C ${JSON.stringify(dir)}`, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    }
+    const sdkBase = out(`sdk-base-${commit}`);
+    await build({
+      entryPoints: [path.join(dir, 'src', 'index.ts')],
+      outfile: sdkBase,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node18',
+      // Resolved from the working tree's node_modules, like the current SDK.
+      nodePaths: [path.join(ROOT, 'node_modules')],
+      external: ['ws', 'isomorphic-ws', 'eventemitter3'],
+      sourcemap: true,
+      logLevel: 'warning',
+    });
+    await bundle(path.join(ROOT, 'bench', 'server.ts'), out('server-base'), sdkPlugin(sdkBase));
+    Object.assign(built, { sdkBase, serverBase: out('server-base'), baseCommit: commit });
+  }
+  return built;
 }
