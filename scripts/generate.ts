@@ -3,12 +3,15 @@
 // src/generated/ differs (npm test runs this first, so a hand edit or a forgotten regeneration
 // fails the build).
 //
-// Output per version (src/generated/ocpp16/, src/generated/ocpp201/):
+// Output per version (src/generated/ocpp16/, src/generated/ocpp201/, src/generated/ocpp21/):
 //   types.ts       every request/response type and shared type (json-schema-to-typescript)
-//   actions.ts     the action map type with directions, and the runtime table of senders
+//   actions.ts     the action map type with directions, the runtime table of senders and, for
+//                  2.1, the actions that travel as SEND
 //   validators.js  precompiled ajv validators, bundled into one CommonJS module without imports
+//                  (`validators` for CALL actions; `sendValidators` for SEND actions, 2.1)
 //   validators.d.ts  their types
 //   index.ts       re-exports
+// The schemas are read as OCA ships them and patched in memory (scripts/codegen/patches.ts).
 // The output depends only on schemas/ and the locked tool versions, so a re-run is byte-identical.
 // `--out <dir>` writes or checks another folder instead (used by the tests).
 import fs from 'node:fs';

@@ -164,6 +164,8 @@ export type * as OCPP16 from './generated/ocpp16/types';
 export type { OCPP16ActionMap } from './generated/ocpp16/actions';
 export type * as OCPP201 from './generated/ocpp201/types';
 export type { OCPP201ActionMap } from './generated/ocpp201/actions';
+export type * as OCPP21 from './generated/ocpp21/types';
+export type { OCPP21ActionMap } from './generated/ocpp21/actions';
 export type { Logger, LogLevel } from './logger';
 export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, Shapes } from './ocpp/actions';
 export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';

@@ -3,6 +3,8 @@
 // - 1.6: OCPP 1.6 edition 2, chapter 4 ("Operations initiated by Charge Point") and chapter 5
 //   ("Operations initiated by Central System"), plus the 1.6 Security Whitepaper edition 2.
 // - 2.0.1: OCPP 2.0.1 Part 2, the "Messages" chapter, where each message lists its sender.
+// - 2.1: OCPP 2.1 Edition 1 Part 2, the same chapter: the 64 actions of 2.0.1 keep their
+//   senders, and the 27 new ones are listed below under "2.1".
 // The words are the same for both versions: 2.0.1's Charging Station is 'ChargePoint' and its
 // CSMS is 'CentralSystem', so that role-typed APIs work the same over both versions.
 import type { LoadedVersion } from './schemas';
@@ -138,9 +140,53 @@ const OCPP201: DirectionTable = {
   ],
 };
 
+const OCPP21: DirectionTable = {
+  chargePoint: [
+    ...OCPP201.chargePoint,
+    // 2.1
+    'BatterySwap',
+    'ClosePeriodicEventStream',
+    'GetCertificateChainStatus',
+    'NotifyDERAlarm',
+    'NotifyDERStartStop',
+    // Travels as SEND (message type 6): no response (see sendActions in schemas.ts).
+    'NotifyPeriodicEventStream',
+    'NotifyPriorityCharging',
+    'NotifySettlement',
+    'OpenPeriodicEventStream',
+    'PullDynamicScheduleUpdate',
+    'ReportDERControl',
+    'VatNumberValidation',
+  ],
+  both: OCPP201.both,
+  centralSystem: [
+    ...OCPP201.centralSystem,
+    // 2.1
+    'AdjustPeriodicEventStream',
+    'AFRRSignal',
+    'ChangeTransactionTariff',
+    'ClearDERControl',
+    'ClearTariffs',
+    'GetDERControl',
+    'GetPeriodicEventStream',
+    'GetTariffs',
+    'NotifyAllowedEnergyTransfer',
+    // Ad hoc payment via a QR code (2.1 Part 2, section C): the driver pays on the CSMS's web page, so
+    // only the CSMS can know that a web payment started; it tells the station, which waits up
+    // to `timeout` seconds for the result. (Some implementations list it the other way round.)
+    'NotifyWebPaymentStarted',
+    'RequestBatterySwap',
+    'SetDefaultTariff',
+    'SetDERControl',
+    'UpdateDynamicSchedule',
+    'UsePriorityCharging',
+  ],
+};
+
 const TABLES: Record<LoadedVersion['spec']['version'], DirectionTable> = {
   'ocpp1.6': OCPP16,
   'ocpp2.0.1': OCPP201,
+  'ocpp2.1': OCPP21,
 };
 
 /**

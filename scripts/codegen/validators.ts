@@ -11,7 +11,7 @@ import addFormats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone';
 import { build, type Plugin } from 'esbuild';
 import { formats } from './formats';
-import { header, type LoadedVersion } from './schemas';
+import { header, isSendAction, type LoadedVersion } from './schemas';
 
 /** Formats the OCA schemas use; anything else stops generation (ajv would silently ignore it). */
 const SUPPORTED_FORMATS = ['date-time', 'uri'] as const;
@@ -28,8 +28,9 @@ const SUPPORTED_FORMATS = ['date-time', 'uri'] as const;
  * - `allErrors: false`: stop at the first error; the RPC error code needs one, and it is faster;
  * - no `useDefaults`, `removeAdditional` or `coerceTypes`: each of them rewrites the payload,
  *   and a validator must never mutate what it checks;
- * - draft-07 (ajv's default class) because ocpp-rpc's copies declare draft-07; the generator
- *   checks below that no schema depends on draft-04-only semantics.
+ * - draft-07 (ajv's default class) for every version, although OCA wrote 1.6 for draft-04 and
+ *   2.x for draft-06: patches.ts drops `$schema`, and checkSupported below fails on any keyword
+ *   whose meaning differs between those drafts, so the three read every OCA schema the same.
  */
 function createAjv(): Ajv {
   const ajv = new Ajv({
@@ -58,7 +59,7 @@ const LATER_DRAFT_KEYWORDS: ReadonlySet<string> = new Set(['const', 'contains', 
 
 /**
  * Fails on schema features this setup would get wrong or read differently from the drafts OCA
- * wrote for (1.6: draft-04, 2.0.1: draft-06): formats ajv-formats is not told about (strict:
+ * wrote for (1.6: draft-04, 2.x: draft-06): formats ajv-formats is not told about (strict:
  * false would skip them silently), draft-04 boolean `exclusiveMinimum`/`exclusiveMaximum`
  * (draft-07 reads them as numbers), and keywords only later drafts know. Names inside
  * `properties`/`definitions` are skipped: they are names, not keywords.
@@ -168,25 +169,26 @@ export async function generateValidators(loaded: LoadedVersion, root: string): P
   const mapping: Record<string, string> = {};
   loaded.messages.forEach((msg, i) => {
     checkSupported(msg.schema, `schemas/${loaded.spec.version}/${msg.file}`);
-    // ocpp-rpc's ids (`urn:Authorize.req`) are not valid URNs (RFC 8141 needs a namespace id,
-    // `urn:<nid>:<nss>`), and ajv 8.20's URI library (fast-uri) throws on them. The id carries
-    // no meaning here (every $ref is local, `#/definitions/...`), so the schema is added
-    // without it, under a key of our own; schemas/ keeps the id as shipped.
-    const { $id: _id, ...schema } = stripAnnotations(msg.schema) as Record<string, unknown>;
+    // The loaded schema has no `$id` (patches.ts drops the document keys): ajv knows it by a key
+    // of our own. Every `$ref` is local (`#/definitions/...`), so no id is needed to resolve one.
     const key = `${msg.action}.${msg.kind}`;
-    ajv.addSchema(schema, key);
+    ajv.addSchema(stripAnnotations(msg.schema) as Record<string, unknown>, key);
     mapping[exportName(i)] = key;
   });
   const standalone = standaloneCode(ajv, mapping);
 
-  const table = loaded.actions
-    .map((action) => {
-      const req = loaded.messages.findIndex((m) => m.action === action && m.kind === 'request');
-      const res = loaded.messages.findIndex((m) => m.action === action && m.kind === 'response');
-      return `  ${JSON.stringify(action)}: Object.freeze({ request: s.${exportName(req)}, response: s.${exportName(res)} }),`;
-    })
+  const indexOf = (action: string, kind: string): number => loaded.messages.findIndex((m) => m.action === action && m.kind === kind);
+  const callActions = loaded.actions.filter((a) => !isSendAction(loaded, a));
+  const sendActions = loaded.actions.filter((a) => isSendAction(loaded, a));
+  const table = callActions
+    .map(
+      (action) =>
+        `  ${JSON.stringify(action)}: Object.freeze({ request: s.${exportName(indexOf(action, 'request'))}, response: s.${exportName(indexOf(action, 'response'))} }),`,
+    )
     .join('\n');
-  const entry = `import * as s from 'ocpp-standalone';\nexport const validators = Object.freeze({\n${table}\n});\n`;
+  const sendTable = sendActions.map((action) => `  ${JSON.stringify(action)}: s.${exportName(indexOf(action, 'send'))},`).join('\n');
+  const sendExport = sendActions.length ? `export const sendValidators = Object.freeze({\n${sendTable}\n});\n` : '';
+  const entry = `import * as s from 'ocpp-standalone';\nexport const validators = Object.freeze({\n${table}\n});\n${sendExport}`;
 
   // The standalone code is served from memory; its require()s resolve from the project root.
   const standalonePlugin: Plugin = {
@@ -226,14 +228,38 @@ export async function generateValidators(loaded: LoadedVersion, root: string): P
   const leftover = findRuntimeLoads(bundled);
   if (leftover) throw new Error(`the ${loaded.spec.version} validator bundle still loads something at run time: ${leftover}`);
 
+  const what = sendActions.length ? `every ${loaded.spec.version} action that travels as CALL` : `every ${loaded.spec.version} action`;
   const doc = [
     `/**`,
-    ` * Precompiled validators for every ${loaded.spec.version} action, keyed by action name: the`,
-    ` * request and the response schema of each. Generated with ajv (draft-07, ajv-formats for`,
-    ` * \`date-time\`/\`uri\`, first error only, no defaults, no coercion, no property removal).`,
+    ` * Precompiled validators for ${what}, keyed by action name: the`,
+    ` * request and the response schema of each. Generated with ajv (draft-07 rules, which the`,
+    ` * generator checks the OCA drafts agree with; ajv-formats for \`date-time\`/\`uri\`; first`,
+    ` * error only, no defaults, no coercion, no property removal).`,
     ` */`,
   ];
-  const js = [header(loaded.spec), `'use strict';`, bundled, '', ...doc, `exports.validators = __ocppValidators.validators;`, ''].join('\n');
-  const dts = [header(loaded.spec), typesPrologue(), ...doc, `export declare const validators: Readonly<Record<string, ActionValidators>>;`, ''].join('\n');
+  const sendDoc = [
+    `/**`,
+    ` * Precompiled validators for the ${loaded.spec.version} actions that travel as SEND (message type 6),`,
+    ` * keyed by action name: the one payload schema of each (a SEND has no response).`,
+    ` */`,
+  ];
+  const js = [
+    header(loaded.spec),
+    `'use strict';`,
+    bundled,
+    '',
+    ...doc,
+    `exports.validators = __ocppValidators.validators;`,
+    ...(sendActions.length ? [...sendDoc, `exports.sendValidators = __ocppValidators.sendValidators;`] : []),
+    '',
+  ].join('\n');
+  const dts = [
+    header(loaded.spec),
+    typesPrologue(),
+    ...doc,
+    `export declare const validators: Readonly<Record<string, ActionValidators>>;`,
+    ...(sendActions.length ? [...sendDoc, `export declare const sendValidators: Readonly<Record<string, ValidateFunction>>;`] : []),
+    '',
+  ].join('\n');
   return { js, dts };
 }

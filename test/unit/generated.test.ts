@@ -12,12 +12,19 @@ import { OCPP16_ACTIONS } from '../../src/generated/ocpp16/actions';
 import { validators as v16 } from '../../src/generated/ocpp16/validators';
 import { OCPP201_ACTIONS } from '../../src/generated/ocpp201/actions';
 import { validators as v201 } from '../../src/generated/ocpp201/validators';
+import { OCPP21_ACTIONS, OCPP21_SEND_ACTIONS } from '../../src/generated/ocpp21/actions';
+import { sendValidators as send21, validators as v21 } from '../../src/generated/ocpp21/validators';
 import { actionSender, canSend, isKnownAction } from '../../src/ocpp/actions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const GENERATED = path.join(ROOT, 'src', 'generated');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ocpp-sdk-generated-test-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Output folder under src/generated/ to version. */
+const DIRS: Record<string, string> = { ocpp16: 'ocpp1.6', ocpp201: 'ocpp2.0.1', ocpp21: 'ocpp2.1' };
+/** Entries of each `validators` table: the actions that travel as CALL. */
+const CALL_ACTIONS: Record<string, number> = { ocpp16: 39, ocpp201: 64, ocpp21: 90 };
 
 function countSenders(table: Record<string, string>): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -33,6 +40,7 @@ describe('generated action tables', () => {
       validators: v16,
       size: 39,
       senders: { ChargePoint: 13, Both: 1, CentralSystem: 25 },
+      send: [],
     },
     {
       version: 'ocpp2.0.1',
@@ -40,13 +48,25 @@ describe('generated action tables', () => {
       validators: v201,
       size: 64,
       senders: { ChargePoint: 24, Both: 1, CentralSystem: 39 },
+      send: [],
+    },
+    {
+      // 2.0.1's 64 actions and 27 new ones: 12 from the Charging Station (one of them,
+      // NotifyPeriodicEventStream, a SEND) and 15 from the CSMS.
+      version: 'ocpp2.1',
+      table: OCPP21_ACTIONS as Record<string, string>,
+      validators: v21,
+      size: 91,
+      senders: { ChargePoint: 36, Both: 1, CentralSystem: 54 },
+      send: ['NotifyPeriodicEventStream'],
     },
   ] as const;
   for (const c of cases) {
-    it(`${c.version}: ${c.size} actions, each with a request and a response validator, and the expected senders`, () => {
+    it(`${c.version}: ${c.size} actions, each CALL action with a request and a response validator, and the expected senders`, () => {
       assert.equal(Object.keys(c.table).length, c.size);
-      assert.deepEqual(Object.keys(c.validators).sort(), Object.keys(c.table).sort());
-      for (const action of Object.keys(c.table)) {
+      const callActions = Object.keys(c.table).filter((a) => !(c.send as readonly string[]).includes(a));
+      assert.deepEqual(Object.keys(c.validators).sort(), callActions.sort());
+      for (const action of callActions) {
         assert.equal(typeof c.validators[action].request, 'function', `${action} request`);
         assert.equal(typeof c.validators[action].response, 'function', `${action} response`);
         assert.notEqual(c.validators[action].request, c.validators[action].response, action);
@@ -57,8 +77,19 @@ describe('generated action tables', () => {
   }
 
   it('tables and validators are frozen', () => {
-    assert.ok(Object.isFrozen(v16) && Object.isFrozen(v201));
-    assert.ok(Object.isFrozen(v16['Heartbeat']));
+    assert.ok(Object.isFrozen(v16) && Object.isFrozen(v201) && Object.isFrozen(v21) && Object.isFrozen(send21));
+    assert.ok(Object.isFrozen(v16['Heartbeat']) && Object.isFrozen(v21['Heartbeat']));
+  });
+
+  it('ocpp2.1: NotifyPeriodicEventStream travels as SEND: a sender, one payload validator, no response validator', () => {
+    assert.deepEqual(OCPP21_SEND_ACTIONS, ['NotifyPeriodicEventStream']);
+    assert.equal(OCPP21_ACTIONS.NotifyPeriodicEventStream, 'ChargePoint');
+    assert.deepEqual(Object.keys(send21), ['NotifyPeriodicEventStream']);
+    assert.equal(v21['NotifyPeriodicEventStream'], undefined);
+    const validate = send21['NotifyPeriodicEventStream'];
+    assert.equal(validate({ id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [{ t: 0, v: '1.0' }] }), true);
+    assert.equal(validate({ id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [] }), false);
+    assert.equal(validate.errors?.[0].keyword, 'minItems');
   });
 
   it('spot checks of directions against the specifications', () => {
@@ -70,6 +101,16 @@ describe('generated action tables', () => {
     assert.equal(OCPP201_ACTIONS.RequestStartTransaction, 'CentralSystem');
     assert.equal(OCPP201_ACTIONS.Get15118EVCertificate, 'ChargePoint');
     assert.equal(OCPP201_ACTIONS.CostUpdated, 'CentralSystem');
+    // 2.1: the 2.0.1 actions keep their senders; spot checks of the new ones.
+    for (const [action, sender] of Object.entries(OCPP201_ACTIONS)) assert.equal(OCPP21_ACTIONS[action as keyof typeof OCPP21_ACTIONS], sender, action);
+    assert.equal(OCPP21_ACTIONS.BatterySwap, 'ChargePoint');
+    assert.equal(OCPP21_ACTIONS.RequestBatterySwap, 'CentralSystem');
+    assert.equal(OCPP21_ACTIONS.OpenPeriodicEventStream, 'ChargePoint');
+    assert.equal(OCPP21_ACTIONS.AdjustPeriodicEventStream, 'CentralSystem');
+    assert.equal(OCPP21_ACTIONS.SetDefaultTariff, 'CentralSystem');
+    assert.equal(OCPP21_ACTIONS.NotifySettlement, 'ChargePoint');
+    assert.equal(OCPP21_ACTIONS.NotifyWebPaymentStarted, 'CentralSystem');
+    assert.equal(OCPP21_ACTIONS.GetCertificateChainStatus, 'ChargePoint');
   });
 });
 
@@ -98,13 +139,13 @@ describe('src/ocpp/actions helpers', () => {
 
 describe('generated files', () => {
   it('every file starts with the GENERATED header naming its source and generator', () => {
-    for (const dir of ['ocpp16', 'ocpp201']) {
-      const version = dir === 'ocpp16' ? 'ocpp1.6' : 'ocpp2.0.1';
+    assert.deepEqual(fs.readdirSync(GENERATED).sort(), Object.keys(DIRS).sort());
+    for (const [dir, version] of Object.entries(DIRS)) {
       for (const file of fs.readdirSync(path.join(GENERATED, dir))) {
         const first = fs.readFileSync(path.join(GENERATED, dir, file), 'utf8').split('\n', 1)[0];
         assert.equal(
           first,
-          `// GENERATED, DO NOT EDIT. Source: schemas/${version}/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).`,
+          `// GENERATED, DO NOT EDIT. Source: schemas/${version}/ (OCA JSON schemas, patched in memory by scripts/codegen/patches.ts). Generator: scripts/generate.ts (npm run generate).`,
           `${dir}/${file}`,
         );
       }
@@ -112,7 +153,7 @@ describe('generated files', () => {
   });
 
   it('the validator modules load nothing at run time (no require( or import outside strings)', () => {
-    for (const dir of ['ocpp16', 'ocpp201']) {
+    for (const dir of Object.keys(DIRS)) {
       const text = fs.readFileSync(path.join(GENERATED, dir, 'validators.js'), 'utf8');
       assert.doesNotMatch(text, /\bimport\b/, `${dir}: import`);
       assert.doesNotMatch(text, /__require\b/, `${dir}: esbuild require shim`);
@@ -124,7 +165,7 @@ describe('generated files', () => {
     }
   });
 
-  for (const dir of ['ocpp16', 'ocpp201']) {
+  for (const [dir, size] of Object.entries(CALL_ACTIONS)) {
     it(`${dir}/validators.js loads with require (CJS) and, bundled, with import (ESM) from a folder without node_modules`, () => {
       const source = path.join(GENERATED, dir, 'validators.js');
       // A copy outside the project: nothing to resolve, no transpiler, no bundler.
@@ -144,13 +185,13 @@ describe('generated files', () => {
         process.stdout.write(String(Object.keys(v.validators).length) + ' ' + ok);`;
       const viaRequire = spawnSync(process.execPath, ['-e', `const v = require(${JSON.stringify(cjs)}); ${probe}`], { cwd: tmp, encoding: 'utf8' });
       assert.equal(viaRequire.status, 0, viaRequire.stderr);
-      assert.equal(viaRequire.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
+      assert.equal(viaRequire.stdout, `${size} true`);
       const viaImport = spawnSync(process.execPath, ['--input-type=module', '-e', `const v = await import(${JSON.stringify('file://' + esm)}); ${probe}`], {
         cwd: tmp,
         encoding: 'utf8',
       });
       assert.equal(viaImport.status, 0, viaImport.stderr);
-      assert.equal(viaImport.stdout, `${dir === 'ocpp16' ? 39 : 64} true`);
+      assert.equal(viaImport.stdout, `${size} true`);
     });
   }
 
@@ -170,7 +211,7 @@ describe('generator', () => {
     const out = path.join(tmp, 'gen');
     const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(run('--out', out).status, 0);
-    for (const dir of ['ocpp16', 'ocpp201']) {
+    for (const dir of Object.keys(DIRS)) {
       for (const file of fs.readdirSync(path.join(GENERATED, dir))) {
         assert.ok(fs.readFileSync(path.join(out, dir, file)).equals(fs.readFileSync(path.join(GENERATED, dir, file))), `${dir}/${file}`);
       }

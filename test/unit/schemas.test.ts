@@ -1,258 +1,179 @@
-// Checks schemas/ against its two sources of truth:
-// 1. ocpp-rpc 2.2.1 (the devDependency in node_modules), which scripts/fetch-schemas.js copies
-//    from: every file must be exactly what that package ships, i.e. no hand edits.
-// 2. The OCA reference copies in ../shared/ocpp-schemas (when present): every file must mean
-//    the same as the OCA original, except for the differences allowed, with a reason, in
-//    ALLOWED_DIFFERENCES below and documented in schemas/README.md.
+// Checks schemas/ against its sources (schemas/README.md):
+// 1. OCA's originals, byte for byte, in a reference folder: OCPP_REFERENCE_SCHEMAS, else the
+//    default folder next to the checkout that scripts/fetch-schemas.js uses too. Skipped, with
+//    the reason, where there is none.
+// 2. The digests scripts/fetch-schemas.js pins for OCA's files (always; no reference needed).
+// 3. The 1.6 Security Extension files, which are not OCA originals: exactly what ocpp-rpc 2.2.1 ships.
+// 4. The generator-time patches (scripts/codegen/patches.ts): applied to copies, never to the files.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { patchedSchema, SCHEMA_PATCHES } from '../../scripts/codegen/patches';
+import { loadVersion, SECURITY_EXTENSION_16, VERSIONS, type JsonSchema } from '../../scripts/codegen/schemas';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SCHEMAS = path.join(ROOT, 'schemas');
-const REFERENCE = path.resolve(ROOT, '..', 'shared', 'ocpp-schemas');
+const REFERENCE = path.resolve(process.env['OCPP_REFERENCE_SCHEMAS'] || path.join(ROOT, '..', 'shared', 'ocpp-schemas'));
 const HAS_REFERENCE = fs.existsSync(REFERENCE);
 
-const VERSIONS = ['ocpp1.6', 'ocpp2.0.1'] as const;
-type Version = (typeof VERSIONS)[number];
-
-/** The 1.6 Security Extension actions (Security Whitepaper ed. 2); the OCA 1.6 download has no schemas for them. */
-const SECURITY_16 = [
-  'CertificateSigned',
-  'DeleteCertificate',
-  'ExtendedTriggerMessage',
-  'GetInstalledCertificateIds',
-  'GetLog',
-  'InstallCertificate',
-  'LogStatusNotification',
-  'SecurityEventNotification',
-  'SignCertificate',
-  'SignedFirmwareStatusNotification',
-  'SignedUpdateFirmware',
-];
-
-/** Keywords that do not change what a schema accepts. */
-const ANNOTATIONS = new Set(['$id', 'id', '$schema', 'title', 'description', 'comment', 'javaType']);
-
-/** One difference in meaning between our file and the reference. */
-interface Difference {
-  version: Version;
-  file: string;
-  /** JSON Pointer into the schema. */
-  path: string;
-  ours: unknown;
-  reference: unknown;
+/** What scripts/fetch-schemas.js exports: its pins. */
+interface FetchPins {
+  OCA: readonly { folder: string; files: number; digest: string }[];
+  SECURITY_EXTENSION_16: readonly string[];
+  sha256: (data: Buffer | string) => string;
 }
+const pins = createRequire(__filename)('../../scripts/fetch-schemas.js') as FetchPins;
 
-/**
- * The only differences in meaning allowed between schemas/ and the OCA originals. Each one is
- * documented in schemas/README.md ("Differences from the OCA originals").
- */
-const ALLOWED_DIFFERENCES: readonly (Omit<Difference, 'ours' | 'reference'> & { why: string })[] = [
-  {
-    // OCA's 1.6 errata added the correct spelling "Celsius" next to the spec's "Celcius" in
-    // MeterValues but not in StopTransaction's transactionData; ocpp-rpc adds it there too, so
-    // the two messages accept the same units. Strictly more permissive than OCA: a charger
-    // sending "Celsius" in StopTransaction is accepted.
-    version: 'ocpp1.6',
-    file: 'StopTransaction.json',
-    path: '/properties/transactionData/items/properties/sampledValue/items/properties/unit/enum',
-    why: 'ocpp-rpc adds "Celsius" to the unit enum (OCA: only "Celcius" in this message)',
-  },
-];
+const FOLDERS = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const;
 
-function readJson(file: string): unknown {
-  return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/**
- * The meaning of a schema: annotations dropped at schema positions (never a property that is
- * merely named `description` or `id`), and `additionalProperties` dropped where the schema's
- * type is not object, since it only ever applies to objects. Returns the dropped items too, so
- * that the annotation differences can be checked as well.
- */
-function meaning(schema: unknown, at = '', dropped: { path: string; key: string; value: unknown }[] = []): unknown {
-  if (Array.isArray(schema)) return schema.map((s, i) => meaning(s, `${at}/${i}`, dropped));
-  if (!isObject(schema)) return schema;
-  const out: Record<string, unknown> = {};
-  const noOpAdditional = schema['type'] !== undefined && schema['type'] !== 'object';
-  for (const [key, value] of Object.entries(schema)) {
-    if (ANNOTATIONS.has(key) || (key === 'additionalProperties' && noOpAdditional)) {
-      dropped.push({ path: `${at}/${key}`, key, value });
-      continue;
-    }
-    if ((key === 'properties' || key === 'definitions') && isObject(value)) {
-      const map: Record<string, unknown> = {};
-      for (const [name, sub] of Object.entries(value)) map[name] = meaning(sub, `${at}/${key}/${name}`, dropped);
-      out[key] = map;
-    } else if (key === 'enum' || key === 'required') {
-      out[key] = value; // value lists, not schemas
-    } else {
-      out[key] = meaning(value, `${at}/${key}`, dropped);
-    }
-  }
-  return out;
-}
-
-/** Differences between two normalised schemas, as JSON Pointers. Key order is ignored; array order is not. */
-function diff(ours: unknown, ref: unknown, at: string, out: Omit<Difference, 'version' | 'file'>[]): void {
-  if (isObject(ours) && isObject(ref)) {
-    for (const key of new Set([...Object.keys(ours), ...Object.keys(ref)])) diff(ours[key], ref[key], `${at}/${key}`, out);
-    return;
-  }
-  if (Array.isArray(ours) && Array.isArray(ref) && ours.length === ref.length && ours.every((v) => !isObject(v) && !Array.isArray(v))) {
-    if (ours.every((v, i) => v === ref[i])) return;
-  } else if (Array.isArray(ours) && Array.isArray(ref) && ours.length === ref.length) {
-    ours.forEach((v, i) => diff(v, ref[i], `${at}/${i}`, out));
-    return;
-  } else if (ours === ref) {
-    return;
-  }
-  out.push({ path: at || '/', ours, reference: ref });
-}
-
-function files(version: Version): string[] {
+function jsonFiles(dir: string): string[] {
   return fs
-    .readdirSync(path.join(SCHEMAS, version))
+    .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort();
 }
 
-function actionsOf(version: Version): Set<string> {
-  const suffix = version === 'ocpp1.6' ? /(Response)?\.json$/ : /(Request|Response)\.json$/;
-  return new Set(files(version).map((f) => f.replace(suffix, '')));
+/** The 22 file names of the 1.6 Security Extension. */
+const SECURITY_FILES = SECURITY_EXTENSION_16.flatMap((a) => [`${a}.json`, `${a}Response.json`]);
+
+function isOca(folder: string, file: string): boolean {
+  return !(folder === 'ocpp1.6' && SECURITY_FILES.includes(file));
 }
 
 describe('schemas/ - shape', () => {
-  it('1.6 has 39 actions (28 core + 11 Security Extension), each with request and response', () => {
-    const actions = actionsOf('ocpp1.6');
-    assert.equal(actions.size, 39);
-    assert.equal(files('ocpp1.6').length, 78);
-    for (const a of actions) {
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp1.6', `${a}.json`)), `${a}.json`);
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp1.6', `${a}Response.json`)), `${a}Response.json`);
-    }
-    assert.equal([...actions].filter((a) => !SECURITY_16.includes(a)).length, 28);
+  it('1.6: 39 actions in 78 files: 56 OCA files (28 core actions) and 22 Security Extension files (11 actions)', () => {
+    const files = jsonFiles(path.join(SCHEMAS, 'ocpp1.6'));
+    assert.equal(files.length, 78);
+    assert.equal(files.filter((f) => isOca('ocpp1.6', f)).length, 56);
+    for (const f of SECURITY_FILES) assert.ok(files.includes(f), f);
   });
 
-  it('2.0.1 has 64 actions, each with request and response', () => {
-    const actions = actionsOf('ocpp2.0.1');
-    assert.equal(actions.size, 64);
-    assert.equal(files('ocpp2.0.1').length, 128);
-    for (const a of actions) {
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp2.0.1', `${a}Request.json`)), `${a}Request.json`);
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp2.0.1', `${a}Response.json`)), `${a}Response.json`);
+  it('2.0.1: 128 files; 2.1: 181 files (90 CALL actions with request and response, and NotifyPeriodicEventStream.json, a SEND)', () => {
+    assert.equal(jsonFiles(path.join(SCHEMAS, 'ocpp2.0.1')).length, 128);
+    const files21 = jsonFiles(path.join(SCHEMAS, 'ocpp2.1'));
+    assert.equal(files21.length, 181);
+    assert.deepEqual(
+      files21.filter((f) => !/(Request|Response)\.json$/.test(f)),
+      ['NotifyPeriodicEventStream.json'],
+    );
+    assert.deepEqual(
+      VERSIONS.map((v) => [v.version, loadVersion(ROOT, v).actions.length]),
+      [
+        ['ocpp1.6', 39],
+        ['ocpp2.0.1', 64],
+        ['ocpp2.1', 91],
+      ],
+    );
+  });
+
+  it('the OCA files of each version hash to the digests scripts/fetch-schemas.js pins', () => {
+    assert.deepEqual(
+      pins.OCA.map((v) => v.folder),
+      [...FOLDERS],
+    );
+    for (const v of pins.OCA) {
+      const dir = path.join(SCHEMAS, v.folder);
+      const names = jsonFiles(dir).filter((f) => isOca(v.folder, f));
+      assert.equal(names.length, v.files, v.folder);
+      const listing = names.map((n) => `${pins.sha256(fs.readFileSync(path.join(dir, n)))}  ${n}\n`).join('');
+      assert.equal(pins.sha256(listing), v.digest, `${v.folder}: OCA files differ from the pinned edition`);
     }
   });
 
-  it('every file is exactly what ocpp-rpc 2.2.1 ships, pretty-printed by scripts/fetch-schemas.js (no hand edits)', () => {
-    const pkg = readJson(path.join(ROOT, 'node_modules', 'ocpp-rpc', 'package.json')) as { version: string };
+  it('the 1.6 Security Extension files are exactly what ocpp-rpc 2.2.1 ships, pretty-printed by scripts/fetch-schemas.js', () => {
+    assert.deepEqual([...pins.SECURITY_EXTENSION_16], [...SECURITY_EXTENSION_16]);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'ocpp-rpc', 'package.json'), 'utf8')) as { version: string };
     assert.equal(pkg.version, '2.2.1', 'node_modules/ocpp-rpc is not the pinned 2.2.1');
-    const sources: Record<Version, string> = { 'ocpp1.6': 'ocpp1_6.json', 'ocpp2.0.1': 'ocpp2_0_1.json' };
-    for (const version of VERSIONS) {
-      const shipped = readJson(path.join(ROOT, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', sources[version])) as { $id: string }[];
-      assert.equal(shipped.length, files(version).length, version);
-      for (const schema of shipped) {
-        const [, action, kind] = /^urn:(\w+)\.(req|conf)$/.exec(schema.$id)!;
-        const name = kind === 'conf' ? `${action}Response.json` : `${action}${version === 'ocpp1.6' ? '' : 'Request'}.json`;
-        const text = fs.readFileSync(path.join(SCHEMAS, version, name), 'utf8');
-        assert.equal(text, JSON.stringify(schema, null, 2) + '\n', `${version}/${name}`);
-      }
+    const shipped = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', 'ocpp1_6.json'), 'utf8')) as { $id: string }[];
+    let compared = 0;
+    for (const schema of shipped) {
+      const [, action, kind] = /^urn:(\w+)\.(req|conf)$/.exec(schema.$id)!;
+      if (!SECURITY_EXTENSION_16.includes(action)) continue;
+      const name = kind === 'conf' ? `${action}Response.json` : `${action}.json`;
+      assert.equal(fs.readFileSync(path.join(SCHEMAS, 'ocpp1.6', name), 'utf8'), JSON.stringify(schema, null, 2) + '\n', name);
+      compared++;
     }
+    assert.equal(compared, 22);
   });
 });
 
-describe('schemas/ - same meaning as the OCA originals', { skip: HAS_REFERENCE ? false : `no OCA reference copies at ${REFERENCE}` }, () => {
-  it('every file with a reference copy differs only as allowed', (t) => {
-    const found: Difference[] = [];
-    let compared = 0;
-    for (const version of VERSIONS) {
-      for (const file of files(version)) {
-        const refFile = path.join(REFERENCE, version, file);
-        if (!fs.existsSync(refFile)) continue;
-        compared++;
-        const out: Omit<Difference, 'version' | 'file'>[] = [];
-        diff(meaning(readJson(path.join(SCHEMAS, version, file))), meaning(readJson(refFile)), '', out);
-        found.push(...out.map((d) => ({ version, file, ...d })));
-      }
+describe(
+  'schemas/ - byte-identical to the OCA originals',
+  { skip: HAS_REFERENCE ? false : `no OCA reference folder at ${REFERENCE} (set OCPP_REFERENCE_SCHEMAS)` },
+  () => {
+    for (const folder of FOLDERS) {
+      it(`${folder}: every OCA file is here, byte for byte, and nothing else is, but the 1.6 Security Extension`, () => {
+        const ref = jsonFiles(path.join(REFERENCE, folder));
+        const ours = jsonFiles(path.join(SCHEMAS, folder));
+        assert.deepEqual(
+          ours.filter((f) => isOca(folder, f)),
+          ref,
+        );
+        for (const file of ref) {
+          assert.ok(
+            fs.readFileSync(path.join(SCHEMAS, folder, file)).equals(fs.readFileSync(path.join(REFERENCE, folder, file))),
+            `${folder}/${file} differs from OCA's`,
+          );
+        }
+      });
     }
-    for (const d of found) t.diagnostic(`${d.version}/${d.file} ${d.path}: ours ${JSON.stringify(d.ours)}, OCA ${JSON.stringify(d.reference)}`);
-    assert.equal(compared, 56 + 128, 'files compared');
-    const key = (d: { version: string; file: string; path: string }) => `${d.version}/${d.file}${d.path}`;
-    const allowed = new Set(ALLOWED_DIFFERENCES.map(key));
-    const unexpected = found.filter((d) => !allowed.has(key(d)));
-    assert.deepEqual(unexpected, [], 'differences in meaning not in ALLOWED_DIFFERENCES');
-    const unused = ALLOWED_DIFFERENCES.filter((a) => !found.some((d) => key(d) === key(a)));
-    assert.deepEqual(unused, [], 'ALLOWED_DIFFERENCES entries that no longer occur (remove them and their README note)');
-  });
 
-  it('the Celsius difference is exactly one added enum value', () => {
-    /** The path to the unit enum, as the 1.6 StopTransaction schema nests it. */
-    interface StopTransactionSchema {
-      properties: { transactionData: { items: { properties: { sampledValue: { items: { properties: { unit: { enum: string[] } } } } } } } };
-    }
-    const ours = readJson(path.join(SCHEMAS, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
-    const ref = readJson(path.join(REFERENCE, 'ocpp1.6', 'StopTransaction.json')) as StopTransactionSchema;
-    const unit = (s: StopTransactionSchema): string[] => s.properties.transactionData.items.properties.sampledValue.items.properties.unit.enum;
+    it("the 1.6 Security Extension has no OCA reference copy (its files are ocpp-rpc's, not checked against OCA)", (t) => {
+      for (const file of SECURITY_FILES) assert.equal(fs.existsSync(path.join(REFERENCE, 'ocpp1.6', file)), false, `${file} now has an OCA copy`);
+      t.diagnostic(`not compared with OCA (no OCA original): ${SECURITY_FILES.join(', ')}`);
+    });
+  },
+);
+
+describe('generator-time patches (scripts/codegen/patches.ts)', () => {
+  const read = (folder: string, file: string): JsonSchema => JSON.parse(fs.readFileSync(path.join(SCHEMAS, folder, file), 'utf8')) as JsonSchema;
+  /** The unit enum of 1.6 StopTransaction's sampled values. */
+  const stopUnits = (s: JsonSchema): string[] =>
+    (
+      s as {
+        properties: { transactionData: { items: { properties: { sampledValue: { items: { properties: { unit: { enum: string[] } } } } } } } };
+      }
+    ).properties.transactionData.items.properties.sampledValue.items.properties.unit.enum;
+
+  it('1.6 StopTransaction: "Celsius" is added after "Celcius" in memory; the file keeps OCA\'s enum', () => {
+    const original = read('ocpp1.6', 'StopTransaction.json');
+    const before = JSON.stringify(original);
+    const patched = patchedSchema('ocpp1.6', 'StopTransaction.json', original);
+    assert.equal(JSON.stringify(original), before, 'the original was mutated');
+    assert.equal(stopUnits(original).includes('Celsius'), false);
     assert.deepEqual(
-      unit(ours).filter((u) => !unit(ref).includes(u)),
+      stopUnits(patched).filter((u) => !stopUnits(original).includes(u)),
       ['Celsius'],
     );
+    assert.equal(stopUnits(patched).indexOf('Celsius'), stopUnits(patched).indexOf('Celcius') + 1);
+  });
+
+  it('a patch whose erratum OCA has fixed stops generation instead of becoming a no-op', () => {
+    const fixed = structuredClone(read('ocpp1.6', 'StopTransaction.json'));
+    stopUnits(fixed).push('Celsius');
+    assert.throws(() => patchedSchema('ocpp1.6', 'StopTransaction.json', fixed), /already holds "Celsius"; the patch is no longer needed/);
+  });
+
+  it('every loaded schema loses $schema, $id/id and the no-op additionalProperties of string enums, and nothing else', () => {
+    const original = read('ocpp2.1', 'AuthorizeRequest.json');
+    const patched = patchedSchema('ocpp2.1', 'AuthorizeRequest.json', original);
+    for (const key of ['$schema', '$id', 'id']) assert.equal(key in patched, false, key);
+    const defs = (s: JsonSchema) => s['definitions'] as Record<string, JsonSchema>;
+    assert.equal(defs(original)['HashAlgorithmEnumType']['additionalProperties'], false);
+    assert.equal('additionalProperties' in defs(patched)['HashAlgorithmEnumType'], false);
+    // Objects keep theirs: it is what closes them.
+    assert.equal(patched['additionalProperties'], false);
+    assert.equal(patched['comment'], original['comment']);
+  });
+
+  it('the patch list is the documented one', () => {
     assert.deepEqual(
-      unit(ref).filter((u) => !unit(ours).includes(u)),
-      [],
+      SCHEMA_PATCHES.map((p) => `${p.version}/${p.file}`),
+      ['ocpp1.6/StopTransaction.json'],
     );
-  });
-
-  it('annotation differences are only the documented ones (ids, $schema, titles, comments, javaType, no-op additionalProperties)', () => {
-    // Counts per (version, keyword, how it differs); schemas/README.md lists the same.
-    const expected: Record<string, number> = {
-      'ocpp1.6 $id only-ours': 56, // urn:Authorize.req
-      'ocpp1.6 id only-OCA': 56, // draft-04 id urn:OCPP:1.6:2019:12:AuthorizeRequest
-      'ocpp1.6 $schema changed': 56, // draft-07 instead of draft-04
-      'ocpp1.6 title only-OCA': 56,
-      'ocpp1.6 additionalProperties only-OCA': 52, // `additionalProperties: false` on string enums
-      'ocpp2.0.1 $id changed': 128, // urn:Authorize.req instead of urn:OCPP:Cp:2:2020:3:AuthorizeRequest
-      'ocpp2.0.1 $schema changed': 128, // draft-07 instead of draft-06
-      'ocpp2.0.1 comment only-OCA': 128, // "OCPP 2.0.1 FINAL"
-      'ocpp2.0.1 javaType only-OCA': 470,
-      'ocpp2.0.1 additionalProperties only-OCA': 150, // `additionalProperties: false` on string enums
-    };
-    const counts: Record<string, number> = {};
-    for (const version of VERSIONS) {
-      for (const file of files(version)) {
-        const refFile = path.join(REFERENCE, version, file);
-        if (!fs.existsSync(refFile)) continue;
-        const oursDropped: { path: string; key: string; value: unknown }[] = [];
-        const refDropped: { path: string; key: string; value: unknown }[] = [];
-        meaning(readJson(path.join(SCHEMAS, version, file)), '', oursDropped);
-        meaning(readJson(refFile), '', refDropped);
-        const refByPath = new Map(refDropped.map((d) => [d.path, d]));
-        const oursByPath = new Map(oursDropped.map((d) => [d.path, d]));
-        const bump = (k: string) => (counts[k] = (counts[k] ?? 0) + 1);
-        for (const d of oursDropped) {
-          const r = refByPath.get(d.path);
-          if (!r) bump(`${version} ${d.key} only-ours`);
-          else if (JSON.stringify(r.value) !== JSON.stringify(d.value)) bump(`${version} ${d.key} changed`);
-        }
-        for (const d of refDropped) if (!oursByPath.has(d.path)) bump(`${version} ${d.key} only-OCA`);
-      }
-    }
-    // Descriptions are not in the list: ocpp-rpc keeps every one of them unchanged.
-    assert.deepEqual(counts, expected);
-  });
-
-  it('1.6 Security Extension files have no OCA reference copy; they exist here with request and response', (t) => {
-    for (const action of SECURITY_16) {
-      assert.equal(fs.existsSync(path.join(REFERENCE, 'ocpp1.6', `${action}.json`)), false, `${action} unexpectedly has a reference copy`);
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp1.6', `${action}.json`)), `${action}.json`);
-      assert.ok(fs.existsSync(path.join(SCHEMAS, 'ocpp1.6', `${action}Response.json`)), `${action}Response.json`);
-    }
-    t.diagnostic(`not compared (no OCA reference for the 1.6 Security Extension): ${SECURITY_16.map((a) => `${a}.json, ${a}Response.json`).join(', ')}`);
+    const readme = fs.readFileSync(path.join(SCHEMAS, 'README.md'), 'utf8');
+    for (const p of SCHEMA_PATCHES) assert.ok(readme.includes(`${p.version}/${p.file}`), `schemas/README.md does not list ${p.version}/${p.file}`);
   });
 });

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { PayloadValidator, ValidationIssue } from '../../src/core/validator';
 import { loadVersion, VERSIONS } from '../../scripts/codegen/schemas';
 import { createPayloadValidator, validatePayload, type PayloadCheck, type ValidationPolicy } from '../../src/ocpp/validation';
-import type { OcppVersion } from '../../src/ocpp/version';
+import { isOcppVersion, type OcppVersion } from '../../src/ocpp/version';
 import type * as V16 from '../../src/generated/ocpp16/types';
 import type * as V201 from '../../src/generated/ocpp201/types';
 import { deepFreeze, EXTRA, SchemaExamples } from '../support/schema-examples';
@@ -22,16 +22,22 @@ function check(version: OcppVersion, action: string, kind: 'request' | 'response
 }
 
 describe('validatePayload - every message, from a schema-driven example generator', () => {
+  // ocpp2.1's generated validators are covered by test/unit/generated-ocpp21.test.ts until the
+  // version layer speaks 2.1.
   for (const spec of VERSIONS) {
+    const version = spec.version;
+    if (!isOcppVersion(version)) continue;
     const loaded = loadVersion(ROOT, spec);
     for (const msg of loaded.messages) {
+      const kind = msg.kind;
+      if (kind === 'send') continue;
       it(`${spec.version} ${msg.typeName} - minimal example passes; each derived variant gives its code and names the path`, () => {
         const variants = new SchemaExamples(msg.schema).variants();
         const invalid = variants.filter((v) => v.code !== undefined);
         // Even a message without properties (Heartbeat request) gets the root extra-property variant.
         assert.ok(invalid.length >= 1, 'no invalid variant derived');
         for (const v of variants) {
-          const r = check(spec.version, msg.action, msg.kind, v.payload);
+          const r = check(version, msg.action, kind, v.payload);
           if (v.code === undefined) {
             assert.deepEqual(r, { ok: true }, `${v.name}: expected valid, got ${JSON.stringify(r)}`);
             continue;

@@ -1,4 +1,4 @@
-// GENERATED, DO NOT EDIT. Source: schemas/ocpp1.6/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).
+// GENERATED, DO NOT EDIT. Source: schemas/ocpp1.6/ (OCA JSON schemas, patched in memory by scripts/codegen/patches.ts). Generator: scripts/generate.ts (npm run generate).
 
 export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';

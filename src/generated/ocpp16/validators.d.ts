@@ -1,4 +1,4 @@
-// GENERATED, DO NOT EDIT. Source: schemas/ocpp1.6/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).
+// GENERATED, DO NOT EDIT. Source: schemas/ocpp1.6/ (OCA JSON schemas, patched in memory by scripts/codegen/patches.ts). Generator: scripts/generate.ts (npm run generate).
 /** One validation error, as ajv reports it (the fields this SDK relies on). */
 export interface ErrorObjectLike {
   /** ajv keyword that failed: `required`, `type`, `enum`, `additionalProperties`, ... */
@@ -28,7 +28,8 @@ export interface ActionValidators {
 
 /**
  * Precompiled validators for every ocpp1.6 action, keyed by action name: the
- * request and the response schema of each. Generated with ajv (draft-07, ajv-formats for
- * `date-time`/`uri`, first error only, no defaults, no coercion, no property removal).
+ * request and the response schema of each. Generated with ajv (draft-07 rules, which the
+ * generator checks the OCA drafts agree with; ajv-formats for `date-time`/`uri`; first
+ * error only, no defaults, no coercion, no property removal).
  */
 export declare const validators: Readonly<Record<string, ActionValidators>>;

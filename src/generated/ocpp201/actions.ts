@@ -1,4 +1,4 @@
-// GENERATED, DO NOT EDIT. Source: schemas/ocpp2.0.1/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).
+// GENERATED, DO NOT EDIT. Source: schemas/ocpp2.0.1/ (OCA JSON schemas, patched in memory by scripts/codegen/patches.ts). Generator: scripts/generate.ts (npm run generate).
 
 import type {
   AuthorizeRequest,
@@ -134,8 +134,8 @@ import type {
 /**
  * Every ocpp2.0.1 action with its request and response types and the side that sends the
  * request (`sentBy`: `'ChargePoint'`, `'CentralSystem'` or `'Both'`).
- * 2.0.1 calls the two sides Charging Station and CSMS; this SDK uses the same words for both
- * versions: `'ChargePoint'` is the Charging Station and `'CentralSystem'` the CSMS.
+ * 2.0.1 calls the two sides Charging Station and CSMS; this SDK uses the same words for
+ * every version: `'ChargePoint'` is the Charging Station and `'CentralSystem'` the CSMS.
  */
 export interface OCPP201ActionMap {
   /** Sent by the Charging Station. */
@@ -271,8 +271,8 @@ export interface OCPP201ActionMap {
 /**
  * Who sends each ocpp2.0.1 action's request, at run time. The `satisfies` clause makes the
  * compiler check that this table and {@link OCPP201ActionMap} list the same actions.
- * 2.0.1 calls the two sides Charging Station and CSMS; this SDK uses the same words for both
- * versions: `'ChargePoint'` is the Charging Station and `'CentralSystem'` the CSMS.
+ * 2.0.1 calls the two sides Charging Station and CSMS; this SDK uses the same words for
+ * every version: `'ChargePoint'` is the Charging Station and `'CentralSystem'` the CSMS.
  */
 export const OCPP201_ACTIONS = {
   Authorize: 'ChargePoint',

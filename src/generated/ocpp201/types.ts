@@ -1,4 +1,4 @@
-// GENERATED, DO NOT EDIT. Source: schemas/ocpp2.0.1/ (OCA JSON schemas via ocpp-rpc 2.2.1). Generator: scripts/generate.ts (npm run generate).
+// GENERATED, DO NOT EDIT. Source: schemas/ocpp2.0.1/ (OCA JSON schemas, patched in memory by scripts/codegen/patches.ts). Generator: scripts/generate.ts (npm run generate).
 
 /**
  * Enumeration of possible idToken types.
