@@ -335,7 +335,7 @@ export class RedisCluster implements ClusterAdapter {
   private received(joined: Joined, channel: string, message: string): void {
     if (this.state !== 'started' && this.state !== 'starting') return;
     if (channel === this.keys.presence) {
-      const change = parsePresence(message);
+      const change = joined.presence.echo(message) ?? parsePresence(message);
       if (change !== undefined) {
         joined.heard?.push(change);
         joined.host.presence(change);
