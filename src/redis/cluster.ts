@@ -139,6 +139,7 @@ export class RedisCluster implements ClusterAdapter {
     clearInterval(joined.heartbeat);
     joined.calls.failAll({ kind: 'not-connected', delivered: 'unknown', detail: `node ${this.nodeId} left the cluster` });
     // After the events in flight on the same connection: when LEAVE is answered, they are too.
+    this.events?.writeTurn();
     if (joined.commands.ready) await joined.presence.leave().catch((error: Error) => joined.host.problem(error));
     if (this.events !== undefined) this.events.dropped += this.events.buffered;
     this.state = 'closed';
