@@ -57,6 +57,8 @@ interface NodeRedisRaw {
 /** The ioredis surface we use. */
 interface IoredisRaw {
   readonly status: string;
+  /** The socket of the current connection (replaced on reconnect). */
+  readonly stream?: { readonly writable: boolean; cork(): void; uncork(): void };
   call(command: string, ...args: string[]): Promise<unknown>;
   duplicate(overrides?: Record<string, unknown>): IoredisRaw;
   connect(): Promise<unknown>;
@@ -167,10 +169,27 @@ function ioredisConnection(parent: IoredisRaw, role: ConnectionRole): RawConnect
   conn.on('close', () => down());
   conn.on('end', () => down());
   conn.on('message', (channel, message) => onMessage(toText(channel), toText(message)));
+  // ioredis writes each command to its socket at once: one syscall per command, and the commands
+  // of one connection setup (claim, events) come in different ticks. Corking the socket until the
+  // event loop's check phase turns what a turn issued into one write, as node-redis does by itself.
+  // A command stays in ioredis's queue as if written, so a drop fails it like any in flight.
+  let corked: { uncork(): void } | undefined;
+  const uncork = (): void => {
+    const stream = corked;
+    corked = undefined;
+    stream?.uncork();
+  };
   return {
     kind: 'ioredis',
     isReady: () => up && conn.status === 'ready',
-    send: (args) => conn.call(args[0], ...args.slice(1)),
+    send: (args) => {
+      if (corked === undefined && conn.stream?.writable === true) {
+        corked = conn.stream;
+        conn.stream.cork();
+        setImmediate(uncork);
+      }
+      return conn.call(args[0], ...args.slice(1));
+    },
     subscribe: async (channels, handler) => {
       onMessage = handler;
       await conn.subscribe(...channels);

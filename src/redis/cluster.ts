@@ -139,6 +139,7 @@ export class RedisCluster implements ClusterAdapter {
     clearInterval(joined.heartbeat);
     joined.calls.failAll({ kind: 'not-connected', delivered: 'unknown', detail: `node ${this.nodeId} left the cluster` });
     // After the events in flight on the same connection: when LEAVE is answered, they are too.
+    this.events?.writeTurn();
     if (joined.commands.ready) await joined.presence.leave().catch((error: Error) => joined.host.problem(error));
     if (this.events !== undefined) this.events.dropped += this.events.buffered;
     this.state = 'closed';
@@ -335,7 +336,7 @@ export class RedisCluster implements ClusterAdapter {
   private received(joined: Joined, channel: string, message: string): void {
     if (this.state !== 'started' && this.state !== 'starting') return;
     if (channel === this.keys.presence) {
-      const change = parsePresence(message);
+      const change = joined.presence.echo(message) ?? parsePresence(message);
       if (change !== undefined) {
         joined.heard?.push(change);
         joined.host.presence(change);

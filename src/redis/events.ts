@@ -1,19 +1,33 @@
 /**
  * The writing side of the events stream. `publish` is called from the station's message path, so
- * it never throws and never waits: an event is encoded once and handed to XADD; while Redis is
- * away events wait in a bounded buffer (in order) and are written when it is back; beyond the
- * bound they are counted, never kept. An XADD that failed in flight is buffered again, so an event
- * may be written twice: consumers drop repeats by the event's `id`.
+ * it never throws and never waits: an event is encoded once and queued; the events of one turn of
+ * the event loop go to Redis together, as one script call that appends each (XADD takes a single
+ * entry per command, and a command per event cost each connection setup three round trips' worth
+ * of client work). While Redis is away events wait in a bounded buffer (in order) and are written
+ * when it is back; beyond the bound they are counted, never kept. A batch that failed in flight is
+ * buffered again, so an event may be written twice: consumers drop repeats by the event's `id`.
  */
 import type { ClusterEvent } from '../cluster/adapter';
 import type { Commands } from './commands';
+import { APPEND, run } from './scripts';
+
+/** Events per script call: bounds one command's size when a long outage's buffer is written. */
+const BATCH = 256;
 
 /** @internal Appends events to `ocpp:{ns}:events`. */
 export class EventPublisher {
   /** Events dropped because the buffer was full (or the event could not be encoded). */
   dropped = 0;
+  /** Events waiting for Redis (bounded by `bufferLimit`). */
   private buffer: string[] = [];
+  /** Events of this turn, Redis being up: written at the end of the turn. */
+  private turn: string[] = [];
+  private scheduled = false;
   private readonly maxLen: string;
+  private readonly flushTurn = (): void => {
+    this.scheduled = false;
+    this.writeTurn();
+  };
 
   constructor(
     private readonly commands: Commands,
@@ -29,7 +43,7 @@ export class EventPublisher {
     return this.buffer.length;
   }
 
-  /** Writes `event`, or buffers it while Redis is away. */
+  /** Writes `event` at the end of this turn, or buffers it while Redis is away. */
   publish(event: ClusterEvent): void {
     let data: string;
     try {
@@ -40,8 +54,15 @@ export class EventPublisher {
       return;
     }
     // Behind a non-empty buffer, a new event waits its turn: order is kept per node.
-    if (this.buffer.length === 0 && this.commands.ready) this.write(data);
-    else this.hold(data);
+    if (this.buffer.length !== 0 || !this.commands.ready) {
+      this.hold(data);
+      return;
+    }
+    this.turn.push(data);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushTurn);
+    }
   }
 
   /** Redis is back: writes what waited, in order. */
@@ -49,11 +70,25 @@ export class EventPublisher {
     if (!this.commands.ready || this.buffer.length === 0) return;
     const waiting = this.buffer;
     this.buffer = [];
-    for (const data of waiting) this.write(data);
+    this.write(waiting);
   }
 
-  private write(data: string): void {
-    this.commands.send(['XADD', this.stream, 'MAXLEN', '~', this.maxLen, '*', 'data', data]).catch(() => this.hold(data));
+  /** Writes this turn's events now (the node leaves: they go before its LEAVE on the same connection). */
+  writeTurn(): void {
+    if (this.turn.length === 0) return;
+    const events = this.turn;
+    this.turn = [];
+    if (this.commands.ready) this.write(events);
+    else for (const data of events) this.hold(data);
+  }
+
+  private write(events: string[]): void {
+    for (let i = 0; i < events.length; i += BATCH) {
+      const batch = events.length <= BATCH ? events : events.slice(i, i + BATCH);
+      run(this.commands, APPEND, [this.stream], [this.maxLen, ...batch]).catch(() => {
+        for (const data of batch) this.hold(data);
+      });
+    }
   }
 
   private hold(data: string): void {

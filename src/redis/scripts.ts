@@ -146,6 +146,17 @@ end
 return 1
 `);
 
+/**
+ * Appends events to the stream, one entry each, in order. KEYS: events. ARGV: maxLen, event...
+ * (one call per batch instead of one XADD per event; trimming stays approximate, as `MAXLEN ~`).
+ */
+export const APPEND = script(`
+for i = 2, #ARGV do
+  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'data', ARGV[i])
+end
+return #ARGV - 1
+`);
+
 /** Runs `s` by its SHA, loading it with EVAL when Redis does not know it (first use, or after a restart). */
 export async function run(commands: Commands, s: Script, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   try {
