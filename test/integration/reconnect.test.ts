@@ -107,35 +107,37 @@ describe('item 43: the reconnect back-off', () => {
 });
 
 describe('item 3: message ids stay unique across reconnects of the same identity', () => {
-  test('ids of calls before and after a server restart never repeat (random UUIDs, not a counter)', async (t) => {
-    const ids: string[] = [];
-    const start = async (port: number) => {
-      const cs = new CentralSystem({ protocols: ['ocpp2.0.1'], path: '/ocpp' });
-      cs.handle('ocpp2.0.1', 'Heartbeat', (_req, ctx) => {
-        ids.push(ctx.messageId);
-        return { currentTime: now() };
-      });
-      await cs.listen({ port, host: '127.0.0.1' });
-      return cs;
-    };
-    let cs = await start(0);
-    const port = cs.port!;
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'IDS', protocol: 'ocpp2.0.1', reconnect: FAST_RECONNECT });
-    t.after(() => cp.close());
-    await cp.connect();
-    for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
-    const lost = new Promise((resolve) => cp.once('disconnect', resolve));
-    await cs.close();
-    await lost;
-    const reopened = new Promise((resolve) => cp.once('open', resolve));
-    cs = await start(port);
-    t.after(() => cs.close());
-    await reopened;
-    for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
-    assert.equal(ids.length, 10);
-    assert.equal(new Set(ids).size, 10);
-    for (const id of ids) assert.ok(id.length <= 36, id);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`ids of calls before and after a server restart never repeat (random UUIDs, not a counter) (${protocol})`, async (t) => {
+      const ids: string[] = [];
+      const start = async (port: number) => {
+        const cs = new CentralSystem({ protocols: [protocol], path: '/ocpp' });
+        cs.handle(protocol, 'Heartbeat', (_req, ctx) => {
+          ids.push(ctx.messageId);
+          return { currentTime: now() };
+        });
+        await cs.listen({ port, host: '127.0.0.1' });
+        return cs;
+      };
+      let cs = await start(0);
+      const port = cs.port!;
+      const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: `IDS-${protocol}`, protocol, reconnect: FAST_RECONNECT });
+      t.after(() => cp.close());
+      await cp.connect();
+      for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
+      const lost = new Promise((resolve) => cp.once('disconnect', resolve));
+      await cs.close();
+      await lost;
+      const reopened = new Promise((resolve) => cp.once('open', resolve));
+      cs = await start(port);
+      t.after(() => cs.close());
+      await reopened;
+      for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
+      assert.equal(ids.length, 10);
+      assert.equal(new Set(ids).size, 10);
+      for (const id of ids) assert.ok(id.length <= 36, id);
+    });
+  }
 });
 
 describe('items 45-46: transaction messages survive a server restart', () => {

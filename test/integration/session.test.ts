@@ -432,27 +432,29 @@ describe('close() leaves nothing open', () => {
 });
 
 describe('item 40: permessage-deflate', () => {
-  test('negotiated with clients that offer it, with the bounded window; a large message round-trips compressed', async (t) => {
-    const { cs, url } = await startServer({ protocols: ['ocpp2.0.1'] });
-    t.after(() => cs.close());
-    cs.handle('ocpp2.0.1', 'DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
-    const connected = nextConnection(cs);
-    const ws = new WebSocket(`${url}/DEFLATE`, ['ocpp2.0.1'], { perMessageDeflate: true });
-    t.after(() => ws.terminate());
-    const upgrade = new Promise<string>((resolve) => ws.once('upgrade', (res) => resolve(String(res.headers['sec-websocket-extensions']))));
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`negotiated with clients that offer it, with the bounded window; a large message round-trips compressed (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      cs.handle(protocol, 'DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
+      const connected = nextConnection(cs);
+      const ws = new WebSocket(`${url}/DEFLATE`, [protocol], { perMessageDeflate: true });
+      t.after(() => ws.terminate());
+      const upgrade = new Promise<string>((resolve) => ws.once('upgrade', (res) => resolve(String(res.headers['sec-websocket-extensions']))));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      await connected;
+      const extensions = await upgrade;
+      assert.match(extensions, /permessage-deflate/);
+      assert.match(extensions, /server_max_window_bits=13/);
+      const big = 'x'.repeat(100_000);
+      const answer = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+      ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: big }]));
+      assert.deepEqual(await answer, [3, 'big-1', { status: 'Accepted', data: big }]);
     });
-    await connected;
-    const extensions = await upgrade;
-    assert.match(extensions, /permessage-deflate/);
-    assert.match(extensions, /server_max_window_bits=13/);
-    const big = 'x'.repeat(100_000);
-    const answer = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
-    ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: big }]));
-    assert.deepEqual(await answer, [3, 'big-1', { status: 'Accepted', data: big }]);
-  });
+  }
 
   test('compression: false negotiates none', async (t) => {
     const { cs, url } = await startServer({ protocols: ['ocpp1.6'], compression: false });
@@ -518,6 +520,28 @@ describe('ChargePoint.boot() (items 44, 47)', () => {
     assert.equal(boots.length, 3);
     // Changed contents: booted again.
     await cp.boot({ chargePointVendor: 'V', chargePointModel: 'M2' });
+    assert.deepEqual(boots, ['M1', 'M1', 'M1', 'M2']);
+  });
+
+  test('retries while Pending after the interval, stops at Accepted, and is not re-sent unless the request changes (ocpp2.1)', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.1'] });
+    t.after(() => cs.close());
+    const boots: string[] = [];
+    cs.handle('ocpp2.1', 'BootNotification', (req) => {
+      boots.push(req.chargingStation.model);
+      return { status: boots.length < 3 ? 'Pending' : 'Accepted', currentTime: now(), interval: boots.length < 3 ? 0 : 300 };
+    });
+    const cp = new ChargePoint({ url, identity: 'BOOTER21', protocol: 'ocpp2.1' });
+    t.after(() => cp.close());
+    await cp.connect();
+    const request = (model: string) => ({ reason: 'PowerUp' as const, chargingStation: { model, vendorName: 'V' } });
+    const accepted = await cp.boot(request('M1'), { retryIntervalMs: 30 });
+    assert.equal(accepted.status, 'Accepted');
+    assert.deepEqual(boots, ['M1', 'M1', 'M1']);
+    assert.equal(cp.bootStatus, 'Accepted');
+    assert.deepEqual(await cp.boot(request('M1')), accepted);
+    assert.equal(boots.length, 3);
+    await cp.boot(request('M2'));
     assert.deepEqual(boots, ['M1', 'M1', 'M1', 'M2']);
   });
 
