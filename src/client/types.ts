@@ -79,29 +79,6 @@ export interface ChargePointEvents extends RpcEndpointEvents {
   error: (event: ChargePointErrorEvent) => void;
 }
 
-/** The keys of `T` that are required (not optional). */
-type RequiredKeys<T> = { [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? never : K }[keyof T];
-
-/** Actions every version lets a charge point call. */
-type SharedActions = keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'> & keyof ChargePointOutgoing<'ocpp2.1'>;
-
-/** True (the action) when `A` has the same required request fields in every version. */
-type SameRequired<A extends SharedActions> = [
-  RequiredKeys<ChargePointOutgoing<'ocpp1.6'>[A]['request']>,
-  RequiredKeys<ChargePointOutgoing<'ocpp2.0.1'>[A]['request']>,
-  RequiredKeys<ChargePointOutgoing<'ocpp2.1'>[A]['request']>,
-] extends [infer R16, infer R201, infer R21]
-  ? [R16] extends [R201]
-    ? [R201] extends [R16]
-      ? [R21] extends [R201]
-        ? [R201] extends [R21]
-          ? A
-          : never
-        : never
-      : never
-    : never
-  : never;
-
 /**
  * Actions a charge point calls in every version (1.6, 2.0.1 and 2.1) with the same required
  * fields (Heartbeat, DataTransfer, FirmwareStatusNotification, and 1.6's security-extension
@@ -109,7 +86,32 @@ type SameRequired<A extends SharedActions> = [
  * ChargePoint whose version is not known statically: a `ChargePoint<V>` inside a generic function.
  * BootNotification is not one: its fields differ (narrow an `AnyChargePoint` first).
  */
-export type CommonChargePointAction = { [A in SharedActions]: SameRequired<A> }[SharedActions];
+// Written out in one type, without helper aliases: the API reference documents only exported
+// names, and a helper referenced here would have to become public.
+export type CommonChargePointAction = {
+  [A in keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'> & keyof ChargePointOutgoing<'ocpp2.1'>]: [
+    // The required keys of each version's request, compared both ways against 2.0.1's.
+    {
+      [K in keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp1.6'>[A]['request'], K>
+        ? never
+        : K;
+    }[keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']],
+    {
+      [K in keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.0.1'>[A]['request'], K>
+        ? never
+        : K;
+    }[keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']],
+    {
+      [K in keyof ChargePointOutgoing<'ocpp2.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.1'>[A]['request'], K>
+        ? never
+        : K;
+    }[keyof ChargePointOutgoing<'ocpp2.1'>[A]['request']],
+  ] extends [infer R16, infer R201, infer R21]
+    ? [[R16, R21], [R201, R201]] extends [[R201, R201], [R16, R21]]
+      ? A
+      : never
+    : never;
+}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'> & keyof ChargePointOutgoing<'ocpp2.1'>];
 
 /** The request of common action `A`: the fields every version knows, with values valid in all. */
 export type CommonRequest<A extends CommonChargePointAction> = Pick<
@@ -139,7 +141,7 @@ export type CallRequest<V extends OcppVersion, A extends CallableAction<V>> = A 
 
 /**
  * The response of `A` in `call()`: the version's own; for a common action on a `ChargePoint<V>`
- * whose `V` is not known, {@link CommonResponse} (either version's), so its shared fields
+ * whose `V` is not known, {@link CommonResponse} (any version's), so its shared fields
  * (`currentTime` of a Heartbeat) can be read.
  */
 export type CallResponse<V extends OcppVersion, A extends CallableAction<V>> = A extends CommonChargePointAction
