@@ -18,7 +18,7 @@
  * `createDemoCentralSystem()`, the `CsmsState` it keeps (from csms-state.ts), and version-independent commands
  * (`remoteStart`, `reset`, `getConfiguration`, ...) that build the right request per version.
  */
-import { CentralSystem, type AnyStation, type CentralSystemOptions, type OCPP16, type OCPP201, type OcppVersion } from '../src/index';
+import { CentralSystem, type AnyStation, type CentralSystemOptions, type OCPP16, type OCPP201, type DefaultOcppVersion } from '../src/index';
 import { CsmsState, DEMO_ID_TAGS, type StationRecord, type TransactionRecord } from './csms-state';
 import { ExchangeLog } from './exchange-log';
 
@@ -33,7 +33,7 @@ export const DEMO_PATH = '/ocpp';
 // ------------------------------------------------------------------ the central system
 
 /** Options of {@link createDemoCentralSystem}: the SDK's options plus the demo's own. */
-export interface DemoCsmsOptions extends Omit<CentralSystemOptions<OcppVersion>, 'bootGating' | 'protocols'> {
+export interface DemoCsmsOptions extends Omit<CentralSystemOptions<DefaultOcppVersion>, 'bootGating' | 'protocols'> {
   /** Where stations and transactions are kept. @default a new CsmsState */
   state?: CsmsState;
   /** Exchange log; `false` for none. @default an ExchangeLog on stdout */
@@ -48,9 +48,9 @@ const now = (): string => new Date().toISOString();
  * Builds the demo CSMS: a CentralSystem serving 2.0.1 and 1.6 at {@link DEMO_PATH}, with a
  * handler for every action a charger may send. Call `listen()` on the result.
  */
-export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralSystem<OcppVersion> {
+export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralSystem<DefaultOcppVersion> {
   const { state = new CsmsState(), log = new ExchangeLog(), heartbeatIntervalSec = 300, ...sdkOptions } = options;
-  const cs = new CentralSystem<OcppVersion>({
+  const cs = new CentralSystem<DefaultOcppVersion>({
     path: DEMO_PATH,
     compression: true,
     validation: { 'ocpp1.6': { mode: 'strict' }, 'ocpp2.0.1': { mode: 'strict' } },
@@ -88,13 +88,13 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     cs.on('error', (e) => log.note(`error${e.identity ? ` (${e.identity})` : ''}: ${e.error.message}`));
   }
 
-  const booted = (identity: string, protocol: OcppVersion, boot: NonNullable<StationRecord['boot']>): void => {
+  const booted = (identity: string, protocol: DefaultOcppVersion, boot: NonNullable<StationRecord['boot']>): void => {
     const record = state.station(identity, protocol);
     record.boot = boot;
     state.accepted.add(identity);
     state.emit('boot', { identity, protocol, record });
   };
-  const statusChanged = (identity: string, protocol: OcppVersion, connector: string, status: string, errorCode?: string): void => {
+  const statusChanged = (identity: string, protocol: DefaultOcppVersion, connector: string, status: string, errorCode?: string): void => {
     state.station(identity, protocol).status[connector] = { status, at: now(), ...(errorCode ? { errorCode } : {}) };
     state.emit('status', { identity, connector, status });
   };
@@ -329,7 +329,7 @@ export function componentVariable(key: string): { component: { name: string }; v
 
 /** Starts a transaction remotely: 1.6 RemoteStartTransaction, 2.0.1 RequestStartTransaction. */
 export async function remoteStart(
-  station: AnyStation,
+  station: AnyStation<DefaultOcppVersion>,
   idTag: string,
   connectorId = 1,
   state?: CsmsState,
@@ -343,7 +343,10 @@ export async function remoteStart(
 }
 
 /** Stops a transaction remotely: 1.6 RemoteStopTransaction (integer id), 2.0.1 RequestStopTransaction. */
-export async function remoteStop(station: AnyStation, transactionId: string | number): Promise<CommandResult<{ status: 'Accepted' | 'Rejected' }>> {
+export async function remoteStop(
+  station: AnyStation<DefaultOcppVersion>,
+  transactionId: string | number,
+): Promise<CommandResult<{ status: 'Accepted' | 'Rejected' }>> {
   if (station.protocol === 'ocpp1.6') {
     // A non-numeric id becomes NaN, which the SDK's validation refuses before anything is sent.
     return { action: 'RemoteStopTransaction', response: await station.call('RemoteStopTransaction', { transactionId: Number(transactionId) }) };
@@ -352,7 +355,7 @@ export async function remoteStop(station: AnyStation, transactionId: string | nu
 }
 
 /** Resets the charger. `type` is the version's own value (1.6 Soft/Hard, 2.0.1 OnIdle/Immediate). */
-export async function reset(station: AnyStation, type?: string): Promise<CommandResult<{ status: string }>> {
+export async function reset(station: AnyStation<DefaultOcppVersion>, type?: string): Promise<CommandResult<{ status: string }>> {
   if (station.protocol === 'ocpp1.6') {
     return { action: 'Reset', response: await station.call('Reset', { type: (type ?? 'Soft') as OCPP16.ResetType }) };
   }
@@ -360,7 +363,7 @@ export async function reset(station: AnyStation, type?: string): Promise<Command
 }
 
 /** Reads configuration: 1.6 GetConfiguration; 2.0.1 GetVariables (keys as `Component/Variable`). */
-export async function getConfiguration(station: AnyStation, keys: readonly string[] = []): Promise<CommandResult> {
+export async function getConfiguration(station: AnyStation<DefaultOcppVersion>, keys: readonly string[] = []): Promise<CommandResult> {
   if (station.protocol === 'ocpp1.6') {
     return { action: 'GetConfiguration', response: await station.call('GetConfiguration', keys.length > 0 ? { key: [...keys] } : {}) };
   }
@@ -369,7 +372,7 @@ export async function getConfiguration(station: AnyStation, keys: readonly strin
 }
 
 /** Changes one configuration value: 1.6 ChangeConfiguration; 2.0.1 SetVariables. Returns the status. */
-export async function changeConfiguration(station: AnyStation, key: string, value: string): Promise<CommandResult & { status: string }> {
+export async function changeConfiguration(station: AnyStation<DefaultOcppVersion>, key: string, value: string): Promise<CommandResult & { status: string }> {
   if (station.protocol === 'ocpp1.6') {
     const response = await station.call('ChangeConfiguration', { key, value });
     return { action: 'ChangeConfiguration', response, status: response.status };
@@ -379,7 +382,7 @@ export async function changeConfiguration(station: AnyStation, key: string, valu
 }
 
 /** Asks the charger to send a message now (TriggerMessage; `message` is the version's value). */
-export async function trigger(station: AnyStation, message: string, connectorId?: number): Promise<CommandResult<{ status: string }>> {
+export async function trigger(station: AnyStation<DefaultOcppVersion>, message: string, connectorId?: number): Promise<CommandResult<{ status: string }>> {
   if (station.protocol === 'ocpp1.6') {
     const request = { requestedMessage: message as OCPP16.MessageTrigger, ...(connectorId === undefined ? {} : { connectorId }) };
     return { action: 'TriggerMessage', response: await station.call('TriggerMessage', request) };
@@ -389,14 +392,14 @@ export async function trigger(station: AnyStation, message: string, connectorId?
 }
 
 /** Unlocks a connector (2.0.1: connector 1 of EVSE `connectorId`). */
-export async function unlock(station: AnyStation, connectorId = 1): Promise<CommandResult<{ status: string }>> {
+export async function unlock(station: AnyStation<DefaultOcppVersion>, connectorId = 1): Promise<CommandResult<{ status: string }>> {
   if (station.protocol === 'ocpp1.6') return { action: 'UnlockConnector', response: await station.call('UnlockConnector', { connectorId }) };
   return { action: 'UnlockConnector', response: await station.call('UnlockConnector', { evseId: connectorId, connectorId: 1 }) };
 }
 
 /** Replaces (or updates) the charger's local authorization list with `idTags`, all Accepted. */
 export async function sendLocalList(
-  station: AnyStation,
+  station: AnyStation<DefaultOcppVersion>,
   listVersion: number,
   idTags: readonly string[],
   updateType: 'Full' | 'Differential' = 'Full',
@@ -410,7 +413,7 @@ export async function sendLocalList(
 }
 
 /** The version of the charger's local authorization list. */
-export async function getLocalListVersion(station: AnyStation): Promise<CommandResult & { listVersion: number }> {
+export async function getLocalListVersion(station: AnyStation<DefaultOcppVersion>): Promise<CommandResult & { listVersion: number }> {
   if (station.protocol === 'ocpp1.6') {
     const response = await station.call('GetLocalListVersion', {});
     return { action: 'GetLocalListVersion', response, listVersion: response.listVersion };

@@ -22,7 +22,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { EventEmitter } from 'eventemitter3';
-import { ChargePoint, type ChargePointOptions, type OCPP16, type OCPP201, type OcppVersion } from '../src/index';
+import { ChargePoint, type ChargePointOptions, type OCPP16, type OCPP201, type DefaultOcppVersion } from '../src/index';
 import { ExchangeLog } from './exchange-log';
 
 /** Options of a simulated charger. */
@@ -88,7 +88,7 @@ const now = (): string => new Date().toISOString();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What both versions share: connection, boot, timers, meter, configuration and local list. */
-abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<ChargerEvents> {
+abstract class SimulatedChargerBase<V extends DefaultOcppVersion> extends EventEmitter<ChargerEvents> {
   readonly identity: string;
   abstract readonly protocol: V;
   readonly config = new Map<string, ConfigEntry>();
@@ -714,7 +714,7 @@ export class SimulatedCharger201 extends SimulatedChargerBase<'ocpp2.0.1'> {
 export type SimulatedCharger = SimulatedCharger16 | SimulatedCharger201;
 
 /** Builds the simulator of `protocol`. */
-export function createSimulatedCharger(protocol: OcppVersion, options: SimulatorOptions): SimulatedCharger {
+export function createSimulatedCharger(protocol: DefaultOcppVersion, options: SimulatorOptions): SimulatedCharger {
   return protocol === 'ocpp1.6' ? new SimulatedCharger16(options) : new SimulatedCharger201(options);
 }
 

@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
-import { RemoteStation, type OcppVersion } from '../src/index';
+import { RemoteStation, type DefaultOcppVersion } from '../src/index';
 import { redisCluster } from '../src/redis/index';
 import { createDemoCentralSystem, DEMO_PATH } from './central-system';
 import { createSimulatedCharger, type SimulatedCharger } from './charge-point';
@@ -104,7 +104,7 @@ async function runNode(nodeId: string, target: RedisTarget, namespace: string): 
 }
 
 /** Reads the heartbeat interval of a charger held by another node: the same call() as a local station's. */
-async function callOne(asker: string, station: RemoteStation<OcppVersion>): Promise<CallReport> {
+async function callOne(asker: string, station: RemoteStation<DefaultOcppVersion>): Promise<CallReport> {
   const base = { asker, identity: station.identity, holder: station.node, protocol: station.protocol };
   const started = performance.now();
   try {
@@ -304,7 +304,7 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: CHARGERS }, async (_, i) => {
         const identity = `CP-${String(i + 1).padStart(2, '0')}`;
-        const protocol: OcppVersion = (i + 1) % 5 === 0 ? 'ocpp2.0.1' : 'ocpp1.6';
+        const protocol: DefaultOcppVersion = (i + 1) % 5 === 0 ? 'ocpp2.0.1' : 'ocpp1.6';
         const node = nodes[i % nodes.length];
         const charger = createSimulatedCharger(protocol, {
           url: `ws://127.0.0.1:${node.port}${DEMO_PATH}`,

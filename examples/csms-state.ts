@@ -8,7 +8,7 @@
  * is a `transactionRefused` event (central-system.ts says what the charger is answered).
  */
 import { EventEmitter } from 'eventemitter3';
-import type { OcppVersion } from '../src/index';
+import type { DefaultOcppVersion } from '../src/index';
 
 /** idTags (1.6) and idTokens (2.0.1) the demo CSMS authorizes. Anything else is refused. */
 export const DEMO_ID_TAGS: readonly string[] = ['TAG-001', 'TAG-002', '04A2B3C4D5E6F7'];
@@ -16,7 +16,7 @@ export const DEMO_ID_TAGS: readonly string[] = ['TAG-001', 'TAG-002', '04A2B3C4D
 /** What the CSMS knows about one charger. */
 export interface StationRecord {
   identity: string;
-  protocol: OcppVersion;
+  protocol: DefaultOcppVersion;
   connected: boolean;
   /** From the last BootNotification. */
   boot?: { vendor: string; model: string; serialNumber?: string; firmwareVersion?: string; reason?: string; at: string };
@@ -30,7 +30,7 @@ export interface TransactionRecord {
   /** 1.6: the integer the CSMS assigned, as a string; 2.0.1: the charger's transactionId. */
   id: string;
   identity: string;
-  protocol: OcppVersion;
+  protocol: DefaultOcppVersion;
   idTag: string | undefined;
   authorized: boolean;
   startedAt: string;
@@ -50,8 +50,8 @@ export type TransactionRefusal = 'foreign' | 'unknown' | 'ended';
 /** Events of {@link CsmsState}: what chargers reported, once the CSMS has processed it. */
 export interface CsmsEvents {
   /** Any CALL a charger sent, before it is handled. */
-  message: (e: { identity: string; protocol: OcppVersion; action: string; request: unknown }) => void;
-  boot: (e: { identity: string; protocol: OcppVersion; record: StationRecord }) => void;
+  message: (e: { identity: string; protocol: DefaultOcppVersion; action: string; request: unknown }) => void;
+  boot: (e: { identity: string; protocol: DefaultOcppVersion; record: StationRecord }) => void;
   status: (e: { identity: string; connector: string; status: string }) => void;
   transactionStarted: (tx: TransactionRecord) => void;
   meterValues: (e: { identity: string; transaction: TransactionRecord | undefined; energyWh: number | undefined }) => void;
@@ -130,7 +130,7 @@ export class CsmsState extends EventEmitter<CsmsEvents> {
   }
 
   /** The record of `identity`, created on first use. */
-  station(identity: string, protocol: OcppVersion): StationRecord {
+  station(identity: string, protocol: DefaultOcppVersion): StationRecord {
     let record = this.stations.get(identity);
     if (!record || record.protocol !== protocol) {
       record = { identity, protocol, connected: false, status: {}, lastSeen: now() };

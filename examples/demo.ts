@@ -10,7 +10,7 @@
  * timeout, an unexpected CALLERROR), and the whole run is bounded in time.
  */
 import assert from 'node:assert/strict';
-import type { AnyStation, CentralSystem, OcppVersion } from '../src/index';
+import type { AnyStation, CentralSystem, DefaultOcppVersion } from '../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
@@ -34,7 +34,7 @@ const STEP_TIMEOUT_MS = 3_000;
 
 /** How one version's session went. */
 interface Outcome {
-  protocol: OcppVersion;
+  protocol: DefaultOcppVersion;
   identity: string;
   passed: number;
   failed: string[];
@@ -57,14 +57,20 @@ function configValue(response: unknown, key: string): string | undefined {
   return v16 ?? r.getVariableResult?.find((v) => `${v.component.name}/${v.variable.name}` === key)?.attributeValue;
 }
 
-async function runSession(protocol: OcppVersion, cs: CentralSystem<OcppVersion>, state: CsmsState, url: string, log: ExchangeLog): Promise<Outcome> {
+async function runSession(
+  protocol: DefaultOcppVersion,
+  cs: CentralSystem<DefaultOcppVersion>,
+  state: CsmsState,
+  url: string,
+  log: ExchangeLog,
+): Promise<Outcome> {
   const { identity, heartbeatKey, sampleKey } = VERSION[protocol];
   const outcome: Outcome = { protocol, identity, passed: 0, failed: [], energyWh: 0 };
   const [allowedTag] = DEMO_ID_TAGS;
   const charger: SimulatedCharger = createSimulatedCharger(protocol, { url, identity, idTag: allowedTag, meterIntervalMs: 150 });
   charger.on('error', ({ error }) => outcome.failed.push(`charger error: ${error.message}`));
   const mine = <T extends { identity: string }>(e: T): boolean => e.identity === identity;
-  const station = (): AnyStation => {
+  const station = (): AnyStation<DefaultOcppVersion> => {
     const s = cs.stations.get(identity);
     assert.ok(s, `${identity} is not connected`);
     return s;

@@ -24,7 +24,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RpcError, type AnyStation, type CentralSystem, type OcppVersion, type ValidationFailedEvent } from '../src/index';
+import { RpcError, type AnyStation, type CentralSystem, type DefaultOcppVersion, type ValidationFailedEvent } from '../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
@@ -62,12 +62,12 @@ interface Received {
 }
 
 /** The suite for one charger: a simulated one of `protocol`, or whatever connects to CHARGER_URL. */
-function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
+function chargerSuite(label: string, protocol: DefaultOcppVersion | undefined): void {
   describe(`charger under test: ${label}`, () => {
     const state = new CsmsState([...DEMO_ID_TAGS, idTag]);
-    let cs: CentralSystem<OcppVersion>;
+    let cs: CentralSystem<DefaultOcppVersion>;
     let simulator: SimulatedCharger | undefined;
-    let station: AnyStation;
+    let station: AnyStation<DefaultOcppVersion>;
     const received: Received[] = [];
     const invalid: ValidationFailedEvent[] = [];
 
@@ -86,7 +86,7 @@ function chargerSuite(label: string, protocol: OcppVersion | undefined): void {
         ...(external ? { path: new URL(external).pathname } : {}),
       });
       state.on('message', (m) => received.push({ action: m.action, request: m.request as Record<string, unknown> }));
-      const connected = new Promise<AnyStation>((resolve, reject) => {
+      const connected = new Promise<AnyStation<DefaultOcppVersion>>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no charger connected within ${CONNECT_MS} ms`)), CONNECT_MS);
         cs.once('connection', (s) => {
           clearTimeout(timer);

@@ -10,7 +10,7 @@ import { logTo } from './logger';
 import { canSend, isKnownAction } from './ocpp/actions';
 import { isForPath } from './ocpp/identity';
 import { createPayloadValidator } from './ocpp/validation';
-import type { OcppVersion } from './ocpp/version';
+import type { DefaultOcppVersion, OcppVersion } from './ocpp/version';
 import { rulesFor } from './ocpp/version-rules';
 import { Keepalive } from './transport/keepalive';
 import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
@@ -88,7 +88,7 @@ const PENDING_POLL_MS = 10;
  * await cs.listen({ port: 9220 });
  * ```
  */
-export class CentralSystem<V extends OcppVersion = OcppVersion> extends EventEmitter<CentralSystemEvents<V>> {
+export class CentralSystem<V extends OcppVersion = DefaultOcppVersion> extends EventEmitter<CentralSystemEvents<V>> {
   /** The stations connected to this server (this node), by identity. */
   readonly stations: StationRegistry<AnyStation<V>>;
   /**

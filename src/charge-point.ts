@@ -73,7 +73,7 @@ type CoreEventName = (typeof CORE_EVENTS)[number];
 type ClientEndpoint<V extends OcppVersion> = RpcEndpoint<ChargePointOutgoing<V>, ChargePointIncoming<V>>;
 
 /**
- * The client side: a charge point (1.6) or charging station (2.0.1) connected to a central
+ * The client side: a charge point (1.6) or charging station (2.0.1, 2.1) connected to a central
  * system. Works in Node and in browsers. Reconnects with the OCPP back-off, keeps transaction
  * messages while offline and delivers them in order.
  *
@@ -234,17 +234,17 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    * Calls `action` on the central system. Which actions: those a charge point of version `V`
    * sends, {@link ChargePointOutgoing} (`ChargePointOutgoing<'ocpp1.6'>`: BootNotification,
    * Authorize, StartTransaction, ... DataTransfer), each with its request and response type from
-   * `OCPP16` or `OCPP201`; anything else does not compile.
+   * `OCPP16`, `OCPP201` or `OCPP21`; anything else does not compile.
    *
-   * Transaction messages (1.6 Start/StopTransaction and MeterValues with a transactionId; 2.0.1
+   * Transaction messages (1.6 Start/StopTransaction and MeterValues with a transactionId; 2.x
    * TransactionEvent) go through the offline queue: sent in order, kept while offline, retried
    * when they fail; the promise settles when they are delivered or given up. Other calls made
    * while offline reject at once with {@link NotConnectedError} (its `cause` is the last
    * connection failure, when there was one), unless `offline.queueAll`.
    *
-   * Where `V` is not known (a `ChargePoint<V>` in a generic function), the actions both
-   * versions share ({@link CommonChargePointAction}: Heartbeat, DataTransfer, ...) can still be
-   * called, with a payload valid in both; for the others, narrow an {@link AnyChargePoint} on
+   * Where `V` is not known (a `ChargePoint<V>` in a generic function), the actions every
+   * version shares ({@link CommonChargePointAction}: Heartbeat, DataTransfer, ...) can still be
+   * called, with a payload valid in all; for the others, narrow an {@link AnyChargePoint} on
    * `protocol` first.
    */
   call<A extends CallableAction<V>>(action: A, payload: CallRequest<V, A>, options?: ChargePointCallOptions): Promise<CallResponse<V, A>>;

@@ -82,13 +82,13 @@ const TRIGGER_TARGETS: Readonly<Record<string, string>> = {
 };
 
 /**
- * One connected charge point (1.6) or charging station (2.0.1), as the central system sees it:
+ * One connected charge point (1.6) or charging station (2.0.1, 2.1), as the central system sees it:
  * an {@link RpcEndpoint} typed for version `V`, plus what the handshake established.
  *
  * Its `call()` takes the actions a central system sends to a station of version `V`,
  * {@link CentralSystemOutgoing} (1.6: Reset, RemoteStartTransaction, ... DataTransfer), and
  * `handle()` those it receives, {@link CentralSystemIncoming}, each with its request and response
- * type from `OCPP16` or `OCPP201`; anything else does not compile.
+ * type from `OCPP16`, `OCPP201` or `OCPP21`; anything else does not compile.
  *
  * Narrow a station of unknown version on `station.protocol` to get the exact action map:
  *

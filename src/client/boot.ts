@@ -2,7 +2,7 @@
  * A charge point's registration (checklist items 44, 47 and 49): `boot()` sends BootNotification
  * until it is Accepted, pausing for the interval the central system gives; with gating on,
  * other calls are held until then, and while the registration is Rejected the central system's
- * CALLs are refused (2.0.1) or left unanswered (1.6). Every pause goes through `clampDelayMs`, so an interval from
+ * CALLs are refused (2.x) or left unanswered (1.6). Every pause goes through `clampDelayMs`, so an interval from
  * the wire that a timer cannot hold (2,147,484 s and more, or `1e400`) waits the longest a timer
  * can instead of 1 ms.
  */
@@ -17,9 +17,9 @@ import { NotConnectedError, type ChargePointState } from './errors';
  * What a charger whose registration is Rejected does with a CALL of the central system
  * (checklist item 49), per version: 1.6 "SHALL NOT respond to any Central System initiated
  * message" (C16 §4.2), so `null`, no answer at all; 2.0.1 answers CALLERROR SecurityError
- * (P2 B03.FR.08).
+ * (P2 B03.FR.08), and 2.1 keeps that requirement.
  */
-const REJECTED_REPLY: Readonly<Record<OcppVersion, RpcErrorCode | null>> = { 'ocpp1.6': null, 'ocpp2.0.1': 'SecurityError' };
+const REJECTED_REPLY: Readonly<Record<OcppVersion, RpcErrorCode | null>> = { 'ocpp1.6': null, 'ocpp2.0.1': 'SecurityError', 'ocpp2.1': 'SecurityError' };
 
 /** Default `retryIntervalMs` of `boot()`: the wait after a timeout, or after an interval of 0. */
 export const DEFAULT_BOOT_RETRY_INTERVAL_MS = 30_000;

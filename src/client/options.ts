@@ -256,7 +256,7 @@ export function resolveChargePointOptions<V extends OcppVersion>(
   fallbackHandler: (action: string) => Handler<unknown, unknown, HandlerContext> | undefined,
 ): ResolvedChargePointOptions<V> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  if (!isOcppVersion(options.protocol)) throw new TypeError(`protocol must be 'ocpp1.6' or 'ocpp2.0.1', got ${JSON.stringify(options.protocol)}`);
+  if (!isOcppVersion(options.protocol)) throw new TypeError(`protocol must be 'ocpp1.6', 'ocpp2.0.1' or 'ocpp2.1', got ${JSON.stringify(options.protocol)}`);
   if (typeof options.url !== 'string' || !/^wss?:\/\//i.test(options.url))
     throw new TypeError(`url must be a ws:// or wss:// URL, got ${JSON.stringify(options.url)}`);
   if (typeof options.identity !== 'string') throw new TypeError('identity must be a string');

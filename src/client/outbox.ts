@@ -7,7 +7,7 @@
  */
 import { ConnectionClosedError, RpcError, TimeoutError, ValidationError } from '../core/errors';
 import type { PayloadValidator } from '../core/validator';
-import { isTransactionMessage, type OfflineQueueStore, type QueuedMessage, type TransactionRetryOptions } from '../ocpp/offline-queue';
+import { isTransactionMessage, marksOffline, type OfflineQueueStore, type QueuedMessage, type TransactionRetryOptions } from '../ocpp/offline-queue';
 import type { OcppVersion } from '../ocpp/version';
 import { clampDelayMs } from '../transport/delay';
 
@@ -90,7 +90,7 @@ export class TransactionOutbox {
   async enqueue(action: string, payload: unknown, options: EnqueueOptions = {}): Promise<unknown> {
     if (this.closedWith !== undefined) throw this.closedWith;
     let body = payload;
-    if (options.offline === true && this.host.protocol === 'ocpp2.0.1' && action === 'TransactionEvent' && typeof payload === 'object' && payload !== null) {
+    if (options.offline === true && marksOffline(this.host.protocol, action) && typeof payload === 'object' && payload !== null) {
       body = { ...payload, offline: true };
     }
     if (options.validate !== false) {

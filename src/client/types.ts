@@ -1,6 +1,6 @@
 /**
- * The ChargePoint's types: the actions it calls and handles per version, the actions both
- * versions share, and its events with their payloads.
+ * The ChargePoint's types: the actions it calls and handles per version, the actions every
+ * version shares, and its events with their payloads.
  */
 import type { Handler, HandlerContext } from '../core/context';
 import type { RpcEndpointEvents } from '../core/events';
@@ -8,6 +8,7 @@ import type { IncomingActions, OutgoingActions, Shapes } from '../ocpp/actions';
 import type { OcppVersion } from '../ocpp/version';
 import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from '../generated/ocpp16/types';
 import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from '../generated/ocpp201/types';
+import type { BootNotificationRequest as OCPP21BootRequest, BootNotificationResponse as OCPP21BootResponse } from '../generated/ocpp21/types';
 import type { QueueDroppedEvent } from './outbox';
 
 /** The actions a charge point of version `V` may call. */
@@ -23,9 +24,9 @@ export type ChargePointHandler<V extends OcppVersion, A extends keyof ChargePoin
 >;
 
 /** The BootNotification request of version `V`. */
-export type BootRequest<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootRequest : OCPP201BootRequest;
+export type BootRequest<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootRequest : V extends 'ocpp2.0.1' ? OCPP201BootRequest : OCPP21BootRequest;
 /** The BootNotification response of version `V`. */
-export type BootResponse<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootResponse : OCPP201BootResponse;
+export type BootResponse<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16BootResponse : V extends 'ocpp2.0.1' ? OCPP201BootResponse : OCPP21BootResponse;
 
 /** Payload of the ChargePoint `open` event. */
 export interface ChargePointOpenEvent {
@@ -79,15 +80,17 @@ export interface ChargePointEvents extends RpcEndpointEvents {
 }
 
 /**
- * Actions a charge point calls in both 1.6 and 2.0.1 with the same required fields (Heartbeat,
- * DataTransfer, FirmwareStatusNotification, and 1.6's security-extension LogStatusNotification,
- * SecurityEventNotification and SignCertificate). They can be called on a ChargePoint whose
- * version is not known statically: a `ChargePoint<V>` inside a generic function.
+ * Actions a charge point calls in every version (1.6, 2.0.1 and 2.1) with the same required
+ * fields (Heartbeat, DataTransfer, FirmwareStatusNotification, and 1.6's security-extension
+ * LogStatusNotification, SecurityEventNotification and SignCertificate). They can be called on a
+ * ChargePoint whose version is not known statically: a `ChargePoint<V>` inside a generic function.
  * BootNotification is not one: its fields differ (narrow an `AnyChargePoint` first).
  */
+// Written out in one type, without helper aliases: the API reference documents only exported
+// names, and a helper referenced here would have to become public.
 export type CommonChargePointAction = {
-  [A in keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>]: [
-    // The required keys of each version's request, compared both ways.
+  [A in keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'> & keyof ChargePointOutgoing<'ocpp2.1'>]: [
+    // The required keys of each version's request, compared both ways against 2.0.1's.
     {
       [K in keyof ChargePointOutgoing<'ocpp1.6'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp1.6'>[A]['request'], K>
         ? never
@@ -98,23 +101,27 @@ export type CommonChargePointAction = {
         ? never
         : K;
     }[keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']],
-  ] extends [infer R16, infer R201]
-    ? [R16] extends [R201]
-      ? [R201] extends [R16]
-        ? A
-        : never
+    {
+      [K in keyof ChargePointOutgoing<'ocpp2.1'>[A]['request']]-?: Record<never, never> extends Pick<ChargePointOutgoing<'ocpp2.1'>[A]['request'], K>
+        ? never
+        : K;
+    }[keyof ChargePointOutgoing<'ocpp2.1'>[A]['request']],
+  ] extends [infer R16, infer R201, infer R21]
+    ? [[R16, R21], [R201, R201]] extends [[R201, R201], [R16, R21]]
+      ? A
       : never
     : never;
-}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'>];
+}[keyof ChargePointOutgoing<'ocpp1.6'> & keyof ChargePointOutgoing<'ocpp2.0.1'> & keyof ChargePointOutgoing<'ocpp2.1'>];
 
-/** The request of common action `A`: the fields both versions know, with values valid in both. */
+/** The request of common action `A`: the fields every version knows, with values valid in all. */
 export type CommonRequest<A extends CommonChargePointAction> = Pick<
-  ChargePointOutgoing<'ocpp1.6'>[A]['request'] & ChargePointOutgoing<'ocpp2.0.1'>[A]['request'],
-  keyof ChargePointOutgoing<'ocpp1.6'>[A]['request'] & keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request']
+  ChargePointOutgoing<'ocpp1.6'>[A]['request'] & ChargePointOutgoing<'ocpp2.0.1'>[A]['request'] & ChargePointOutgoing<'ocpp2.1'>[A]['request'],
+  keyof ChargePointOutgoing<'ocpp1.6'>[A]['request'] & keyof ChargePointOutgoing<'ocpp2.0.1'>[A]['request'] & keyof ChargePointOutgoing<'ocpp2.1'>[A]['request']
 >;
 
-/** The response of common action `A`: either version's. */
-export type CommonResponse<A extends CommonChargePointAction> = ChargePointOutgoing<'ocpp1.6'>[A]['response'] | ChargePointOutgoing<'ocpp2.0.1'>[A]['response'];
+/** The response of common action `A`: any version's. */
+export type CommonResponse<A extends CommonChargePointAction> =
+  ChargePointOutgoing<'ocpp1.6'>[A]['response'] | ChargePointOutgoing<'ocpp2.0.1'>[A]['response'] | ChargePointOutgoing<'ocpp2.1'>[A]['response'];
 
 /**
  * What `call()` of a `ChargePoint<V>` accepts: the actions of `V`, and the common ones, which a
@@ -134,7 +141,7 @@ export type CallRequest<V extends OcppVersion, A extends CallableAction<V>> = A 
 
 /**
  * The response of `A` in `call()`: the version's own; for a common action on a `ChargePoint<V>`
- * whose `V` is not known, {@link CommonResponse} (either version's), so its shared fields
+ * whose `V` is not known, {@link CommonResponse} (any version's), so its shared fields
  * (`currentTime` of a Heartbeat) can be read.
  */
 export type CallResponse<V extends OcppVersion, A extends CallableAction<V>> = A extends CommonChargePointAction
@@ -142,7 +149,9 @@ export type CallResponse<V extends OcppVersion, A extends CallableAction<V>> = A
     ? ChargePointOutgoing<'ocpp1.6'>[A]['response']
     : [V] extends ['ocpp2.0.1']
       ? ChargePointOutgoing<'ocpp2.0.1'>[A]['response']
-      : CommonResponse<A>
+      : [V] extends ['ocpp2.1']
+        ? ChargePointOutgoing<'ocpp2.1'>[A]['response']
+        : CommonResponse<A>
   : A extends keyof ChargePointOutgoing<V>
     ? ChargePointOutgoing<V>[A]['response']
     : never;

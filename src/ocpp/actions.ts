@@ -6,11 +6,12 @@
  */
 import { OCPP16_ACTIONS, type OCPP16ActionMap } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS, type OCPP201ActionMap } from '../generated/ocpp201/actions';
+import { OCPP21_ACTIONS, type OCPP21ActionMap } from '../generated/ocpp21/actions';
 import type { ActionShape } from '../core/action-shapes';
 import type { OcppVersion } from './version';
 
 /**
- * One side of an OCPP connection. The same words serve both versions: in 2.0.1,
+ * One side of an OCPP connection. The same words serve every version: in 2.0.1 and 2.1,
  * `'ChargePoint'` is the Charging Station and `'CentralSystem'` the CSMS.
  */
 export type OcppRole = 'ChargePoint' | 'CentralSystem';
@@ -19,7 +20,13 @@ export type OcppRole = 'ChargePoint' | 'CentralSystem';
 export type ActionSender = OcppRole | 'Both';
 
 /** The generated action map of a version: request, response and sender of every action. */
-export type ActionMapOf<V extends OcppVersion> = V extends 'ocpp1.6' ? OCPP16ActionMap : V extends 'ocpp2.0.1' ? OCPP201ActionMap : never;
+export type ActionMapOf<V extends OcppVersion> = V extends 'ocpp1.6'
+  ? OCPP16ActionMap
+  : V extends 'ocpp2.0.1'
+    ? OCPP201ActionMap
+    : V extends 'ocpp2.1'
+      ? OCPP21ActionMap
+      : never;
 
 /** Action names of a version. */
 export type ActionName<V extends OcppVersion> = keyof ActionMapOf<V> & string;
@@ -28,12 +35,14 @@ export type ActionName<V extends OcppVersion> = keyof ActionMapOf<V> & string;
 export type PeerRole<R extends OcppRole> = R extends 'ChargePoint' ? 'CentralSystem' : 'ChargePoint';
 
 /**
- * The actions role `R` may send in version `V` (sent by `R` or by both sides), each with its
- * request and response type. `OutgoingActions<'ocpp1.6', 'ChargePoint'>` has BootNotification
- * and DataTransfer but not Reset.
+ * The actions role `R` may send in version `V` as a CALL (sent by `R` or by both sides), each with
+ * its request and response type. `OutgoingActions<'ocpp1.6', 'ChargePoint'>` has BootNotification
+ * and DataTransfer but not Reset. Actions that travel only as a SEND (2.1's
+ * NotifyPeriodicEventStream, marked `messageType: 'SEND'` in the map) are left out: they have no
+ * response, and `call()` must not offer them.
  */
 export type OutgoingActions<V extends OcppVersion, R extends OcppRole> = {
-  [A in keyof ActionMapOf<V> as ActionMapOf<V>[A] extends { sentBy: R | 'Both' } ? A : never]: {
+  [A in keyof ActionMapOf<V> as ActionMapOf<V>[A] extends { messageType: 'SEND' } ? never : ActionMapOf<V>[A] extends { sentBy: R | 'Both' } ? A : never]: {
     /** The request payload type. */
     request: ActionMapOf<V>[A] extends { request: infer Q } ? Q : never;
     /** The response payload type. */
@@ -42,8 +51,8 @@ export type OutgoingActions<V extends OcppVersion, R extends OcppRole> = {
 };
 
 /**
- * The actions role `R` may receive in version `V` (sent by the peer or by both sides): what
- * `R` must handle. `IncomingActions<'ocpp2.0.1', 'ChargePoint'>` has RequestStartTransaction
+ * The actions role `R` may receive in version `V` as a CALL (sent by the peer or by both sides):
+ * what `R` must handle. `IncomingActions<'ocpp2.0.1', 'ChargePoint'>` has RequestStartTransaction
  * but not BootNotification.
  */
 export type IncomingActions<V extends OcppVersion, R extends OcppRole> = OutgoingActions<V, PeerRole<R>>;
@@ -57,13 +66,14 @@ export type Shapes<T> = { [K in keyof T]: T[K] extends ActionShape ? T[K] : neve
 const SENDERS: Readonly<Record<OcppVersion, Readonly<Record<string, ActionSender>>>> = {
   'ocpp1.6': OCPP16_ACTIONS,
   'ocpp2.0.1': OCPP201_ACTIONS,
+  'ocpp2.1': OCPP21_ACTIONS,
 };
 
 function sendersOf(version: OcppVersion): Readonly<Record<string, ActionSender>> {
   // An own-property check, so that neither a bad version nor an action such as 'toString' or
   // '__proto__' can reach Object.prototype.
   if (!Object.prototype.hasOwnProperty.call(SENDERS, version)) {
-    throw new TypeError(`unknown OCPP version ${JSON.stringify(version)} (expected 'ocpp1.6' or 'ocpp2.0.1')`);
+    throw new TypeError(`unknown OCPP version ${JSON.stringify(version)} (expected 'ocpp1.6', 'ocpp2.0.1' or 'ocpp2.1')`);
   }
   return SENDERS[version];
 }

@@ -4,6 +4,7 @@
  * is an interface so an application can make the queue durable (a file, IndexedDB, SQLite)
  * without the SDK knowing how.
  */
+import type { OcppVersion } from './version';
 
 /** One message waiting to be delivered. */
 export interface QueuedMessage {
@@ -87,7 +88,7 @@ export class MemoryQueueStore implements OfflineQueueStore {
 /**
  * True for messages that must not be lost while offline: 1.6 Start/StopTransaction and
  * MeterValues that carry a transactionId (periodic or clock-aligned transaction data); 2.0.1
- * TransactionEvent.
+ * and 2.1 TransactionEvent.
  */
 export function isTransactionMessage(protocol: string, action: string, payload: unknown): boolean {
   if (protocol === 'ocpp1.6') {
@@ -101,6 +102,17 @@ export function isTransactionMessage(protocol: string, action: string, payload: 
     );
   }
   return action === 'TransactionEvent';
+}
+
+/**
+ * Versions whose TransactionEvent has the `offline` flag ("this event was stored while the
+ * station was offline", 2.0.1 and 2.1 E04): the outbox sets it on what it queued while offline.
+ */
+const OFFLINE_FLAG: Readonly<Record<OcppVersion, boolean>> = { 'ocpp1.6': false, 'ocpp2.0.1': true, 'ocpp2.1': true };
+
+/** True when `action` of `protocol` is marked `offline: true` if it was queued while offline. */
+export function marksOffline(protocol: OcppVersion, action: string): boolean {
+  return OFFLINE_FLAG[protocol] && action === 'TransactionEvent';
 }
 
 /** Retry settings for transaction messages. */

@@ -9,6 +9,7 @@ import type { Direction, PayloadKind, PayloadValidator, ValidationIssue } from '
 import { validators as OCPP16_VALIDATORS } from '../generated/ocpp16/validators';
 import type { ActionValidators, ErrorObjectLike, ValidateFunction } from '../generated/ocpp16/validators';
 import { validators as OCPP201_VALIDATORS } from '../generated/ocpp201/validators';
+import { validators as OCPP21_VALIDATORS } from '../generated/ocpp21/validators';
 import type { OcppVersion } from './version';
 
 /**
@@ -78,6 +79,8 @@ const MODES: ReadonlySet<string> = new Set<ValidationMode>(['strict', 'allow-ext
 const TABLES: Readonly<Record<OcppVersion, Readonly<Record<string, ActionValidators>>>> = {
   'ocpp1.6': OCPP16_VALIDATORS,
   'ocpp2.0.1': OCPP201_VALIDATORS,
+  // The CALL actions only: the SEND validators (NotifyPeriodicEventStream) come with SEND itself.
+  'ocpp2.1': OCPP21_VALIDATORS,
 };
 
 /**
@@ -120,7 +123,7 @@ const OK: PayloadCheck = Object.freeze({ ok: true });
 function tableFor(version: OcppVersion): Readonly<Record<string, ActionValidators>> {
   // Own-property check: a version string like 'toString' must not reach Object.prototype.
   if (!Object.prototype.hasOwnProperty.call(TABLES, version)) {
-    throw new TypeError(`unknown OCPP version ${JSON.stringify(version)} (expected 'ocpp1.6' or 'ocpp2.0.1')`);
+    throw new TypeError(`unknown OCPP version ${JSON.stringify(version)} (expected 'ocpp1.6', 'ocpp2.0.1' or 'ocpp2.1')`);
   }
   return TABLES[version];
 }

@@ -2,6 +2,7 @@ import type { RpcErrorCode } from '../core/error-codes';
 import type { ProtocolRules } from '../core/protocol-rules';
 import { OCPP16_ACTIONS } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS } from '../generated/ocpp201/actions';
+import { OCPP21_ACTIONS } from '../generated/ocpp21/actions';
 
 import type { OcppVersion } from './version';
 
@@ -70,7 +71,41 @@ export const OCPP201_RULES: ProtocolRules = Object.freeze({
   isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP201_ACTIONS, action),
 });
 
-/** The rules for a negotiated subprotocol. */
+/**
+ * OCPP-J 2.1 rules (Part 4, 2025-01): the 2.0.1 error spellings, the "-1" id, the 255-character
+ * description, but an unknown message type is ignored (2.1 Part 4) where 2.0.1 answered
+ * MessageTypeNotSupported.
+ *
+ * `hasSendAndCallResultError` stays false until this SDK implements SEND and CALLRESULTERROR
+ * (issue 14, deliverables 4 and 5): a type 5 or 6 frame is then treated as a message type this
+ * endpoint does not know, which on 2.1 means ignored, with a `badFrame` event and no reply.
+ */
+export const OCPP21_RULES: ProtocolRules = Object.freeze({
+  protocol: 'ocpp2.1',
+  toWireCode: canonicalSpelling,
+  fromWireCode,
+  framingErrorCode: 'RpcFrameworkError',
+  duplicateIdCode: 'RpcFrameworkError',
+  unreadableIdReply: true,
+  replyToUnknownMessageType: false,
+  maxErrorDescriptionLength: 255,
+  hasSendAndCallResultError: false,
+  isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP21_ACTIONS, action),
+});
+
+const RULES: Readonly<Record<OcppVersion, ProtocolRules>> = {
+  'ocpp1.6': OCPP16_RULES,
+  'ocpp2.0.1': OCPP201_RULES,
+  'ocpp2.1': OCPP21_RULES,
+};
+
+/**
+ * The rules for a negotiated subprotocol.
+ *
+ * @throws TypeError when `protocol` is not a supported version.
+ */
 export function rulesFor(protocol: OcppVersion): ProtocolRules {
-  return protocol === 'ocpp1.6' ? OCPP16_RULES : OCPP201_RULES;
+  // Own-property check: a string such as 'toString' must not reach Object.prototype.
+  if (!Object.prototype.hasOwnProperty.call(RULES, protocol)) throw new TypeError(`unknown OCPP version ${JSON.stringify(protocol)}`);
+  return RULES[protocol];
 }

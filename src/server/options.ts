@@ -7,7 +7,7 @@
 import { describeValue, passedThrough, type PassedThroughOptions } from '../core/options';
 import type { Logger } from '../logger';
 import type { ValidationPolicy } from '../ocpp/validation';
-import { OCPP_PROTOCOLS, isOcppVersion, type OcppVersion } from '../ocpp/version';
+import { DEFAULT_PROTOCOLS, OCPP_PROTOCOLS, isOcppVersion, type DefaultOcppVersion, type OcppVersion } from '../ocpp/version';
 import type { AnyStation } from '../station';
 import type { StationRegistry } from '../station-registry';
 import type { ClusterAdapter } from '../cluster/adapter';
@@ -66,10 +66,11 @@ export const DEFAULT_COMPRESSION: Readonly<Required<CompressionOptions>> = Objec
  *
  * @typeParam V - the OCPP versions served.
  */
-export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
+export interface CentralSystemOptions<V extends OcppVersion = DefaultOcppVersion> {
   /**
    * Subprotocols served, in the server's order of preference: the first one the client also
-   * offers is selected (checklist item 36).
+   * offers is selected (checklist item 36). `ocpp2.1` is served only when listed (see
+   * `DEFAULT_PROTOCOLS` for why); `OCPP_PROTOCOLS` lists all three, newest first.
    * @default ['ocpp2.0.1', 'ocpp1.6']
    */
   protocols?: readonly V[];
@@ -91,6 +92,8 @@ export interface CentralSystemOptions<V extends OcppVersion = OcppVersion> {
     readonly 'ocpp1.6'?: ValidationPolicy;
     /** Policy for OCPP 2.0.1 connections. */
     readonly 'ocpp2.0.1'?: ValidationPolicy;
+    /** Policy for OCPP 2.1 connections. */
+    readonly 'ocpp2.1'?: ValidationPolicy;
   };
   /** How long calls to stations wait for an answer. @default 30000 */
   callTimeoutMs?: number;
@@ -271,11 +274,11 @@ function resolveCompression(option: unknown): false | Readonly<Required<Compress
 export function resolveCentralSystemOptions<V extends OcppVersion>(options: CentralSystemOptions<V>): ResolvedCentralSystemOptions<V> {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
   // Checked as unknown (for JavaScript callers): Array.isArray would narrow a typed array to any[].
-  const given: unknown = options.protocols ?? OCPP_PROTOCOLS;
+  const given: unknown = options.protocols ?? DEFAULT_PROTOCOLS;
   if (!Array.isArray(given) || given.length === 0) throw new TypeError('protocols must be a non-empty array');
   const protocols = given as readonly V[];
   for (const p of protocols)
-    if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ocpp2.0.1, ocpp1.6)`);
+    if (!isOcppVersion(p)) throw new TypeError(`protocols: unsupported subprotocol ${JSON.stringify(p)} (supported: ${OCPP_PROTOCOLS.join(', ')})`);
   if (new Set(protocols).size !== protocols.length) throw new TypeError('protocols must not repeat a subprotocol');
 
   const path = options.path;

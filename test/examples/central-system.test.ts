@@ -9,14 +9,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { ChargePoint, OCPP16_ACTIONS, OCPP201_ACTIONS, SecurityError, type CentralSystem, type ChargePointOutgoing, type OcppVersion } from '../../src/index';
+import {
+  ChargePoint,
+  OCPP16_ACTIONS,
+  OCPP201_ACTIONS,
+  SecurityError,
+  type CentralSystem,
+  type ChargePointOutgoing,
+  type DefaultOcppVersion,
+} from '../../src/index';
 import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID, type CsmsEvents } from '../../examples/central-system';
 import { spawnExample } from './helpers';
 
 const ts = (): string => new Date().toISOString();
 
 /** A valid request for every action, given what earlier calls returned. */
-type Samples<V extends OcppVersion> = { [A in keyof ChargePointOutgoing<V>]: (ctx: { transactionId: number }) => ChargePointOutgoing<V>[A]['request'] };
+type Samples<V extends DefaultOcppVersion> = { [A in keyof ChargePointOutgoing<V>]: (ctx: { transactionId: number }) => ChargePointOutgoing<V>[A]['request'] };
 
 const SAMPLES_16: Samples<'ocpp1.6'> = {
   BootNotification: () => ({ chargePointVendor: 'Acme', chargePointModel: 'T-16', firmwareVersion: '2.1.0' }),
@@ -149,7 +157,7 @@ function chargerActions(table: Readonly<Record<string, string>>): string[] {
     .sort();
 }
 
-async function start(state: CsmsState): Promise<{ cs: CentralSystem<OcppVersion>; url: string }> {
+async function start(state: CsmsState): Promise<{ cs: CentralSystem<DefaultOcppVersion>; url: string }> {
   const cs = createDemoCentralSystem({ state, log: false, heartbeatIntervalSec: 120, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
   return { cs, url: `ws://127.0.0.1:${port}${DEMO_PATH}` };
@@ -247,7 +255,7 @@ describe('examples/central-system.ts', () => {
   });
 
   /** Chargers of `protocol`, connected and booted, closed after the test; and the refusals seen. */
-  async function booted<V extends OcppVersion>(t: { after: (fn: () => unknown) => void }, protocol: V, identities: string[]) {
+  async function booted<V extends DefaultOcppVersion>(t: { after: (fn: () => unknown) => void }, protocol: V, identities: string[]) {
     const state = new CsmsState();
     const { cs, url } = await start(state);
     t.after(() => cs.close());

@@ -136,7 +136,7 @@ describe('compression on the client', () => {
 });
 
 describe('handler failures on the client', () => {
-  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     test(`${protocol}: a handler that throws, or answers with an invalid payload, is logged at warn with identity, action, messageId and error`, async (t) => {
       const cs = new CentralSystem<OcppVersion>({ protocols: [protocol], path: '/ocpp', pingIntervalMs: 0 });
       t.after(() => cs.close());

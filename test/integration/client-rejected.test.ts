@@ -1,7 +1,7 @@
 /**
  * Checklist item 49 end to end: a ChargePoint with `bootGating` whose BootNotification was
- * answered Rejected, facing a raw central system that sends it CALLs anyway. 2.0.1 answers each
- * with CALLERROR SecurityError (P2 B03.FR.08), except TriggerMessage(BootNotification); 1.6
+ * answered Rejected, facing a raw central system that sends it CALLs anyway. 2.0.1 and 2.1 answer
+ * each with CALLERROR SecurityError (P2 B03.FR.08), except TriggerMessage(BootNotification); 1.6
  * answers nothing (C16 §4.2: "SHALL NOT respond"). Accepted opens the gate again.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { rawServer } from '../reliability/support';
 const BOOT = {
   'ocpp1.6': { chargePointVendor: 'V', chargePointModel: 'M' },
   'ocpp2.0.1': { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } },
+  'ocpp2.1': { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } },
 } as const;
 
 interface Rig {
@@ -73,31 +74,33 @@ async function rig(t: TestContext, protocol: OcppVersion, bootGating: boolean): 
 }
 
 describe("item 49: a Rejected charger and the central system's CALLs", () => {
-  test('2.0.1 with bootGating: every CALL gets SecurityError while Rejected, TriggerMessage(BootNotification) reaches its handler; Accepted opens the gate', async (t) => {
-    const r = await rig(t, 'ocpp2.0.1', true);
-    const handled: string[] = [];
-    (r.cp as ChargePoint<'ocpp2.0.1'>).handle('GetVariables', (req) => {
-      handled.push('GetVariables');
-      return { getVariableResult: req.getVariableData.map((d) => ({ attributeStatus: 'Rejected' as const, component: d.component, variable: d.variable })) };
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`${protocol} with bootGating: every CALL gets SecurityError while Rejected, TriggerMessage(BootNotification) reaches its handler; Accepted opens the gate`, async (t) => {
+      const r = await rig(t, protocol, true);
+      const handled: string[] = [];
+      (r.cp as ChargePoint<'ocpp2.0.1' | 'ocpp2.1'>).handle('GetVariables', (req) => {
+        handled.push('GetVariables');
+        return { getVariableResult: req.getVariableData.map((d) => ({ attributeStatus: 'Rejected' as const, component: d.component, variable: d.variable })) };
+      });
+      (r.cp as ChargePoint<'ocpp2.0.1' | 'ocpp2.1'>).handle('TriggerMessage', (req) => {
+        handled.push(`TriggerMessage ${req.requestedMessage}`);
+        return { status: 'Accepted' };
+      });
+      const getVariables = { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] };
+      await r.boot('Rejected');
+      const refused = await r.call('GetVariables', getVariables);
+      assert.equal(refused !== 'none' && refused[0], 4);
+      assert.equal(refused !== 'none' && refused[2], 'SecurityError');
+      const heartbeatTrigger = await r.call('TriggerMessage', { requestedMessage: 'Heartbeat' });
+      assert.equal(heartbeatTrigger !== 'none' && heartbeatTrigger[2], 'SecurityError');
+      assert.deepEqual(await r.call('TriggerMessage', { requestedMessage: 'BootNotification' }), [3, 'srv-3', { status: 'Accepted' }]);
+      assert.deepEqual(handled, ['TriggerMessage BootNotification'], 'no refused CALL reached a handler');
+      await r.boot('Accepted');
+      const answered = await r.call('GetVariables', getVariables);
+      assert.equal(answered !== 'none' && answered[0], 3);
+      assert.deepEqual(handled, ['TriggerMessage BootNotification', 'GetVariables']);
     });
-    (r.cp as ChargePoint<'ocpp2.0.1'>).handle('TriggerMessage', (req) => {
-      handled.push(`TriggerMessage ${req.requestedMessage}`);
-      return { status: 'Accepted' };
-    });
-    const getVariables = { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] };
-    await r.boot('Rejected');
-    const refused = await r.call('GetVariables', getVariables);
-    assert.equal(refused !== 'none' && refused[0], 4);
-    assert.equal(refused !== 'none' && refused[2], 'SecurityError');
-    const heartbeatTrigger = await r.call('TriggerMessage', { requestedMessage: 'Heartbeat' });
-    assert.equal(heartbeatTrigger !== 'none' && heartbeatTrigger[2], 'SecurityError');
-    assert.deepEqual(await r.call('TriggerMessage', { requestedMessage: 'BootNotification' }), [3, 'srv-3', { status: 'Accepted' }]);
-    assert.deepEqual(handled, ['TriggerMessage BootNotification'], 'no refused CALL reached a handler');
-    await r.boot('Accepted');
-    const answered = await r.call('GetVariables', getVariables);
-    assert.equal(answered !== 'none' && answered[0], 3);
-    assert.deepEqual(handled, ['TriggerMessage BootNotification', 'GetVariables']);
-  });
+  }
 
   test('1.6 with bootGating: CALLs get no answer at all while Rejected; Pending and Accepted are answered', async (t) => {
     const r = await rig(t, 'ocpp1.6', true);
@@ -117,7 +120,7 @@ describe("item 49: a Rejected charger and the central system's CALLs", () => {
     assert.equal(resets, 2);
   });
 
-  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     test(`without bootGating a Rejected charger answers as usual (opt-in) (${protocol})`, async (t) => {
       const r = await rig(t, protocol, false);
       await r.boot('Rejected');

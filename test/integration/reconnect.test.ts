@@ -9,8 +9,8 @@ import { backoffDelay, CentralSystem, ChargePoint, DEFAULT_BACKOFF, NotConnected
 const now = (): string => new Date().toISOString();
 const FAST_RECONNECT = { waitMinimumMs: 40, randomRangeMs: 20, repeatTimes: 2 };
 
-function serve(port: number, protocol: OcppVersion, log: string[], failFirst = new Set<string>()): Promise<CentralSystem> {
-  const cs = new CentralSystem({ protocols: [protocol], path: '/ocpp' });
+function serve(port: number, protocol: OcppVersion, log: string[], failFirst = new Set<string>()): Promise<CentralSystem<OcppVersion>> {
+  const cs = new CentralSystem<OcppVersion>({ protocols: [protocol], path: '/ocpp' });
   const failed = new Set<string>();
   // Answers every transaction message and records it; `failFirst` actions fail once with a CALLERROR.
   const record = (name: string, key: string) => {
@@ -35,12 +35,18 @@ function serve(port: number, protocol: OcppVersion, log: string[], failFirst = n
       return {};
     });
     cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
-  } else {
+  } else if (protocol === 'ocpp2.0.1') {
     cs.handle('ocpp2.0.1', 'TransactionEvent', (req) => {
       record('TransactionEvent', `${req.eventType} seq=${req.seqNo}${req.offline ? ' offline' : ''}`);
       return {};
     });
     cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
+  } else {
+    cs.handle('ocpp2.1', 'TransactionEvent', (req) => {
+      record('TransactionEvent', `${req.eventType} seq=${req.seqNo}${req.offline ? ' offline' : ''}`);
+      return {};
+    });
+    cs.handle('ocpp2.1', 'Heartbeat', () => ({ currentTime: now() }));
   }
   return cs.listen({ port, host: '127.0.0.1' }).then(() => cs);
 }
@@ -77,57 +83,61 @@ describe('item 43: the reconnect back-off', () => {
     assert.equal(DEFAULT_BACKOFF.waitMinimumMs, 3000);
   });
 
-  test('a charge point that loses its server schedules reconnects with growing waits and gets back', async (t) => {
-    const log: string[] = [];
-    let cs = await serve(0, 'ocpp1.6', log);
-    const port = cs.port!;
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'RC1', protocol: 'ocpp1.6', reconnect: FAST_RECONNECT, random: () => 0.5 });
-    t.after(() => cp.close());
-    await cp.connect();
-    const waits: number[] = [];
-    cp.on('reconnecting', (e) => waits.push(e.delayMs));
-    await cs.close();
-    await waitFor(() => waits.length >= 3);
-    assert.deepEqual(waits.slice(0, 3), [50, 90, 170]);
-    const reopened = new Promise((resolve) => cp.once('open', resolve));
-    cs = await serve(port, 'ocpp1.6', log);
-    t.after(() => cs.close());
-    await reopened;
-    assert.equal(cp.state, 'open');
-    assert.equal(typeof (await cp.call('Heartbeat', {})).currentTime, 'string');
-  });
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`a charge point that loses its server schedules reconnects with growing waits and gets back (${protocol})`, async (t) => {
+      const log: string[] = [];
+      let cs = await serve(0, protocol, log);
+      const port = cs.port!;
+      const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: `RC1-${protocol}`, protocol, reconnect: FAST_RECONNECT, random: () => 0.5 });
+      t.after(() => cp.close());
+      await cp.connect();
+      const waits: number[] = [];
+      cp.on('reconnecting', (e) => waits.push(e.delayMs));
+      await cs.close();
+      await waitFor(() => waits.length >= 3);
+      assert.deepEqual(waits.slice(0, 3), [50, 90, 170]);
+      const reopened = new Promise((resolve) => cp.once('open', resolve));
+      cs = await serve(port, protocol, log);
+      t.after(() => cs.close());
+      await reopened;
+      assert.equal(cp.state, 'open');
+      assert.equal(typeof (await cp.call('Heartbeat', {})).currentTime, 'string');
+    });
+  }
 });
 
 describe('item 3: message ids stay unique across reconnects of the same identity', () => {
-  test('ids of calls before and after a server restart never repeat (random UUIDs, not a counter)', async (t) => {
-    const ids: string[] = [];
-    const start = async (port: number) => {
-      const cs = new CentralSystem({ protocols: ['ocpp2.0.1'], path: '/ocpp' });
-      cs.handle('ocpp2.0.1', 'Heartbeat', (_req, ctx) => {
-        ids.push(ctx.messageId);
-        return { currentTime: now() };
-      });
-      await cs.listen({ port, host: '127.0.0.1' });
-      return cs;
-    };
-    let cs = await start(0);
-    const port = cs.port!;
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'IDS', protocol: 'ocpp2.0.1', reconnect: FAST_RECONNECT });
-    t.after(() => cp.close());
-    await cp.connect();
-    for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
-    const lost = new Promise((resolve) => cp.once('disconnect', resolve));
-    await cs.close();
-    await lost;
-    const reopened = new Promise((resolve) => cp.once('open', resolve));
-    cs = await start(port);
-    t.after(() => cs.close());
-    await reopened;
-    for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
-    assert.equal(ids.length, 10);
-    assert.equal(new Set(ids).size, 10);
-    for (const id of ids) assert.ok(id.length <= 36, id);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`ids of calls before and after a server restart never repeat (random UUIDs, not a counter) (${protocol})`, async (t) => {
+      const ids: string[] = [];
+      const start = async (port: number) => {
+        const cs = new CentralSystem({ protocols: [protocol], path: '/ocpp' });
+        cs.handle(protocol, 'Heartbeat', (_req, ctx) => {
+          ids.push(ctx.messageId);
+          return { currentTime: now() };
+        });
+        await cs.listen({ port, host: '127.0.0.1' });
+        return cs;
+      };
+      let cs = await start(0);
+      const port = cs.port!;
+      const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: `IDS-${protocol}`, protocol, reconnect: FAST_RECONNECT });
+      t.after(() => cp.close());
+      await cp.connect();
+      for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
+      const lost = new Promise((resolve) => cp.once('disconnect', resolve));
+      await cs.close();
+      await lost;
+      const reopened = new Promise((resolve) => cp.once('open', resolve));
+      cs = await start(port);
+      t.after(() => cs.close());
+      await reopened;
+      for (let i = 0; i < 5; i++) await cp.call('Heartbeat', {});
+      assert.equal(ids.length, 10);
+      assert.equal(new Set(ids).size, 10);
+      for (const id of ids) assert.ok(id.length <= 36, id);
+    });
+  }
 });
 
 describe('items 45-46: transaction messages survive a server restart', () => {
@@ -202,29 +212,31 @@ describe('items 45-46: transaction messages survive a server restart', () => {
     assert.equal((await cp.call('StartTransaction', { connectorId: 1, idTag: 'X', meterStart: 0, timestamp: now() })).transactionId, 9);
   });
 
-  test('2.0.1: TransactionEvents queued while offline are sent with offline=true, in order, once', async (t) => {
-    const log: string[] = [];
-    let cs = await serve(0, 'ocpp2.0.1', log);
-    const port = cs.port!;
-    const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: 'Q201', protocol: 'ocpp2.0.1', reconnect: FAST_RECONNECT });
-    t.after(() => cp.close());
-    await cp.connect();
-    const tx = { transactionId: 'T1' };
-    await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: tx });
-    const lost = new Promise((resolve) => cp.once('disconnect', resolve));
-    await cs.close();
-    await lost;
-    const queued = [
-      cp.call('TransactionEvent', { eventType: 'Updated', timestamp: now(), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: tx }),
-      cp.call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'StopAuthorized', seqNo: 2, transactionInfo: tx }),
-    ];
-    cs = await serve(port, 'ocpp2.0.1', log);
-    t.after(() => cs.close());
-    await Promise.all(queued);
-    assert.deepEqual(log, ['TransactionEvent Started seq=0', 'TransactionEvent Updated seq=1 offline', 'TransactionEvent Ended seq=2 offline']);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`${protocol}: TransactionEvents queued while offline are sent with offline=true, in order, once`, async (t) => {
+      const log: string[] = [];
+      let cs = await serve(0, protocol, log);
+      const port = cs.port!;
+      const cp = new ChargePoint({ url: `ws://127.0.0.1:${port}/ocpp`, identity: `Q-${protocol}`, protocol, reconnect: FAST_RECONNECT });
+      t.after(() => cp.close());
+      await cp.connect();
+      const tx = { transactionId: 'T1' };
+      await cp.call('TransactionEvent', { eventType: 'Started', timestamp: now(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: tx });
+      const lost = new Promise((resolve) => cp.once('disconnect', resolve));
+      await cs.close();
+      await lost;
+      const queued = [
+        cp.call('TransactionEvent', { eventType: 'Updated', timestamp: now(), triggerReason: 'MeterValuePeriodic', seqNo: 1, transactionInfo: tx }),
+        cp.call('TransactionEvent', { eventType: 'Ended', timestamp: now(), triggerReason: 'StopAuthorized', seqNo: 2, transactionInfo: tx }),
+      ];
+      cs = await serve(port, protocol, log);
+      t.after(() => cs.close());
+      await Promise.all(queued);
+      assert.deepEqual(log, ['TransactionEvent Started seq=0', 'TransactionEvent Updated seq=1 offline', 'TransactionEvent Ended seq=2 offline']);
+    });
+  }
 
-  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     const action = protocol === 'ocpp1.6' ? 'StopTransaction' : 'TransactionEvent';
     test(`items 45, 46: a ${action} that times out, then gets a CALLERROR, is resent after 1 x then 2 x the retry interval and delivered (${protocol})`, async (t) => {
       const cs = new CentralSystem({ protocols: [protocol], path: '/ocpp', pingIntervalMs: 0 });
@@ -238,7 +250,8 @@ describe('items 45-46: transaction messages survive a server restart', () => {
         return {};
       };
       if (protocol === 'ocpp1.6') cs.handle('ocpp1.6', 'StopTransaction', handler);
-      else cs.handle('ocpp2.0.1', 'TransactionEvent', handler);
+      else if (protocol === 'ocpp2.0.1') cs.handle('ocpp2.0.1', 'TransactionEvent', handler);
+      else cs.handle('ocpp2.1', 'TransactionEvent', handler);
       await cs.listen({ port: 0, host: '127.0.0.1' });
       const cp = new ChargePoint({
         url: `ws://127.0.0.1:${cs.port}/ocpp`,
@@ -255,7 +268,7 @@ describe('items 45-46: transaction messages survive a server restart', () => {
       const delivered =
         protocol === 'ocpp1.6'
           ? (cp as ChargePoint<'ocpp1.6'>).call('StopTransaction', { transactionId: 1, meterStop: 10, timestamp: now() })
-          : (cp as ChargePoint<'ocpp2.0.1'>).call('TransactionEvent', {
+          : (cp as ChargePoint<'ocpp2.0.1' | 'ocpp2.1'>).call('TransactionEvent', {
               eventType: 'Ended',
               timestamp: now(),
               triggerReason: 'StopAuthorized',

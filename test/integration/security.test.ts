@@ -13,6 +13,7 @@ import {
   basicAuthHeader,
   CentralSystem,
   ChargePoint,
+  OCPP_PROTOCOLS,
   safeEqual,
   type AnyStation,
   type AuthRequest,
@@ -76,9 +77,12 @@ async function serve<V extends OcppVersion = 'ocpp1.6' | 'ocpp2.0.1'>(
     if (p === 'ocpp1.6') {
       any.handle('ocpp1.6', 'BootNotification', () => (served.handled.push('BootNotification'), { status: 'Accepted', currentTime: now(), interval: 300 }));
       any.handle('ocpp1.6', 'Heartbeat', () => (served.handled.push('Heartbeat'), { currentTime: now() }));
-    } else {
+    } else if (p === 'ocpp2.0.1') {
       any.handle('ocpp2.0.1', 'BootNotification', () => (served.handled.push('BootNotification'), { status: 'Accepted', currentTime: now(), interval: 300 }));
       any.handle('ocpp2.0.1', 'Heartbeat', () => (served.handled.push('Heartbeat'), { currentTime: now() }));
+    } else {
+      any.handle('ocpp2.1', 'BootNotification', () => (served.handled.push('BootNotification'), { status: 'Accepted', currentTime: now(), interval: 300 }));
+      any.handle('ocpp2.1', 'Heartbeat', () => (served.handled.push('Heartbeat'), { currentTime: now() }));
     }
   }
   t.after(async () => {
@@ -201,33 +205,35 @@ describe('URL and identity (items 34, 35, 39)', () => {
     assertNothingReached(s);
   });
 
-  test('item 35 - 2.0.1: an identity with ":" or of 49 characters is answered 400 before the upgrade; 48 connects', T, async (t) => {
-    const s = await serve(t, { protocols: ['ocpp2.0.1'], authenticate: () => true });
-    for (const path of ['/ocpp/CP%3A1', '/ocpp/CP:1', `/ocpp/${'A'.repeat(49)}`]) {
-      const r = await rawUpgrade({ port: s.port, path, protocols: 'ocpp2.0.1', headers: basic('x', 'y') });
-      assert.equal(r.status, 400, path);
-      assert.equal(r.socket, undefined, 'no upgrade');
-    }
-    assert.deepEqual(
-      s.refused.map((e) => [e.reason, e.status]),
-      [
-        ['bad-identity', 400],
-        ['bad-identity', 400],
-        ['bad-identity', 400],
-      ],
-    );
-    assert.match(s.refused[0].detail, /':'/);
-    assert.match(s.refused[2].detail, /49 characters/);
-    assert.equal(s.hookCalls.length, 0);
-    assertNothingReached(s);
-    // The limit is inclusive.
-    const cp = chargePoint(t, { url: s.url, identity: 'B'.repeat(48), protocol: 'ocpp2.0.1' });
-    await cp.connect();
-    await waitFor(() => s.cs.stations.has('B'.repeat(48)), '48-character station');
-    // The client refuses such identities too, before connecting.
-    assert.throws(() => new ChargePoint({ url: s.url, identity: 'CP:1', protocol: 'ocpp2.0.1' }), /identity: .*':'/);
-    assert.throws(() => new ChargePoint({ url: s.url, identity: 'A'.repeat(49), protocol: 'ocpp2.0.1' }), /identity: .*49 characters/);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`item 35 - 2.x: an identity with ":" or of 49 characters is answered 400 before the upgrade; 48 connects (${protocol})`, T, async (t) => {
+      const s = await serve(t, { protocols: [protocol], authenticate: () => true });
+      for (const path of ['/ocpp/CP%3A1', '/ocpp/CP:1', `/ocpp/${'A'.repeat(49)}`]) {
+        const r = await rawUpgrade({ port: s.port, path, protocols: protocol, headers: basic('x', 'y') });
+        assert.equal(r.status, 400, path);
+        assert.equal(r.socket, undefined, 'no upgrade');
+      }
+      assert.deepEqual(
+        s.refused.map((e) => [e.reason, e.status]),
+        [
+          ['bad-identity', 400],
+          ['bad-identity', 400],
+          ['bad-identity', 400],
+        ],
+      );
+      assert.match(s.refused[0].detail, /':'/);
+      assert.match(s.refused[2].detail, /49 characters/);
+      assert.equal(s.hookCalls.length, 0);
+      assertNothingReached(s);
+      // The limit is inclusive.
+      const cp = chargePoint(t, { url: s.url, identity: 'B'.repeat(48), protocol: protocol });
+      await cp.connect();
+      await waitFor(() => s.cs.stations.has('B'.repeat(48)), '48-character station');
+      // The client refuses such identities too, before connecting.
+      assert.throws(() => new ChargePoint({ url: s.url, identity: 'CP:1', protocol: protocol }), /identity: .*':'/);
+      assert.throws(() => new ChargePoint({ url: s.url, identity: 'A'.repeat(49), protocol: protocol }), /identity: .*49 characters/);
+    });
+  }
 
   test('item 35 - 1.6 has no such rule: an identity with ":" or of 49 characters connects over ocpp1.6', T, async (t) => {
     const s = await serve(t, { protocols: ['ocpp2.0.1', 'ocpp1.6'] });
@@ -420,6 +426,28 @@ describe('subprotocol negotiation (items 36-38)', () => {
     assert.equal(wsC.protocol, 'ocpp2.0.1');
   });
 
+  test('item 36 with ocpp2.1 - served first when listed first; never chosen by a server that does not list it (the default)', T, async (t) => {
+    const all = await serve(t, { protocols: OCPP_PROTOCOLS });
+    const ws21 = await openWs(t, `${all.url}/CP21`, ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1']);
+    assert.equal(ws21.protocol, 'ocpp2.1');
+    await waitFor(() => all.connections.length === 1, 'connection');
+    assert.equal(all.connections[0].protocol, 'ocpp2.1');
+    // A 2.0.1-only client on the same server still gets 2.0.1.
+    const ws201 = await openWs(t, `${all.url}/CP201`, ['ocpp2.0.1']);
+    assert.equal(ws201.protocol, 'ocpp2.0.1');
+    // A server preferring 2.0.1 keeps it even when the client prefers 2.1.
+    const older = await serve(t, { protocols: ['ocpp2.0.1', 'ocpp2.1'] });
+    const wsOlder = await openWs(t, `${older.url}/CP1`, ['ocpp2.1', 'ocpp2.0.1']);
+    assert.equal(wsOlder.protocol, 'ocpp2.0.1');
+    // The default list does not serve 2.1: a 2.1-only client gets no subprotocol (close 1002).
+    const byDefault = await serve(t, {});
+    const raw = await rawUpgrade({ port: byDefault.port, path: '/ocpp/CP2', protocols: 'ocpp2.1' });
+    assert.equal(raw.headers['sec-websocket-protocol'], undefined);
+    raw.socket?.destroy();
+    const cp = chargePoint(t, { url: byDefault.url, identity: 'CP21', protocol: 'ocpp2.1' });
+    assert.match((await rejection(cp.connect())).message, /subprotocol/i);
+  });
+
   test('item 38 - a ChargePoint rejects connect() when the server selected no subprotocol', T, async (t) => {
     const s = await serve(t, { protocols: ['ocpp2.0.1'] });
     const cp = chargePoint(t, { url: s.url, identity: 'CP16', protocol: 'ocpp1.6' });
@@ -433,41 +461,47 @@ describe('subprotocol negotiation (items 36-38)', () => {
 });
 
 describe('Basic authentication (items 50-53)', () => {
-  test('items 50/53 - a ChargePoint sends its password on every connect; the hook sees username = identity, password and bytes', T, async (t) => {
-    const password = 'pä:ss-wörd-0123456789'; // UTF-8, with ':'
-    const s = await serve(t, {
-      protocols: ['ocpp2.0.1'],
-      securityProfile: 1,
-      authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.passwordBytes, password),
-    });
-    const cp = new ChargePoint({
-      url: s.url,
-      identity: 'CS-01',
-      protocol: 'ocpp2.0.1',
-      password,
-      pingIntervalMs: 0,
-      reconnect: { waitMinimumMs: 10, randomRangeMs: 0, repeatTimes: 0 },
-    });
-    t.after(() => cp.close());
-    await cp.connect();
-    await waitFor(() => s.connections.length === 1, 'first connection');
-    // The server drops the connection; the ChargePoint reconnects and must authenticate again.
-    const reopened = nextEvent<{ reconnect: boolean }>(cp, 'open');
-    void s.connections[0].close(1001, 'bye');
-    assert.equal((await reopened).reconnect, true);
-    await waitFor(() => s.connections.length === 2, 'second connection');
-    assert.equal(s.hookCalls.length, 2);
-    for (const call of s.hookCalls) {
-      assert.ok(call.credentials, 'credentials on every connect');
-      assert.equal(call.credentials.username, 'CS-01');
-      assert.equal(call.credentials.username, call.identity);
-      assert.equal(call.credentials.password, password);
-      assert.deepEqual(Buffer.from(call.credentials.passwordBytes), Buffer.from(password, 'utf8'));
-      assert.equal(call.secure, false);
-      assert.equal(call.protocol, 'ocpp2.0.1');
-    }
-    assert.equal(s.refused.length, 0);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(
+      `items 50/53 - a ChargePoint sends its password on every connect; the hook sees username = identity, password and bytes (${protocol})`,
+      T,
+      async (t) => {
+        const password = 'pä:ss-wörd-0123456789'; // UTF-8, with ':'
+        const s = await serve(t, {
+          protocols: [protocol],
+          securityProfile: 1,
+          authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.passwordBytes, password),
+        });
+        const cp = new ChargePoint({
+          url: s.url,
+          identity: 'CS-01',
+          protocol: protocol,
+          password,
+          pingIntervalMs: 0,
+          reconnect: { waitMinimumMs: 10, randomRangeMs: 0, repeatTimes: 0 },
+        });
+        t.after(() => cp.close());
+        await cp.connect();
+        await waitFor(() => s.connections.length === 1, 'first connection');
+        // The server drops the connection; the ChargePoint reconnects and must authenticate again.
+        const reopened = nextEvent<{ reconnect: boolean }>(cp, 'open');
+        void s.connections[0].close(1001, 'bye');
+        assert.equal((await reopened).reconnect, true);
+        await waitFor(() => s.connections.length === 2, 'second connection');
+        assert.equal(s.hookCalls.length, 2);
+        for (const call of s.hookCalls) {
+          assert.ok(call.credentials, 'credentials on every connect');
+          assert.equal(call.credentials.username, 'CS-01');
+          assert.equal(call.credentials.username, call.identity);
+          assert.equal(call.credentials.password, password);
+          assert.deepEqual(Buffer.from(call.credentials.passwordBytes), Buffer.from(password, 'utf8'));
+          assert.equal(call.secure, false);
+          assert.equal(call.protocol, protocol);
+        }
+        assert.equal(s.refused.length, 0);
+      },
+    );
+  }
 
   test('item 53 - a raw 20-byte 1.6 AuthorizationKey arrives byte-exact', T, async (t) => {
     const key = Uint8Array.from([0x00, 0xff, 0x3a, 0x80, 0xc3, 0x28, 0x7f, 0x0a, 0x0d, 0xfe, 0x01, 0x3a, 0xa0, 0xa1, 0xe2, 0x82, 0x10, 0x20, 0x99, 0x5c]);
@@ -884,38 +918,40 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     test(name, { ...T, skip: hasOpenssl ? false : 'openssl is missing' }, fn);
   };
 
-  tlsTest('items 50/54/56 - profile 2: a ChargePoint trusting the CA and sending its password connects over wss://', async (t) => {
-    const s = await serve(
-      t,
-      {
-        protocols: ['ocpp2.0.1'],
-        securityProfile: 2,
-        authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
-      },
-      { tls: tlsOpts() },
-    );
-    assert.match(s.url, /^wss:/);
-    const cp = chargePoint(t, { url: s.url, identity: 'CS-TLS', protocol: 'ocpp2.0.1', password: PASSWORD, tls: { ca: pki!.ca } });
-    await cp.connect();
-    await waitFor(() => s.connections.length === 1, 'connection');
-    assert.equal(s.hookCalls[0].secure, true);
-    assert.equal(s.hookCalls[0].credentials?.username, 'CS-TLS');
-    assert.equal(s.hookCalls[0].certificate, undefined, 'no client certificate was requested');
-    await cp.call('Heartbeat', {});
-    // The same server by its DNS name (subjectAltName DNS:localhost).
-    const byName = chargePoint(t, {
-      url: `wss://localhost:${s.port}/ocpp`,
-      identity: 'CS-TLS-2',
-      protocol: 'ocpp2.0.1',
-      password: PASSWORD,
-      tls: { ca: pki!.ca },
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    tlsTest(`items 50/54/56 - profile 2: a ChargePoint trusting the CA and sending its password connects over wss:// (${protocol})`, async (t) => {
+      const s = await serve(
+        t,
+        {
+          protocols: [protocol],
+          securityProfile: 2,
+          authenticate: ({ credentials }) => credentials !== undefined && safeEqual(credentials.password, PASSWORD),
+        },
+        { tls: tlsOpts() },
+      );
+      assert.match(s.url, /^wss:/);
+      const cp = chargePoint(t, { url: s.url, identity: 'CS-TLS', protocol: protocol, password: PASSWORD, tls: { ca: pki!.ca } });
+      await cp.connect();
+      await waitFor(() => s.connections.length === 1, 'connection');
+      assert.equal(s.hookCalls[0].secure, true);
+      assert.equal(s.hookCalls[0].credentials?.username, 'CS-TLS');
+      assert.equal(s.hookCalls[0].certificate, undefined, 'no client certificate was requested');
+      await cp.call('Heartbeat', {});
+      // The same server by its DNS name (subjectAltName DNS:localhost).
+      const byName = chargePoint(t, {
+        url: `wss://localhost:${s.port}/ocpp`,
+        identity: 'CS-TLS-2',
+        protocol: protocol,
+        password: PASSWORD,
+        tls: { ca: pki!.ca },
+      });
+      await byName.connect();
+      // Without the password: 401 even over TLS.
+      const noPassword = chargePoint(t, { url: s.url, identity: 'CS-NOPW', protocol: protocol, tls: { ca: pki!.ca } });
+      assert.equal((await rejection(noPassword.connect())).statusCode, 401);
+      assert.equal(s.refused.at(-1)?.reason, 'no-credentials');
     });
-    await byName.connect();
-    // Without the password: 401 even over TLS.
-    const noPassword = chargePoint(t, { url: s.url, identity: 'CS-NOPW', protocol: 'ocpp2.0.1', tls: { ca: pki!.ca } });
-    assert.equal((await rejection(noPassword.connect())).statusCode, 401);
-    assert.equal(s.refused.at(-1)?.reason, 'no-credentials');
-  });
+  }
 
   tlsTest('item 56 - the client verifies the chain and the host name: no CA, or a wrong name, fails to connect', async (t) => {
     const s = await serve(t, { protocols: ['ocpp1.6'], securityProfile: 2, authenticate: () => true }, { tls: tlsOpts() });
@@ -997,29 +1033,31 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     }
   });
 
-  tlsTest('item 57 - profile 3: a client certificate signed by the CA connects; the hook sees its CN and certificateAuthorized', async (t) => {
-    const s = await serve(
-      t,
-      {
-        protocols: ['ocpp2.0.1'],
-        securityProfile: 3,
-        authenticate: ({ identity, certificate }) =>
-          certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
-      },
-      { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
-    );
-    const cert = pki!.client('CS-CERT');
-    const cp = chargePoint(t, { url: s.url, identity: 'CS-CERT', protocol: 'ocpp2.0.1', tls: { ca: pki!.ca, cert: cert.cert, key: cert.key } });
-    await cp.connect();
-    await waitFor(() => s.connections.length === 1, 'connection');
-    const seen = s.hookCalls[0];
-    assert.equal(seen.certificate?.subject.CN, 'CS-CERT');
-    assert.equal(seen.certificate?.subject.O, 'ocpp-sdk tests');
-    assert.equal(seen.certificateAuthorized, true);
-    assert.equal(seen.secure, true);
-    assert.equal(seen.credentials, undefined, 'profile 3 needs no password');
-    await cp.call('Heartbeat', {});
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    tlsTest(`item 57 - profile 3: a client certificate signed by the CA connects; the hook sees its CN and certificateAuthorized (${protocol})`, async (t) => {
+      const s = await serve(
+        t,
+        {
+          protocols: [protocol],
+          securityProfile: 3,
+          authenticate: ({ identity, certificate }) =>
+            certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
+        },
+        { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
+      );
+      const cert = pki!.client('CS-CERT');
+      const cp = chargePoint(t, { url: s.url, identity: 'CS-CERT', protocol: protocol, tls: { ca: pki!.ca, cert: cert.cert, key: cert.key } });
+      await cp.connect();
+      await waitFor(() => s.connections.length === 1, 'connection');
+      const seen = s.hookCalls[0];
+      assert.equal(seen.certificate?.subject.CN, 'CS-CERT');
+      assert.equal(seen.certificate?.subject.O, 'ocpp-sdk tests');
+      assert.equal(seen.certificateAuthorized, true);
+      assert.equal(seen.secure, true);
+      assert.equal(seen.credentials, undefined, 'profile 3 needs no password');
+      await cp.call('Heartbeat', {});
+    });
+  }
 
   tlsTest('item 57 - profile 3: no client certificate, or one from an untrusted CA, is answered 403 (insecure) without calling the hook', async (t) => {
     const s = await serve(
@@ -1044,25 +1082,27 @@ describe('TLS and security profiles 2 and 3 (items 54-57)', () => {
     assertNothingReached(s);
   });
 
-  tlsTest('item 57 - profile 3: the hook can refuse a valid certificate whose CN is not the identity (403)', async (t) => {
-    const s = await serve(
-      t,
-      {
-        protocols: ['ocpp2.0.1'],
-        securityProfile: 3,
-        authenticate: ({ identity, certificate }) =>
-          certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
-      },
-      { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
-    );
-    const other = pki!.client('CS-OTHER');
-    const cp = chargePoint(t, { url: s.url, identity: 'CS-VICTIM', protocol: 'ocpp2.0.1', tls: { ca: pki!.ca, cert: other.cert, key: other.key } });
-    assert.equal((await rejection(cp.connect())).statusCode, 403);
-    assert.equal(s.hookCalls[0].certificateAuthorized, true);
-    assert.equal(s.hookCalls[0].certificate?.subject.CN, 'CS-OTHER');
-    const r = await rawUpgrade({ port: s.port, path: '/ocpp/CS-VICTIM', protocols: 'ocpp2.0.1', tls: { ca: pki!.ca, cert: other.cert, key: other.key } });
-    assert.equal(r.status, 403);
-    assert.equal(r.body, 'certificate does not match the identity');
-    assertNothingReached(s);
-  });
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    tlsTest(`item 57 - profile 3: the hook can refuse a valid certificate whose CN is not the identity (403) (${protocol})`, async (t) => {
+      const s = await serve(
+        t,
+        {
+          protocols: [protocol],
+          securityProfile: 3,
+          authenticate: ({ identity, certificate }) =>
+            certificate?.subject.CN === identity || { accept: false, status: 403, message: 'certificate does not match the identity' },
+        },
+        { tls: { ...tlsOpts(), ca: pki!.ca, requestCert: true, rejectUnauthorized: false } },
+      );
+      const other = pki!.client('CS-OTHER');
+      const cp = chargePoint(t, { url: s.url, identity: 'CS-VICTIM', protocol: protocol, tls: { ca: pki!.ca, cert: other.cert, key: other.key } });
+      assert.equal((await rejection(cp.connect())).statusCode, 403);
+      assert.equal(s.hookCalls[0].certificateAuthorized, true);
+      assert.equal(s.hookCalls[0].certificate?.subject.CN, 'CS-OTHER');
+      const r = await rawUpgrade({ port: s.port, path: '/ocpp/CS-VICTIM', protocols: protocol, tls: { ca: pki!.ca, cert: other.cert, key: other.key } });
+      assert.equal(r.status, 403);
+      assert.equal(r.body, 'certificate does not match the identity');
+      assertNothingReached(s);
+    });
+  }
 });

@@ -1,6 +1,6 @@
 /**
  * Integration: a real CentralSystem on 127.0.0.1 (port 0) and real ChargePoints over loopback,
- * running whole charging sessions in both versions, plus what happens around them: duplicate
+ * running whole charging sessions in every version (1.6, 2.0.1, 2.1), plus what happens around them: duplicate
  * identities, keepalive, boot gating, and close() leaving nothing behind.
  */
 import assert from 'node:assert/strict';
@@ -15,14 +15,17 @@ import {
   NotConnectedError,
   NotSupportedError,
   SecurityError,
+  type AnyChargePoint,
   type AnyStation,
   type OcppVersion,
 } from '../../src/index';
 
 const now = (): string => new Date().toISOString();
 
-async function startServer(options: ConstructorParameters<typeof CentralSystem>[0] = {}): Promise<{ cs: CentralSystem; url: string }> {
-  const cs = new CentralSystem({ path: '/ocpp', ...options });
+async function startServer(
+  options: ConstructorParameters<typeof CentralSystem<OcppVersion>>[0] = {},
+): Promise<{ cs: CentralSystem<OcppVersion>; url: string }> {
+  const cs = new CentralSystem<OcppVersion>({ path: '/ocpp', ...options });
   const address = await cs.listen({ port: 0, host: '127.0.0.1' });
   return { cs, url: `ws://127.0.0.1:${address.port}/ocpp` };
 }
@@ -195,7 +198,113 @@ describe('a full charging session over OCPP 2.0.1', () => {
   });
 });
 
-for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+describe('a full charging session over OCPP 2.1 (strict validation on both sides)', () => {
+  test('boot, status, authorize, transaction events, remote commands, stop', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.1'] });
+    t.after(() => cs.close());
+    const events: string[] = [];
+    cs.handle('ocpp2.1', 'BootNotification', (req) => ({ status: 'Accepted', currentTime: now(), interval: 300, ...(req.reason === 'PowerUp' ? {} : {}) }));
+    cs.handle('ocpp2.1', 'StatusNotification', (req) => {
+      events.push(`status ${req.evseId}/${req.connectorId} ${req.connectorStatus}`);
+      return {};
+    });
+    cs.handle('ocpp2.1', 'Authorize', (req) => ({ idTokenInfo: { status: req.idToken.idToken === 'TOKEN1' ? 'Accepted' : 'Unknown' } }));
+    cs.handle('ocpp2.1', 'TransactionEvent', (req) => {
+      events.push(`tx ${req.eventType} ${req.transactionInfo.transactionId} seq=${req.seqNo}`);
+      return req.eventType === 'Started' ? { idTokenInfo: { status: 'Accepted' } } : {};
+    });
+    cs.handle('ocpp2.1', 'Heartbeat', () => ({ currentTime: now() }));
+
+    const cp = new ChargePoint({ url, identity: 'CS-21', protocol: 'ocpp2.1' });
+    t.after(() => cp.close());
+    cp.handle('RequestStartTransaction', (req) => ({ status: 'Accepted', transactionId: `tx-${req.remoteStartId}` }));
+    cp.handle('RequestStopTransaction', () => ({ status: 'Accepted' }));
+    cp.handle('GetVariables', (req) => ({
+      getVariableResult: req.getVariableData.map((d) => ({
+        attributeStatus: 'Accepted' as const,
+        component: d.component,
+        variable: d.variable,
+        attributeValue: '300',
+      })),
+    }));
+
+    const problems: string[] = [];
+    cp.on('validationFailed', (e) => problems.push(`charger: ${e.action} ${e.detail}`));
+    const connected = nextConnection(cs);
+    await cp.connect();
+    const station = (await connected) as AnyStation<'ocpp2.1'>;
+    assert.equal(station.protocol, 'ocpp2.1');
+    station.on('validationFailed', (e) => problems.push(`csms: ${e.action} ${e.detail}`));
+
+    const boot = await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'Fast-2', vendorName: 'Acme' } });
+    assert.equal(boot.status, 'Accepted');
+    await cp.call('StatusNotification', { timestamp: now(), connectorStatus: 'Available', evseId: 1, connectorId: 1 });
+    const auth = await cp.call('Authorize', { idToken: { idToken: 'TOKEN1', type: 'ISO14443' } });
+    assert.equal(auth.idTokenInfo.status, 'Accepted');
+
+    const vars = await station.call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] });
+    assert.equal(vars.getVariableResult[0].attributeValue, '300');
+    const remote = await station.call('RequestStartTransaction', { idToken: { idToken: 'TOKEN1', type: 'ISO14443' }, remoteStartId: 7, evseId: 1 });
+    assert.deepEqual(remote, { status: 'Accepted', transactionId: 'tx-7' });
+
+    const tx = { transactionId: 'tx-7' };
+    await cp.call('TransactionEvent', {
+      eventType: 'Started',
+      timestamp: now(),
+      triggerReason: 'RemoteStart',
+      seqNo: 0,
+      transactionInfo: tx,
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: 'TOKEN1', type: 'ISO14443' },
+    });
+    await cp.call('TransactionEvent', {
+      eventType: 'Updated',
+      timestamp: now(),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
+      transactionInfo: tx,
+      meterValue: [{ timestamp: now(), sampledValue: [{ value: 1500, measurand: 'Energy.Active.Import.Register' }] }],
+    });
+    assert.deepEqual(await station.call('RequestStopTransaction', { transactionId: 'tx-7' }), { status: 'Accepted' });
+    await cp.call('TransactionEvent', {
+      eventType: 'Ended',
+      timestamp: now(),
+      triggerReason: 'RemoteStop',
+      seqNo: 2,
+      transactionInfo: { ...tx, stoppedReason: 'Remote' },
+    });
+    const hb = await cp.call('Heartbeat', {});
+    assert.equal(typeof hb.currentTime, 'string');
+
+    assert.deepEqual(events, ['status 1/1 Available', 'tx Started tx-7 seq=0', 'tx Updated tx-7 seq=1', 'tx Ended tx-7 seq=2']);
+    // Both sides validated every message against the 2.1 schemas (strict is the default) and found nothing.
+    assert.deepEqual(problems, []);
+  });
+});
+
+/** Default handlers for BootNotification (answering `status()`) and Heartbeat, in `protocol`. */
+function handleBootAndHeartbeat(cs: CentralSystem<OcppVersion>, protocol: OcppVersion, status: () => 'Accepted' | 'Pending'): void {
+  if (protocol === 'ocpp1.6') {
+    cs.handle('ocpp1.6', 'BootNotification', () => ({ status: status(), currentTime: now(), interval: 10 }));
+    cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
+  } else if (protocol === 'ocpp2.0.1') {
+    cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: status(), currentTime: now(), interval: 10 }));
+    cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
+  } else {
+    cs.handle('ocpp2.1', 'BootNotification', () => ({ status: status(), currentTime: now(), interval: 10 }));
+    cs.handle('ocpp2.1', 'Heartbeat', () => ({ currentTime: now() }));
+  }
+}
+
+/** Sends a BootNotification of the charge point's version. */
+function sendBoot(charger: ChargePoint<OcppVersion>): Promise<{ status: string }> {
+  const cp = charger as AnyChargePoint;
+  if (cp.protocol === 'ocpp1.6') return cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+  if (cp.protocol === 'ocpp2.0.1') return cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+  return cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+}
+
+for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
   describe(`connection behaviour (${protocol})`, () => {
     test(`item 17: an action the server has no handler for is answered NotSupported (${protocol})`, async (t) => {
       const { cs, url } = await startServer({ protocols: [protocol] });
@@ -270,28 +379,16 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       const { cs, url } = await startServer({ protocols: [protocol], bootGating: true });
       t.after(() => cs.close());
       let accept = false;
-      if (protocol === 'ocpp1.6') {
-        cs.handle('ocpp1.6', 'BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: now(), interval: 10 }));
-        cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
-      } else {
-        cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: accept ? 'Accepted' : 'Pending', currentTime: now(), interval: 10 }));
-        cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
-      }
+      handleBootAndHeartbeat(cs, protocol, () => (accept ? 'Accepted' : 'Pending'));
       const cp = new ChargePoint({ url, identity: 'GATED', protocol });
       t.after(() => cp.close());
       await cp.connect();
       await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
-      const boot =
-        protocol === 'ocpp1.6'
-          ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-          : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      const boot = await sendBoot(cp);
       assert.equal(boot.status, 'Pending');
       await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
       accept = true;
-      const accepted =
-        protocol === 'ocpp1.6'
-          ? await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })
-          : await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      const accepted = await sendBoot(cp);
       assert.equal(accepted.status, 'Accepted');
       assert.equal(typeof (await cp.call('Heartbeat', {})).currentTime, 'string');
     });
@@ -301,21 +398,14 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       t.after(() => cs.close());
       const order: string[] = [];
       cs.on('connection', (s) => s.on('frame', (e) => e.direction === 'inbound' && e.frame.type === 2 && order.push(e.action ?? '')));
-      if (protocol === 'ocpp1.6') {
-        cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 10 }));
-        cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
-      } else {
-        cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 10 }));
-        cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
-      }
+      handleBootAndHeartbeat(cs, protocol, () => 'Accepted');
       const cp = new ChargePoint({ url, identity: 'CPGATE', protocol, bootGating: true });
       t.after(() => cp.close());
       await cp.connect();
       const held = cp.call('Heartbeat', {});
       const forced = await cp.call('Heartbeat', {}, { force: true });
       assert.equal(typeof forced.currentTime, 'string');
-      if (protocol === 'ocpp1.6') await (cp as ChargePoint<'ocpp1.6'>).call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
-      else await (cp as ChargePoint<'ocpp2.0.1'>).call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+      await sendBoot(cp);
       await held;
       assert.deepEqual(order, ['Heartbeat', 'BootNotification', 'Heartbeat']);
     });
@@ -342,27 +432,29 @@ describe('close() leaves nothing open', () => {
 });
 
 describe('item 40: permessage-deflate', () => {
-  test('negotiated with clients that offer it, with the bounded window; a large message round-trips compressed', async (t) => {
-    const { cs, url } = await startServer({ protocols: ['ocpp2.0.1'] });
-    t.after(() => cs.close());
-    cs.handle('ocpp2.0.1', 'DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
-    const connected = nextConnection(cs);
-    const ws = new WebSocket(`${url}/DEFLATE`, ['ocpp2.0.1'], { perMessageDeflate: true });
-    t.after(() => ws.terminate());
-    const upgrade = new Promise<string>((resolve) => ws.once('upgrade', (res) => resolve(String(res.headers['sec-websocket-extensions']))));
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`negotiated with clients that offer it, with the bounded window; a large message round-trips compressed (${protocol})`, async (t) => {
+      const { cs, url } = await startServer({ protocols: [protocol] });
+      t.after(() => cs.close());
+      cs.handle(protocol, 'DataTransfer', (req) => ({ status: 'Accepted', data: req.data }));
+      const connected = nextConnection(cs);
+      const ws = new WebSocket(`${url}/DEFLATE`, [protocol], { perMessageDeflate: true });
+      t.after(() => ws.terminate());
+      const upgrade = new Promise<string>((resolve) => ws.once('upgrade', (res) => resolve(String(res.headers['sec-websocket-extensions']))));
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      await connected;
+      const extensions = await upgrade;
+      assert.match(extensions, /permessage-deflate/);
+      assert.match(extensions, /server_max_window_bits=13/);
+      const big = 'x'.repeat(100_000);
+      const answer = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
+      ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: big }]));
+      assert.deepEqual(await answer, [3, 'big-1', { status: 'Accepted', data: big }]);
     });
-    await connected;
-    const extensions = await upgrade;
-    assert.match(extensions, /permessage-deflate/);
-    assert.match(extensions, /server_max_window_bits=13/);
-    const big = 'x'.repeat(100_000);
-    const answer = new Promise<unknown>((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()))));
-    ws.send(JSON.stringify([2, 'big-1', 'DataTransfer', { vendorId: 'v', data: big }]));
-    assert.deepEqual(await answer, [3, 'big-1', { status: 'Accepted', data: big }]);
-  });
+  }
 
   test('compression: false negotiates none', async (t) => {
     const { cs, url } = await startServer({ protocols: ['ocpp1.6'], compression: false });
@@ -428,6 +520,28 @@ describe('ChargePoint.boot() (items 44, 47)', () => {
     assert.equal(boots.length, 3);
     // Changed contents: booted again.
     await cp.boot({ chargePointVendor: 'V', chargePointModel: 'M2' });
+    assert.deepEqual(boots, ['M1', 'M1', 'M1', 'M2']);
+  });
+
+  test('retries while Pending after the interval, stops at Accepted, and is not re-sent unless the request changes (ocpp2.1)', async (t) => {
+    const { cs, url } = await startServer({ protocols: ['ocpp2.1'] });
+    t.after(() => cs.close());
+    const boots: string[] = [];
+    cs.handle('ocpp2.1', 'BootNotification', (req) => {
+      boots.push(req.chargingStation.model);
+      return { status: boots.length < 3 ? 'Pending' : 'Accepted', currentTime: now(), interval: boots.length < 3 ? 0 : 300 };
+    });
+    const cp = new ChargePoint({ url, identity: 'BOOTER21', protocol: 'ocpp2.1' });
+    t.after(() => cp.close());
+    await cp.connect();
+    const request = (model: string) => ({ reason: 'PowerUp' as const, chargingStation: { model, vendorName: 'V' } });
+    const accepted = await cp.boot(request('M1'), { retryIntervalMs: 30 });
+    assert.equal(accepted.status, 'Accepted');
+    assert.deepEqual(boots, ['M1', 'M1', 'M1']);
+    assert.equal(cp.bootStatus, 'Accepted');
+    assert.deepEqual(await cp.boot(request('M1')), accepted);
+    assert.equal(boots.length, 3);
+    await cp.boot(request('M2'));
     assert.deepEqual(boots, ['M1', 'M1', 'M1', 'M2']);
   });
 

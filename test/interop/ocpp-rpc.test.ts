@@ -55,7 +55,7 @@ import {
   RpcError,
   type AnyStation,
   type FrameEvent,
-  type OcppVersion,
+  type DefaultOcppVersion,
   type StationHandlerContext,
 } from '../../src/index';
 
@@ -111,7 +111,7 @@ const T1 = '2026-11-21T10:00:05.000Z';
 const T2 = '2026-11-21T10:30:00.000Z';
 const T3 = '2026-11-21T11:00:00.123Z';
 
-const SCRIPTS: Record<OcppVersion, Script> = {
+const SCRIPTS: Record<DefaultOcppVersion, Script> = {
   'ocpp1.6': {
     up: [
       {
@@ -431,7 +431,8 @@ const SCRIPTS: Record<OcppVersion, Script> = {
   },
 };
 
-const VERSIONS: readonly OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1'];
+// ocpp2.1 against ocpp-rpc is issue 14's deliverable 7 (it needs SEND and CALLRESULTERROR first).
+const VERSIONS: readonly DefaultOcppVersion[] = ['ocpp1.6', 'ocpp2.0.1'];
 
 /** What throwing handlers throw: text that must not reach the peer. */
 const SECRET = 'database password is hunter2';
@@ -568,7 +569,7 @@ interface CentralSystemSide {
 }
 
 /** (a) Our CentralSystem serving `script.up`, an ocpp-rpc RPCClient (strict) answering `script.down`. */
-async function centralSystemWithRpcCharger(t: TestContext, version: OcppVersion, identity: string): Promise<CentralSystemSide> {
+async function centralSystemWithRpcCharger(t: TestContext, version: DefaultOcppVersion, identity: string): Promise<CentralSystemSide> {
   const script = SCRIPTS[version];
   const cs = new CentralSystem({ protocols: [version], path: '/ocpp', pingIntervalMs: 0, callTimeoutMs: CALL_TIMEOUT_MS });
   t.after(() => cs.close());
@@ -628,7 +629,7 @@ interface ChargePointSide {
 }
 
 /** (b) An ocpp-rpc RPCServer (strict) serving `script.up`, our ChargePoint answering `script.down`. */
-async function chargePointWithRpcServer(t: TestContext, version: OcppVersion, identity: string): Promise<ChargePointSide> {
+async function chargePointWithRpcServer(t: TestContext, version: DefaultOcppVersion, identity: string): Promise<ChargePointSide> {
   const script = SCRIPTS[version];
   const server = new RPCServer({ protocols: [version], strictMode: true, callTimeoutMs: CALL_TIMEOUT_MS, pingIntervalMs: 60_000 });
   t.after(() => server.close({}));

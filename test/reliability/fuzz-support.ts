@@ -53,6 +53,10 @@ export const STATION_CALLS: Record<OcppVersion, string[]> = {
     '[2,"d1","DataTransfer",{"vendorId":"acme","messageId":"x","data":{"any":["thing",1]}}]',
     `[2,"t1","TransactionEvent",{"eventType":"Started","timestamp":"${NOW}","triggerReason":"Authorized","seqNo":0,"transactionInfo":{"transactionId":"tx-1"}}]`,
   ],
+  // Every one of these is valid in 2.1 too (2.1 kept these messages' required fields).
+  get 'ocpp2.1'() {
+    return this['ocpp2.0.1'];
+  },
 };
 
 /** Valid CALLs a central system sends to a station, per version. */
@@ -73,6 +77,10 @@ export const CSMS_CALLS: Record<OcppVersion, string[]> = {
     '[2,"d1","DataTransfer",{"vendorId":"acme","data":[1,2,3]}]',
     '[2,"u1","UnlockConnector",{"evseId":1,"connectorId":1}]',
   ],
+  // Every one of these is valid in 2.1 too (2.1 kept these messages' required fields).
+  get 'ocpp2.1'() {
+    return this['ocpp2.0.1'];
+  },
 };
 
 /** Answers and errors either side may receive (for ids nobody used). */
@@ -293,7 +301,8 @@ function validId(id: unknown): id is string {
 
 /** Independent of the SDK's parser: what the answer to `text` must be in `version`. */
 export function expectation(text: string, version: OcppVersion): Expectation {
-  const v201 = version === 'ocpp2.0.1';
+  // 2.0.1 and 2.1 share the framing answers ("-1", RpcFrameworkError); only unknown types differ.
+  const v201 = version !== 'ocpp1.6';
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -307,8 +316,11 @@ export function expectation(text: string, version: OcppVersion): Expectation {
   const id = validId(value[1]) ? value[1] : undefined;
   if (type === 3 || type === 4) return { kind: 'silent' };
   if (type !== 2) {
-    // 1.6 ignores unknown types; 2.0.1 answers MessageTypeNotSupported. 5 and 6 exist only in 2.1.
-    return v201 ? { kind: 'error-once', id: (value.length >= 2 ? id : undefined) ?? '-1', code: 'MessageTypeNotSupported' } : { kind: 'silent' };
+    // 1.6 and 2.1 ignore unknown types; 2.0.1 answers MessageTypeNotSupported. 5 and 6 exist only
+    // in 2.1, where this SDK does not speak them yet (issue 14): ignored, like an unknown type.
+    return version === 'ocpp2.0.1'
+      ? { kind: 'error-once', id: (value.length >= 2 ? id : undefined) ?? '-1', code: 'MessageTypeNotSupported' }
+      : { kind: 'silent' };
   }
   if (value.length >= 2 && id !== undefined) return { kind: 'answer-once', id };
   return v201 ? { kind: 'error-once', id: '-1', code: 'RpcFrameworkError' } : { kind: 'silent' };
@@ -342,6 +354,10 @@ export const WIRE_CODES: Record<OcppVersion, ReadonlySet<string>> = {
     'SecurityError',
     'TypeConstraintViolation',
   ]),
+  // 2.1 spells every code as 2.0.1 does.
+  get 'ocpp2.1'() {
+    return this['ocpp2.0.1'];
+  },
 };
 
 /** Text the handlers put in their exceptions; it must never reach the wire. */
@@ -372,7 +388,7 @@ export function judge(input: FuzzInput, frames: readonly unknown[][], version: O
         return `malformed CALLERROR ${JSON.stringify(f).slice(0, 200)}`;
       if (typeof details !== 'object' || details === null || Array.isArray(details)) return 'CALLERROR details are not an object';
       if (!WIRE_CODES[version].has(code)) return `code ${code} does not exist in ${version}`;
-      if (version === 'ocpp2.0.1' && [...description].length > 255) return 'description longer than 255 characters';
+      if (version !== 'ocpp1.6' && [...description].length > 255) return 'description longer than 255 characters';
       const leak = leaks(description) ?? leaks(JSON.stringify(details));
       if (leak) return `CALLERROR carries ${leak}: ${description.slice(0, 200)}`;
       errors.push(`${code}: ${description}`);
@@ -419,7 +435,7 @@ const throwing = (): never => {
 
 /** A CentralSystem of `version`, fuzzed by a raw client. */
 export async function centralSystemTarget(version: OcppVersion): Promise<FuzzTarget> {
-  const cs = new CentralSystem({ protocols: [version], pingIntervalMs: 0, maxBadMessages: Infinity, compression: false });
+  const cs = new CentralSystem<OcppVersion>({ protocols: [version], pingIntervalMs: 0, maxBadMessages: Infinity, compression: false });
   const now = (): string => new Date().toISOString();
   if (version === 'ocpp1.6') {
     cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
@@ -428,13 +444,20 @@ export async function centralSystemTarget(version: OcppVersion): Promise<FuzzTar
     cs.handle('ocpp1.6', 'DataTransfer', () => ({ status: 'Accepted' }));
     cs.handle('ocpp1.6', 'Authorize', throwing);
     cs.handle('ocpp1.6', 'MeterValues', () => ({ unexpected: SECRET }));
-  } else {
+  } else if (version === 'ocpp2.0.1') {
     cs.handle('ocpp2.0.1', 'Heartbeat', () => ({ currentTime: now() }));
     cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 300 }));
     cs.handle('ocpp2.0.1', 'StatusNotification', () => ({}));
     cs.handle('ocpp2.0.1', 'DataTransfer', () => ({ status: 'Accepted' }));
     cs.handle('ocpp2.0.1', 'Authorize', throwing);
     cs.handle('ocpp2.0.1', 'MeterValues', () => ({ unexpected: SECRET }) as never);
+  } else {
+    cs.handle('ocpp2.1', 'Heartbeat', () => ({ currentTime: now() }));
+    cs.handle('ocpp2.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: now(), interval: 300 }));
+    cs.handle('ocpp2.1', 'StatusNotification', () => ({}));
+    cs.handle('ocpp2.1', 'DataTransfer', () => ({ status: 'Accepted' }));
+    cs.handle('ocpp2.1', 'Authorize', throwing);
+    cs.handle('ocpp2.1', 'MeterValues', () => ({ unexpected: SECRET }) as never);
   }
   const connected = new Promise<AnyStation>((resolve) => cs.once('connection', resolve));
   const address = await cs.listen({ port: 0, host: '127.0.0.1' });
@@ -484,7 +507,8 @@ export async function chargePointTarget(version: OcppVersion): Promise<FuzzTarge
     v16.handle('ChangeConfiguration', () => ({ status: 'Whatever' }) as never);
     v16.handle('DataTransfer', () => ({ status: 'Accepted' }));
   } else {
-    const v201 = cp as ChargePoint<'ocpp2.0.1'>;
+    // The same handlers serve 2.0.1 and 2.1 (these actions kept their shapes).
+    const v201 = cp as ChargePoint<'ocpp2.0.1' | 'ocpp2.1'>;
     v201.handle('Reset', () => ({ status: 'Accepted' }));
     v201.handle('ClearCache', () => ({ status: 'Accepted' }));
     v201.handle('GetVariables', throwing);

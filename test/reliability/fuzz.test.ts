@@ -25,7 +25,7 @@ import { centralSystemTarget, chargePointTarget, inputArbitrary, pollution, proc
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const PATH = process.env.FUZZ_PATH;
-const VERSIONS: OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1'];
+const VERSIONS: OcppVersion[] = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'];
 
 const TARGETS: Array<{ name: string; toStation: boolean; open: (v: OcppVersion) => Promise<FuzzTarget> }> = [
   { name: 'CentralSystem', toStation: false, open: centralSystemTarget },

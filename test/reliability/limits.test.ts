@@ -13,18 +13,19 @@ import { describe, test } from 'node:test';
 import { RpcEndpoint } from '../../src/core/endpoint';
 import { ConnectionClosedError } from '../../src/core/errors';
 import type { LimitExceededEvent } from '../../src/core/events';
+import type { OcppVersion } from '../../src/ocpp/version';
 import { DEFAULT_BAD_MESSAGE_WINDOW_MS, DEFAULT_MAX_BAD_MESSAGES, DEFAULT_MAX_INBOUND_CALLS } from '../../src/core/options';
-import { OCPP16_RULES, OCPP201_RULES } from '../../src/ocpp/version-rules';
+import { OCPP16_RULES, OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
 import { createPayloadValidator } from '../../src/ocpp/validation';
 import { CentralSystem, ChargePoint } from '../../src/index';
 import { flush, guardUnhandledRejections, setup } from '../support/harness';
 import { closeAll, nextClose, openRaw, rawServer, startServer, until, withTimeout } from './support';
 
-const VERSIONS = [OCPP16_RULES, OCPP201_RULES] as const;
+const VERSIONS = [OCPP16_RULES, OCPP201_RULES, OCPP21_RULES] as const;
 const HEARTBEAT = (id: string) => `[2,"${id}","Heartbeat",{}]`;
 
 function core(rules: (typeof VERSIONS)[number], options: Partial<ConstructorParameters<typeof RpcEndpoint>[0]> = {}) {
-  const validator = createPayloadValidator(rules.protocol as 'ocpp1.6' | 'ocpp2.0.1');
+  const validator = createPayloadValidator(rules.protocol as OcppVersion);
   const { endpoint, peer } = setup(rules, { validator, ...options });
   const exceeded: LimitExceededEvent[] = [];
   endpoint.on('limitExceeded', (e) => exceeded.push(e));

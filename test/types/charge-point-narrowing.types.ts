@@ -8,7 +8,7 @@
 import { ChargePoint } from '../../src/charge-point';
 import type { AnyChargePoint, CommonChargePointAction, CommonRequest } from '../../src/charge-point';
 import { NotConnectedError } from '../../src/charge-point';
-import type { OCPP16, OCPP201, OcppVersion } from '../../src/index';
+import type { OCPP16, OCPP201, OCPP21, OcppVersion } from '../../src/index';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | undefined {
@@ -22,7 +22,7 @@ const version = config.version as OcppVersion;
 // --- the union and its narrowing ----------------------------------------------------------------
 export function fromConfiguration(): void {
   const cp = ChargePoint.create({ url, identity: 'CP1', protocol: version });
-  expectType<Equal<typeof cp, ChargePoint<'ocpp1.6'> | ChargePoint<'ocpp2.0.1'>>>();
+  expectType<Equal<typeof cp, ChargePoint<'ocpp1.6'> | ChargePoint<'ocpp2.0.1'> | ChargePoint<'ocpp2.1'>>>();
   expectType<Equal<typeof cp, AnyChargePoint>>();
 
   // Version-specific actions need the version: not callable on the union.
@@ -38,7 +38,7 @@ export function fromConfiguration(): void {
     void cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
     // @ts-expect-error a 1.6 charge point has no TransactionEvent
     void cp.call('TransactionEvent', {});
-  } else {
+  } else if (cp.protocol === 'ocpp2.0.1') {
     expectType<Equal<typeof cp, ChargePoint<'ocpp2.0.1'>>>();
     cp.handle('Reset', (_request) => {
       expectType<Equal<typeof _request, OCPP201.ResetRequest>>();
@@ -47,6 +47,17 @@ export function fromConfiguration(): void {
     void cp.boot({ reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
     // @ts-expect-error a 2.0.1 station has no StartTransaction
     void cp.call('StartTransaction', {});
+  } else {
+    expectType<Equal<typeof cp, ChargePoint<'ocpp2.1'>>>();
+    cp.handle('Reset', (_request) => {
+      expectType<Equal<typeof _request, OCPP21.ResetRequest>>();
+      return { status: 'Accepted' };
+    });
+    void cp.boot({ reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    // @ts-expect-error a 2.1 station has no StartTransaction either
+    void cp.call('StartTransaction', {});
+    // @ts-expect-error NotifyPeriodicEventStream travels as a SEND, never as a CALL
+    void cp.call('NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [{ t: 0, v: '1' }] });
   }
 
   // A switch narrows the same way.
@@ -56,6 +67,10 @@ export function fromConfiguration(): void {
       break;
     case 'ocpp2.0.1':
       // @ts-expect-error the 1.6 BootNotification shape is not a 2.0.1 one
+      void cp.boot({ chargePointVendor: 'V', chargePointModel: 'M' });
+      break;
+    case 'ocpp2.1':
+      // @ts-expect-error nor a 2.1 one
       void cp.boot({ chargePointVendor: 'V', chargePointModel: 'M' });
       break;
   }
@@ -68,8 +83,8 @@ export function fromConfiguration(): void {
   expectType<Equal<typeof _loose, ChargePoint<OcppVersion>>>();
 }
 
-// --- actions both versions share --------------------------------------------------------------
-// 1.6's security-extension actions have the 2.0.1 shapes, so they are common too.
+// --- actions every version shares --------------------------------------------------------------
+// 1.6's security-extension actions have the 2.0.1 shapes, and 2.1 kept them: common too.
 type Expected = 'DataTransfer' | 'FirmwareStatusNotification' | 'Heartbeat' | 'LogStatusNotification' | 'SecurityEventNotification' | 'SignCertificate';
 expectType<Equal<CommonChargePointAction, Expected>>();
 // The common DataTransfer request: the fields both versions have, `data` a string (1.6's type).

@@ -9,35 +9,39 @@ import { describe, test } from 'node:test';
 import { CentralSystem, ChargePoint, validatePayload } from '../../src/index';
 
 describe('payload rules', () => {
-  test('item 7: in 2.0.1 an unset optional field is left out; null, {} or [] in its place is refused', () => {
-    const base = {
-      eventType: 'Updated',
-      timestamp: '2025-01-01T00:00:00Z',
-      triggerReason: 'MeterValuePeriodic',
-      seqNo: 1,
-      transactionInfo: { transactionId: 'T1' },
-    };
-    assert.deepEqual(validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', base), { ok: true });
-    const withNull = validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', { ...base, evse: null });
-    assert.equal(withNull.ok, false);
-    assert.equal(!withNull.ok && withNull.code, 'TypeConstraintViolation');
-    const withEmptyObject = validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', { ...base, evse: {} });
-    assert.equal(!withEmptyObject.ok && withEmptyObject.code, 'OccurrenceConstraintViolation');
-    const withEmptyArray = validatePayload('ocpp2.0.1', 'TransactionEvent', 'request', { ...base, meterValue: [] });
-    assert.equal(!withEmptyArray.ok && withEmptyArray.code, 'OccurrenceConstraintViolation');
-  });
+  for (const version of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`item 7: in 2.x an unset optional field is left out; null, {} or [] in its place is refused (${version})`, () => {
+      const base = {
+        eventType: 'Updated',
+        timestamp: '2025-01-01T00:00:00Z',
+        triggerReason: 'MeterValuePeriodic',
+        seqNo: 1,
+        transactionInfo: { transactionId: 'T1' },
+      };
+      assert.deepEqual(validatePayload(version, 'TransactionEvent', 'request', base), { ok: true });
+      const withNull = validatePayload(version, 'TransactionEvent', 'request', { ...base, evse: null });
+      assert.equal(withNull.ok, false);
+      assert.equal(!withNull.ok && withNull.code, 'TypeConstraintViolation');
+      const withEmptyObject = validatePayload(version, 'TransactionEvent', 'request', { ...base, evse: {} });
+      assert.equal(!withEmptyObject.ok && withEmptyObject.code, 'OccurrenceConstraintViolation');
+      const withEmptyArray = validatePayload(version, 'TransactionEvent', 'request', { ...base, meterValue: [] });
+      assert.equal(!withEmptyArray.ok && withEmptyArray.code, 'OccurrenceConstraintViolation');
+    });
+  }
 
-  test('item 23: 2.0.1 customData with vendor properties passes strict validation, at the root and inside', () => {
-    const payload = {
-      reason: 'PowerUp',
-      chargingStation: { model: 'M', vendorName: 'V', customData: { vendorId: 'com.example', firmwareBuild: 42, flags: ['a'] } },
-      customData: { vendorId: 'com.example', anything: { nested: true } },
-    };
-    assert.deepEqual(validatePayload('ocpp2.0.1', 'BootNotification', 'request', payload), { ok: true });
-    // customData still has its own required vendorId.
-    const noVendor = validatePayload('ocpp2.0.1', 'BootNotification', 'request', { ...payload, customData: { anything: 1 } });
-    assert.equal(!noVendor.ok && noVendor.code, 'OccurrenceConstraintViolation');
-  });
+  for (const version of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`item 23: 2.x customData with vendor properties passes strict validation, at the root and inside (${version})`, () => {
+      const payload = {
+        reason: 'PowerUp',
+        chargingStation: { model: 'M', vendorName: 'V', customData: { vendorId: 'com.example', firmwareBuild: 42, flags: ['a'] } },
+        customData: { vendorId: 'com.example', anything: { nested: true } },
+      };
+      assert.deepEqual(validatePayload(version, 'BootNotification', 'request', payload), { ok: true });
+      // customData still has its own required vendorId.
+      const noVendor = validatePayload(version, 'BootNotification', 'request', { ...payload, customData: { anything: 1 } });
+      assert.equal(!noVendor.ok && noVendor.code, 'OccurrenceConstraintViolation');
+    });
+  }
 
   test('item 24: the 1.6 schemas are the 2019 errata edition: inner objects are closed too', () => {
     const ok = { idTagInfo: { status: 'Accepted' } };

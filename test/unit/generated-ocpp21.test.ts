@@ -1,8 +1,8 @@
 // The generated ocpp2.1 validators, run directly on every message with the schema-driven example
-// generator (test/support/schema-examples.ts): what test/unit/validation.test.ts does for 1.6
-// and 2.0.1 through validatePayload, which does not speak 2.1 yet. The RPC error codes are the
-// version layer's business; here each variant must be accepted or refused as derived, and a
-// refusal must point at the derived JSON path.
+// generator (test/support/schema-examples.ts), including the SEND payload that validatePayload
+// does not cover yet; test/unit/validation.test.ts runs the CALL messages of every version through
+// validatePayload with their RPC error codes. Here each variant must be accepted or refused as
+// derived, and a refusal must point at the derived JSON path.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';

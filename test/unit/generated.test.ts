@@ -121,7 +121,9 @@ describe('src/ocpp/actions helpers', () => {
     assert.equal(isKnownAction('ocpp2.0.1', 'TransactionEvent'), true);
     assert.equal(isKnownAction('ocpp2.0.1', 'bootnotification'), false);
     assert.equal(isKnownAction('ocpp2.0.1', 'constructor'), false);
-    assert.throws(() => isKnownAction('ocpp2.1' as 'ocpp1.6', 'Heartbeat'), TypeError);
+    assert.equal(isKnownAction('ocpp2.1', 'BatterySwap'), true);
+    assert.equal(isKnownAction('ocpp2.0.1', 'BatterySwap'), false);
+    assert.throws(() => isKnownAction('ocpp2.2' as 'ocpp1.6', 'Heartbeat'), TypeError);
   });
 
   it('actionSender and canSend follow the tables; DataTransfer goes both ways', () => {
@@ -134,6 +136,9 @@ describe('src/ocpp/actions helpers', () => {
     assert.equal(canSend('ocpp2.0.1', 'ChargePoint', 'DataTransfer'), true);
     assert.equal(canSend('ocpp2.0.1', 'CentralSystem', 'DataTransfer'), true);
     assert.equal(canSend('ocpp2.0.1', 'CentralSystem', 'Nope'), false);
+    assert.equal(canSend('ocpp2.1', 'CentralSystem', 'SetDefaultTariff'), true);
+    assert.equal(canSend('ocpp2.1', 'ChargePoint', 'SetDefaultTariff'), false);
+    assert.equal(actionSender('ocpp2.1', 'NotifyPeriodicEventStream'), 'ChargePoint');
   });
 });
 

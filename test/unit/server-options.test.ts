@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CentralSystem } from '../../src/central-system';
 import { describe, test } from 'node:test';
 import { DEFAULT_COMPRESSION, resolveCentralSystemOptions } from '../../src/server/options';
+import { DEFAULT_PROTOCOLS, OCPP_PROTOCOLS } from '../../src/ocpp/version';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
@@ -12,6 +13,13 @@ import {
 } from '../../src/transport/defaults';
 
 describe('resolveCentralSystemOptions', () => {
+  test('ocpp2.1 is opt-in: not served by default, served first when OCPP_PROTOCOLS is passed', () => {
+    assert.deepEqual(resolveCentralSystemOptions({}).protocols, DEFAULT_PROTOCOLS);
+    assert.equal(DEFAULT_PROTOCOLS.includes('ocpp2.1' as never), false);
+    assert.deepEqual(resolveCentralSystemOptions({ protocols: OCPP_PROTOCOLS }).protocols, ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6']);
+    assert.deepEqual(resolveCentralSystemOptions({ protocols: ['ocpp2.1'] }).protocols, ['ocpp2.1']);
+  });
+
   test('applies every default once, into a frozen object', () => {
     const r = resolveCentralSystemOptions({});
     assert.ok(Object.isFrozen(r));
@@ -42,7 +50,7 @@ describe('resolveCentralSystemOptions', () => {
   test('refuses bad values with a TypeError naming the option', () => {
     const bad: [Record<string, unknown>, RegExp][] = [
       [{ protocols: [] }, /protocols/],
-      [{ protocols: ['ocpp2.1'] }, /protocols/],
+      [{ protocols: ['ocpp2.2'] }, /protocols/],
       [{ path: 'ocpp' }, /path/],
       [{ pingIntervalMs: -1 }, /pingIntervalMs/],
       [{ pingIntervalMs: 1000, pongTimeoutMs: 2000 }, /pongTimeoutMs/],
@@ -55,7 +63,7 @@ describe('resolveCentralSystemOptions', () => {
       [{ authenticate: 'yes' }, /authenticate/],
       [{ bootGating: { isAccepted: 1 } }, /bootGating\.isAccepted/],
       [{ compression: { level: 11 } }, /compression\.level/],
-      [{ validation: { 'ocpp2.1': {} } }, /validation/],
+      [{ validation: { 'ocpp2.2': {} } }, /validation/],
     ];
     for (const [options, message] of bad) {
       assert.throws(

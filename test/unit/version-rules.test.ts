@@ -1,12 +1,13 @@
 /**
  * Checklist item 10 (and the version facts behind items 11-14, 16, 32): the real version tables
- * OCPP16_RULES and OCPP201_RULES, not the test stand-ins the core suite runs over.
+ * OCPP16_RULES, OCPP201_RULES and OCPP21_RULES, not the test stand-ins the core suite runs over.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { RPC_ERROR_CODES, type RpcErrorCode } from '../../src/core/error-codes';
 import { descriptionLimit } from '../../src/core/error-replies';
-import { OCPP16_RULES, OCPP201_RULES, rulesFor } from '../../src/ocpp/version-rules';
+import { OCPP16_RULES, OCPP201_RULES, OCPP21_RULES, rulesFor } from '../../src/ocpp/version-rules';
+import type { OcppVersion } from '../../src/ocpp/version';
 import { rules16, rules201 } from '../support/protocol-rules';
 
 /** Every canonical code as each version spells it on the wire. */
@@ -34,6 +35,10 @@ describe('version rules (item 10)', () => {
     }
   });
 
+  test('2.1 rule: every code is spelt as in 2.0.1 (both Part 4s spell OccurrenceConstraintViolation)', () => {
+    for (const code of RPC_ERROR_CODES) assert.equal(OCPP21_RULES.toWireCode(code), WIRE[code]['2.0.1'], `2.1 ${code}`);
+  });
+
   test("item 10: the core suite's 1.6 stand-in spells every code as the real 1.6 table does", () => {
     for (const code of RPC_ERROR_CODES) {
       assert.equal(rules16.toWireCode(code), OCPP16_RULES.toWireCode(code), code);
@@ -42,7 +47,7 @@ describe('version rules (item 10)', () => {
   });
 
   test("item 11: received codes are read in either version's spelling into the canonical code; unknown codes are kept", () => {
-    for (const rules of [OCPP16_RULES, OCPP201_RULES]) {
+    for (const rules of [OCPP16_RULES, OCPP201_RULES, OCPP21_RULES]) {
       assert.equal(rules.fromWireCode('FormationViolation'), 'FormatViolation');
       assert.equal(rules.fromWireCode('OccurenceConstraintViolation'), 'OccurrenceConstraintViolation');
       for (const code of RPC_ERROR_CODES) assert.equal(rules.fromWireCode(code), code, `${rules.protocol} ${code}`);
@@ -75,10 +80,22 @@ describe('version rules (item 10)', () => {
       replyToUnknownMessageType: true,
       hasSendAndCallResultError: false,
     });
+    // 2.1 rule: unknown message types are ignored (2.0.1 answered MessageTypeNotSupported); the
+    // rest as 2.0.1. SEND and CALLRESULTERROR stay off until the SDK implements them (issue 14,
+    // deliverables 4-5): until then a type 5 or 6 frame is an unknown type, ignored.
+    assert.deepEqual(facts(OCPP21_RULES), {
+      protocol: 'ocpp2.1',
+      framing: 'RpcFrameworkError',
+      duplicate: 'RpcFrameworkError',
+      unreadableIdReply: true,
+      replyToUnknownMessageType: false,
+      hasSendAndCallResultError: false,
+    });
   });
 
   test("items 9, 59: 2.0.1 limits descriptions to 255; 1.6 sets none of its own, and the core's 255 applies to both", () => {
     assert.equal(OCPP201_RULES.maxErrorDescriptionLength, 255);
+    assert.equal(OCPP21_RULES.maxErrorDescriptionLength, 255);
     assert.equal(OCPP16_RULES.maxErrorDescriptionLength, undefined);
     assert.equal(descriptionLimit(OCPP16_RULES.maxErrorDescriptionLength), 255);
     assert.equal(descriptionLimit(OCPP201_RULES.maxErrorDescriptionLength), 255);
@@ -89,7 +106,12 @@ describe('version rules (item 10)', () => {
     assert.equal(OCPP201_RULES.isKnownAction('StartTransaction'), false);
     assert.equal(OCPP201_RULES.isKnownAction('TransactionEvent'), true);
     assert.equal(OCPP16_RULES.isKnownAction('TransactionEvent'), false);
-    for (const rules of [OCPP16_RULES, OCPP201_RULES]) {
+    assert.equal(OCPP21_RULES.isKnownAction('TransactionEvent'), true);
+    assert.equal(OCPP21_RULES.isKnownAction('BatterySwap'), true);
+    assert.equal(OCPP201_RULES.isKnownAction('BatterySwap'), false);
+    // An action of the version, though it travels only as a SEND.
+    assert.equal(OCPP21_RULES.isKnownAction('NotifyPeriodicEventStream'), true);
+    for (const rules of [OCPP16_RULES, OCPP201_RULES, OCPP21_RULES]) {
       assert.equal(rules.isKnownAction('BootNotification'), true, rules.protocol);
       assert.equal(rules.isKnownAction('DataTransfer'), true, rules.protocol);
       for (const name of [
@@ -111,6 +133,8 @@ describe('version rules (item 10)', () => {
   test('rulesFor gives each subprotocol its table; the tables are frozen', () => {
     assert.equal(rulesFor('ocpp1.6'), OCPP16_RULES);
     assert.equal(rulesFor('ocpp2.0.1'), OCPP201_RULES);
-    assert.ok(Object.isFrozen(OCPP16_RULES) && Object.isFrozen(OCPP201_RULES));
+    assert.equal(rulesFor('ocpp2.1'), OCPP21_RULES);
+    assert.ok(Object.isFrozen(OCPP16_RULES) && Object.isFrozen(OCPP201_RULES) && Object.isFrozen(OCPP21_RULES));
+    for (const bad of ['ocpp2.2', 'toString', '']) assert.throws(() => rulesFor(bad as OcppVersion), TypeError, bad);
   });
 });
