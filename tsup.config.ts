@@ -35,9 +35,26 @@
  * missing, npm leaves them all out of package-lock.json and `npm ci` then refuses the lock file
  * ("Missing: @rollup/rollup-android-arm-eabi@ from lock file").
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
+
+/**
+ * The OCPP 2.1 validators (2.5 MB) stay out of the Node bundles: src/ocpp/validation.ts requires
+ * them on first use, and here that require is pointed at `dist/ocpp21-validators.cjs`, a copy of
+ * the generated file, so an application that never speaks 2.1 never parses them. The browser
+ * build keeps them inside (a browser bundle cannot require a file at run time).
+ */
+const OCPP21_VALIDATORS = /[\\/]generated[\\/]ocpp21[\\/]validators$/;
+const ocpp21Apart: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'ocpp21-validators-apart',
+  setup(build) {
+    build.onResolve({ filter: OCPP21_VALIDATORS }, () => ({ path: '../ocpp21-validators.cjs', external: true }));
+  },
+};
+const copyOcpp21Validators = (): Promise<void> => copyFile('src/generated/ocpp21/validators.js', 'dist/ocpp21-validators.cjs');
+/** ESM has no `require`; esbuild's require shim uses this one to load the file above. */
+const esmRequire = "import { createRequire as __ocppCreateRequire } from 'node:module';\nconst require = __ocppCreateRequire(import.meta.url);";
 
 const external = ['ws', 'isomorphic-ws', 'eventemitter3', 'redis', 'ioredis'];
 
@@ -70,7 +87,12 @@ export default defineConfig([
     target: 'node18',
     outDir: 'dist/esm',
     clean: true,
-    onSuccess: declarationsFor('dist/esm', { index: 'index', redis: 'redis/index' }),
+    esbuildPlugins: [ocpp21Apart],
+    banner: { js: esmRequire },
+    onSuccess: async () => {
+      await declarationsFor('dist/esm', { index: 'index', redis: 'redis/index' })();
+      await copyOcpp21Validators();
+    },
   },
   {
     ...common,
@@ -80,6 +102,8 @@ export default defineConfig([
     target: 'node18',
     outDir: 'dist/cjs',
     clean: true,
+    esbuildPlugins: [ocpp21Apart],
+    onSuccess: copyOcpp21Validators,
   },
   {
     ...common,

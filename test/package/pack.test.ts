@@ -370,6 +370,31 @@ console.log('OK redis');
     assert.doesNotMatch(output, /\$\d/, output);
   });
 
+  test('the 2.1 validators load from their own file on first use, in ESM and CJS, and not before', () => {
+    assert.ok(existsSync(join(project, 'node_modules/ocpp-sdk/dist/ocpp21-validators.cjs')), 'dist/ocpp21-validators.cjs was not packed');
+    // The module cache shows whether the file was read: not at import, once a 2.1 payload is validated.
+    const body = (cache: string): string => `
+const loaded = () => ${cache}.some((f) => f.endsWith('ocpp21-validators.cjs'));
+new CentralSystem({ protocols: ['ocpp1.6'] });
+if (loaded()) throw new Error('2.1 validators loaded at import');
+const good = validatePayload('ocpp2.1', 'BootNotification', 'request', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+const bad = validatePayload('ocpp2.1', 'BootNotification', 'request', { reason: 'Nope', chargingStation: { model: 'M', vendorName: 'V' } });
+if (!good.ok || bad.ok || bad.code !== 'PropertyConstraintViolation') throw new Error(JSON.stringify({ good, bad }));
+if (!loaded()) throw new Error('2.1 validators not loaded from their file');
+console.log('OK 2.1');
+`;
+    writeFileSync(
+      join(project, 'v21-esm.mjs'),
+      `import { createRequire } from 'node:module';\nimport { CentralSystem, validatePayload } from 'ocpp-sdk';\n${body('Object.keys(createRequire(import.meta.url).cache)')}`,
+    );
+    writeFileSync(
+      join(project, 'v21-cjs.cjs'),
+      `'use strict';\nconst { CentralSystem, validatePayload } = require('ocpp-sdk');\n${body('Object.keys(require.cache)')}`,
+    );
+    assert.match(run(process.execPath, ['v21-esm.mjs'], project, 30_000), /^OK 2\.1$/m);
+    assert.match(run(process.execPath, ['v21-cjs.cjs'], project, 30_000), /^OK 2\.1$/m);
+  });
+
   test('import from an ESM script resolves dist/esm and runs a BootNotification round trip', () => {
     writeFileSync(join(project, 'esm.mjs'), ESM);
     const out = run(process.execPath, ['esm.mjs'], project, 30_000);
