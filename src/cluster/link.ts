@@ -289,38 +289,21 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
     if (call === undefined) return;
     linked.calls!.delete(frame.messageId);
     const ref = linked.ref;
-    const id = `${ref.conn}:${++linked.seq}`;
-    const at = Date.now();
-    this.publish(
-      station,
-      frame.type === 3
-        ? {
-            id,
-            identity: station.identity,
-            node: ref.node,
-            conn: ref.conn,
-            protocol: ref.protocol,
-            at,
-            type: 'call',
-            messageId: frame.messageId,
-            action: call.action,
-            request: call.request,
-            response: frame.payload,
-          }
-        : {
-            id,
-            identity: station.identity,
-            node: ref.node,
-            conn: ref.conn,
-            protocol: ref.protocol,
-            at,
-            type: 'call',
-            messageId: frame.messageId,
-            action: call.action,
-            request: call.request,
-            error: { code: frame.errorCode, description: frame.errorDescription, details: frame.errorDetails },
-          },
-    );
+    const callEvent: Writable<CallEvent> = {
+      id: `${ref.conn}:${++linked.seq}`,
+      identity: station.identity,
+      node: ref.node,
+      conn: ref.conn,
+      protocol: ref.protocol,
+      at: Date.now(),
+      type: 'call',
+      messageId: frame.messageId,
+      action: call.action,
+      request: call.request,
+    };
+    if (frame.type === 3) callEvent.response = frame.payload;
+    else callEvent.error = { code: frame.errorCode, description: frame.errorDescription, details: frame.errorDetails };
+    this.publish(station, callEvent);
   }
 
   // ------------------------------------------------------------------ calling other nodes
@@ -396,6 +379,9 @@ export class ClusterLink<V extends OcppVersion> implements ClusterHost, RemoteCa
     return { timeoutMs, validate, signal };
   }
 }
+
+type CallEvent = Extract<ClusterEvent, { readonly type: 'call' }>;
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));

@@ -94,6 +94,33 @@ export function duplicateConnection(client: RedisClientLike, role: ConnectionRol
     : nodeRedisConnection(client as unknown as NodeRedisRaw, role);
 }
 
+/** Whether a connection is up, as its events tell, and who hears the changes. */
+interface ConnectionState {
+  up: boolean;
+  listener: (up: boolean, error?: Error) => void;
+}
+
+/**
+ * Tracks `conn`'s state from its events, the same way for both clients: up on 'ready', down on
+ * 'error' and on each of `downEvents` (the clients name a lost connection differently), with
+ * each change told once.
+ */
+function connectionState(conn: { on(event: string, listener: (...args: unknown[]) => void): unknown }, downEvents: readonly string[]): ConnectionState {
+  const state: ConnectionState = { up: false, listener: () => undefined };
+  const down = (error?: unknown): void => {
+    if (!state.up) return;
+    state.up = false;
+    state.listener(false, error instanceof Error ? error : undefined);
+  };
+  conn.on('ready', () => {
+    state.up = true;
+    state.listener(true);
+  });
+  conn.on('error', (error) => down(error));
+  for (const event of downEvents) conn.on(event, () => down());
+  return state;
+}
+
 function nodeRedisConnection(parent: NodeRedisRaw, role: ConnectionRole): RawConnection {
   // The offline queue would hold a command for as long as Redis is away; we fail fast instead.
   // Our own sweep times commands out, so node-redis's per-command timeout (an AbortSignal.timeout
@@ -101,38 +128,25 @@ function nodeRedisConnection(parent: NodeRedisRaw, role: ConnectionRole): RawCon
   // type mapping, keep the replies in the shapes replies.ts reads.
   const commandOptions = { timeout: 0 };
   const conn = parent.duplicate(role === 'commands' ? { disableOfflineQueue: true, commandOptions } : { commandOptions });
-  let listener: (up: boolean, error?: Error) => void = () => undefined;
-  let up = false;
-  const down = (error?: unknown): void => {
-    if (!up) return;
-    up = false;
-    listener(false, error instanceof Error ? error : undefined);
-  };
-  conn.on('ready', () => {
-    up = true;
-    listener(true);
-  });
-  conn.on('error', (error) => down(error));
-  conn.on('end', () => down());
-  conn.on('reconnecting', () => down());
+  const state = connectionState(conn, ['end', 'reconnecting']);
   let onMessage: (channel: string, message: string) => void = () => undefined;
   const messageListener = (message: unknown, channel: unknown): void => onMessage(toText(channel), toText(message));
   return {
     kind: 'node-redis',
-    isReady: () => up && conn.isReady,
+    isReady: () => state.up && conn.isReady,
     send: (args) => conn.sendCommand(args),
     subscribe: async (channels, handler) => {
       onMessage = handler;
       // One listener for the connection's life: subscribing again (after a reconnect) must not add a second.
       await conn.subscribe([...channels], messageListener);
     },
-    onState: (l) => (listener = l),
+    onState: (l) => (state.listener = l),
     connect: () => {
       // Rejections are reported through 'error' too; the adapter waits for 'ready' with its own bound.
       conn.connect().catch(() => undefined);
     },
     destroy: () => {
-      up = false;
+      state.up = false;
       if (!conn.isOpen) return;
       if (typeof conn.destroy === 'function') conn.destroy();
       else void conn.disconnect?.().catch(() => undefined);
@@ -153,21 +167,8 @@ function ioredisConnection(parent: IoredisRaw, role: ConnectionRole): RawConnect
   // an unhandled rejection ("Connection is closed.").
   else Object.assign(overrides, { autoResubscribe: false });
   const conn = parent.duplicate(overrides);
-  let listener: (up: boolean, error?: Error) => void = () => undefined;
-  let up = false;
+  const state = connectionState(conn, ['close', 'end']);
   let onMessage: (channel: string, message: string) => void = () => undefined;
-  const down = (error?: unknown): void => {
-    if (!up) return;
-    up = false;
-    listener(false, error instanceof Error ? error : undefined);
-  };
-  conn.on('ready', () => {
-    up = true;
-    listener(true);
-  });
-  conn.on('error', (error) => down(error));
-  conn.on('close', () => down());
-  conn.on('end', () => down());
   conn.on('message', (channel, message) => onMessage(toText(channel), toText(message)));
   // ioredis writes each command to its socket at once: one syscall per command, and the commands
   // of one connection setup (claim, events) come in different ticks. Corking the socket until the
@@ -181,7 +182,7 @@ function ioredisConnection(parent: IoredisRaw, role: ConnectionRole): RawConnect
   };
   return {
     kind: 'ioredis',
-    isReady: () => up && conn.status === 'ready',
+    isReady: () => state.up && conn.status === 'ready',
     send: (args) => {
       if (corked === undefined && conn.stream?.writable === true) {
         corked = conn.stream;
@@ -194,12 +195,12 @@ function ioredisConnection(parent: IoredisRaw, role: ConnectionRole): RawConnect
       onMessage = handler;
       await conn.subscribe(...channels);
     },
-    onState: (l) => (listener = l),
+    onState: (l) => (state.listener = l),
     connect: () => {
       if (conn.status === 'wait') conn.connect().catch(() => undefined);
     },
     destroy: () => {
-      up = false;
+      state.up = false;
       conn.disconnect();
     },
   };
