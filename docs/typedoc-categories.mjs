@@ -25,12 +25,12 @@ export const GUIDES = 'Guides';
 export const CATEGORY_RULES = [
   ['Framing core', /^Framing/],
   ['Cluster (several nodes)', /^Cluster|^(Any)?RemoteStation$|^Remote(Call|Failure|Outcome)|^StationRef$|^ClaimResult$|^PresenceChange$|^Delivery$|^Fleet$|^Memory(Cluster|AdapterOptions)$|^StationNotConnected/],
-  ['OCPP messages and actions', /^(OCPP16|OCPP201|OCPP21)(_ACTIONS|ActionMap)?$|^OCPP_PROTOCOLS$|^DEFAULT_PROTOCOLS$|^OcppVersion$|^DefaultOcppVersion$|^Action|^actionSender$|^canSend$|^isKnownAction$|^(Incoming|Outgoing)Actions$|^(Ocpp|Peer)Role$|^Shapes$/],
+  ['OCPP messages and actions', /^(OCPP16|OCPP201|OCPP21)(_ACTIONS|ActionMap)?$|^OCPP_PROTOCOLS$|^DEFAULT_PROTOCOLS$|^OcppVersion$|^DefaultOcppVersion$|^Action|^actionSender$|^canSend$|^isKnownAction$|^(Incoming|Outgoing|Send)Actions$|^(Ocpp|Peer)Role$|^Shapes$/],
   ['Errors', /Error$|ErrorInit$|^RpcError|^RPC_ERROR_|^createRpcError$|^isRpcErrorCode$|^INTERNAL_ERROR_DESCRIPTION$/],
   ['Validation', /^(validatePayload|createPayloadValidator)$|^Payload|^Validation|^DirectionModes$/],
   ['Central system (server)', /^CentralSystem|^(Any)?Station|^LocalStationRegistry$|^(Listen|Close|BootGating|Compression)Options$|^ListenFailure$|^Auth(Request|Result)$|^Refus|^DisconnectEvent$|^SecurityProfile$|^safeEqual$|^parseBasicAuth$|^DEFAULT_COMPRESSION$/],
   ['Charge point (client)', /^(Any)?ChargePoint|^BootOptions$|^Callable|^Call(Request|Response)$|^ClientCompressionOptions$|^Common(ChargePointAction|Request|Response)$|^Boot(Request|Response|Status)$|^Offline|^(Memory)?QueueStore$|^QueuedMessage$|^TransactionRetryOptions$|^ClientTlsOptions$|^Backoff|^DEFAULT_BACKOFF$|^backoffDelay$|^basicAuthHeader$|^BasicCredentials$/],
-  ['Events and logging', /Event$|^Logger$|^LogLevel$|^Direction$/],
+  ['Events and logging', /Event$|^SendDropReason$|^Logger$|^LogLevel$|^Direction$/],
   ['Framing core', /Frame|^Framing|^parseFrame$|^serializeFrame$|^Parse|^MessageType|^RpcEndpoint|^ResolvedRpcEndpointOptions$|^Transport|^createMemoryTransportPair$|^Handler|^CallOptions$|^JsonObject$|^ProtocolRules$|_RULES$|^rulesFor$|^isValidMessageId$|^MAX_|^DEFAULT_/],
 ];
 

@@ -406,16 +406,7 @@ export class CentralSystem<V extends OcppVersion = DefaultOcppVersion> extends E
         logTo(log, 'debug', { event: 'frame', identity, direction: e.direction, messageId: e.messageId, action: e.action, text: e.text }, 'ocpp frame'),
       );
     }
-    if (log) {
-      station.once('limitExceeded', (e) =>
-        logTo(
-          log,
-          'warn',
-          { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason },
-          `station passed ${e.limit}: closing`,
-        ),
-      );
-    }
+    if (log) this.reports.logStation(station, log);
     const previous = this.stations.add(station as AnyStation<V>);
     this.cluster?.opened(station);
     if (previous !== undefined && previous !== (station as AnyStation<V>)) {

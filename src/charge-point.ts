@@ -8,7 +8,6 @@ import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './core/context';
 import { RpcEndpoint } from './core/endpoint';
 import type { RpcErrorCode } from './core/error-codes';
-import type { HandlerErrorEvent } from './core/events';
 import { withSharedOptions, type RpcEndpointOptions } from './core/options';
 import { canSend, isKnownAction } from './ocpp/actions';
 import type { BootStatus } from './ocpp/boot-status';
@@ -21,7 +20,8 @@ import { ConnectionError, SubprotocolError } from './transport/connection-errors
 import { clampDelayMs } from './transport/delay';
 import { Keepalive, type PingableSocket } from './transport/keepalive';
 import { BootController, type BootOptions } from './client/boot';
-import { NotConnectedError, type ChargePointState } from './client/errors';
+import { logConnection, logRefusal } from './client/connection-log';
+import { NotConnectedError, NotRegisteredError, type ChargePointState } from './client/errors';
 import { resolveChargePointOptions, type ChargePointCallOptions, type ChargePointOptions, type ResolvedChargePointOptions } from './client/options';
 import { TransactionOutbox } from './client/outbox';
 import type {
@@ -31,13 +31,14 @@ import type {
   ChargePointHandler,
   ChargePointIncoming,
   ChargePointOutgoing,
+  ChargePointSendActions,
   CallableAction,
   CallRequest,
   CallResponse,
 } from './client/types';
 
-export { NotConnectedError } from './client/errors';
-export type { NotConnectedErrorInit, ChargePointState } from './client/errors';
+export { NotConnectedError, NotRegisteredError } from './client/errors';
+export type { NotConnectedErrorInit, NotRegisteredErrorInit, ChargePointState } from './client/errors';
 export type { BootOptions } from './client/boot';
 export type { ChargePointCallOptions, ChargePointOptions, ClientCompressionOptions, OfflineOptions } from './client/options';
 export type { QueueDroppedEvent } from './client/outbox';
@@ -54,6 +55,7 @@ export type {
   ChargePointIncoming,
   ChargePointOpenEvent,
   ChargePointOutgoing,
+  ChargePointSendActions,
   CommonChargePointAction,
   CommonRequest,
   CommonResponse,
@@ -67,7 +69,17 @@ export type {
  */
 export type AnyChargePoint<V extends OcppVersion = OcppVersion> = V extends OcppVersion ? ChargePoint<V> : never;
 
-const CORE_EVENTS = ['frame', 'badFrame', 'validationFailed', 'responseDropped', 'handlerError', 'callResultError', 'limitExceeded', 'close'] as const;
+const CORE_EVENTS = [
+  'frame',
+  'badFrame',
+  'validationFailed',
+  'responseDropped',
+  'handlerError',
+  'callResultError',
+  'sendDropped',
+  'limitExceeded',
+  'close',
+] as const;
 type CoreEventName = (typeof CORE_EVENTS)[number];
 
 type ClientEndpoint<V extends OcppVersion> = RpcEndpoint<ChargePointOutgoing<V>, ChargePointIncoming<V>>;
@@ -247,11 +259,11 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
    * called, with a payload valid in all; for the others, narrow an {@link AnyChargePoint} on
    * `protocol` first.
    */
-  call<A extends CallableAction<V>>(action: A, payload: CallRequest<V, A>, options?: ChargePointCallOptions): Promise<CallResponse<V, A>>;
+  call<A extends CallableAction<V>>(action: A, payload: CallRequest<V, A>, options?: ChargePointCallOptions<CallResponse<V, A>>): Promise<CallResponse<V, A>>;
   call(action: string, payload: unknown, options?: ChargePointCallOptions): Promise<unknown> {
     if (this.stateValue === 'closed') return Promise.reject(new NotConnectedError({ action, state: 'closed' }));
     if (isTransactionMessage(this.protocol, action, payload) || (this.options.offline.queueAll && this.stateValue !== 'open')) {
-      return this.outbox.enqueue(action, payload, { validate: options?.validate, offline: this.stateValue !== 'open' });
+      return this.outbox.enqueue(action, payload, { validate: options?.validate, offline: this.stateValue !== 'open', accept: options?.accept });
     }
     const endpoint = this.endpoint;
     if (endpoint === undefined || this.stateValue !== 'open') {
@@ -261,6 +273,31 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       return this.bootControl.hold(action, () => this.call(action as never, payload as never, { ...options, force: true }));
     const result = endpoint.call(action as never, payload as never, options);
     return action === 'BootNotification' ? result.then((r) => this.bootControl.note(r)) : result;
+  }
+
+  /**
+   * Sends a SEND (OCPP 2.1, message type 6) to the central system: a message that is never
+   * answered, for the actions that travel that way, {@link ChargePointSendActions}
+   * (NotifyPeriodicEventStream). It is validated and written at once, even while a CALL is in
+   * flight; it is never queued, neither behind a CALL nor while offline, because a stream sample
+   * is only worth its moment. Returns the message id.
+   *
+   * @example
+   * ```ts
+   * cp.send('NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: new Date().toISOString(), data: [{ t: 0, v: '11.5' }] });
+   * ```
+   * @throws {@link NotConnectedError} while not connected; {@link NotRegisteredError} with
+   * `bootGating` before the registration is Accepted; {@link ValidationError} when the payload
+   * breaks its schema (nothing is sent); TypeError for an action that is not a SEND of this
+   * version sent by a charge point, or on 1.6 and 2.0.1, which have no SEND.
+   */
+  send<A extends keyof ChargePointSendActions<V> & string>(action: A, payload: ChargePointSendActions<V>[A]['request']): string {
+    if (isKnownAction(this.protocol, action) && !canSend(this.protocol, 'ChargePoint', action))
+      throw new TypeError(`send: ${action} is sent by the central system in ${this.protocol}, never by a charge point`);
+    const endpoint = this.endpoint;
+    if (endpoint === undefined || this.stateValue !== 'open') throw new NotConnectedError({ action, state: this.stateValue, cause: this.lastFailure });
+    if (this.bootControl.gates(action, undefined)) throw new NotRegisteredError({ action, bootStatus: this.bootControl.status });
+    return endpoint.send(action, payload);
   }
 
   /**
@@ -395,26 +432,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.lastFailure = undefined;
     for (const name of this.forwarded) this.pipe(endpoint, name);
     const log = this.options.logger;
-    if (log) {
-      endpoint.once('limitExceeded', (e) =>
-        logTo(
-          log,
-          'warn',
-          { event: 'limit-exceeded', identity: this.identity, limit: e.limit, max: e.max, code: e.code, reason: e.reason },
-          `central system passed ${e.limit}: closing`,
-        ),
-      );
-      // Without this, a handler that throws (or answers with an invalid payload) leaves nothing
-      // in the log: the central system only gets InternalError.
-      endpoint.on('handlerError', (e: HandlerErrorEvent) =>
-        logTo(
-          log,
-          'warn',
-          { event: 'handler-error', identity: this.identity, action: e.action, messageId: e.messageId, error: e.error },
-          `handler for ${e.action} failed`,
-        ),
-      );
-    }
+    if (log) logConnection(endpoint, log, this.identity);
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
     this.stateValue = 'open';
     this.attempt = 0;
@@ -459,14 +477,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
 
   private refuseWhileRejected(action: string, payload: unknown): RpcErrorCode | null | undefined {
     const refusal = this.bootControl.refusal(action, payload);
-    if (refusal !== undefined && this.options.logger) {
-      logTo(
-        this.options.logger,
-        'info',
-        { event: 'refused-while-rejected', identity: this.identity, action, reply: refusal ?? 'none' },
-        `registration Rejected: ${action} ${refusal === null ? 'left unanswered' : `refused with ${refusal}`}`,
-      );
-    }
+    if (refusal !== undefined && this.options.logger) logRefusal(this.options.logger, this.identity, action, refusal);
     return refusal;
   }
 

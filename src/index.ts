@@ -52,7 +52,7 @@ export {
   TypeConstraintViolationError,
   ValidationError,
 } from './core/index';
-export { ChargePoint, NotConnectedError } from './charge-point';
+export { ChargePoint, NotConnectedError, NotRegisteredError } from './charge-point';
 export { ConnectionError, HandshakeError, NetworkError, SubprotocolError, TlsError } from './transport/connection-errors';
 export { OCPP16_ACTIONS } from './generated/ocpp16/actions';
 export { OCPP201_ACTIONS } from './generated/ocpp201/actions';
@@ -90,6 +90,8 @@ export type {
   CallFrame,
   CallOptions,
   CallResultErrorEvent,
+  SendDroppedEvent,
+  SendDropReason,
   CallResultErrorFrame,
   CallResultFrame,
   CloseEvent,
@@ -147,6 +149,7 @@ export type {
   CommonRequest,
   CommonResponse,
   NotConnectedErrorInit,
+  NotRegisteredErrorInit,
   QueueDroppedEvent,
   ReconnectingEvent,
   ChargePointCallOptions,
@@ -155,6 +158,7 @@ export type {
   ChargePointIncoming,
   ChargePointOptions,
   ChargePointOutgoing,
+  ChargePointSendActions,
   ChargePointState,
   OfflineOptions,
 } from './charge-point';
@@ -165,7 +169,7 @@ export type { OCPP201ActionMap } from './generated/ocpp201/actions';
 export type * as OCPP21 from './generated/ocpp21/types';
 export type { OCPP21ActionMap } from './generated/ocpp21/actions';
 export type { Logger, LogLevel } from './logger';
-export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, Shapes } from './ocpp/actions';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, SendActions, Shapes } from './ocpp/actions';
 export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
 export type { PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
 export type { DefaultOcppVersion, OcppVersion } from './ocpp/version';
@@ -218,6 +222,7 @@ export type {
   BootStatus,
   CentralSystemIncoming,
   CentralSystemOutgoing,
+  CentralSystemSendActions,
   StationContextFields,
   StationHandler,
   StationHandlerContext,

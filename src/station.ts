@@ -3,7 +3,7 @@ import { RpcEndpoint, type CallOptions } from './core/endpoint';
 import type { RpcErrorCode } from './core/error-codes';
 import { withSharedOptions, type RpcEndpointOptions, type SharedEndpointOptions } from './core/options';
 import type { Transport } from './core/transport';
-import type { IncomingActions, OutgoingActions, Shapes } from './ocpp/actions';
+import { canSend, isKnownAction, type IncomingActions, type OutgoingActions, type SendActions, type Shapes } from './ocpp/actions';
 import type { OcppVersion } from './ocpp/version';
 import { bootStatusOf, type BootStatus } from './ocpp/boot-status';
 import { isThenable } from './core/guards';
@@ -13,8 +13,10 @@ export type { BootStatus } from './ocpp/boot-status';
 
 /** The actions a central system may call on a station of version `V`. */
 export type CentralSystemOutgoing<V extends OcppVersion> = Shapes<OutgoingActions<V, 'CentralSystem'>>;
-/** The actions a central system handles from a station of version `V`. */
+/** The actions a central system handles from a station of version `V` (its CALLs, and on 2.1 its SENDs). */
 export type CentralSystemIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'CentralSystem'>>;
+/** The actions a central system may send to a station of version `V` as a SEND: none in OCPP 2.1 (kept for symmetry and later editions). */
+export type CentralSystemSendActions<V extends OcppVersion> = SendActions<V, 'CentralSystem'>;
 
 /**
  * Extra fields on the context of handlers that serve a station of version `V`: inside
@@ -203,12 +205,13 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<Ce
   }
 
   /**
-   * Calls `action` on the station. See {@link RpcEndpoint.call} for how it settles.
+   * Calls `action` on the station. See {@link RpcEndpoint.call} for how it settles, and
+   * {@link CallOptions.accept} for refusing a valid answer on purpose.
    */
   override call<A extends keyof CentralSystemOutgoing<V> & string>(
     action: A,
     payload: CentralSystemOutgoing<V>[A]['request'],
-    options?: CallOptions,
+    options?: CallOptions<CentralSystemOutgoing<V>[A]['response']>,
   ): Promise<CentralSystemOutgoing<V>[A]['response']> {
     const result = super.call(action, payload, options);
     if (!this.gating || this.bootStatus !== 'Pending') return result;
@@ -219,6 +222,19 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<Ce
       if ((response as { status?: unknown } | undefined)?.status === 'Accepted') (this.triggered ??= new Set()).add(wanted);
       return response;
     });
+  }
+
+  /**
+   * Sends a SEND (OCPP 2.1) to the station, never answered; see {@link RpcEndpoint.send}. Typed to
+   * {@link CentralSystemSendActions}, which OCPP 2.1 leaves empty: every 2.1 SEND action goes
+   * from the station to the CSMS.
+   *
+   * @throws TypeError for an action the station sends, or one that is not a SEND; see {@link RpcEndpoint.send} for the rest.
+   */
+  override send<A extends keyof CentralSystemSendActions<V> & string>(action: A, payload: CentralSystemSendActions<V>[A]['request']): string {
+    if (isKnownAction(this.protocol, action) && !canSend(this.protocol, 'CentralSystem', action))
+      throw new TypeError(`send: ${action} is sent by the station in ${this.protocol}, never by a central system`);
+    return super.send(action, payload);
   }
 
   /** Mark the station registered (e.g. it booted before a server restart and will not boot again). */

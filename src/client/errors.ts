@@ -39,3 +39,36 @@ export class NotConnectedError extends Error {
   }
 }
 NotConnectedError.prototype.name = 'NotConnectedError';
+
+/** What {@link NotRegisteredError} is built from. */
+export interface NotRegisteredErrorInit {
+  /** The action that could not be sent. */
+  action: string;
+  /** The registration state at the time (undefined before any BootNotification answer). */
+  bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
+}
+
+/**
+ * A SEND (OCPP 2.1) was attempted with `bootGating` on before the central system accepted the
+ * charge point. A CALL waits for the registration instead; a SEND carries data that is only
+ * worth its moment (a periodic event stream), so it is refused at once and the caller decides.
+ *
+ * @example
+ * ```ts
+ * // NotRegisteredError: NotifyPeriodicEventStream not sent: the charge point is not registered (Pending)
+ * if (err instanceof NotRegisteredError) skipThisSample();
+ * ```
+ */
+export class NotRegisteredError extends Error {
+  /** The action that could not be sent. */
+  readonly action: string;
+  /** The registration state at the time. */
+  readonly bootStatus: 'Accepted' | 'Pending' | 'Rejected' | undefined;
+
+  constructor(init: NotRegisteredErrorInit) {
+    super(`${init.action} not sent: the charge point is not registered (${init.bootStatus ?? 'no BootNotification answered yet'})`);
+    this.action = init.action;
+    this.bootStatus = init.bootStatus;
+  }
+}
+NotRegisteredError.prototype.name = 'NotRegisteredError';

@@ -27,7 +27,7 @@ import {
 } from '../transport/defaults';
 
 /** Per-call options of `ChargePoint.call`. */
-export interface ChargePointCallOptions extends CallOptions {
+export interface ChargePointCallOptions<Res = unknown> extends CallOptions<Res> {
   /**
    * Send even though BootNotification gating holds calls back (a test harness probing how the
    * central system treats an unregistered charger).

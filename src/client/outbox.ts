@@ -25,8 +25,8 @@ export interface QueueDroppedEvent {
 
 /** What the outbox sends through: the current connection. */
 export interface OutboxConnection {
-  /** Sends a CALL and settles with its answer (an RpcEndpoint fits). */
-  call(action: string, payload: unknown): Promise<unknown>;
+  /** Sends a CALL and settles with its answer (an RpcEndpoint fits); `accept` as in CallOptions. */
+  call(action: string, payload: unknown, options?: { accept?: (response: unknown) => void }): Promise<unknown>;
   /** True once the connection is gone: a failure then is the connection's, not the message's. */
   readonly closed: boolean;
 }
@@ -55,11 +55,14 @@ export interface EnqueueOptions {
   validate?: boolean;
   /** The charge point is offline: a 2.0.1 TransactionEvent is marked `offline: true` (TC_E_43). */
   offline?: boolean;
+  /** The caller's check of the answer (CallOptions.accept); kept in memory only, not in the store. */
+  accept?: (response: unknown) => void;
 }
 
 interface Waiter {
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  accept: ((response: unknown) => void) | undefined;
 }
 
 /**
@@ -100,7 +103,7 @@ export class TransactionOutbox {
     const key = `${Date.now().toString(36)}-${(this.nextKey++).toString(36)}`;
     const message: QueuedMessage = { key, action, payload: body, attempts: 0, queuedAt: Date.now() };
     await this.host.store.push(message);
-    const delivered = new Promise<unknown>((resolve, reject) => this.waiters.set(key, { resolve, reject }));
+    const delivered = new Promise<unknown>((resolve, reject) => this.waiters.set(key, { resolve, reject, accept: options.accept }));
     void this.flush();
     return delivered;
   }
@@ -132,9 +135,29 @@ export class TransactionOutbox {
   /** Sends the head once; false when the connection failed and flushing must wait for the next. */
   private async deliver(connection: OutboxConnection, head: QueuedMessage): Promise<boolean> {
     let response: unknown;
+    const accept = this.waiters.get(head.key)?.accept;
+    let refused = false;
     try {
-      response = await connection.call(head.action, head.payload);
+      response = await connection.call(
+        head.action,
+        head.payload,
+        accept === undefined
+          ? undefined
+          : {
+              accept: (answer) => {
+                refused = true;
+                accept(answer);
+                refused = false;
+              },
+            },
+      );
     } catch (error) {
+      if (refused) {
+        // Delivered, and its answer refused by the caller's own check: done with, never resent.
+        await this.host.store.shift();
+        this.settle(head.key)?.reject(error);
+        return true;
+      }
       // The connection's failure, not the message's: resent after a reconnect, not counted.
       if (error instanceof ConnectionClosedError || connection.closed) return false;
       await this.failed(head, error);

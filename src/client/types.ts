@@ -4,7 +4,7 @@
  */
 import type { Handler, HandlerContext } from '../core/context';
 import type { RpcEndpointEvents } from '../core/events';
-import type { IncomingActions, OutgoingActions, Shapes } from '../ocpp/actions';
+import type { IncomingActions, OutgoingActions, SendActions, Shapes } from '../ocpp/actions';
 import type { OcppVersion } from '../ocpp/version';
 import type { BootNotificationRequest as OCPP16BootRequest, BootNotificationResponse as OCPP16BootResponse } from '../generated/ocpp16/types';
 import type { BootNotificationRequest as OCPP201BootRequest, BootNotificationResponse as OCPP201BootResponse } from '../generated/ocpp201/types';
@@ -15,6 +15,8 @@ import type { QueueDroppedEvent } from './outbox';
 export type ChargePointOutgoing<V extends OcppVersion> = Shapes<OutgoingActions<V, 'ChargePoint'>>;
 /** The actions a charge point of version `V` handles. */
 export type ChargePointIncoming<V extends OcppVersion> = Shapes<IncomingActions<V, 'ChargePoint'>>;
+/** The actions a charge point of version `V` may send as a SEND (2.1: NotifyPeriodicEventStream). */
+export type ChargePointSendActions<V extends OcppVersion> = SendActions<V, 'ChargePoint'>;
 
 /** A handler for action `A` of version `V` on the charge-point side. */
 export type ChargePointHandler<V extends OcppVersion, A extends keyof ChargePointIncoming<V>> = Handler<

@@ -222,7 +222,7 @@ export class RpcEndpoint<
    * const res = await endpoint.call('GetVariables', { getVariableData: [...] }, { timeoutMs: 10_000 });
    * ```
    */
-  call<A extends keyof Out & string>(action: A, payload: Out[A]['request'], options?: CallOptions): Promise<Out[A]['response']> {
+  call<A extends keyof Out & string>(action: A, payload: Out[A]['request'], options?: CallOptions<Out[A]['response']>): Promise<Out[A]['response']> {
     if (this.closedWith !== undefined) {
       return Promise.reject(new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action }));
     }
@@ -230,14 +230,18 @@ export class RpcEndpoint<
   }
 
   /**
-   * Sends a SEND frame (OCPP 2.1): a request the peer never answers, allowed while a CALL is
-   * pending. Validated like a CALL's request. Returns the message id.
+   * Sends a SEND frame (OCPP 2.1): a request the peer never answers. Untyped here: `Out` holds
+   * CALL actions; `Station` and `ChargePoint` type it to their version's SEND actions. It goes out at once, even
+   * while our CALLs are in flight or queued (the one-CALL-at-a-time rule does not cover it), and
+   * is validated like a CALL's request. Returns the message id. Nothing confirms delivery: a SEND
+   * written to a connection that then drops is lost, as the protocol intends.
    *
-   * @throws Error when the negotiated version has no SEND; {@link ConnectionClosedError} when
-   * closed; {@link ValidationError} when the payload is invalid (nothing is sent).
+   * @throws TypeError when the negotiated version has no SEND, or `action` is not one that travels
+   * as a SEND; {@link ConnectionClosedError} when closed; {@link ValidationError} when the payload
+   * is invalid (nothing is sent).
    */
-  send<A extends keyof Out & string>(action: A, payload: Out[A]['request']): string {
-    if (!this.shared.rules.hasSendAndCallResultError) throw new Error(`SEND frames do not exist in ${this.shared.rules.protocol}; use call()`);
+  send(action: string, payload: unknown): string {
+    if (!this.shared.rules.hasSendAndCallResultError) throw new TypeError(`send: SEND frames do not exist in ${this.shared.rules.protocol}; use call()`);
     if (this.closedWith !== undefined) throw new ConnectionClosedError({ code: this.closedWith.code, reason: this.closedWith.reason, action });
     return this.outgoing().send(action, payload);
   }
@@ -363,9 +367,16 @@ export class RpcEndpoint<
 
   private onCallResultError(frame: CallResultErrorFrame): void {
     if (this.listenerCount('callResultError') === 0) return;
+    const action = this.inbound?.answeredAction(frame.messageId);
     const code = this.shared.rules.fromWireCode(frame.errorCode);
-    const error = createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId });
-    notify(this, 'callResultError', { direction: 'inbound', messageId: frame.messageId, frame, error });
+    const error = createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId, action });
+    notify(
+      this,
+      'callResultError',
+      action === undefined
+        ? { direction: 'inbound', messageId: frame.messageId, frame, error }
+        : { direction: 'inbound', messageId: frame.messageId, action, frame, error },
+    );
   }
 
   // ---------------------------------------------------------------- writing

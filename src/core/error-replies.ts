@@ -4,7 +4,23 @@
  * `RpcError` may carry any details object: neither may make an answer grow with what a hostile
  * peer sends, nor leak a large internal object.
  */
+import type { RpcErrorCode } from './error-codes';
+import { isRpcErrorCode, type RpcError } from './errors';
 import { serializeError } from './frames';
+import type { ProtocolRules } from './protocol-rules';
+
+/** What the description of a CALLERROR (or CALLRESULTERROR) for a local failure says; the real error stays local. */
+export const INTERNAL_ERROR_DESCRIPTION = 'An internal error occurred';
+
+/**
+ * The code to send for an {@link RpcError} our application threw: its own, canonical; a code
+ * outside the table (or one the peer's version lacks a spelling for) must not reach the wire, so
+ * it goes out as GenericError, with its description kept.
+ */
+export function replyCodeOf(error: RpcError, rules: Pick<ProtocolRules, 'fromWireCode'>): RpcErrorCode {
+  const canonical = rules.fromWireCode(error.code);
+  return isRpcErrorCode(canonical) ? canonical : 'GenericError';
+}
 
 /**
  * Longest errorDescription we send, in code points, on every version. OCPP 2.0.1 and 2.1 set 255

@@ -63,6 +63,8 @@ export class RpcError<C extends string = string> extends Error {
 
   /** @param init - the code (canonical, or the peer's as received) and the optional fields. */
   constructor(init: RpcErrorInit & { readonly code: C }) {
+    // Plain JavaScript may pass `new RpcError('NotSupported', '...')`: say so rather than fail on `in`.
+    if (!isPlainObject(init)) throw new TypeError(`RpcError takes an init object ({ code, description, details, ... }), got ${typeof init}`);
     const { code, description } = init;
     const text = description === undefined || description === null ? '' : String(description);
     super(text === '' ? code : `${code}: ${text}`, 'cause' in init ? { cause: init.cause } : undefined);

@@ -6,7 +6,7 @@
  * listener.
  */
 import type { RpcError } from './errors';
-import type { CallErrorFrame, CallResultErrorFrame, CallResultFrame, Frame, FramingError } from './frames';
+import type { CallErrorFrame, CallResultErrorFrame, CallResultFrame, Frame, FramingError, SendFrame } from './frames';
 import type { RpcErrorCode } from './error-codes';
 import type { Direction, PayloadKind } from './validator';
 
@@ -89,16 +89,52 @@ export interface HandlerErrorEvent {
   readonly error: unknown;
 }
 
-/** The peer rejected one of our CALLRESULTs with a CALLRESULTERROR (OCPP 2.1). */
+/**
+ * The peer rejected one of our CALLRESULTs with a CALLRESULTERROR (OCPP 2.1): our handler's answer
+ * was invalid in its eyes (2.1 FR.06), or it could not accept what the answer said (use case I08,
+ * a tariff it cannot apply). Nothing is sent back: a CALLRESULTERROR is never answered.
+ */
 export interface CallResultErrorEvent {
   /** Always `inbound`. */
   readonly direction: 'inbound';
   /** Id of the rejected CALLRESULT (the peer's CALL id). */
   readonly messageId: string;
+  /**
+   * The action of the CALL we answered, when the id names one of our last 64 answers on this
+   * connection; absent for an id we never answered (the peer's mistake, still reported).
+   */
+  readonly action?: string;
   /** The frame as received. */
   readonly frame: CallResultErrorFrame;
   /** The peer's code, description and details as an RpcError. */
   readonly error: RpcError;
+}
+
+/**
+ * Why a SEND of the peer (OCPP 2.1) reached no handler. A SEND is never answered, so this event
+ * (and `validationFailed` for `invalid`) is the only trace:
+ * - `unknown-action`: the version has no such action;
+ * - `not-a-send-action`: the action exists but travels as a CALL (e.g. a Heartbeat sent as SEND);
+ * - `not-allowed`: the inbound gate refused it (a station that is not registered yet);
+ * - `no-handler`: nobody handles the action;
+ * - `invalid`: its payload broke the schema (enforced).
+ *
+ * A handler that throws is a `handlerError`, not this.
+ */
+export type SendDropReason = 'unknown-action' | 'not-a-send-action' | 'not-allowed' | 'no-handler' | 'invalid';
+
+/** A SEND of the peer (OCPP 2.1) was dropped without reaching a handler; see {@link SendDropReason}. */
+export interface SendDroppedEvent {
+  /** Always `inbound`. */
+  readonly direction: 'inbound';
+  /** The SEND's message id. */
+  readonly messageId: string;
+  /** Its action, as received. */
+  readonly action: string;
+  /** The frame as received. */
+  readonly frame: SendFrame;
+  /** Why it was dropped. */
+  readonly reason: SendDropReason;
 }
 
 /**
@@ -139,6 +175,8 @@ export interface RpcEndpointEvents {
   handlerError: (event: HandlerErrorEvent) => void;
   /** The peer rejected one of our CALLRESULTs (2.1). */
   callResultError: (event: CallResultErrorEvent) => void;
+  /** A SEND of the peer reached no handler (2.1). */
+  sendDropped: (event: SendDroppedEvent) => void;
   /** The peer passed `maxInboundCalls` or `maxBadMessages`; the connection is being closed. */
   limitExceeded: (event: LimitExceededEvent) => void;
   /** The connection closed; emitted once. */

@@ -10,16 +10,20 @@
 import { ConnectionSignal, contextKeysOf, InboundContext, type Handler, type HandlerContext } from './context';
 import { EMPTY_MAP, EMPTY_SET } from './empty';
 import type { RpcErrorCode } from './error-codes';
-import { quoteAction } from './error-replies';
-import { ConnectionClosedError, isRpcError, isRpcErrorCode, ValidationError } from './errors';
+import { INTERNAL_ERROR_DESCRIPTION, quoteAction, replyCodeOf } from './error-replies';
+import { ConnectionClosedError, isRpcError, ValidationError } from './errors';
 import { serializeResult, type CallFrame, type CallResultFrame, type JsonObject, type SendFrame } from './frames';
 import { isThenable } from './guards';
+import type { SendDropReason } from './events';
 import { notify, reportValidation, type EndpointEmitter } from './notify';
 import type { RpcEndpointOptions, SharedEndpointOptions } from './options';
 import { TOO_MANY_CALLS, type PeerLimit } from './peer-limits';
 
-/** What the description of a CALLERROR for a failed handler says; the real error stays local. */
-export const INTERNAL_ERROR_DESCRIPTION = 'An internal error occurred';
+/**
+ * How many of our CALLRESULTs a 2.1 connection remembers the action of. A peer rejects a result
+ * as soon as it reads it, so only the last few can be concerned; the bound keeps memory flat.
+ */
+const ANSWER_MEMORY = 64;
 
 /** What {@link InboundCalls} needs of its endpoint besides the events. */
 export interface AnswerHost {
@@ -42,6 +46,8 @@ export class InboundCalls<Ctx extends object> {
   private handlingOne: string | undefined = undefined;
   /** More of them, beyond `handlingOne` (rare: a peer that obeys OCPP has one CALL outstanding). */
   private handlingMore: Set<string> = EMPTY_SET;
+  /** Our last CALLRESULTs' actions by message id (2.1 only, where the peer may reject them). */
+  private answered: Map<string, string> = EMPTY_MAP;
   private readonly connectionSignal = new ConnectionSignal();
   private readonly contextKeys: readonly string[];
 
@@ -105,6 +111,12 @@ export class InboundCalls<Ctx extends object> {
       this.host.noteBadMessage();
       return;
     }
+    if (rules.isSendAction?.(action) === true) {
+      // Known, but never a CALL: its response has no schema, so no answer could be right.
+      this.host.replyError(messageId, action, 'NotSupported', `${action} travels as a SEND, never as a CALL`, undefined);
+      this.host.noteBadMessage();
+      return;
+    }
     const refusal = this.inboundGate?.(action, frame.payload);
     if (refusal !== undefined) {
       if (refusal !== null) this.host.replyError(messageId, action, refusal, `Action ${action} is not allowed now`, undefined);
@@ -145,18 +157,25 @@ export class InboundCalls<Ctx extends object> {
     this.answer(messageId, action, result);
   }
 
-  /** Handles a SEND (2.1): like a CALL, but never answered, so what cannot be handled is only visible as the `frame` event. */
+  /**
+   * Handles a SEND (2.1): like a CALL, but never answered (2.1 Part 4), whatever happens. What
+   * cannot reach a handler is a `sendDropped` event; a SEND that breaks the rules (an unknown
+   * action, or one that travels as a CALL) also counts as a bad message.
+   */
   onSend(frame: SendFrame): void {
     const { messageId, action } = frame;
-    if (!this.options.rules.isKnownAction(action) || this.inboundGate?.(action, frame.payload) !== undefined) return;
+    const rules = this.options.rules;
+    if (!rules.isKnownAction(action)) return this.dropSend(frame, 'unknown-action', true);
+    if (rules.isSendAction !== undefined && !rules.isSendAction(action)) return this.dropSend(frame, 'not-a-send-action', true);
+    if (this.inboundGate?.(action, frame.payload) !== undefined) return this.dropSend(frame, 'not-allowed', false);
     const handler = this.handlerFor(action);
-    if (handler === undefined) return;
+    if (handler === undefined) return this.dropSend(frame, 'no-handler', false);
     const validator = this.options.validator;
     if (validator !== undefined) {
       const issue = validator.validate(action, 'request', 'inbound', frame.payload);
       if (issue !== undefined) {
         reportValidation(this.events, 'inbound', 'request', action, messageId, issue);
-        if (issue.enforced) return;
+        if (issue.enforced) return this.dropSend(frame, 'invalid', true);
       }
     }
     try {
@@ -165,6 +184,18 @@ export class InboundCalls<Ctx extends object> {
     } catch (error) {
       this.host.reportHandlerError(messageId, action, error);
     }
+  }
+
+  private dropSend(frame: SendFrame, reason: SendDropReason, bad: boolean): void {
+    if (this.events.listenerCount('sendDropped') !== 0) {
+      notify(this.events, 'sendDropped', { direction: 'inbound', messageId: frame.messageId, action: frame.action, frame, reason });
+    }
+    if (bad) this.host.noteBadMessage();
+  }
+
+  /** The action of one of our last {@link ANSWER_MEMORY} CALLRESULTs (2.1 only), for a CALLRESULTERROR that rejects it. */
+  answeredAction(messageId: string): string | undefined {
+    return this.answered.get(messageId);
   }
 
   private handlerFor(action: string): Handler<unknown, unknown, HandlerContext & Ctx> | undefined {
@@ -224,17 +255,23 @@ export class InboundCalls<Ctx extends object> {
       const frame: CallResultFrame = { type: 3, messageId, payload: payload as JsonObject };
       notify(this.events, 'frame', { direction: 'outbound', text, frame, messageId, action });
     }
+    if (this.options.rules.hasSendAndCallResultError) this.rememberAnswer(messageId, action);
     this.host.write(text);
+  }
+
+  /** Remembers which action a CALLRESULT answered, for the CALLRESULTERROR that may reject it. */
+  private rememberAnswer(messageId: string, action: string): void {
+    if (this.answered === EMPTY_MAP) this.answered = new Map();
+    this.answered.delete(messageId);
+    this.answered.set(messageId, action);
+    if (this.answered.size > ANSWER_MEMORY) this.answered.delete(this.answered.keys().next().value as string);
   }
 
   private answerFailure(messageId: string, action: string, error: unknown): void {
     const live = this.forgetHandling(messageId);
     if (isRpcError(error)) {
       if (!live) return;
-      const canonical = this.options.rules.fromWireCode(error.code);
-      // A code outside the version's table must not reach the wire; keep its text under GenericError.
-      const code: RpcErrorCode = isRpcErrorCode(canonical) ? canonical : 'GenericError';
-      this.host.replyError(messageId, action, code, error.description, error.details);
+      this.host.replyError(messageId, action, replyCodeOf(error, this.options.rules), error.description, error.details);
       return;
     }
     this.host.reportHandlerError(messageId, action, error);

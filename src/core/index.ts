@@ -12,7 +12,7 @@ export {
   MAX_CALL_TIMEOUT_MS,
 } from './options';
 export { RpcEndpoint } from './endpoint';
-export { INTERNAL_ERROR_DESCRIPTION } from './inbound-calls';
+export { INTERNAL_ERROR_DESCRIPTION } from './error-replies';
 export { createMemoryTransportPair } from './memory-transport';
 export { RPC_ERROR_CODES } from './error-codes';
 export {
@@ -57,6 +57,8 @@ export type {
 export type {
   BadFrameEvent,
   CallResultErrorEvent,
+  SendDroppedEvent,
+  SendDropReason,
   CloseEvent,
   FrameEvent,
   HandlerErrorEvent,

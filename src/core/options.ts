@@ -261,6 +261,9 @@ function checkRules(rules: unknown): ProtocolRules {
   for (const flag of ['unreadableIdReply', 'replyToUnknownMessageType', 'hasSendAndCallResultError']) {
     if (typeof rules[flag] !== 'boolean') throw new TypeError(`rules.${flag} must be a boolean, got ${describeValue(rules[flag])}`);
   }
+  if (rules.isSendAction !== undefined && typeof rules.isSendAction !== 'function') {
+    throw new TypeError(`rules.isSendAction must be a function or undefined, got ${describeValue(rules.isSendAction)}`);
+  }
   const max = rules.maxErrorDescriptionLength;
   if (max !== undefined && !(typeof max === 'number' && Number.isInteger(max) && max >= 0)) {
     throw new TypeError(`rules.maxErrorDescriptionLength must be a non-negative integer or undefined, got ${describeValue(max)}`);

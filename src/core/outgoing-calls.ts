@@ -9,16 +9,21 @@
  * string; no timer, AbortController or Error.
  */
 import { EMPTY_MAP } from './empty';
+import { INTERNAL_ERROR_DESCRIPTION, replyCodeOf } from './error-replies';
 import type { RpcErrorCode } from './error-codes';
-import { AbortError, ConnectionClosedError, createRpcError, QueueFullError, TimeoutError, ValidationError } from './errors';
+import { AbortError, ConnectionClosedError, createRpcError, isRpcError, QueueFullError, TimeoutError, ValidationError } from './errors';
 import { Fifo } from './fifo';
 import { isValidMessageId, serializeRequest, type CallErrorFrame, type CallFrame, type CallResultFrame, type JsonObject, type SendFrame } from './frames';
 import { notify, reportValidation, type EndpointEmitter } from './notify';
 import { describeValue, integerOptionProblem, TIMEOUT_MS_RANGE, type SharedEndpointOptions } from './options';
 import type { Transport } from './transport';
 
-/** Per-call options of {@link RpcEndpoint.call}. */
-export interface CallOptions {
+/**
+ * Per-call options of {@link RpcEndpoint.call}.
+ *
+ * @typeParam Res - the response type of the action called, for `accept`.
+ */
+export interface CallOptions<Res = unknown> {
   /** Overrides `callTimeoutMs` for this call: a whole number of milliseconds, 1 to `MAX_CALL_TIMEOUT_MS`. */
   timeoutMs?: number;
   /** Aborts the call: a queued call is removed unsent; a sent one rejects and frees its slot. */
@@ -29,6 +34,25 @@ export interface CallOptions {
    * @default true
    */
   validate?: boolean;
+  /**
+   * Checks a response that passed validation before the call resolves with it. Return to accept
+   * it; throw to refuse it, and the call rejects with what was thrown. On OCPP 2.1 the peer is
+   * also told (use case I08, e.g. a tariff the charger cannot apply): a CALLRESULTERROR goes
+   * back under the response's id, carrying the code and description of a thrown
+   * {@link RpcError} (`new NotSupportedError({ description: 'tariff has too many periods' })`),
+   * or `InternalError` with a generic description for anything else (its message stays local).
+   * On 1.6 and 2.0.1 nothing can tell the peer, so only the call rejects.
+   *
+   * @example
+   * ```ts
+   * await cp.call('Authorize', request, {
+   *   accept: (result) => {
+   *     if (result.tariff !== undefined && !canApply(result.tariff)) throw new NotSupportedError({ description: 'tariff cannot be applied' });
+   *   },
+   * });
+   * ```
+   */
+  accept?: (response: Res) => void;
 }
 
 /** How many timed-out or aborted call ids are remembered, to tell `late` from `unknown-id`. */
@@ -53,6 +77,7 @@ export class PendingCall {
     readonly validate: boolean,
     readonly signal: AbortSignal | undefined,
     readonly callSite: Error | undefined,
+    readonly accept: ((response: unknown) => void) | undefined,
   ) {}
 
   /** Rejects the call with `error`, given the caller's stack when `captureCallStack` captured one. */
@@ -74,7 +99,7 @@ type CallingOptions = Pick<
 
 /** What {@link OutgoingCalls} needs of its endpoint besides the transport and the events. */
 export interface CallHost {
-  /** Answers the peer's invalid CALLRESULT with a CALLRESULTERROR (2.1 only). */
+  /** Answers the peer's invalid or refused CALLRESULT with a CALLRESULTERROR (2.1 only). */
   rejectResult(messageId: string, code: RpcErrorCode, detail: string): void;
   /** An answer matched no call in flight; `lateAction` is set when it answered one that timed out or was aborted. */
   dropResponse(frame: CallResultFrame | CallErrorFrame, lateAction: string | undefined): void;
@@ -118,6 +143,7 @@ export class OutgoingCalls {
     let timeoutMs = options.callTimeoutMs;
     let validate = true;
     let signal: AbortSignal | undefined;
+    let accept: ((response: unknown) => void) | undefined;
     if (callOptions !== undefined) {
       if (callOptions.timeoutMs !== undefined) {
         const problem = integerOptionProblem('timeoutMs', callOptions.timeoutMs, TIMEOUT_MS_RANGE);
@@ -133,9 +159,17 @@ export class OutgoingCalls {
         signal = callOptions.signal;
         if (typeof signal?.addEventListener !== 'function') return Promise.reject(new TypeError(`signal must be an AbortSignal, got ${describeValue(signal)}`));
       }
+      if (callOptions.accept !== undefined) {
+        if (typeof callOptions.accept !== 'function')
+          return Promise.reject(new TypeError(`accept must be a function, got ${describeValue(callOptions.accept)}`));
+        accept = callOptions.accept;
+      }
     }
     if (typeof action !== 'string' || action.length === 0) {
       return Promise.reject(new TypeError(`action must be a non-empty string, got ${describeValue(action)}`));
+    }
+    if (options.rules.isSendAction?.(action) === true) {
+      return Promise.reject(new TypeError(`${action} travels as a SEND in ${options.rules.protocol} and has no response: use send(), not call()`));
     }
     if (validate && options.validator !== undefined) {
       const issue = options.validator.validate(action, 'request', 'outbound', payload);
@@ -163,7 +197,17 @@ export class OutgoingCalls {
       return Promise.reject(err);
     }
 
-    const entry = new PendingCall(messageId, action, payload, text, timeoutMs, validate, signal, options.captureCallStack ? new Error('call site') : undefined);
+    const entry = new PendingCall(
+      messageId,
+      action,
+      payload,
+      text,
+      timeoutMs,
+      validate,
+      signal,
+      options.captureCallStack ? new Error('call site') : undefined,
+      accept,
+    );
     const promise = new Promise<unknown>((resolve, reject) => {
       entry.resolve = resolve;
       entry.reject = reject;
@@ -184,6 +228,9 @@ export class OutgoingCalls {
   /** {@link RpcEndpoint.send} on an open endpoint of a version with SEND. */
   send(action: string, payload: unknown): string {
     if (typeof action !== 'string' || action.length === 0) throw new TypeError(`action must be a non-empty string, got ${describeValue(action)}`);
+    const rules = this.options.rules;
+    if (!rules.isKnownAction(action)) throw new TypeError(`send: ${JSON.stringify(action)} is not an action of ${rules.protocol}`);
+    if (rules.isSendAction?.(action) === false) throw new TypeError(`send: ${action} travels as a CALL in ${rules.protocol}, never as a SEND: use call()`);
     const validator = this.options.validator;
     if (validator !== undefined) {
       const issue = validator.validate(action, 'request', 'outbound', payload);
@@ -226,14 +273,32 @@ export class OutgoingCalls {
           }),
         );
         if (this.options.rules.hasSendAndCallResultError) this.host.rejectResult(frame.messageId, issue.code, issue.detail);
-      } else {
+      } else if (entry.accept === undefined) {
         entry.resolve(frame.payload);
+      } else {
+        this.acceptOrRefuse(entry, frame.payload);
       }
     } else {
       const code = this.options.rules.fromWireCode(frame.errorCode);
       entry.fail(createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId, action: entry.action }));
     }
     this.pump();
+  }
+
+  /** Runs the call's `accept` check on a valid result: resolves with it, or rejects and (2.1) tells the peer. */
+  private acceptOrRefuse(entry: PendingCall, payload: unknown): void {
+    try {
+      entry.accept!(payload);
+    } catch (error) {
+      if (this.options.rules.hasSendAndCallResultError) {
+        // An RpcError's own code and text; anything else a generic InternalError, never its message.
+        if (isRpcError(error)) this.host.rejectResult(entry.messageId, replyCodeOf(error, this.options.rules), error.description);
+        else this.host.rejectResult(entry.messageId, 'InternalError', INTERNAL_ERROR_DESCRIPTION);
+      }
+      entry.reject(error);
+      return;
+    }
+    entry.resolve(payload);
   }
 
   /** A CALLRESULT (3) or CALLERROR (4) that does not parse but names a call in flight fails that call now, not at its timeout. */

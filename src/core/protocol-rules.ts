@@ -29,4 +29,11 @@ export interface ProtocolRules {
   readonly hasSendAndCallResultError: boolean;
   /** True when `action` is an action of this version (in either direction). */
   isKnownAction(action: string): boolean;
+  /**
+   * True when `action` travels only as a SEND, never as a CALL (2.1: NotifyPeriodicEventStream).
+   * Such an action cannot be called, and the peer's CALL of it is answered NotSupported; any other
+   * action cannot be sent as a SEND, and the peer's SEND of it is dropped with a `sendDropped`
+   * event. Left out, no action is bound to one message type.
+   */
+  isSendAction?(action: string): boolean;
 }

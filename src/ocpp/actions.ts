@@ -51,11 +51,33 @@ export type OutgoingActions<V extends OcppVersion, R extends OcppRole> = {
 };
 
 /**
- * The actions role `R` may receive in version `V` as a CALL (sent by the peer or by both sides):
- * what `R` must handle. `IncomingActions<'ocpp2.0.1', 'ChargePoint'>` has RequestStartTransaction
- * but not BootNotification.
+ * The actions role `R` may send in version `V` as a SEND (OCPP 2.1, message type 6: never
+ * answered), each with its request type and `response: void`. `SendActions<'ocpp2.1',
+ * 'ChargePoint'>` has NotifyPeriodicEventStream; it is empty for the CSMS, and for 1.6 and 2.0.1.
  */
-export type IncomingActions<V extends OcppVersion, R extends OcppRole> = OutgoingActions<V, PeerRole<R>>;
+export type SendActions<V extends OcppVersion, R extends OcppRole> = {
+  [A in keyof ActionMapOf<V> as ActionMapOf<V>[A] extends { messageType: 'SEND'; sentBy: R | 'Both' } ? A : never]: {
+    /** The payload type. */
+    request: ActionMapOf<V>[A] extends { request: infer Q } ? Q : never;
+    /** A SEND has no response: its handler's return value is ignored. */
+    response: void;
+  };
+};
+
+/**
+ * The actions role `R` may receive in version `V`: the peer's CALLs (sent by the peer or by both
+ * sides), what `R` must handle, and the peer's SENDs (2.1), whose handlers return nothing.
+ * `IncomingActions<'ocpp2.0.1', 'ChargePoint'>` has RequestStartTransaction but not
+ * BootNotification; `IncomingActions<'ocpp2.1', 'CentralSystem'>` has NotifyPeriodicEventStream.
+ */
+export type IncomingActions<V extends OcppVersion, R extends OcppRole> = {
+  [A in keyof ActionMapOf<V> as ActionMapOf<V>[A] extends { sentBy: PeerRole<R> | 'Both' } ? A : never]: {
+    /** The request payload type. */
+    request: ActionMapOf<V>[A] extends { request: infer Q } ? Q : never;
+    /** The response payload type; `void` for a SEND, which is never answered. */
+    response: ActionMapOf<V>[A] extends { messageType: 'SEND' } ? void : ActionMapOf<V>[A] extends { response: infer S } ? S : never;
+  };
+};
 
 /**
  * Restates an action map so that TypeScript can see, for a still-generic version, that every

@@ -84,14 +84,29 @@ const MODES: ReadonlySet<string> = new Set<ValidationMode>(['strict', 'allow-ext
 const TABLES: Record<OcppVersion, Readonly<Record<string, ActionValidators>> | undefined> = {
   'ocpp1.6': OCPP16_VALIDATORS,
   'ocpp2.0.1': OCPP201_VALIDATORS,
-  // The CALL actions only: the SEND validators (NotifyPeriodicEventStream) come with SEND itself.
   'ocpp2.1': undefined,
 };
 
 function loadOcpp21(): Readonly<Record<string, ActionValidators>> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see TABLES
   const loaded = require('../generated/ocpp21/validators') as typeof import('../generated/ocpp21/validators');
-  return loaded.validators;
+  // A SEND action (NotifyPeriodicEventStream) has one schema, its payload; it joins the table as
+  // a request, so that the same policy keys and slots serve it, with a response that never passes.
+  const table: Record<string, ActionValidators> = { ...loaded.validators };
+  for (const [action, request] of Object.entries(loaded.sendValidators)) table[action] = Object.freeze({ request, response: noResponse(action) });
+  return Object.freeze(table);
+}
+
+/** The "response" of a SEND action: there is none, so nothing passes, with a detail that says why. */
+function noResponse(action: string): ValidateFunction {
+  const error: ErrorObjectLike = {
+    keyword: 'messageType',
+    instancePath: '',
+    schemaPath: '#',
+    params: {},
+    message: `${action} travels as a SEND and has no response`,
+  };
+  return Object.assign(() => false, { errors: [error] });
 }
 
 /**

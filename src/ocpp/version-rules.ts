@@ -2,7 +2,7 @@ import type { RpcErrorCode } from '../core/error-codes';
 import type { ProtocolRules } from '../core/protocol-rules';
 import { OCPP16_ACTIONS } from '../generated/ocpp16/actions';
 import { OCPP201_ACTIONS } from '../generated/ocpp201/actions';
-import { OCPP21_ACTIONS } from '../generated/ocpp21/actions';
+import { OCPP21_ACTIONS, OCPP21_SEND_ACTIONS } from '../generated/ocpp21/actions';
 
 import type { OcppVersion } from './version';
 
@@ -41,6 +41,12 @@ function canonicalSpelling(code: RpcErrorCode): string {
   return code;
 }
 
+/** The 2.1 actions that travel as SEND (6) and never as CALL. */
+const SEND_21: ReadonlySet<string> = new Set<string>(OCPP21_SEND_ACTIONS);
+
+/** 1.6 and 2.0.1 have no SEND: no action travels as one. */
+const noSendActions = (): boolean => false;
+
 /** OCPP-J 1.6 rules (with the 2019 errata). */
 export const OCPP16_RULES: ProtocolRules = Object.freeze({
   protocol: 'ocpp1.6',
@@ -55,6 +61,7 @@ export const OCPP16_RULES: ProtocolRules = Object.freeze({
   maxErrorDescriptionLength: undefined,
   hasSendAndCallResultError: false,
   isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP16_ACTIONS, action),
+  isSendAction: noSendActions,
 });
 
 /** OCPP-J 2.0.1 rules (Part 4, with the 2023-12 errata). */
@@ -69,16 +76,15 @@ export const OCPP201_RULES: ProtocolRules = Object.freeze({
   maxErrorDescriptionLength: 255,
   hasSendAndCallResultError: false,
   isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP201_ACTIONS, action),
+  isSendAction: noSendActions,
 });
 
 /**
  * OCPP-J 2.1 rules (Part 4, 2025-01): the 2.0.1 error spellings, the "-1" id, the 255-character
  * description, but an unknown message type is ignored (2.1 Part 4) where 2.0.1 answered
- * MessageTypeNotSupported.
- *
- * `hasSendAndCallResultError` stays false until this SDK implements SEND and CALLRESULTERROR
- * (issue 14, deliverables 4 and 5): a type 5 or 6 frame is then treated as a message type this
- * endpoint does not know, which on 2.1 means ignored, with a `badFrame` event and no reply.
+ * MessageTypeNotSupported; and two message types of its own: CALLRESULTERROR (5), with which a
+ * party rejects a CALLRESULT it received, and SEND (6), a request that is never answered
+ * (NotifyPeriodicEventStream travels only as one).
  */
 export const OCPP21_RULES: ProtocolRules = Object.freeze({
   protocol: 'ocpp2.1',
@@ -89,8 +95,9 @@ export const OCPP21_RULES: ProtocolRules = Object.freeze({
   unreadableIdReply: true,
   replyToUnknownMessageType: false,
   maxErrorDescriptionLength: 255,
-  hasSendAndCallResultError: false,
+  hasSendAndCallResultError: true,
   isKnownAction: (action: string) => Object.prototype.hasOwnProperty.call(OCPP21_ACTIONS, action),
+  isSendAction: (action: string) => SEND_21.has(action),
 });
 
 const RULES: Readonly<Record<OcppVersion, ProtocolRules>> = {

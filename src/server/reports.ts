@@ -8,6 +8,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { HandlerErrorEvent } from '../core/events';
 import { logTo, type Logger } from '../logger';
 import type { OcppVersion } from '../ocpp/version';
+import { rulesFor } from '../ocpp/version-rules';
 import type { AnyStation, Station } from '../station';
 import type { OwnRefusal, RefuseVerdict } from '../transport/server';
 import type { CentralSystemEvents, RefusedEvent } from './events';
@@ -34,6 +35,40 @@ export class ServerReports<V extends OcppVersion> {
       );
     }
     this.events.emit('handlerError', { station: station as AnyStation<V>, action, messageId, error });
+  }
+
+  /**
+   * Logs what a station's peer did that only its events would show otherwise: passing a limit,
+   * rejecting one of our answers with a CALLRESULTERROR (2.1), a SEND it sent that reached no
+   * handler (2.1). Listeners are added only when a logger is set.
+   */
+  logStation(station: Station, log: Logger): void {
+    const { identity, protocol } = station;
+    station.once('limitExceeded', (e) =>
+      logTo(
+        log,
+        'warn',
+        { event: 'limit-exceeded', identity, protocol, limit: e.limit, max: e.max, code: e.code, reason: e.reason },
+        `station passed ${e.limit}: closing`,
+      ),
+    );
+    if (!rulesFor(protocol).hasSendAndCallResultError) return;
+    station.on('callResultError', (e) =>
+      logTo(
+        log,
+        'warn',
+        { event: 'result-rejected', identity, protocol, action: e.action, messageId: e.messageId, code: e.error.code, description: e.error.description },
+        `station rejected our answer${e.action === undefined ? '' : ` to ${e.action}`}: ${e.error.code}`,
+      ),
+    );
+    station.on('sendDropped', (e) =>
+      logTo(
+        log,
+        'warn',
+        { event: 'send-dropped', identity, protocol, action: e.action, messageId: e.messageId, reason: e.reason },
+        `SEND ${e.action} dropped: ${e.reason}`,
+      ),
+    );
   }
 
   refused(req: IncomingMessage, verdict: RefuseVerdict, own: OwnRefusal | undefined): void {

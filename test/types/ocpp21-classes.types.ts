@@ -6,8 +6,10 @@ import type {
   AnyStation,
   CentralSystemIncoming,
   CentralSystemOutgoing,
+  CentralSystemSendActions,
   ChargePointIncoming,
   ChargePointOutgoing,
+  ChargePointSendActions,
   DefaultOcppVersion,
   OCPP21,
   OcppVersion,
@@ -109,7 +111,13 @@ type Has<M, A extends string> = A extends keyof M ? true : false;
 expectType<Equal<Has<ChargePointOutgoing<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, false>>();
 expectType<Equal<Has<ChargePointIncoming<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, false>>();
 expectType<Equal<Has<CentralSystemOutgoing<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, false>>();
-expectType<Equal<Has<CentralSystemIncoming<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, false>>();
+// The CSMS handles the station's SENDs: NotifyPeriodicEventStream is incoming, answered by nothing.
+expectType<Equal<Has<CentralSystemIncoming<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, true>>();
+expectType<Equal<CentralSystemIncoming<'ocpp2.1'>['NotifyPeriodicEventStream']['response'], void>>();
+expectType<Equal<Has<ChargePointSendActions<'ocpp2.1'>, 'NotifyPeriodicEventStream'>, true>>();
+expectType<Equal<keyof CentralSystemSendActions<'ocpp2.1'>, never>>();
+expectType<Equal<keyof ChargePointSendActions<'ocpp2.0.1'>, never>>();
+expectType<Equal<keyof ChargePointSendActions<'ocpp1.6'>, never>>();
 expectType<Equal<Has<ChargePointOutgoing<'ocpp2.1'>, 'BatterySwap'>, true>>();
 expectType<Equal<Has<ChargePointOutgoing<'ocpp2.0.1'>, 'BatterySwap'>, false>>();
 expectType<Equal<Has<CentralSystemOutgoing<'ocpp2.1'>, 'SetDefaultTariff'>, true>>();

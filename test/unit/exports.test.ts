@@ -57,6 +57,7 @@ const EXPORTS = [
   'NetworkError',
   'NotConnectedError',
   'NotImplementedError',
+  'NotRegisteredError',
   'NotSupportedError',
   'OCPP16_ACTIONS',
   'OCPP16_RULES',

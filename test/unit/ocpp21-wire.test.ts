@@ -1,13 +1,13 @@
 /**
  * The 2.1 rules on the wire, with the real OCPP21_RULES (the core suite runs over stand-ins):
- * what a 2.1 endpoint does with frames 2.0.1 would have answered differently, and with the types
- * 5 and 6 this SDK does not speak yet (issue 14, deliverables 4-5): ignored with an event, never
- * answered, never a crash.
+ * what a 2.1 endpoint does with frames 2.0.1 would have answered differently, and what 1.6 and
+ * 2.0.1 do with the 2.1 types 5 and 6 (SEND and CALLRESULTERROR themselves: ocpp21-send and
+ * ocpp21-callresulterror tests).
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { BadFrameEvent, FrameEvent } from '../../src/core/events';
-import { OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
+import { OCPP16_RULES, OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
 import type { RpcEndpoint } from '../../src/core/endpoint';
 import { guardUnhandledRejections, setup } from '../support/harness';
 
@@ -51,35 +51,63 @@ describe('ocpp2.1 wire rules (real version table)', () => {
     endpoint.close();
   });
 
-  test('2.1, until SEND and CALLRESULTERROR land: type 6 and 5 frames, whole or broken, are ignored with a badFrame event; no handler runs, nothing is answered', async () => {
+  test('1.6 and 2.0.1 have no types 5 and 6: 2.0.1 answers MessageTypeNotSupported, 1.6 ignores them; no handler runs either way', async () => {
+    for (const [rules, replies] of [
+      [OCPP16_RULES, []],
+      [
+        OCPP201_RULES,
+        [
+          [4, 's1', 'MessageTypeNotSupported'],
+          [4, 's2', 'MessageTypeNotSupported'],
+        ],
+      ],
+    ] as const) {
+      const { endpoint, peer } = setup(rules);
+      const bad = badFrames(endpoint);
+      let handled = 0;
+      endpoint.handle('NotifyPeriodicEventStream', () => void handled++);
+      endpoint.handle('Heartbeat', () => ({ currentTime: '2025-01-01T00:00:00Z' }));
+      peer.send([6, 's1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [] }]);
+      peer.send([5, 's2', 'FormatViolation', 'bad result', {}]);
+      peer.send([2, 'ok', 'Heartbeat', {}]);
+      await peer.frame(replies.length);
+      assert.deepEqual(
+        peer.frames.slice(0, -1).map((f) => f.slice(0, 3)),
+        replies,
+        rules.protocol,
+      );
+      assert.equal(handled, 0);
+      assert.deepEqual(
+        bad.map((e) => [e.error.kind, e.error.messageType, e.replied]),
+        [
+          ['unknown-message-type', 6, replies.length > 0],
+          ['unknown-message-type', 5, replies.length > 0],
+        ],
+      );
+      endpoint.close();
+    }
+  });
+
+  test('2.1: a broken SEND or CALLRESULTERROR is reported as badFrame and never answered (a SEND never is, nor an answer to an answer)', async () => {
     const guard = guardUnhandledRejections();
     const { endpoint, peer } = setup(OCPP21_RULES);
     const bad = badFrames(endpoint);
     const inbound = frames(endpoint);
-    let handled = 0;
-    endpoint.handle('NotifyPeriodicEventStream', () => {
-      handled++;
-      return {};
-    });
     endpoint.handle('Heartbeat', () => ({ currentTime: '2025-01-01T00:00:00Z' }));
-    peer.send([6, 's1', 'NotifyPeriodicEventStream', { id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [] }]);
-    peer.send([5, 's2', 'FormatViolation', 'bad result', {}]);
     peer.send([5, 's3']);
     peer.send([6, 's4', 'NotifyPeriodicEventStream', null]);
+    peer.send([6, 's5']);
     peer.send([2, 'ok', 'Heartbeat', {}]);
     assert.deepEqual(await peer.frame(0), [3, 'ok', { currentTime: '2025-01-01T00:00:00Z' }]);
-    assert.equal(peer.frames.length, 1, 'no reply to a SEND or a CALLRESULTERROR');
-    assert.equal(handled, 0);
+    assert.equal(peer.frames.length, 1, 'no reply to a broken SEND or CALLRESULTERROR');
     assert.deepEqual(
       bad.map((e) => [e.error.messageType, e.messageId, e.replied]),
       [
-        [6, 's1', false],
-        [5, 's2', false],
         [5, 's3', false],
         [6, 's4', false],
+        [6, 's5', false],
       ],
     );
-    // Only the CALL and our answer went through as frames.
     assert.deepEqual(
       inbound.map((e) => [e.direction, e.frame.type]),
       [

@@ -81,15 +81,14 @@ describe('version rules (item 10)', () => {
       hasSendAndCallResultError: false,
     });
     // 2.1 rule: unknown message types are ignored (2.0.1 answered MessageTypeNotSupported); the
-    // rest as 2.0.1. SEND and CALLRESULTERROR stay off until the SDK implements them (issue 14,
-    // deliverables 4-5): until then a type 5 or 6 frame is an unknown type, ignored.
+    // rest as 2.0.1, plus SEND (6) and CALLRESULTERROR (5).
     assert.deepEqual(facts(OCPP21_RULES), {
       protocol: 'ocpp2.1',
       framing: 'RpcFrameworkError',
       duplicate: 'RpcFrameworkError',
       unreadableIdReply: true,
       replyToUnknownMessageType: false,
-      hasSendAndCallResultError: false,
+      hasSendAndCallResultError: true,
     });
   });
 
