@@ -172,7 +172,7 @@ export type { OCPP201ActionMap } from './generated/ocpp201/actions';
 export type * as OCPP21 from './generated/ocpp21/types';
 export type { OCPP21ActionMap } from './generated/ocpp21/actions';
 export type { Logger, LogLevel } from './logger';
-export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, PeerRole, SendActions, Shapes } from './ocpp/actions';
+export type { ActionMapOf, ActionName, ActionSender, IncomingActions, OcppRole, OutgoingActions, SendActions, Shapes } from './ocpp/actions';
 export type { OfflineQueueStore, QueuedMessage, TransactionRetryOptions } from './ocpp/offline-queue';
 export type { PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } from './ocpp/validation';
 export type { DefaultOcppVersion, OcppVersion } from './ocpp/version';

@@ -317,7 +317,7 @@ export function expectation(text: string, version: OcppVersion): Expectation {
   if (type === 3 || type === 4) return { kind: 'silent' };
   if (type !== 2) {
     // 1.6 and 2.1 ignore unknown types; 2.0.1 answers MessageTypeNotSupported. 5 and 6 exist only
-    // in 2.1, where this SDK does not speak them yet (issue 14): ignored, like an unknown type.
+    // in 2.1, where neither is ever answered (a SEND never is, nor an answer to an answer).
     return version === 'ocpp2.0.1'
       ? { kind: 'error-once', id: (value.length >= 2 ? id : undefined) ?? '-1', code: 'MessageTypeNotSupported' }
       : { kind: 'silent' };
