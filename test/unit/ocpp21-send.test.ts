@@ -167,6 +167,24 @@ describe('ocpp2.1 SEND, inbound', () => {
     endpoint.close();
   });
 
+  test('leniency is explicit per action and direction: a policy naming NotifyPeriodicEventStream lets a broken SEND through, reported', async () => {
+    const validator = createPayloadValidator('ocpp2.1', { actions: { NotifyPeriodicEventStream: { inbound: 'report' } } });
+    const { endpoint, peer } = setup(OCPP21_RULES, { validator });
+    const failed: string[] = [];
+    endpoint.on('validationFailed', (e) => failed.push(`${e.messageId} ${e.code} enforced=${String(e.enforced)}`));
+    const got: unknown[] = [];
+    endpoint.handle('NotifyPeriodicEventStream', (req) => void got.push(req));
+    peer.send([6, 'lax', 'NotifyPeriodicEventStream', { ...STREAM, vendorField: 1 }]);
+    await flush();
+    assert.deepEqual(got, [{ ...STREAM, vendorField: 1 }]);
+    assert.deepEqual(failed, ['lax FormatViolation enforced=false']);
+    // Outbound stays strict under that policy.
+    assert.throws(() => endpoint.send('NotifyPeriodicEventStream', { ...STREAM, vendorField: 1 }), ValidationError);
+    assert.throws(() => createPayloadValidator('ocpp2.1', { actions: { NotifyPeriodicEventStreams: 'off' } }), /not a ocpp2\.1 action/);
+    assert.equal(peer.texts.length, 0);
+    endpoint.close();
+  });
+
   test('SENDs that break the rules count toward maxBadMessages: a flood of them ends the connection with 1008', async () => {
     const { endpoint, peer } = strict21({ maxBadMessages: 3 });
     const limits: string[] = [];
