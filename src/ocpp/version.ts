@@ -17,11 +17,10 @@ export const OCPP_PROTOCOLS: readonly OcppVersion[] = Object.freeze(['ocpp2.1', 
 
 /**
  * The subprotocols a CentralSystem serves when its `protocols` option is not given, in its order
- * of preference. `ocpp2.1` is opt-in for now: the SDK does not yet speak 2.1's message types 5
- * (CALLRESULTERROR) and 6 (SEND), so a charger that offers both `ocpp2.1` and `ocpp2.0.1` is
- * better served on 2.0.1, which is complete, than on a 2.1 whose NotifyPeriodicEventStream
- * SENDs would be dropped. Listing it by default would also change, silently, the version
- * existing central systems negotiate. Pass `protocols: OCPP_PROTOCOLS` to serve 2.1 first.
+ * of preference. `ocpp2.1` is opt-in: listing it by default would change, silently, the version
+ * existing central systems negotiate, and a charger offering 2.1 first would land on a version
+ * whose handlers such a server never registered. Pass `protocols: OCPP_PROTOCOLS` to serve 2.1
+ * first.
  */
 export const DEFAULT_PROTOCOLS: readonly DefaultOcppVersion[] = Object.freeze(['ocpp2.0.1', 'ocpp1.6']);
 
