@@ -5,6 +5,7 @@
  */
 import { RpcEndpoint } from '../../src/core/endpoint';
 import { createMemoryTransportPair } from '../../src/core/memory-transport';
+import type { RpcEndpointEvents } from '../../src/core/events';
 import type { RpcEndpointOptions } from '../../src/core/options';
 import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { Transport } from '../../src/core/transport';
@@ -104,4 +105,11 @@ export function guardUnhandledRejections(): { check(): Promise<void> } {
       if (seen.length > 0) throw new Error(`unhandled rejections: ${seen.map(String).join('; ')}`);
     },
   };
+}
+
+/** Every `event` the endpoint emits from now on, in order (the array fills as they come). */
+export function collect<K extends keyof RpcEndpointEvents>(endpoint: RpcEndpoint, event: K): Array<Parameters<RpcEndpointEvents[K]>[0]> {
+  const seen: Array<Parameters<RpcEndpointEvents[K]>[0]> = [];
+  endpoint.on(event, (e: Parameters<RpcEndpointEvents[K]>[0]) => seen.push(e));
+  return seen;
 }

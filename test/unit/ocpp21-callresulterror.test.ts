@@ -6,26 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RpcEndpoint } from '../../src/core/endpoint';
 import { NotSupportedError, RpcError, ValidationError } from '../../src/core/errors';
-import type { CallResultErrorEvent } from '../../src/core/events';
 import { createPayloadValidator } from '../../src/ocpp/validation';
 import { OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
 import type { ProtocolRules } from '../../src/core/protocol-rules';
 import type { OcppVersion } from '../../src/ocpp/version';
-import { flush, guardUnhandledRejections, setup } from '../support/harness';
+import { collect, flush, guardUnhandledRejections, setup } from '../support/harness';
 
 const NOW = { currentTime: '2025-01-01T00:00:00Z' };
 const TOKEN = { idToken: { idToken: 'TAG1', type: 'ISO14443' } };
 
 function strict(rules: ProtocolRules = OCPP21_RULES) {
   return setup(rules, { validator: createPayloadValidator(rules.protocol as OcppVersion) });
-}
-
-function rejections(endpoint: RpcEndpoint): CallResultErrorEvent[] {
-  const seen: CallResultErrorEvent[] = [];
-  endpoint.on('callResultError', (e) => seen.push(e));
-  return seen;
 }
 
 describe('ocpp2.1 CALLRESULTERROR we send', () => {
@@ -177,7 +169,7 @@ describe('ocpp2.1 deliberate rejection of a valid result (I08): call(..., { acce
 describe('ocpp2.1 CALLRESULTERROR we receive', () => {
   test('one about our answer: a callResultError event with the code (either spelling), description, details and the action answered; nothing goes back', async () => {
     const { endpoint, peer } = strict();
-    const seen = rejections(endpoint);
+    const seen = collect(endpoint, 'callResultError');
     endpoint.handle('Heartbeat', () => NOW);
     assert.deepEqual(await peer.exchange([2, 'h1', 'Heartbeat', {}]), [3, 'h1', NOW]);
     peer.send([5, 'h1', 'OccurenceConstraintViolation', 'currentTime looks wrong', { hint: 'clock' }]);
@@ -201,7 +193,7 @@ describe('ocpp2.1 CALLRESULTERROR we receive', () => {
     for (let i = 0; i < 70; i++) await peer.exchange([2, `h${i}`, 'Heartbeat', {}]);
     peer.send([5, 'h0', 'GenericError', 'late', {}]);
     await flush();
-    const seen = rejections(endpoint);
+    const seen = collect(endpoint, 'callResultError');
     peer.send([5, 'h0', 'GenericError', 'late', {}]);
     peer.send([5, 'h69', 'GenericError', 'recent', {}]);
     await flush();

@@ -5,24 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { RpcEndpoint } from '../../src/core/endpoint';
 import { ConnectionClosedError, ValidationError } from '../../src/core/errors';
-import type { SendDroppedEvent } from '../../src/core/events';
 import { createPayloadValidator } from '../../src/ocpp/validation';
 import { OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
-import { connectedPair, flush, guardUnhandledRejections, setup } from '../support/harness';
+import { collect, connectedPair, flush, guardUnhandledRejections, setup } from '../support/harness';
 
 const STREAM = { id: 1, pending: 0, basetime: '2025-01-01T00:00:00Z', data: [{ t: 0, v: '11.5' }] };
 const NOW = { currentTime: '2025-01-01T00:00:00Z' };
 
 function strict21(options: Parameters<typeof setup>[1] = {}) {
   return setup(OCPP21_RULES, { validator: createPayloadValidator('ocpp2.1'), ...options });
-}
-
-function drops(endpoint: RpcEndpoint): SendDroppedEvent[] {
-  const seen: SendDroppedEvent[] = [];
-  endpoint.on('sendDropped', (e) => seen.push(e));
-  return seen;
 }
 
 describe('ocpp2.1 SEND, outbound', () => {
@@ -132,7 +124,7 @@ describe('ocpp2.1 SEND, inbound', () => {
   test('a SEND that cannot reach a handler is dropped with a sendDropped event naming why, never answered', async () => {
     const { endpoint, peer } = strict21({ inboundGate: (action) => (action === 'NotifyPeriodicEventStream' && gateClosed ? 'SecurityError' : undefined) });
     let gateClosed = false;
-    const dropped = drops(endpoint);
+    const dropped = collect(endpoint, 'sendDropped');
     const failed: string[] = [];
     endpoint.on('validationFailed', (e) => failed.push(`${e.messageId} ${e.code}`));
     let handled = 0;

@@ -6,27 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { BadFrameEvent, FrameEvent } from '../../src/core/events';
 import { OCPP16_RULES, OCPP201_RULES, OCPP21_RULES } from '../../src/ocpp/version-rules';
-import type { RpcEndpoint } from '../../src/core/endpoint';
-import { guardUnhandledRejections, setup } from '../support/harness';
-
-function badFrames(endpoint: RpcEndpoint): BadFrameEvent[] {
-  const seen: BadFrameEvent[] = [];
-  endpoint.on('badFrame', (e) => seen.push(e));
-  return seen;
-}
-
-function frames(endpoint: RpcEndpoint): FrameEvent[] {
-  const seen: FrameEvent[] = [];
-  endpoint.on('frame', (e) => seen.push(e));
-  return seen;
-}
+import { collect, guardUnhandledRejections, setup } from '../support/harness';
 
 describe('ocpp2.1 wire rules (real version table)', () => {
   test('2.1 rule: an unknown message type is ignored (no MessageTypeNotSupported), reported as badFrame, and the connection goes on', async () => {
     const { endpoint, peer } = setup(OCPP21_RULES);
-    const bad = badFrames(endpoint);
+    const bad = collect(endpoint, 'badFrame');
     endpoint.handle('Heartbeat', () => ({ currentTime: '2025-01-01T00:00:00Z' }));
     peer.send([7, 'u1', 'Heartbeat', {}]);
     peer.send([0, 'u2']);
@@ -63,7 +49,7 @@ describe('ocpp2.1 wire rules (real version table)', () => {
       ],
     ] as const) {
       const { endpoint, peer } = setup(rules);
-      const bad = badFrames(endpoint);
+      const bad = collect(endpoint, 'badFrame');
       let handled = 0;
       endpoint.handle('NotifyPeriodicEventStream', () => void handled++);
       endpoint.handle('Heartbeat', () => ({ currentTime: '2025-01-01T00:00:00Z' }));
@@ -91,8 +77,8 @@ describe('ocpp2.1 wire rules (real version table)', () => {
   test('2.1: a broken SEND or CALLRESULTERROR is reported as badFrame and never answered (a SEND never is, nor an answer to an answer)', async () => {
     const guard = guardUnhandledRejections();
     const { endpoint, peer } = setup(OCPP21_RULES);
-    const bad = badFrames(endpoint);
-    const inbound = frames(endpoint);
+    const bad = collect(endpoint, 'badFrame');
+    const inbound = collect(endpoint, 'frame');
     endpoint.handle('Heartbeat', () => ({ currentTime: '2025-01-01T00:00:00Z' }));
     peer.send([5, 's3']);
     peer.send([6, 's4', 'NotifyPeriodicEventStream', null]);
