@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WebSocket } from 'ws';
 import {
-  CentralSystem,
   ChargePoint,
   NotConnectedError,
   NotRegisteredError,
@@ -26,13 +25,6 @@ const STREAM: OCPP21.NotifyPeriodicEventStream = { id: 7, pending: 0, basetime: 
 const BOOT: OCPP21.BootNotificationRequest = { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'M' } };
 const TOKEN: OCPP21.IdTokenType = { idToken: 'TAG1', type: 'ISO14443' };
 
-/** A 2.1-only CentralSystem on 127.0.0.1, port 0, typed as such. */
-async function start21(options: { bootGating?: boolean } = {}): Promise<{ cs: CentralSystem<'ocpp2.1'>; port: number; url: string }> {
-  const cs = new CentralSystem({ protocols: ['ocpp2.1'], pingIntervalMs: 0, ...options });
-  const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
-  return { cs, port, url: `ws://127.0.0.1:${port}` };
-}
-
 /** Resolves with the next parsed frame a raw server socket receives. */
 function nextFrame(ws: WebSocket): Promise<unknown[]> {
   return new Promise((resolve) => ws.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as unknown[])));
@@ -40,7 +32,7 @@ function nextFrame(ws: WebSocket): Promise<unknown[]> {
 
 describe('ocpp2.1 SEND and CALLRESULTERROR between ChargePoint and CentralSystem (real sockets)', () => {
   test('a SEND goes out while a CALL is outstanding and reaches the CSMS handler first; the I08 refusal reaches the station as callResultError', async (t) => {
-    const { cs, url } = await start21({ bootGating: true });
+    const { cs, url } = await startServer({ protocols: ['ocpp2.1'], bootGating: true });
     const cp = new ChargePoint({ url, identity: 'CP21', protocol: 'ocpp2.1', pingIntervalMs: 0, reconnect: false, bootGating: true });
     t.after(() => closeAll(cp, cs));
     const order: string[] = [];
@@ -114,7 +106,7 @@ describe('ocpp2.1 SEND and CALLRESULTERROR between ChargePoint and CentralSystem
   });
 
   test('the CSMS answers an invalid CALLRESULT with CALLRESULTERROR (FR.06) and drops a broken SEND with an event, answering neither', async (t) => {
-    const { cs, port } = await start21();
+    const { cs, port } = await startServer({ protocols: ['ocpp2.1'] });
     t.after(() => closeAll(cs));
     const connected = new Promise<Station<'ocpp2.1'>>((resolve) => cs.once('connection', resolve));
     const raw = await openRaw(port, 'RAW21', 'ocpp2.1');

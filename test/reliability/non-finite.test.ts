@@ -1,7 +1,7 @@
 /**
  * Issue 12, item 5: `1e400` parses to Infinity, which `JSON.stringify` writes as `null`. A
  * non-finite number is never a valid `number`/`integer`, at every validation point: an inbound
- * CALL gets TypeConstraintViolation (both versions) and its handler never runs; an outbound call
+ * CALL gets TypeConstraintViolation (every version) and its handler never runs; an outbound call
  * carrying one is rejected locally with a ValidationError and nothing is sent.
  */
 import assert from 'node:assert/strict';
@@ -26,23 +26,25 @@ describe('non-finite numbers are refused by strict validation', () => {
     assert.equal(handled, 0);
   });
 
-  test('2.0.1: a CALL with evseId 1e400 is answered TypeConstraintViolation; the handler never runs', async (t) => {
-    const { cs, port } = await startServer({ compression: false });
-    t.after(() => closeAll(cs));
-    let handled = 0;
-    cs.handle('ocpp2.0.1', 'StatusNotification', () => {
-      handled++;
-      return {};
+  for (const protocol of ['ocpp2.0.1', 'ocpp2.1'] as const) {
+    test(`${protocol.slice(4)}: a CALL with evseId 1e400 is answered TypeConstraintViolation; the handler never runs`, async (t) => {
+      const { cs, port } = await startServer({ compression: false, protocols: [protocol] });
+      t.after(() => closeAll(cs));
+      let handled = 0;
+      cs.handle(protocol, 'StatusNotification', () => {
+        handled++;
+        return {};
+      });
+      const raw = await openRaw(port, 'INF2X', protocol);
+      const answer = await raw.call(
+        '[2,"s2","StatusNotification",{"timestamp":"2025-01-01T00:00:00Z","connectorStatus":"Available","evseId":1e400,"connectorId":1}]',
+      );
+      assert.equal(answer[0], 4);
+      assert.equal(answer[2], 'TypeConstraintViolation');
+      assert.match(String(answer[3]), /evseId/);
+      assert.equal(handled, 0);
     });
-    const raw = await openRaw(port, 'INF201', 'ocpp2.0.1');
-    const answer = await raw.call(
-      '[2,"s2","StatusNotification",{"timestamp":"2025-01-01T00:00:00Z","connectorStatus":"Available","evseId":1e400,"connectorId":1}]',
-    );
-    assert.equal(answer[0], 4);
-    assert.equal(answer[2], 'TypeConstraintViolation');
-    assert.match(String(answer[3]), /evseId/);
-    assert.equal(handled, 0);
-  });
+  }
 
   for (const [protocol, action, payload] of [
     [
@@ -51,6 +53,7 @@ describe('non-finite numbers are refused by strict validation', () => {
       { connectorId: 1, transactionId: Infinity, meterValue: [{ timestamp: '2025-01-01T00:00:00Z', sampledValue: [{ value: '1' }] }] },
     ],
     ['ocpp2.0.1', 'StatusNotification', { timestamp: '2025-01-01T00:00:00Z', connectorStatus: 'Available', evseId: Infinity, connectorId: 1 }],
+    ['ocpp2.1', 'StatusNotification', { timestamp: '2025-01-01T00:00:00Z', connectorStatus: 'Available', evseId: Infinity, connectorId: 1 }],
   ] as const) {
     test(`${protocol}: an outbound ${action} carrying Infinity rejects locally with ValidationError and sends nothing`, async (t) => {
       const server = await rawServer(protocol);

@@ -5,7 +5,7 @@
  */
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CentralSystem, type CentralSystemOptions } from '../../src/index';
+import { CentralSystem, type CentralSystemOptions, type DefaultOcppVersion, type OcppVersion } from '../../src/index';
 
 /** Resolves when `predicate` holds; rejects after `timeoutMs`. */
 export function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -32,8 +32,10 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): P
 }
 
 /** A CentralSystem on 127.0.0.1, port 0, with pings off unless asked for. */
-export async function startServer(options: CentralSystemOptions = {}): Promise<{ cs: CentralSystem; port: number; url: string }> {
-  const cs = new CentralSystem({ pingIntervalMs: 0, ...options });
+export async function startServer<V extends OcppVersion = DefaultOcppVersion>(
+  options: CentralSystemOptions<V> = {},
+): Promise<{ cs: CentralSystem<V>; port: number; url: string }> {
+  const cs = new CentralSystem<V>({ pingIntervalMs: 0, ...options });
   const address = await cs.listen({ port: 0, host: '127.0.0.1' });
   return { cs, port: address.port, url: `ws://127.0.0.1:${address.port}` };
 }
