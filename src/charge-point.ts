@@ -15,12 +15,13 @@ import { isTransactionMessage } from './ocpp/offline-queue';
 import type { OcppVersion } from './ocpp/version';
 import { logTo } from './logger';
 import { backoffDelay } from './transport/backoff';
-import { openWebSocket, type OpenedSocket } from './transport/client';
+import { CLIENT_CLOSE_GRACE_MS, openWebSocket, type OpenedSocket } from './transport/client';
 import { ConnectionError, SubprotocolError } from './transport/connection-errors';
 import { clampDelayMs } from './transport/delay';
-import { Keepalive, type PingableSocket } from './transport/keepalive';
+import { isPingable, Keepalive } from './transport/keepalive';
 import { BootController, type BootOptions } from './client/boot';
 import { logConnection, logRefusal } from './client/connection-log';
+import { CoreEventRelay } from './client/event-relay';
 import { NotConnectedError, NotRegisteredError, type ChargePointState } from './client/errors';
 import { resolveChargePointOptions, type ChargePointCallOptions, type ChargePointOptions, type ResolvedChargePointOptions } from './client/options';
 import { TransactionOutbox } from './client/outbox';
@@ -69,19 +70,6 @@ export type {
  */
 export type AnyChargePoint<V extends OcppVersion = OcppVersion> = V extends OcppVersion ? ChargePoint<V> : never;
 
-const CORE_EVENTS = [
-  'frame',
-  'badFrame',
-  'validationFailed',
-  'responseDropped',
-  'handlerError',
-  'callResultError',
-  'sendDropped',
-  'limitExceeded',
-  'close',
-] as const;
-type CoreEventName = (typeof CORE_EVENTS)[number];
-
 type ClientEndpoint<V extends OcppVersion> = RpcEndpoint<ChargePointOutgoing<V>, ChargePointIncoming<V>>;
 
 /**
@@ -112,7 +100,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
   private readonly handlers = new Map<string, Handler<unknown, unknown, HandlerContext>>();
   private readonly bootControl: BootController;
   private readonly outbox: TransactionOutbox;
-  private readonly forwarded = new Set<CoreEventName>();
+  private readonly relay = new CoreEventRelay((name, event) => this.emit(name, event as never));
   private endpoint: ClientEndpoint<V> | undefined;
   private socket: OpenedSocket['socket'] | undefined;
   private socketClosed: Promise<void> | undefined;
@@ -343,7 +331,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       // Resolve when the socket is really gone; a server that never finishes the closing
       // handshake must not hold close() up, so the socket is dropped after 2 s.
       const socket = this.socket;
-      const t = setTimeout(() => socket?.terminate?.(), CLOSE_GRACE_MS);
+      const t = setTimeout(() => socket?.terminate?.(), CLIENT_CLOSE_GRACE_MS);
       void socketClosed.then(() => {
         clearTimeout(t);
         resolve();
@@ -361,7 +349,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     listener: EventEmitter.EventListener<ChargePointEvents, K>,
     context?: unknown,
   ): this {
-    this.forward(event);
+    this.relay.want(event, this.endpoint);
     return super.on(event, listener, context);
   }
 
@@ -371,7 +359,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     listener: EventEmitter.EventListener<ChargePointEvents, K>,
     context?: unknown,
   ): this {
-    this.forward(event);
+    this.relay.want(event, this.endpoint);
     return super.once(event, listener, context);
   }
 
@@ -396,6 +384,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       perMessageDeflate: o.compression !== false,
       maxPayloadBytes: o.maxPayloadBytes,
       handshakeTimeoutMs: o.handshakeTimeoutMs,
+      localAddress: o.localAddress,
       transport: {
         maxBufferedBytes: o.maxBufferedBytes,
         readPauseBufferedBytes: o.readPauseBufferedBytes,
@@ -430,7 +419,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.socket = opened.socket;
     this.socketClosed = opened.transport.closed;
     this.lastFailure = undefined;
-    for (const name of this.forwarded) this.pipe(endpoint, name);
+    this.relay.attach(endpoint);
     const log = this.options.logger;
     if (log) logConnection(endpoint, log, this.identity);
     endpoint.once('close', ({ code, reason }) => this.lost(endpoint, code, reason));
@@ -486,25 +475,4 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     this.keepalive?.stop();
     this.keepalive?.unwatch('central system');
   }
-
-  // ------------------------------------------------------------------ events
-
-  private forward(event: keyof ChargePointEvents): void {
-    if (!(CORE_EVENTS as readonly string[]).includes(event) || this.forwarded.has(event as CoreEventName)) return;
-    // Listen on the endpoint only once someone listens here, so unobserved events stay free.
-    this.forwarded.add(event as CoreEventName);
-    if (this.endpoint) this.pipe(this.endpoint, event as CoreEventName);
-  }
-
-  private pipe(endpoint: ClientEndpoint<V>, name: CoreEventName): void {
-    endpoint.on(name, (event: unknown) => this.emit(name, event as never));
-  }
 }
-
-/** Whether `socket` can ping (Node's `ws`; never a browser's WebSocket). */
-function isPingable(socket: OpenedSocket['socket']): socket is OpenedSocket['socket'] & PingableSocket {
-  return typeof socket.ping === 'function' && typeof socket.terminate === 'function' && typeof socket.on === 'function';
-}
-
-/** How long close() waits for the server's half of the closing handshake before dropping the socket. */
-const CLOSE_GRACE_MS = 2000;

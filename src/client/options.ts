@@ -143,6 +143,13 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   /** Time allowed for the opening handshake. @default 10000 */
   handshakeTimeoutMs?: number;
   /**
+   * Local IP address to connect from (Node only): on a host with several addresses, the one the
+   * central system should see; a load test spreads its chargers over loopback addresses with it
+   * (one address offers about 28,000 ports to one server port). An address this host does not
+   * have fails the connection with `NetworkError` (`EADDRNOTAVAIL`).
+   */
+  localAddress?: string;
+  /**
    * Offer permessage-deflate (Node only; browsers decide themselves), and from which size our
    * messages are compressed.
    * @default true (with `thresholdBytes` 1024)
@@ -180,6 +187,7 @@ export interface ResolvedChargePointOptions<V extends OcppVersion = OcppVersion>
   /** The upgrade request's headers, Authorization included; undefined when there are none. */
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly tls: ClientTlsOptions | undefined;
+  readonly localAddress: string | undefined;
   readonly validator: PayloadValidator;
   /** What every connection's endpoint is built from, checked once. */
   readonly endpoint: SharedEndpointOptions;
@@ -286,6 +294,7 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     url: connectionUrl(options.url, options.identity),
     headers: Object.keys(headers).length > 0 ? Object.freeze(headers) : undefined,
     tls: options.tls,
+    localAddress: localAddressOption(options.localAddress),
     validator,
     endpoint: resolveSharedOptions({ ...passedThrough(options), rules: rulesFor(options.protocol), validator, fallbackHandler }),
     reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect === true ? undefined : options.reconnect),
@@ -301,4 +310,12 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     logger: options.logger,
     random: options.random ?? Math.random,
   });
+}
+
+/** `localAddress`, checked: a non-empty string, or undefined (the system picks). */
+function localAddressOption(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0)
+    throw new TypeError(`localAddress must be a non-empty string (an IP address), got ${describeValue(value)}`);
+  return value;
 }

@@ -17,7 +17,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Handler, HandlerContext } from './context';
 import type { RpcErrorCode } from './error-codes';
 import { cutDescription, descriptionLimit, serializeBoundedError } from './error-replies';
-import { ConnectionClosedError, createRpcError } from './errors';
+import { ConnectionClosedError } from './errors';
 import type { HandlerErrorEvent, RpcEndpointEvents } from './events';
 import {
   parseFrame,
@@ -30,7 +30,7 @@ import {
   type JsonObject,
 } from './frames';
 import { InboundCalls, type AnswerHost } from './inbound-calls';
-import { notify, reportLater } from './notify';
+import { notify, reportCallResultError, reportDroppedResponse, reportLater } from './notify';
 import {
   combineOptions,
   describeValue,
@@ -310,7 +310,8 @@ export class RpcEndpoint<
         else this.calls.onAnswer(frame);
         break;
       case 5:
-        this.onCallResultError(frame);
+        // Never answered (an answer to an answer); the action is known when the id is one of our recent answers.
+        reportCallResultError(this, this.shared.rules, frame, this.inbound?.answeredAction(frame.messageId));
         break;
       case 6:
         this.incoming().onSend(frame);
@@ -352,31 +353,9 @@ export class RpcEndpoint<
   }
 
   private dropResponse(frame: CallResultFrame | CallErrorFrame, lateAction: string | undefined): void {
-    if (this.listenerCount('responseDropped') !== 0) {
-      notify(this, 'responseDropped', {
-        direction: 'inbound',
-        messageId: frame.messageId,
-        action: lateAction,
-        frame,
-        reason: lateAction === undefined ? 'unknown-id' : 'late',
-      });
-    }
+    reportDroppedResponse(this, frame, lateAction);
     // A late answer is a slow peer, not a broken one; an answer to an id we never used is.
     if (lateAction === undefined) this.noteBadMessage();
-  }
-
-  private onCallResultError(frame: CallResultErrorFrame): void {
-    if (this.listenerCount('callResultError') === 0) return;
-    const action = this.inbound?.answeredAction(frame.messageId);
-    const code = this.shared.rules.fromWireCode(frame.errorCode);
-    const error = createRpcError(code, { description: frame.errorDescription, details: frame.errorDetails, messageId: frame.messageId, action });
-    notify(
-      this,
-      'callResultError',
-      action === undefined
-        ? { direction: 'inbound', messageId: frame.messageId, frame, error }
-        : { direction: 'inbound', messageId: frame.messageId, action, frame, error },
-    );
   }
 
   // ---------------------------------------------------------------- writing

@@ -27,6 +27,9 @@ export interface ClientTlsOptions {
   minVersion?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 }
 
+/** How long a ChargePoint's close() waits for the server's half of the closing handshake before dropping the socket. */
+export const CLIENT_CLOSE_GRACE_MS = 2000;
+
 /** What {@link openWebSocket} needs. */
 export interface OpenSocketOptions {
   url: string;
@@ -40,6 +43,8 @@ export interface OpenSocketOptions {
   maxPayloadBytes?: number;
   /** Give up on the opening handshake after this long. */
   handshakeTimeoutMs: number;
+  /** Local address to connect from (Node only), e.g. one of several on a multi-homed host. */
+  localAddress?: string;
   /** Settings of the transport wrapped around the socket once it is open. */
   transport?: SocketTransportOptions;
 }
@@ -163,6 +168,7 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
           perMessageDeflate: options.perMessageDeflate ?? true,
           maxPayload: options.maxPayloadBytes,
           handshakeTimeout: options.handshakeTimeoutMs,
+          localAddress: options.localAddress,
           // TLS 1.2 at least, with or without TLS options (OCPP 2.x allows nothing older).
           minVersion: 'TLSv1.2',
           ...options.tls,
@@ -171,6 +177,7 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
         if (options.headers && Object.keys(options.headers).length > 0) {
           throw new TypeError('a browser WebSocket cannot send HTTP headers: Basic auth needs Node (or credentials handled by the page)');
         }
+        if (options.localAddress !== undefined) throw new TypeError('a browser WebSocket cannot choose its local address: localAddress needs Node');
         socket = new (WebSocket as unknown as new (url: string, protocols: string[]) => WebSocket)(options.url, [...options.protocols]);
       }
     } catch (error) {

@@ -22,6 +22,12 @@ export interface PingableSocket {
 }
 
 /** Options of {@link Keepalive}. */
+/** Whether `socket` can be pinged and watched: Node's `ws` can; a browser's WebSocket cannot ping from script. */
+export function isPingable<S extends object>(socket: S): socket is S & PingableSocket {
+  const s = socket as Partial<PingableSocket>;
+  return typeof s.ping === 'function' && typeof s.terminate === 'function' && typeof s.on === 'function';
+}
+
 export interface KeepaliveOptions<K> {
   /** Interval of the pings; 0 turns keepalive off (nothing is ever scheduled). */
   readonly intervalMs: number;

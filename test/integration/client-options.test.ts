@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import { WebSocketServer } from 'ws';
-import { CentralSystem, ChargePoint, type OcppVersion } from '../../src/index';
+import { CentralSystem, ChargePoint, NetworkError, type OcppVersion } from '../../src/index';
 import type { Station } from '../../src/station';
 import { resolveChargePointOptions } from '../../src/client/options';
 import {
@@ -80,6 +80,7 @@ describe('resolveChargePointOptions', () => {
     ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive integer/],
     ['a negative readPauseBufferedBytes', { readPauseBufferedBytes: -1 }, /^readPauseBufferedBytes must be a non-negative integer/],
     ['a maxJsonDepth of 0 (checked by the shared endpoint options)', { maxJsonDepth: 0 }, /^maxJsonDepth must be a positive integer/],
+    ['a localAddress that is not a string', { localAddress: 2130706433 }, /^localAddress must be a non-empty string \(an IP address\), got 2130706433$/],
   ];
   for (const [what, options, message] of bad) {
     test(`refuses ${what} at construction with a TypeError naming the option`, () => {
@@ -89,6 +90,44 @@ describe('resolveChargePointOptions', () => {
       );
     });
   }
+});
+
+describe('localAddress', () => {
+  // The loopback range is this machine's own: a source address of 127.0.0.2 still only talks to 127.0.0.1.
+  test('the charge point connects from the address given, and the station sees it', async (t) => {
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'], pingIntervalMs: 0 });
+    t.after(() => cs.close());
+    const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+    const connected = new Promise<Station>((resolve) => cs.once('connection', resolve));
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${port}`,
+      identity: 'FROM2',
+      protocol: 'ocpp1.6',
+      reconnect: false,
+      pingIntervalMs: 0,
+      localAddress: '127.0.0.2',
+    });
+    t.after(() => cp.close());
+    await cp.connect();
+    assert.equal((await connected).remoteAddress, '127.0.0.2');
+  });
+
+  test('an address this host does not have fails the connection with NetworkError EADDRNOTAVAIL (no packet leaves)', async (t) => {
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'], pingIntervalMs: 0 });
+    t.after(() => cs.close());
+    const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine, so bind() fails locally.
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${port}`,
+      identity: 'NOWHERE',
+      protocol: 'ocpp1.6',
+      reconnect: false,
+      pingIntervalMs: 0,
+      localAddress: '192.0.2.1',
+    });
+    t.after(() => cp.close());
+    await assert.rejects(cp.connect(), (e: unknown) => e instanceof NetworkError && e.code === 'EADDRNOTAVAIL');
+  });
 });
 
 /** Bytes a raw server reads from one client while it sends a DataTransfer of 2000 repeated bytes. */
