@@ -110,6 +110,13 @@ export class Child {
     });
   }
 
+  /** Kills the child at once with SIGKILL (a crash, for the fleet storm); resolves once it is gone. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    this.proc.kill('SIGKILL');
+    await this.exit;
+  }
+
   /** Asks the child to exit; kills it (this process's own child, by pid) if it does not within 5 s. */
   async stop(): Promise<void> {
     if (this.exited) return;
