@@ -12,6 +12,11 @@ import { createSimulatedCharger, type SimulatedCharger } from '../charge-point';
 import type { Csms } from './app';
 import { hashPassword } from './store/passwords';
 
+function acceptAvailability(charger: SimulatedCharger): void {
+  if (charger.protocol === 'ocpp1.6') charger.chargePoint.handle('ChangeAvailability', () => ({ status: 'Accepted' }));
+  else charger.chargePoint.handle('ChangeAvailability', () => ({ status: 'Accepted' }));
+}
+
 export interface SimulatedStation {
   identity: string;
   protocol: 'ocpp1.6' | 'ocpp2.0.1';
@@ -53,6 +58,9 @@ export async function startSimulatedStations(
         offline: { store: new MemoryQueueStore() },
       },
     });
+    // examples/charge-point.ts answers no ChangeAvailability; ours accept it. Registered on every
+    // `ready`, because a reset replaces the charger's connection and with it its handlers.
+    charger.on('ready', () => acceptAvailability(charger));
     await charger.start();
     chargers.push(charger);
   }
