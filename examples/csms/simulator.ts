@@ -45,7 +45,7 @@ export async function startSimulatedStations(
     const password = randomBytes(18).toString('base64url');
     const passwordHash = await hashPassword(password);
     if (csms.stations.get(identity)) csms.stations.update(identity, { passwordHash, admission: 'accepted' });
-    else csms.stations.create(identity, { description: `simulated ${protocol} charger`, passwordHash });
+    else csms.stations.create(identity, { description: 'simulated charger', passwordHash });
     const charger = createSimulatedCharger(protocol, {
       url: csms.ocppUrl.replace('0.0.0.0', '127.0.0.1'),
       identity,
