@@ -67,13 +67,13 @@ function stationRow(s) {
   const conn = s.connected ? badge('Online', 'ok') : badge('Offline', 'off');
   const adm = s.admission === 'pending' ? ` ${badge('Pending', 'warn')}` : '';
   const device = s.device
-    ? `${esc(s.device.vendor)} ${esc(s.device.model)}${s.device.firmware ? ` <small class="muted">fw ${esc(s.device.firmware)}</small>` : ''}`
+    ? `${esc(s.device.vendor)} ${esc(s.device.model)}${s.device.firmware ? ` <small class="muted nw">fw ${esc(s.device.firmware)}</small>` : ''}`
     : '<span class="muted">not booted</span>';
   return `<tr data-identity="${esc(s.identity)}">
     <td><a href="/stations/${encodeURIComponent(s.identity)}"><strong>${esc(s.identity)}</strong></a><br><small class="muted">${esc(s.protocol ?? '')} ${esc(s.description)}</small></td>
     <td>${conn}${adm}</td>
     <td>${connectorBadges(s)}</td>
-    <td>${tx ? `${badge('Charging', 'live')} <small>${esc(tx.idTag ?? '')}</small>` : '<span class="muted">—</span>'}</td>
+    <td>${tx ? `${badge('Charging', 'live')} <small class="nw">${esc(tx.idTag ?? '')}</small>` : '<span class="muted">—</span>'}</td>
     <td class="num" data-field="power">${tx ? kw(tx.powerW) : '—'}</td>
     <td class="num" data-field="energy">${tx ? kwh(tx.energyWh) : '—'}</td>
     <td>${device}</td>
