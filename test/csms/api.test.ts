@@ -100,7 +100,7 @@ describe('examples/csms: REST API', () => {
   });
 
   test('stations: with unknownStations "pending", an unknown one is admitted, recorded and answered Pending', async () => {
-    const other = await startTestCsms({ unknownStations: 'pending' });
+    const other = await startTestCsms({ unknownStations: 'pending', messageLog: true });
     const cp = new ChargePoint({ url: other.ocppUrl, identity: 'NEW-1', protocol: 'ocpp1.6', reconnect: false });
     try {
       await cp.connect();
@@ -110,6 +110,19 @@ describe('examples/csms: REST API', () => {
       const accepted = await other.request<StationView>('PATCH', '/api/stations/NEW-1', { body: { admission: 'accepted' } });
       assert.equal(accepted.json.admission, 'accepted');
       assert.equal((await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' })).status, 'Accepted');
+      // --message-log: every frame, both ways, newest first.
+      const log = await other.request<Array<{ direction: string; frame: string }>>('GET', '/api/stations/NEW-1/messages', { as: USER });
+      assert.equal(log.json.length, 4);
+      assert.deepEqual(
+        log.json.map((m) => [m.direction, (JSON.parse(m.frame) as unknown[])[0]]),
+        [
+          ['out', 3],
+          ['in', 2],
+          ['out', 3],
+          ['in', 2],
+        ],
+      );
+      assert.equal((await csms.request('GET', '/api/stations/SIM-16/messages')).json.error, 'MessageLogOff');
     } finally {
       await cp.close();
       await other.close();
@@ -199,6 +212,57 @@ describe('examples/csms: REST API', () => {
       await rebooted;
     });
   }
+
+  test('a 2.1 station: TransactionEvent Started, Updated and Ended are recorded with energy and reason', async () => {
+    const at = (s: number): string => new Date(Date.now() + s * 1000).toISOString();
+    const meter = (wh: number, s: number) => [
+      { timestamp: at(s), sampledValue: [{ value: wh, measurand: 'Energy.Active.Import.Register' as const, unitOfMeasure: { unit: 'kWh', multiplier: 0 } }] },
+    ];
+    const base = { transactionInfo: { transactionId: 'T21-1' }, evse: { id: 1, connectorId: 1 } };
+    const started = await v21.call('TransactionEvent', {
+      ...base,
+      eventType: 'Started',
+      timestamp: at(0),
+      triggerReason: 'Authorized',
+      seqNo: 0,
+      idToken: { idToken: 'TAG-001', type: 'ISO14443' },
+      meterValue: meter(10, 0),
+    });
+    assert.equal(started.idTokenInfo?.status, 'Accepted');
+    await v21.call('TransactionEvent', {
+      ...base,
+      eventType: 'Updated',
+      timestamp: at(1),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: 1,
+      meterValue: meter(10.5, 1),
+    });
+    assert.equal(csms.transactions.get('CP-21', 'T21-1')?.energyWh, 500);
+    await v21.call('TransactionEvent', {
+      ...base,
+      transactionInfo: { transactionId: 'T21-1', stoppedReason: 'EVDisconnected' },
+      eventType: 'Ended',
+      timestamp: at(2),
+      triggerReason: 'EVCommunicationLost',
+      seqNo: 2,
+      meterValue: meter(11, 2),
+    });
+    const tx = csms.transactions.get('CP-21', 'T21-1')!;
+    assert.deepEqual(
+      [tx.protocol, tx.connector, tx.idTag, tx.meterStartWh, tx.meterStopWh, tx.energyWh, tx.stopReason],
+      ['ocpp2.1', '1/1', 'TAG-001', 10_000, 11_000, 1000, 'EVDisconnected'],
+    );
+    // A retried Ended changes nothing.
+    await v21.call('TransactionEvent', {
+      ...base,
+      eventType: 'Ended',
+      timestamp: at(9),
+      triggerReason: 'EVCommunicationLost',
+      seqNo: 3,
+      meterValue: meter(99, 9),
+    });
+    assert.equal(csms.transactions.get('CP-21', 'T21-1')?.meterStopWh, 11_000);
+  });
 
   test('502 with the OCPP error code when the station answers a CALLERROR', async () => {
     const r = await csms.request('POST', '/api/stations/CP-21/unlock', { body: {} });
