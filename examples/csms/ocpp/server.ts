@@ -33,7 +33,12 @@ export function createOcppServer(options: OcppServerOptions): CentralSystem<Csms
     ...(options.callTimeoutMs === undefined ? {} : { callTimeoutMs: options.callTimeoutMs }),
     // A station that booted before (and was accepted) may go on after a reconnect without
     // booting again; anyone else may send only BootNotification until accepted.
-    bootGating: { isAccepted: ({ identity }) => stations.get(identity)?.admission === 'accepted' && stations.get(identity)?.bootedAt != null },
+    bootGating: {
+      isAccepted: ({ identity }) => {
+        const station = stations.get(identity);
+        return station?.admission === 'accepted' && station.bootedAt !== null;
+      },
+    },
     authenticate: async ({ identity, credentials }) => {
       const known = stations.credentials(identity);
       if (!known) {
