@@ -70,14 +70,14 @@ function stationRow(s) {
     ? `${esc(s.device.vendor)} ${esc(s.device.model)}${s.device.firmware ? ` <small class="muted nw">fw ${esc(s.device.firmware)}</small>` : ''}`
     : '<span class="muted">not booted</span>';
   return `<tr data-identity="${esc(s.identity)}">
-    <td><a href="/stations/${encodeURIComponent(s.identity)}"><strong>${esc(s.identity)}</strong></a><br><small class="muted">${esc(s.protocol ?? '')} ${esc(s.description)}</small></td>
-    <td>${conn}${adm}</td>
-    <td>${connectorBadges(s)}</td>
-    <td>${tx ? `${badge('Charging', 'live')} <small class="nw">${esc(tx.idTag ?? '')}</small>` : '<span class="muted">—</span>'}</td>
-    <td class="num" data-field="power">${tx ? kw(tx.powerW) : '—'}</td>
-    <td class="num" data-field="energy">${tx ? kwh(tx.energyWh) : '—'}</td>
-    <td>${device}</td>
-    <td><small>${ago(s.lastSeen)}</small></td>
+    <td data-label="Station"><a href="/stations/${encodeURIComponent(s.identity)}"><strong>${esc(s.identity)}</strong></a><br><small class="muted">${esc(s.protocol ?? '')} ${esc(s.description)}</small></td>
+    <td data-label="Connection">${conn}${adm}</td>
+    <td data-label="Connectors">${connectorBadges(s)}</td>
+    <td data-label="Charging">${tx ? `${badge('Charging', 'live')} <small class="nw">${esc(tx.idTag ?? '')}</small>` : '<span class="muted">—</span>'}</td>
+    <td data-label="Power" class="num" data-field="power">${tx ? kw(tx.powerW) : '—'}</td>
+    <td data-label="Energy" class="num" data-field="energy">${tx ? kwh(tx.energyWh) : '—'}</td>
+    <td data-label="Device">${device}</td>
+    <td data-label="Last seen"><small>${ago(s.lastSeen)}</small></td>
   </tr>`;
 }
 

@@ -23,14 +23,16 @@ export function tagsPage(user: User, tags: readonly Tag[]): string {
         <td>${state(t)}</td>
         ${
           admin
-            ? html`<td class="actions">
-                <form data-method="PATCH" data-url="/api/tags/${encodeURIComponent(t.idTag)}" data-after="reload">
-                  <input type="hidden" name="blocked" value="${t.blocked ? 'false' : 'true'}" data-type="bool" />
-                  <button>${t.blocked ? 'Unblock' : 'Block'}</button>
-                </form>
-                <form data-method="DELETE" data-url="/api/tags/${encodeURIComponent(t.idTag)}" data-after="reload" data-confirm="Remove tag ${t.idTag}?">
-                  <button class="danger">Remove</button>
-                </form>
+            ? html`<td>
+                <div class="actions">
+                  <form data-method="PATCH" data-url="/api/tags/${encodeURIComponent(t.idTag)}" data-after="reload">
+                    <input type="hidden" name="blocked" value="${t.blocked ? 'false' : 'true'}" data-type="bool" />
+                    <button>${t.blocked ? 'Unblock' : 'Block'}</button>
+                  </form>
+                  <form data-method="DELETE" data-url="/api/tags/${encodeURIComponent(t.idTag)}" data-after="reload" data-confirm="Remove tag ${t.idTag}?">
+                    <button class="danger">Remove</button>
+                  </form>
+                </div>
               </td>`
             : ''
         }
