@@ -47,11 +47,26 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// The CSMS example (examples/csms) keeps its dependencies (SQLite, web server) in its own
+// package.json so that the SDK's `npm ci` stays small; its tests, type check and lint need them.
+// A no-op once installed; the first time it compiles better-sqlite3 (about a minute).
+const csmsTests = files.some((f) => f.split(path.sep).join('/').startsWith('test/csms/'));
+if (!only.length || csmsTests) {
+  run('examples/csms dependencies (examples/csms/start.js --install-only)', process.execPath, ['examples/csms/start.js', '--install-only']);
+}
+
 if (!only.length) {
   if (fs.existsSync(path.join(root, 'scripts/generate.ts'))) {
     run('generated code is up to date (npm run generate -- --check)', process.execPath, ['--import', 'tsx', 'scripts/generate.ts', '--check']);
   }
   run('type check, including type tests (tsc --noEmit)', process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
+  // Its own project: the root one excludes it, so that `tsc` passes without its dependencies.
+  run('type check examples/csms and test/csms (tsc --noEmit -p examples/csms)', process.execPath, [
+    require.resolve('typescript/bin/tsc'),
+    '--noEmit',
+    '-p',
+    'examples/csms/tsconfig.json',
+  ]);
   // The same as `npm run lint`: typescript-eslint's type-checked rules, then Prettier's check.
   run('lint (eslint .)', process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
   run('format (prettier --check .)', process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '.', '--log-level', 'warn']);
