@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     offline: { store, retry: { attempts: 3, retryIntervalMs: 100 } },
   });
   cp.on('error', ({ error }) => console.error(`child: ${error.message}`));
-  const call = (action: string, payload: unknown): Promise<unknown> => (cp).call(action as never, payload as never);
+  const call = (action: string, payload: unknown): Promise<unknown> => cp.call(action as never, payload as never);
 
   const run = async (command: Command): Promise<unknown> => {
     switch (command.cmd) {
