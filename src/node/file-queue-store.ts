@@ -73,7 +73,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  *   on disk, or after the CALL was sent but before the answer came. After the restart it is the
  *   head and is sent again. That is OCPP's own at-least-once delivery, the same as a connection
  *   lost while a CALL is outstanding; a central system tells the repeat by its content (1.6: the
- *   same transactionId and timestamp; 2.0.1 and 2.1: the same transactionId and seqNo). At most
+ *   same connector, timestamp and transactionId; 2.0.1 and 2.1: the same transactionId and seqNo). At most
  *   that one message repeats per crash, since the outbox sends one at a time.
  *
  * A torn last record (a crash during a write) is ignored and cut off on open, never an error. A
