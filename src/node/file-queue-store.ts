@@ -6,7 +6,7 @@
  * @module
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { DEFAULT_OFFLINE_QUEUE_LIMIT, type OfflineQueueStore, type QueuedMessage } from '../ocpp/offline-queue';
 import { encodeRecord, JOURNAL_HEADER, replayJournal } from './queue-journal';
 
@@ -112,6 +112,8 @@ export class FileQueueStore implements OfflineQueueStore {
   /** Operations run one after another on this chain, so records land in call order. */
   private chain: Promise<unknown> = Promise.resolve();
   private failure: Error | undefined;
+  /** After a failed compaction: the record count at which to try again (not at every operation). */
+  private compactRetryAt = 0;
 
   private constructor(options: Required<FileQueueStoreOptions>, handle: FileHandle, messages: QueuedMessage[], records: number, bytes: number) {
     this.path = options.path;
@@ -145,8 +147,9 @@ export class FileQueueStore implements OfflineQueueStore {
       compactAfterRecords: positiveInteger('compactAfterRecords', options.compactAfterRecords, DEFAULT_COMPACT_AFTER_RECORDS),
       fsync: options.fsync ?? true,
     };
-    if (openPaths.has(resolved.path)) throw new TypeError(`FileQueueStore: path ${resolved.path} is already open in this process`);
-    openPaths.add(resolved.path);
+    const key = resolve(resolved.path);
+    if (openPaths.has(key)) throw new TypeError(`FileQueueStore: path ${resolved.path} is already open in this process`);
+    openPaths.add(key);
     let handle: FileHandle | undefined;
     try {
       // A compaction that died before its rename leaves this behind; the journal itself is intact.
@@ -166,11 +169,11 @@ export class FileQueueStore implements OfflineQueueStore {
         bytes = Buffer.byteLength(JOURNAL_HEADER);
       }
       const store = new FileQueueStore(resolved, handle, replay.messages, replay.records, bytes);
-      if (store.surplus() >= store.compactAfterRecords) await store.compact();
+      await store.compactWhenDue();
       return store;
     } catch (error) {
       await handle?.close().catch(() => undefined);
-      openPaths.delete(resolved.path);
+      openPaths.delete(key);
       throw error;
     }
   }
@@ -202,7 +205,7 @@ export class FileQueueStore implements OfflineQueueStore {
         this.items = this.items.slice(this.head);
         this.head = 0;
       }
-      if (this.surplus() >= this.compactAfterRecords) await this.compact();
+      await this.compactWhenDue();
     });
   }
 
@@ -213,7 +216,7 @@ export class FileQueueStore implements OfflineQueueStore {
       if (current === undefined || current.key !== message.key) return;
       await this.append(encodeRecord({ op: 'update', key: current.key, attempts: message.attempts }));
       this.items[this.head] = { ...current, attempts: message.attempts };
-      if (this.surplus() >= this.compactAfterRecords) await this.compact();
+      await this.compactWhenDue();
     });
   }
 
@@ -232,7 +235,7 @@ export class FileQueueStore implements OfflineQueueStore {
     if (handle === undefined) return;
     this.handle = undefined;
     this.failure ??= new Error(`FileQueueStore ${this.path} is closed`);
-    openPaths.delete(this.path);
+    openPaths.delete(resolve(this.path));
     await handle.close();
   }
 
@@ -275,6 +278,22 @@ export class FileQueueStore implements OfflineQueueStore {
   }
 
   /**
+   * Compacts once the surplus passes the threshold. Compaction only saves space: when it fails
+   * (a full disk) the journal is still whole, the operation that triggered it has succeeded, and
+   * the next try waits for another `compactAfterRecords` records. Only a failure that leaves no
+   * usable journal (see `compact`) stops the store.
+   */
+  private async compactWhenDue(): Promise<void> {
+    if (this.surplus() < this.compactAfterRecords || this.records < this.compactRetryAt) return;
+    try {
+      await this.compact();
+    } catch (error) {
+      if (this.failure !== undefined) throw error;
+      this.compactRetryAt = this.records + this.compactAfterRecords;
+    }
+  }
+
+  /**
    * Rewrites the journal as the header plus one push per queued message: written to a side file,
    * fsync'd, renamed over the journal (atomic), the folder fsync'd. A crash leaves either the old
    * journal or the new one, both whole.
@@ -283,17 +302,29 @@ export class FileQueueStore implements OfflineQueueStore {
     const live = this.items.slice(this.head);
     const text = JOURNAL_HEADER + live.map((message) => encodeRecord({ op: 'push', message })).join('');
     const side = `${this.path}.compact`;
-    const out = await open(side, 'w');
     try {
-      await out.writeFile(text);
-      await out.sync();
-    } finally {
-      await out.close();
+      const out = await open(side, 'w');
+      try {
+        await out.writeFile(text);
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      await rename(side, this.path);
+    } catch (error) {
+      await rm(side, { force: true }).catch(() => undefined);
+      throw error;
     }
-    await rename(side, this.path);
     await syncFolder(this.path);
     const old = this.handle!;
-    this.handle = await open(this.path, 'a+');
+    try {
+      this.handle = await open(this.path, 'a+');
+    } catch (error) {
+      // The old handle now writes to a file that is no longer the journal: appending there would
+      // lose records, so the store stops (the new journal on disk is whole; reopen it).
+      this.failure = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
     await old.close().catch(() => undefined);
     this.items = live;
     this.head = 0;

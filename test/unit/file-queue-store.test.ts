@@ -2,7 +2,7 @@
 // reopen finds, a torn last record, a damaged file, compaction, the bound and the options. The
 // crash of a real ChargePoint process is test/reliability/durable-queue.test.ts.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -200,6 +200,36 @@ describe('FileQueueStore - a durable offline queue in an append-only journal', (
       ['k18', 'k19'],
     );
     await b.close();
+  });
+
+  it('compaction - a failed rewrite (here the side file cannot be created) fails nothing: the journal stays whole and the rewrite is tried again later', async () => {
+    const file = fresh();
+    const store = await FileQueueStore.open({ path: file, compactAfterRecords: 3 });
+    mkdirSync(`${file}.compact`);
+    for (let i = 0; i < 6; i++) await store.push(msg(i));
+    await store.shift();
+    await store.shift(); // 8 records for 4 messages: due; the rewrite fails, the shift does not
+    await store.shift();
+    assert.equal(lines(file).length, 10, 'not rewritten: header, 6 pushes, 3 shifts');
+    rmdirSync(`${file}.compact`);
+    await store.shift(); // due, but the retry waits for 3 more records than the failed try saw
+    assert.equal(lines(file).length, 11);
+    await store.update({ ...msg(4), attempts: 1 }); // 11 records: tried again, and now it works
+    assert.equal(lines(file).length, 3, 'header and the 2 queued messages');
+    await store.close();
+    const again = await FileQueueStore.open({ path: file });
+    assert.deepEqual(
+      (await drain(again)).map((m) => `${m.key}:${m.attempts}`),
+      ['k4:1', 'k5:0'],
+    );
+    await again.close();
+  });
+
+  it('one store per file - the same file under another spelling of its path is refused too', async () => {
+    const file = fresh();
+    const a = await FileQueueStore.open({ path: file });
+    await assert.rejects(FileQueueStore.open({ path: path.join(path.dirname(file), '.', path.basename(file)) }), /already open/);
+    await a.close();
   });
 
   it('bound - a push beyond limit throws a RangeError and writes nothing; the oldest are kept', async () => {
