@@ -9,7 +9,12 @@
  * - `waitOffline`: wait until the connection is gone (the central system went away);
  * - `queue`: call each `[action, payload]` without waiting for delivery, answer once the store
  *   holds them all, i.e. once their records are fsync'd: from then on a kill must not lose them;
+ * - `fire`: call each `[action, payload]` without waiting for anything (online: they are
+ *   delivered one at a time, in order);
+ * - `size`: the store's size;
  * - `drain`: wait until the store is empty (everything delivered), answer with its size.
+ *
+ * The store compacts every 2 surplus records, so that the crashes also meet compacted journals.
  */
 import { ChargePoint, FileQueueStore, type OcppVersion } from '../../src/index';
 
@@ -21,7 +26,7 @@ interface Args {
 }
 interface Command {
   id: number;
-  cmd: 'connect' | 'deliver' | 'waitOffline' | 'queue' | 'drain';
+  cmd: 'connect' | 'deliver' | 'waitOffline' | 'queue' | 'fire' | 'size' | 'drain';
   calls?: [string, unknown][];
 }
 
@@ -41,7 +46,7 @@ function until(predicate: () => boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const store = await FileQueueStore.open({ path: args.journal });
+  const store = await FileQueueStore.open({ path: args.journal, compactAfterRecords: 2 });
   const cp = new ChargePoint({
     url: args.url,
     identity: args.identity,
@@ -75,6 +80,11 @@ async function main(): Promise<void> {
         await until(() => store.size() === target);
         return store.size();
       }
+      case 'fire':
+        for (const [action, payload] of command.calls ?? []) call(action, payload).catch(() => undefined);
+        return store.size();
+      case 'size':
+        return store.size();
       case 'drain':
         await until(() => store.size() === 0);
         return store.size();

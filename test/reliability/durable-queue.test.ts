@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CentralSystem, type OcppVersion } from '../../src/index';
-import { withTimeout } from './support';
+import { until, withTimeout } from './support';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ocpp-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,8 +74,16 @@ class Charger {
   }
 }
 
-/** A central system that records every transaction message it receives, in order. */
-async function serve(protocol: OcppVersion, received: Received[], transactionIds: { next: number }): Promise<CentralSystem<OcppVersion>> {
+/**
+ * A central system that records every transaction message it receives, in order. `hold`: a
+ * TransactionEvent it answers only when `release` is called (a message in flight at the crash).
+ */
+async function serve(
+  protocol: OcppVersion,
+  received: Received[],
+  transactionIds: { next: number },
+  hold?: { seqNo: number; release?: () => void },
+): Promise<CentralSystem<OcppVersion>> {
   const cs = new CentralSystem({ protocols: [protocol], pingIntervalMs: 0 });
   const record = (action: string) => (payload: unknown) => void received.push({ action, payload: payload as Record<string, unknown> });
   if (protocol === 'ocpp1.6') {
@@ -88,7 +96,11 @@ async function serve(protocol: OcppVersion, received: Received[], transactionIds
     v16.handle('ocpp1.6', 'StopTransaction', (req) => (record('StopTransaction')(req), {}));
   } else {
     const v2 = cs as CentralSystem<'ocpp2.0.1' | 'ocpp2.1'>;
-    v2.handle(protocol as 'ocpp2.0.1', 'TransactionEvent', (req) => (record('TransactionEvent')(req), {}));
+    v2.handle(protocol as 'ocpp2.0.1', 'TransactionEvent', (req) => {
+      record('TransactionEvent')(req);
+      if (hold === undefined || req.seqNo !== hold.seqNo) return {};
+      return new Promise<Record<string, never>>((resolve) => (hold.release = () => resolve({})));
+    });
   }
   await cs.listen({ port: 0, host: '127.0.0.1' });
   return cs;
@@ -195,3 +207,60 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     });
   });
 }
+
+describe('durable offline queue - ocpp2.0.1 charger killed while a message is in flight', () => {
+  it(
+    'the one message the central system received but had not answered is sent again after the restart, and nothing else repeats',
+    { timeout: 60_000 },
+    async () => {
+      const protocol = 'ocpp2.0.1';
+      const journal = path.join(dir, 'in-flight.jsonl');
+      const identity = 'CRASH-IN-FLIGHT';
+      const received: Received[] = [];
+      const ids = { next: 1 };
+      const { online, offline } = script(protocol, 0);
+      const all = [...online, ...offline(0)]; // seqNo 0-5
+      const hold: { seqNo: number; release?: () => void } = { seqNo: 2 };
+
+      let cs = await serve(protocol, received, ids, hold);
+      const first = Charger.start({ url: `ws://127.0.0.1:${cs.port}`, identity, protocol, journal });
+      try {
+        await withTimeout(first.ready, 15_000, 'charger start');
+        await first.request('connect');
+        // Every push is on disk before the first send: the outbox starts sending once the first
+        // push resolves, and the store applies operations in call order.
+        await first.request('fire', all);
+        await withTimeout(
+          until(() => received.length === 3),
+          15_000,
+          'seqNo 2 received',
+        );
+        // seqNo 0 and 1 answered and shifted; 2 received, its answer held: the crash comes now.
+        assert.equal(await first.request('size'), 4);
+        await first.kill();
+        hold.release?.();
+        await cs.close();
+
+        cs = await serve(protocol, received, ids);
+        const second = Charger.start({ url: `ws://127.0.0.1:${cs.port}`, identity, protocol, journal });
+        try {
+          assert.equal(await withTimeout(second.ready, 15_000, 'charger restart'), 4);
+          await second.request('connect');
+          assert.equal(await second.request('drain'), 0);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        } finally {
+          await second.kill();
+        }
+        assert.deepEqual(
+          received.map((r) => r.payload['seqNo']),
+          [0, 1, 2, 2, 3, 4, 5],
+          'seqNo 2 twice (in flight at the crash), everything else once, in order',
+        );
+      } finally {
+        await first.kill().catch(() => undefined);
+        hold.release?.();
+        await cs.close();
+      }
+    },
+  );
+});
