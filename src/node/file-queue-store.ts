@@ -16,8 +16,8 @@ export const DEFAULT_COMPACT_AFTER_RECORDS = 1_000;
 /** Options of {@link FileQueueStore.open}. */
 export interface FileQueueStoreOptions {
   /**
-   * The journal file. Created (with its folder's existing permissions) when missing; its folder
-   * must exist. One store per file: a second {@link FileQueueStore.open} of the same path in
+   * The journal file. Created when missing, readable and writable by its owner only (the
+   * payloads carry id tokens); its folder must exist. One store per file: a second {@link FileQueueStore.open} of the same path in
    * the same process is refused, and two processes must not share a file.
    */
   path: string;
@@ -42,6 +42,9 @@ export interface FileQueueStoreOptions {
    */
   fsync?: boolean;
 }
+
+/** Owner only: the queued payloads carry id tokens. Applies when the file is created. */
+const FILE_MODE = 0o600;
 
 /** Paths open in this process: two stores appending to one journal would corrupt it. */
 const openPaths = new Set<string>();
@@ -154,7 +157,7 @@ export class FileQueueStore implements OfflineQueueStore {
     try {
       // A compaction that died before its rename leaves this behind; the journal itself is intact.
       await rm(`${resolved.path}.compact`, { force: true });
-      handle = await open(resolved.path, 'a+');
+      handle = await open(resolved.path, 'a+', FILE_MODE);
       const replay = replayJournal(resolved.path, await handle.readFile());
       let bytes = replay.goodBytes;
       if (replay.tornBytes > 0) {
@@ -303,7 +306,7 @@ export class FileQueueStore implements OfflineQueueStore {
     const text = JOURNAL_HEADER + live.map((message) => encodeRecord({ op: 'push', message })).join('');
     const side = `${this.path}.compact`;
     try {
-      const out = await open(side, 'w');
+      const out = await open(side, 'w', FILE_MODE);
       try {
         await out.writeFile(text);
         await out.sync();
@@ -318,7 +321,7 @@ export class FileQueueStore implements OfflineQueueStore {
     await syncFolder(this.path);
     const old = this.handle!;
     try {
-      this.handle = await open(this.path, 'a+');
+      this.handle = await open(this.path, 'a+', FILE_MODE);
     } catch (error) {
       // The old handle now writes to a file that is no longer the journal: appending there would
       // lose records, so the store stops (the new journal on disk is whole; reopen it).

@@ -2,7 +2,7 @@
 // reopen finds, a torn last record, a damaged file, compaction, the bound and the options. The
 // crash of a real ChargePoint process is test/reliability/durable-queue.test.ts.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -37,6 +37,7 @@ describe('FileQueueStore - a durable offline queue in an append-only journal', (
     assert.equal(await store.peek(), undefined);
     await store.shift(); // nothing to shift: no record, no error
     assert.equal(readFileSync(file, 'utf8'), JOURNAL_HEADER);
+    if (process.platform !== 'win32') assert.equal(statSync(file).mode & 0o777, 0o600, 'owner only: payloads carry id tokens');
     await store.close();
   });
 
