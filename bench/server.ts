@@ -1,13 +1,14 @@
 /**
  * One benchmark server in its own process: `node server.cjs <kind> [json options]`, started
  * and driven by bench/run.ts (pinned to core 0). Every kind listens on 127.0.0.1, serves
- * OCPP 1.6 and 2.0.1 and answers Heartbeat, MeterValues and BootNotification the same way:
+ * OCPP 1.6, 2.0.1 and 2.1 and answers Heartbeat, MeterValues and BootNotification the same way:
  *
  * - `bare`: a `ws` server that only parses the frame and stringifies the answer;
  * - `bare-validate`: the same plus this SDK's precompiled validators on request and response,
  *   the ceiling for any strict server;
  * - `ours`: this SDK's CentralSystem through its public API, strict validation (the default);
- * - `ocpp-rpc`: ocpp-rpc's RPCServer with `strictMode: true`.
+ * - `ocpp-rpc`: ocpp-rpc's RPCServer with `strictMode: true` (on 2.1 with its own 2.1 schemas under
+ *   the ids its lookup expects: test/support/ocpp-rpc-21.ts).
  *
  * Commands (IPC): `cpu` (CPU µs used so far), `mem` (memory after full GC), `count`
  * (connected stations), `exit`.
@@ -25,6 +26,9 @@ interface Options {
   compression?: boolean;
 }
 
+/** Every server accepts the three versions; each load client offers exactly one. */
+const PROTOCOLS = ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'] as const;
+
 const kind = process.argv[2] as Kind;
 const options = JSON.parse(process.argv[3] ?? '{}') as Options;
 
@@ -38,13 +42,13 @@ function answer(action: string): Record<string, unknown> {
 
 async function startBare(validate: boolean): Promise<number> {
   const validators: Record<string, PayloadValidator> | undefined = validate
-    ? { 'ocpp1.6': createPayloadValidator('ocpp1.6'), 'ocpp2.0.1': createPayloadValidator('ocpp2.0.1') }
+    ? { 'ocpp1.6': createPayloadValidator('ocpp1.6'), 'ocpp2.0.1': createPayloadValidator('ocpp2.0.1'), 'ocpp2.1': createPayloadValidator('ocpp2.1') }
     : undefined;
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port: 0,
     perMessageDeflate: false,
-    handleProtocols: (offered: Set<string>) => (offered.has('ocpp2.0.1') ? 'ocpp2.0.1' : offered.has('ocpp1.6') ? 'ocpp1.6' : false),
+    handleProtocols: (offered: Set<string>) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
   wss.on('connection', (ws: WebSocket) => {
     connected++;
@@ -89,15 +93,14 @@ async function startBare(validate: boolean): Promise<number> {
 
 async function startOurs(): Promise<number> {
   const cs = new CentralSystem({
-    protocols: ['ocpp2.0.1', 'ocpp1.6'],
+    protocols: [...PROTOCOLS],
     ...(options.compression !== undefined ? { compression: options.compression } : {}),
   });
-  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+  for (const protocol of PROTOCOLS) {
     cs.handle(protocol, 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
     cs.handle(protocol, 'MeterValues', () => ({}));
+    cs.handle(protocol, 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
   }
-  cs.handle('ocpp1.6', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
-  cs.handle('ocpp2.0.1', 'BootNotification', () => ({ status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
   cs.on('connection', () => connected++);
   cs.on('disconnect', () => connected--);
   cs.on('error', ({ error }) => console.error(`ours: ${error.message}`));
@@ -110,7 +113,10 @@ async function startOcppRpc(): Promise<number> {
   // Loaded only here, so the other servers' processes do not carry ocpp-rpc and its schemas.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only in the ocpp-rpc server's process (above)
   const { RPCServer } = require('ocpp-rpc') as typeof import('ocpp-rpc');
-  const server = new RPCServer({ protocols: ['ocpp2.0.1', 'ocpp1.6'], strictMode: true });
+  // ocpp-rpc 2.2.1 cannot find its own 2.1 schemas in strict mode (see the helper): its schemas, renamed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- with ocpp-rpc, above
+  const { ocppRpc21Validator } = require('../test/support/ocpp-rpc-21') as typeof import('../test/support/ocpp-rpc-21');
+  const server = new RPCServer({ protocols: [...PROTOCOLS], strictMode: true, strictModeValidators: [ocppRpc21Validator()] });
   type Client = { handle(method: string, handler: (call: { params: unknown }) => unknown): void; once(event: 'close', listener: () => void): void };
   server.on('client', (client: Client) => {
     connected++;

@@ -29,7 +29,7 @@ export const CATEGORY_RULES = [
   ['Errors', /Error$|ErrorInit$|^RpcError|^RPC_ERROR_|^createRpcError$|^isRpcErrorCode$|^INTERNAL_ERROR_DESCRIPTION$/],
   ['Validation', /^(validatePayload|createPayloadValidator)$|^Payload|^Validation|^DirectionModes$/],
   ['Central system (server)', /^CentralSystem|^(Any)?Station|^LocalStationRegistry$|^(Listen|Close|BootGating|Compression)Options$|^ListenFailure$|^Auth(Request|Result)$|^Refus|^DisconnectEvent$|^SecurityProfile$|^safeEqual$|^parseBasicAuth$|^DEFAULT_COMPRESSION$/],
-  ['Charge point (client)', /^(Any)?ChargePoint|^BootOptions$|^Callable|^Call(Request|Response)$|^ClientCompressionOptions$|^Common(ChargePointAction|Request|Response)$|^Boot(Request|Response|Status)$|^Offline|^(Memory)?QueueStore$|^QueuedMessage$|^TransactionRetryOptions$|^ClientTlsOptions$|^Backoff|^DEFAULT_BACKOFF$|^backoffDelay$|^basicAuthHeader$|^BasicCredentials$/],
+  ['Charge point (client)', /^(Any)?ChargePoint|^BootOptions$|^Callable|^Call(Request|Response)$|^ClientCompressionOptions$|^Common(ChargePointAction|Request|Response)$|^Boot(Request|Response|Status)$|^Offline|^(Memory|File)?QueueStore(Options)?$|^DEFAULT_COMPACT_AFTER_RECORDS$|^QueuedMessage$|^TransactionRetryOptions$|^ClientTlsOptions$|^Backoff|^DEFAULT_BACKOFF$|^backoffDelay$|^basicAuthHeader$|^BasicCredentials$/],
   ['Events and logging', /Event$|^SendDropReason$|^Logger$|^LogLevel$|^Direction$/],
   ['Framing core', /Frame|^Framing|^parseFrame$|^serializeFrame$|^Parse|^MessageType|^RpcEndpoint|^ResolvedRpcEndpointOptions$|^Transport|^createMemoryTransportPair$|^Handler|^CallOptions$|^JsonObject$|^ProtocolRules$|_RULES$|^rulesFor$|^isValidMessageId$|^MAX_|^DEFAULT_/],
 ];

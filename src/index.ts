@@ -73,11 +73,13 @@ export {
   DEFAULT_READ_PAUSE_BUFFERED_BYTES,
 } from './transport/defaults';
 
-// ---- values: the server side (Node only)
+// ---- values: the server side, and the durable queue store (Node only: node:fs)
 export { CentralSystem, DEFAULT_COMPRESSION, DEFAULT_DUPLICATE_IDENTITY, DEFAULT_SECURITY_PROFILE, ListenError } from './central-system';
 export { LocalStationRegistry } from './station-registry';
 export { ClusterUnavailableError, MemoryCluster, RemoteCallError, RemoteStation, StationNotConnectedError } from './cluster/index';
 export { Station } from './station';
+export { DEFAULT_COMPACT_AFTER_RECORDS, FileQueueStore } from './node/file-queue-store';
+export { QueueJournalError } from './node/queue-journal';
 export { parseBasicAuth, safeEqual } from './transport/basic-auth';
 
 // ---- types
@@ -178,7 +180,7 @@ export type { BackoffOptions } from './transport/backoff';
 export type { ClientTlsOptions } from './transport/client';
 export type { CodedConnectionErrorInit, ConnectionErrorInit, HandshakeErrorInit, SubprotocolErrorInit } from './transport/connection-errors';
 
-// ---- types: the server side
+// ---- types: the server side, and the durable queue store
 export type {
   AuthRequest,
   AuthResult,
@@ -197,6 +199,8 @@ export type {
   SecurityProfile,
   StationHandlerErrorEvent,
 } from './central-system';
+export type { FileQueueStoreOptions } from './node/file-queue-store';
+export type { QueueJournalErrorInit } from './node/queue-journal';
 export type { StationHandle, StationRegistry } from './station-registry';
 export type {
   AnyRemoteStation,

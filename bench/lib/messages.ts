@@ -5,10 +5,12 @@
  * CALLERROR as an error).
  */
 
-export type Version = 'ocpp1.6' | 'ocpp2.0.1';
+export type Version = 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1';
 export type Message = 'Heartbeat' | 'MeterValues';
 
-export const VERSIONS: readonly Version[] = ['ocpp1.6', 'ocpp2.0.1'];
+// 2.1 sends the same bytes as 2.0.1 (both payloads are valid in both), so its cells differ from
+// 2.0.1's only by the version's own validators and rules: what the 2.1 vs 2.0.1 comparison is for.
+export const VERSIONS: readonly Version[] = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'];
 export const MESSAGES: readonly Message[] = ['Heartbeat', 'MeterValues'];
 
 const MEASURANDS_16 = [
@@ -23,7 +25,7 @@ const MEASURANDS_16 = [
   'SoC',
   'Temperature',
 ];
-// 2.0.1 has no Temperature measurand; Frequency takes its place.
+// 2.0.1 and 2.1 have no Temperature measurand; Frequency takes its place.
 const MEASURANDS_201 = [
   'Energy.Active.Import.Register',
   'Power.Active.Import',

@@ -39,17 +39,20 @@ const root = resolve(__dirname, '../..');
 const inCi = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
-/** Values of src/index.ts that serve stations and so are not in the browser entry. */
+/** Values of src/index.ts that serve stations, or need node:fs, and so are not in the browser entry. */
 const SERVER_ONLY = [
   'CentralSystem',
   'ClusterUnavailableError',
+  'DEFAULT_COMPACT_AFTER_RECORDS',
   'DEFAULT_COMPRESSION',
   'DEFAULT_DUPLICATE_IDENTITY',
   'DEFAULT_SECURITY_PROFILE',
+  'FileQueueStore',
   'ListenError',
   'LocalStationRegistry',
   'MemoryCluster',
   'parseBasicAuth',
+  'QueueJournalError',
   'RemoteCallError',
   'RemoteStation',
   'safeEqual',

@@ -431,7 +431,7 @@ const SCRIPTS: Record<DefaultOcppVersion, Script> = {
   },
 };
 
-// ocpp2.1 against ocpp-rpc is issue 14's deliverable 7 (it needs SEND and CALLRESULTERROR first).
+// ocpp2.1 against ocpp-rpc: test/interop/ocpp-rpc-21.test.ts (every 2.1 CALL action, and its own deviations).
 const VERSIONS: readonly DefaultOcppVersion[] = ['ocpp1.6', 'ocpp2.0.1'];
 
 /** What throwing handlers throw: text that must not reach the peer. */
