@@ -2,6 +2,7 @@
  * `npm run csms`: starts the CSMS with the settings of config.ts and stops it cleanly on
  * SIGINT or SIGTERM. start.js runs this once the example's own dependencies are installed.
  */
+import { dirname } from 'node:path';
 import { startCsms } from './app';
 import { readConfig } from './config';
 import { startSimulatedStations } from './simulator';
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   for (const [user, password] of Object.entries(csms.generatedPasswords)) {
     console.log(`first start: console user "${user}" has password ${password} (set CSMS_${user.toUpperCase()}_PASSWORD to choose it)`);
   }
-  const chargers = config.simulate ? await startSimulatedStations(csms) : [];
+  // The simulated chargers keep their offline queues in journal files next to the database.
+  const chargers = config.simulate ? await startSimulatedStations(csms, undefined, { queueDir: dirname(config.db) }) : [];
   if (chargers.length) console.log(`simulated: ${chargers.map((c) => c.identity).join(', ')} connected`);
 
   let stopping = false;

@@ -3,11 +3,14 @@
  * and for the tests: the chargers of examples/charge-point.ts, connected with a Basic-auth
  * password, doing nothing on their own until the CSMS asks (remote start, stop, reset, ...).
  *
- * Their offline queue is the in-memory one. To keep queued transaction messages across a crash,
- * pass a durable OfflineQueueStore instead: the `offline.store` line below is the only change.
+ * With `queueDir` (what `npm run csms -- --simulate` passes: the database's folder), each
+ * charger keeps its offline queue in a journal file there (`FileQueueStore`): transaction
+ * messages queued while the CSMS is unreachable survive a crash of the process and are sent,
+ * in order, when it comes back. Without it the queue is in memory.
  */
 import { randomBytes } from 'node:crypto';
-import { MemoryQueueStore } from '../../src/index';
+import { join } from 'node:path';
+import { FileQueueStore, MemoryQueueStore, type OfflineQueueStore } from '../../src/index';
 import { createSimulatedCharger, type SimulatedCharger } from '../charge-point';
 import type { Csms } from './app';
 import { hashPassword } from './store/passwords';
@@ -37,7 +40,7 @@ export const DEMO_TAG = 'TAG-001';
 export async function startSimulatedStations(
   csms: Csms,
   list: readonly SimulatedStation[] = DEMO_STATIONS,
-  options: { meterIntervalMs?: number; powerW?: number } = {},
+  options: { meterIntervalMs?: number; powerW?: number; queueDir?: string } = {},
 ): Promise<SimulatedCharger[]> {
   if (!csms.tags.get(DEMO_TAG)) csms.tags.create({ idTag: DEMO_TAG, name: 'Demo card' });
   const chargers: SimulatedCharger[] = [];
@@ -46,6 +49,8 @@ export async function startSimulatedStations(
     const passwordHash = await hashPassword(password);
     if (csms.stations.get(identity)) csms.stations.update(identity, { passwordHash, admission: 'accepted' });
     else csms.stations.create(identity, { description: 'simulated charger', passwordHash });
+    const store: OfflineQueueStore & { close?(): Promise<void> } =
+      options.queueDir === undefined ? new MemoryQueueStore() : await FileQueueStore.open({ path: join(options.queueDir, `queue-${identity}.jsonl`) });
     const charger = createSimulatedCharger(protocol, {
       url: csms.ocppUrl.replace('0.0.0.0', '127.0.0.1'),
       identity,
@@ -55,9 +60,18 @@ export async function startSimulatedStations(
       vendor: 'ocpp-sdk',
       chargePoint: {
         password,
-        offline: { store: new MemoryQueueStore() },
+        offline: { store },
       },
     });
+    // The journal stays open while the charger runs (one store per file); stopping it closes the file.
+    const stop = charger.stop.bind(charger);
+    charger.stop = async () => {
+      try {
+        await stop();
+      } finally {
+        await store.close?.();
+      }
+    };
     // examples/charge-point.ts answers no ChangeAvailability; ours accept it. Registered on every
     // `ready`, because a reset replaces the charger's connection and with it its handlers.
     charger.on('ready', () => acceptAvailability(charger));

@@ -1,7 +1,8 @@
 /**
  * examples/csms/start.js, what `npm run csms` runs: it starts the whole system (database file
  * created on first start, OCPP and console ports from the environment, simulated stations with
- * --simulate), prints where, and closes cleanly on SIGTERM, which it passes on to the CSMS.
+ * --simulate, each with its offline queue in a journal file), prints where, and closes cleanly on
+ * SIGTERM, which it passes on to the CSMS.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +28,8 @@ test('npm run csms: creates the database, serves stations and the console, close
   assert.match(run.output(), /console user "user" has password \S+/);
   assert.doesNotMatch(run.output(), /console user "admin"/);
   assert.ok(existsSync(db), 'the database file exists');
+  // The simulated chargers keep their offline queues in journal files beside the database (FileQueueStore).
+  for (const identity of ['SIM-16', 'SIM-201']) assert.ok(existsSync(join(dir, 'nested', `queue-${identity}.jsonl`)), `${identity}'s queue journal exists`);
 
   const login = await fetch(`${url}/login`);
   assert.equal(login.status, 200);
