@@ -26,6 +26,10 @@ export interface ExpectationErrorInit {
  * lines, so a failure in CI can be read without re-running it.
  */
 export class ExpectationError extends AssertionError {
+  /** AssertionError's `actual`: here always undefined (what came is in {@link ExpectationError.got}). */
+  declare readonly actual: unknown;
+  /** AssertionError's `expected`: here always undefined (what was awaited is in {@link ExpectationError.awaited}). */
+  declare readonly expected: unknown;
   /** What was awaited. */
   readonly awaited: string;
   /** What came instead. */

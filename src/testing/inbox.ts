@@ -7,6 +7,17 @@
  */
 import { after as realAfter, monotonicNow, type RealTimer } from './clock';
 import { ExpectationError } from './errors';
+import {
+  canonicalCode,
+  checkAction,
+  checkCallErrorArgs,
+  checkListArgs,
+  checkNextArgs,
+  checkNoCallArgs,
+  checkOptions,
+  label,
+  type ExpectationSpec,
+} from './arguments';
 import { describeValue, mismatch } from './matchers';
 import type {
   ExpectAllOptions,
@@ -39,9 +50,6 @@ export interface InboxHost {
   readonly toleranceMs: number;
 }
 
-/** One expectation of a list given to expectAll or expectOneOf: action, matcher, options. */
-export type ExpectationSpec = readonly [action: string, match?: unknown, options?: ExpectOptions];
-
 interface Waiter {
   readonly describe: string;
   /** A CALL arrived: returns `{ respond }` when this waiter takes it. */
@@ -56,42 +64,6 @@ interface Waiter {
 function handled<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
-}
-
-function checkTimeout(name: string, value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 2_147_483_647) {
-    throw new TypeError(`${name} must be an integer from 0 to 2147483647 (ms), got ${describeValue(value)}`);
-  }
-}
-
-function checkAction(method: string, action: unknown): asserts action is string {
-  if (typeof action !== 'string' || action === '') throw new TypeError(`${method}: action must be a non-empty string, got ${describeValue(action)}`);
-}
-
-function checkAfter(method: string, after: unknown): void {
-  if (after === undefined) return;
-  const a = after as Partial<Received>;
-  if (typeof a !== 'object' || a === null || typeof a.seq !== 'number' || typeof a.monotonicMs !== 'number') {
-    throw new TypeError(`${method}: options.after must be a message an expectation returned, got ${describeValue(after)}`);
-  }
-}
-
-function checkOptions(method: string, o: ExpectOptions | undefined): void {
-  if (o === undefined) return;
-  if (typeof o !== 'object' || o === null) throw new TypeError(`${method}: options must be an object, got ${describeValue(o)}`);
-  checkTimeout(`${method}: options.timeoutMs`, o.timeoutMs);
-  checkTimeout(`${method}: options.notBeforeMs`, o.notBeforeMs);
-  checkTimeout(`${method}: options.withinMs`, o.withinMs);
-  checkTimeout(`${method}: options.toleranceMs`, o.toleranceMs);
-  checkAfter(method, o.after);
-  if (o.notBeforeMs !== undefined && o.withinMs !== undefined && o.withinMs < o.notBeforeMs) {
-    throw new TypeError(`${method}: options.withinMs (${o.withinMs}) is less than options.notBeforeMs (${o.notBeforeMs}): no arrival time can pass`);
-  }
-}
-
-function label(action: string, match: unknown): string {
-  return match === undefined ? action : `${action} matching ${describeValue(match)}`;
 }
 
 function name(rec: InboxRecord): string {
@@ -289,11 +261,7 @@ export class Inbox {
 
   /** See {@link StationHandle.expectNextCall}. */
   expectNextCall(action: string, match: unknown, o: ExpectNextOptions | undefined): Promise<Received> {
-    checkAction('expectNextCall', action);
-    checkOptions('expectNextCall', o);
-    if (o?.ignore !== undefined && (!Array.isArray(o.ignore) || o.ignore.some((a) => typeof a !== 'string'))) {
-      throw new TypeError(`expectNextCall: options.ignore must be an array of action names, got ${describeValue(o.ignore)}`);
-    }
+    checkNextArgs(action, o);
     const armedAt = monotonicNow();
     const from = Math.max(this.lastTakenSeq, o?.after?.seq ?? 0);
     const ignore = new Set(o?.ignore ?? []);
@@ -335,10 +303,7 @@ export class Inbox {
 
   /** See {@link StationHandle.expectAll}. */
   expectAll(specs: readonly ExpectationSpec[], o: ExpectAllOptions | undefined): Promise<Received[]> {
-    checkSpecs('expectAll', specs);
-    if (o !== undefined && (typeof o !== 'object' || o === null)) throw new TypeError('expectAll: options must be an object');
-    checkTimeout('expectAll: options.timeoutMs', o?.timeoutMs);
-    checkAfter('expectAll', o?.after);
+    checkListArgs('expectAll', specs, o);
     const anyOrder = o?.anyOrder ?? true;
     const armedAt = monotonicNow();
     const from = o?.after?.seq ?? 0;
@@ -429,10 +394,7 @@ export class Inbox {
 
   /** See {@link StationHandle.expectOneOf}. */
   expectOneOf(specs: readonly ExpectationSpec[], o: ExpectOneOfOptions | undefined): Promise<Received & { readonly alternative: number }> {
-    checkSpecs('expectOneOf', specs);
-    if (specs.length === 0) throw new TypeError('expectOneOf: give at least one alternative');
-    checkTimeout('expectOneOf: options.timeoutMs', o?.timeoutMs);
-    checkAfter('expectOneOf', o?.after);
+    checkListArgs('expectOneOf', specs, o);
     const armedAt = monotonicNow();
     const from = o?.after?.seq ?? 0;
     const describe = `one of: ${specs.map(([a, m]) => label(a, m)).join(' OR ')}`;
@@ -466,13 +428,7 @@ export class Inbox {
 
   /** See {@link StationHandle.expectNoCall}. */
   expectNoCall(action: string, o: ExpectNoCallOptions): Promise<void> {
-    checkAction('expectNoCall', action);
-    if (typeof o !== 'object' || o === null) throw new TypeError('expectNoCall: options { forMs } are required');
-    if (typeof o.forMs !== 'number') throw new TypeError(`expectNoCall: options.forMs must be a number of ms, got ${describeValue(o.forMs)}`);
-    checkTimeout('expectNoCall: options.forMs', o.forMs);
-    if (o.except !== undefined && (!Array.isArray(o.except) || o.except.some((a) => typeof a !== 'string'))) {
-      throw new TypeError(`expectNoCall: options.except must be an array of action names, got ${describeValue(o.except)}`);
-    }
+    checkNoCallArgs(action, o);
     const except = new Set(o.except ?? []);
     const armedAt = monotonicNow();
     const describe = `no ${action === '*' ? 'CALL' : action}${except.size > 0 ? ` (except ${[...except].join(', ')})` : ''} for ${o.forMs} ms`;
@@ -496,10 +452,7 @@ export class Inbox {
 
   /** See {@link StationHandle.expectCallError}. */
   expectCallError(code: string, o: ExpectCallErrorOptions | undefined): Promise<ReceivedCallError> {
-    if (typeof code !== 'string' || code === '') throw new TypeError(`expectCallError: code must be a non-empty string, got ${describeValue(code)}`);
-    if (o !== undefined && (typeof o !== 'object' || o === null)) throw new TypeError('expectCallError: options must be an object');
-    checkTimeout('expectCallError: options.timeoutMs', o?.timeoutMs);
-    if (o?.messageId !== undefined && typeof o.messageId !== 'string') throw new TypeError(`expectCallError: options.messageId must be a string`);
+    checkCallErrorArgs(code, o);
     const wanted = canonicalCode(code);
     const describe = `a CALLERROR ${code}${o?.messageId === undefined ? '' : ` for message ${JSON.stringify(o.messageId)}`}`;
     const seen: string[] = [];
@@ -539,18 +492,4 @@ export class Inbox {
     for (const w of left) w.fail(this.fail(w.describe, `the handle closed first (${reason})`));
     return left.map((w) => w.describe);
   }
-}
-
-function checkSpecs(method: string, specs: unknown): asserts specs is readonly ExpectationSpec[] {
-  if (!Array.isArray(specs)) throw new TypeError(`${method}: give an array of [action, match?, options?] tuples, got ${describeValue(specs)}`);
-  specs.forEach((s: unknown, i) => {
-    if (!Array.isArray(s)) throw new TypeError(`${method}: item ${i} must be an [action, match?, options?] tuple, got ${describeValue(s)}`);
-    checkAction(`${method}: item ${i}`, s[0]);
-    checkOptions(`${method}: item ${i}`, s[2] as ExpectOptions | undefined);
-  });
-}
-
-/** Both spellings of the two misspelt 1.6 codes mean the same. */
-export function canonicalCode(code: string): string {
-  return code === 'FormationViolation' ? 'FormatViolation' : code === 'OccurenceConstraintViolation' ? 'OccurrenceConstraintViolation' : code;
 }

@@ -28,7 +28,7 @@ export { Transcript } from './transcript';
 export type { ExpectationErrorInit } from './errors';
 export type { VersionCodes } from './codes';
 export type { AsymmetricMatcher, Matcher, Mismatch, Predicate } from './matchers';
-export type { ActionTable, Expectation, HandleSettings, PeerHandle, StubOptions } from './peer-handle';
+export type { ActionTable, Expectation, PeerHandle, StubOptions } from './peer-handle';
 export type {
   ExpectAllOptions,
   ExpectCallErrorOptions,

@@ -76,11 +76,21 @@ export function describeValue(value: unknown, max = 200): string {
 }
 
 /**
- * Compares `actual` with `matcher` and returns the first difference, or undefined when it
- * matches. Never throws for the value: a predicate or asymmetric matcher that throws counts as
- * a mismatch naming what it threw.
+ * Compares `actual` with `matcher` (see {@link Matcher}) and returns the first difference, or
+ * undefined when it matches. Never throws for the value: a predicate or asymmetric matcher that
+ * throws counts as a mismatch naming what it threw.
+ *
+ * @example
+ * ```ts
+ * mismatch({ idTagInfo: { status: 'Blocked' } }, { idTagInfo: { status: 'Accepted' } });
+ * // { path: '$.idTagInfo.status', expected: '"Accepted"', actual: '"Blocked"' }
+ * ```
  */
-export function mismatch(actual: unknown, matcher: unknown, path = '$', depth = 0): Mismatch | undefined {
+export function mismatch(actual: unknown, matcher: unknown): Mismatch | undefined {
+  return compare(actual, matcher, '$', 0);
+}
+
+function compare(actual: unknown, matcher: unknown, path: string, depth: number): Mismatch | undefined {
   if (depth > 64) return { path, expected: 'a matcher at most 64 levels deep', actual: 'a deeper one' };
   if (isAsymmetric(matcher)) {
     let ok: boolean;
@@ -105,7 +115,7 @@ export function mismatch(actual: unknown, matcher: unknown, path = '$', depth = 
     if (actual.length !== matcher.length)
       return { path, expected: `an array of ${matcher.length} (${describeValue(matcher)})`, actual: `${actual.length} items: ${describeValue(actual)}` };
     for (let i = 0; i < matcher.length; i++) {
-      const m = mismatch(actual[i], matcher[i], `${path}[${i}]`, depth + 1);
+      const m = compare(actual[i], matcher[i], `${path}[${i}]`, depth + 1);
       if (m) return m;
     }
     return undefined;
@@ -117,11 +127,11 @@ export function mismatch(actual: unknown, matcher: unknown, path = '$', depth = 
       if (!Object.prototype.hasOwnProperty.call(actual, key)) {
         if (matcher[key] === undefined) continue;
         // An asymmetric matcher or predicate may accept a missing field (expect.anything() does not).
-        const m = mismatch(undefined, matcher[key], sub, depth + 1);
+        const m = compare(undefined, matcher[key], sub, depth + 1);
         if (m) return { path: sub, expected: m.expected, actual: 'missing' };
         continue;
       }
-      const m = mismatch(actual[key], matcher[key], sub, depth + 1);
+      const m = compare(actual[key], matcher[key], sub, depth + 1);
       if (m) return m;
     }
     return undefined;

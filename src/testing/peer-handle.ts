@@ -13,7 +13,8 @@ import {
   type ResponseDroppedEvent,
   type ValidationFailedEvent,
 } from '../index';
-import { canonicalCode, Inbox, type InboxRecord } from './inbox';
+import { canonicalCode } from './arguments';
+import { Inbox, type InboxRecord } from './inbox';
 import type { Matcher } from './matchers';
 import { describeValue } from './matchers';
 import {
