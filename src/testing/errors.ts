@@ -45,10 +45,15 @@ export class ExpectationError extends AssertionError {
     const message = `${who}expected ${init.awaited}\n  but ${init.got}${tail === '' ? '' : `\n  transcript (last lines):\n${indent(tail, '    ')}`}`;
     super({ message, operator: 'ocpp-expectation' });
     this.name = 'ExpectationError';
+    // Not enumerable: the message already says all of it, and test runners print an error's
+    // enumerable fields under its stack (the transcript would show twice).
+    const hidden = (key: string, value: unknown): void =>
+      void Object.defineProperty(this, key, { value, enumerable: false, configurable: true, writable: true });
     this.awaited = init.awaited;
     this.got = init.got;
     this.transcriptTail = tail;
     this.identity = init.identity;
+    for (const key of ['awaited', 'got', 'transcriptTail', 'identity', 'actual', 'expected']) hidden(key, (this as unknown as Record<string, unknown>)[key]);
     if (init.cause !== undefined) Object.defineProperty(this, 'cause', { value: init.cause, configurable: true, writable: true });
   }
 }

@@ -411,7 +411,7 @@ export class Inbox {
           if (late !== undefined) reject(this.fail(describe, late));
           else if (!live && specs[i][2]?.respond !== undefined && rec.answered)
             reject(this.fail(describe, `${name(rec)} came before the expectation was made and was answered already`));
-          else resolve(Object.assign(Object.create(rec.received) as Received, rec.received, { alternative: i }));
+          else resolve(Object.freeze({ ...rec.received, alternative: i }));
           return i;
         };
         for (const rec of this.records) if (consider(rec, false) !== undefined) return undefined;

@@ -87,7 +87,8 @@ export function describeValue(value: unknown, max = 200): string {
  * ```
  */
 export function mismatch(actual: unknown, matcher: unknown): Mismatch | undefined {
-  return compare(actual, matcher, '$', 0);
+  // No matcher: anything matches (`expectCall('Heartbeat')`).
+  return matcher === undefined ? undefined : compare(actual, matcher, '$', 0);
 }
 
 function compare(actual: unknown, matcher: unknown, path: string, depth: number): Mismatch | undefined {
@@ -141,5 +142,5 @@ function compare(actual: unknown, matcher: unknown, path: string, depth: number)
 
 /** Whether `actual` matches `matcher` (see {@link Matcher}). */
 export function matches<T>(actual: T, matcher: Matcher<T> | undefined): boolean {
-  return matcher === undefined || mismatch(actual, matcher) === undefined;
+  return mismatch(actual, matcher) === undefined;
 }
