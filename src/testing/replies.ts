@@ -88,6 +88,7 @@ const STATION_DEFAULTS: Record<string, Readonly<Record<string, Maker>>> = {
     GetConfiguration: (r) => ({ configurationKey: [], ...(Array.isArray(r.key) && r.key.length > 0 ? { unknownKey: r.key } : {}) }),
     GetLocalListVersion: () => ({ listVersion: 0 }),
     GetCompositeSchedule: () => ({ status: 'Rejected' }),
+    UnlockConnector: () => ({ status: 'Unlocked' }),
   },
   'ocpp2.0.1': {
     DataTransfer: unknownVendor,
@@ -107,9 +108,27 @@ const STATION_DEFAULTS: Record<string, Readonly<Record<string, Maker>>> = {
     }),
     GetLocalListVersion: () => ({ versionNumber: 0 }),
     GetCompositeSchedule: () => ({ status: 'Rejected' }),
+    GetTransactionStatus: () => ({ messagesInQueue: false }),
+    UnlockConnector: () => ({ status: 'Unlocked' }),
+    UnpublishFirmware: () => ({ status: 'NoFirmware' }),
+    ClearVariableMonitoring: (r) => ({ clearMonitoringResult: items(r.id).map((id) => ({ status: 'NotFound', id })) }),
+    SetVariableMonitoring: (r) => ({
+      setMonitoringResult: items(r.setMonitoringData).map((d) => ({
+        status: 'UnknownComponent',
+        type: (d as Record<string, unknown>).type,
+        severity: (d as Record<string, unknown>).severity,
+        component: (d as Record<string, unknown>).component,
+        variable: (d as Record<string, unknown>).variable,
+      })),
+    }),
   },
 };
 STATION_DEFAULTS['ocpp2.1'] = STATION_DEFAULTS['ocpp2.0.1'];
+
+/** The items of a request's array field (none when it is not an array). */
+function items(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
+}
 
 /** Tried in order when no specific default is listed: the first valid one is the default. */
 const GENERIC: readonly Maker[] = [empty, accepted];
