@@ -65,7 +65,7 @@ describe('default answers', () => {
     assert.ok(reply instanceof CallErrorReply);
     assert.deepEqual({ ...reply }, { code: 'InternalError', description: 'on purpose', details: { retry: true } });
     assert.ok(Object.isFrozen(reply));
-    assert.throws(() => callError('' as never), /callError: code must be a non-empty string/);
+    assert.throws(() => callError(''), /callError: code must be a non-empty string/);
     assert.throws(() => callError('InternalError', 5 as never), /description must be a string/);
     assert.throws(() => callError('InternalError', '', [] as never), /details must be a plain object/);
   });

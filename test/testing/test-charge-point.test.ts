@@ -49,7 +49,7 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       const cp = await TestChargePoint.connect(url, 'CP2', { protocol, timeoutMs: 2000 });
       const station = stations.get('CP2')!;
       const resetType = protocol === 'ocpp1.6' ? 'Hard' : 'Immediate';
-      const reset = cp.expectCall('Reset', { type: expect.any(String) } as never, { respond: { status: 'Rejected' } as never });
+      const reset = cp.expectCall('Reset', { type: expect.any(String) }, { respond: { status: 'Rejected' } as never });
       const answer = await (station as AnyStation<'ocpp1.6'>).call('Reset', { type: resetType } as never);
       assert.equal(answer.status, 'Rejected');
       assert.equal((await reset).request.type, resetType);
