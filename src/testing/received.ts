@@ -21,7 +21,7 @@ export interface Received<Req = unknown, Res = unknown> {
   readonly protocol: string;
   /**
    * Answers a CALL held with `respond: 'hold'` (merged over the default answer, like a stub).
-   * @throws ExpectationError when the CALL was not held or was already answered.
+   * @throws TypeError when the CALL was not held (`respond: 'hold'`) or was already answered.
    */
   reply(response: Partial<Res> | CallErrorReply): void;
 }
