@@ -57,6 +57,12 @@ test('npm run docs: typedoc builds the API reference with no warning: its own in
   for (const topic of ['Guides', 'Central system (server)', 'Charge point (client)', 'OCPP messages and actions', 'Errors', 'Framing core', 'Testing'])
     assert.ok(sections.includes(topic), `no "${topic}" in ${sections.join(', ')}`);
   assert.ok(!sections.includes('Other'), `some exports have no topic: add a rule to docs/typedoc-categories.mjs or a @category tag`);
+  // The test kit is a module of its own, its exports sorted into its own topics.
+  const testing = readFileSync(path.join(out, 'modules/ocpp-sdk_testing.html'), 'utf8');
+  const kitSections = [...testing.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+  for (const topic of ['Test central system', 'Test charge point', 'Expectations', 'Matchers', 'Transcripts and failures'])
+    assert.ok(kitSections.includes(topic), `no "${topic}" in ocpp-sdk/testing: ${kitSections.join(', ')}`);
+  assert.ok(!kitSections.includes('Other'), 'some ocpp-sdk/testing exports have no topic: add a rule to TESTING_CATEGORY_RULES');
 });
 
 /** The names README fragments use without defining them, typed as the surrounding text says. */
