@@ -108,6 +108,17 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       );
     });
 
+    test('two expectations of one action - the one made first takes the first CALL, the other the next; each respond goes to its own', async () => {
+      const { st, cp } = await setup();
+      const first = st.expectCall('Heartbeat', {}, { respond: { currentTime: '2001-01-01T00:00:00.000Z' } });
+      const second = st.expectCall('Heartbeat', {}, { respond: { currentTime: '2002-02-02T00:00:00.000Z' } });
+      assert.deepEqual(await send(cp, 'Heartbeat', {}), { currentTime: '2001-01-01T00:00:00.000Z' });
+      assert.deepEqual(await send(cp, 'Heartbeat', {}), { currentTime: '2002-02-02T00:00:00.000Z' });
+      const [a, b] = await Promise.all([first, second]);
+      assert.ok(a.seq < b.seq);
+      assert.deepEqual(st.untaken, []);
+    });
+
     test('expectNextCall - strict: passes for the CALL right after the last one taken, fails naming another', async () => {
       const { st, cp } = await setup();
       await send(cp, 'BootNotification', BOOT[protocol]);
