@@ -277,6 +277,46 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       assert.match(st.transcript.format(), /disconnected: 1006/);
     });
 
+    test('a handle is armable before the station connects, and keeps its expectations across reconnects and replaced connections', async () => {
+      csms = await TestCentralSystem.start({ protocols: [protocol], timeoutMs: 3000 });
+      const st = csms.station('EARLY');
+      const boot = st.expectCall('BootNotification');
+      const hb = st.expectCall('Heartbeat');
+      const first = chargePoint<V>(csms.url, 'EARLY', protocol);
+      chargers.push(first);
+      await first.connect();
+      await send(first, 'BootNotification', BOOT[protocol]);
+      await boot;
+      // A second connection of the same identity replaces the first (the CentralSystem's default).
+      const second = chargePoint<V>(csms.url, 'EARLY', protocol);
+      chargers.push(second);
+      await second.connect();
+      await send(second, 'Heartbeat', {});
+      await hb;
+      assert.equal(st.connected, true);
+      assert.match(st.transcript.format(), /connected \(ocpp[\d.]+\), connection 2/);
+      await delay(50); // the replaced connection's close must not mark the live one gone
+      assert.equal(st.connected, true);
+    });
+
+    test('a held CALL whose connection closes ends quietly: no crash, no unhandled rejection, reply() then refuses', async () => {
+      const { st, cp } = await setup();
+      const unhandled: unknown[] = [];
+      const onUnhandled = (e: unknown): void => void unhandled.push(e);
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        const held = st.expectCall('Heartbeat', {}, { respond: 'hold' });
+        void send(cp, 'Heartbeat', {}).catch(() => undefined);
+        const hb = await held;
+        await st.disconnect();
+        await delay(20);
+        assert.throws(() => hb.reply({}), TypeError);
+        assert.deepEqual(unhandled, []);
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    });
+
     test('refuseConnections - closes the connection and refuses reconnects for forMs, then accepts again', async () => {
       const { st } = await setup();
       await st.refuseConnections({ forMs: 300 });
