@@ -1,9 +1,16 @@
 /**
- * Checks of the arguments every expectation takes: bad programmer input is a TypeError naming
- * the method and the argument, thrown when the expectation is made.
+ * Checks of the arguments every expectation takes (bad programmer input is a TypeError naming
+ * the method and the argument, thrown when the expectation is made), and the small helpers the
+ * inbox shares with them.
  */
 import { describeValue } from './matchers';
 import type { ExpectAllOptions, ExpectCallErrorOptions, ExpectNextOptions, ExpectNoCallOptions, ExpectOptions, Received } from './received';
+
+/** A promise whose rejection nobody awaiting is harmless: the rejection is also observed here. */
+export function handled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
 
 /** One expectation of a list given to expectAll or expectOneOf: action, matcher, options. */
 export type ExpectationSpec = readonly [action: string, match?: unknown, options?: ExpectOptions];

@@ -15,6 +15,7 @@ import {
   checkNextArgs,
   checkNoCallArgs,
   checkOptions,
+  handled,
   label,
   type ExpectationSpec,
 } from './arguments';
@@ -60,12 +61,7 @@ interface Waiter {
   fail(error: ExpectationError): void;
 }
 
-/** A promise whose rejection nobody awaiting is harmless: the rejection is also observed here. */
-function handled<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return p;
-}
-
+/** How a CALL in the inbox is named in messages: `Heartbeat #7`. */
 function name(rec: InboxRecord): string {
   return `${rec.received.action} #${rec.received.seq}`;
 }
@@ -201,6 +197,13 @@ export class Inbox {
     return ms;
   }
 
+  /** When `withinMs` ended the wait: says so, before what came. */
+  private withinNote(o: ExpectOptions | undefined): string {
+    if (o?.withinMs === undefined) return '';
+    const ref = o.after === undefined ? 'the expectation was made' : `${o.after.action} #${o.after.seq}`;
+    return `none came within ${o.withinMs} ms (withinMs, tolerance ${o.toleranceMs ?? this.host.toleranceMs} ms) of ${ref}; `;
+  }
+
   /** What came instead of `action` matching `match`, since `fromSeq`. */
   private whatCame(action: string | undefined, match: unknown, fromSeq: number): string {
     const since = this.records.filter((r) => r.received.seq > fromSeq);
@@ -255,7 +258,7 @@ export class Inbox {
         for (const rec of this.records) if (consider(rec, false)) return undefined;
         return { arrive: (rec) => (consider(rec, true) ? { respond: o?.respond } : undefined) };
       },
-      () => this.whatCame(action, match, from),
+      () => this.withinNote(o) + this.whatCame(action, match, from),
     );
   }
 
@@ -297,7 +300,7 @@ export class Inbox {
         // A CALL that does not match fails the expectation but is not taken: return no respond for it.
         return { arrive: (rec) => (consider(rec, true) && rec.consumed ? { respond: o?.respond } : undefined) };
       },
-      () => this.whatCame(action, match, from),
+      () => this.withinNote(o) + this.whatCame(action, match, from),
     );
   }
 
