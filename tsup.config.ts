@@ -11,6 +11,11 @@
  *   src/redis/index.ts. It imports only types from the main package, so its bundle holds none of
  *   the main package's code, and no Redis client: the user passes one in (`redis` and `ioredis`
  *   are optional peer dependencies, and nothing imports either).
+ * - `dist/esm/testing.mjs` and `dist/cjs/testing.js`, the `ocpp-sdk/testing` subpath, from
+ *   src/testing/index.ts. It is built on the main package's public door (`src/index.ts`), and
+ *   that import stays an import of the main build next to it (`./index.mjs`, `./index.js`), so
+ *   the kit's CentralSystem is the very class the user imports from `ocpp-sdk` (one copy of the
+ *   code and the validators, `instanceof` works across the two doors).
  *
  * The runtime dependencies stay external (the user's package manager and bundler resolve them;
  * in a browser bundle, isomorphic-ws resolves to its `browser.js`, the global WebSocket). Everything
@@ -56,6 +61,19 @@ const copyOcpp21Validators = (): Promise<void> => copyFile('src/generated/ocpp21
 /** ESM has no `require`; esbuild's require shim uses this one to load the file above. */
 const esmRequire = "import { createRequire as __ocppCreateRequire } from 'node:module';\nconst require = __ocppCreateRequire(import.meta.url);";
 
+/**
+ * The test kit imports the package's door as `../index`; in the build that import is the main
+ * bundle beside it, not a second copy of it.
+ */
+const mainDoorApart = (file: string): NonNullable<Options['esbuildPlugins']>[number] => ({
+  name: 'testing-imports-main-door',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
+      /[\\/]src[\\/]testing[\\/]/.test(args.importer) ? { path: `./${file}`, external: true } : undefined,
+    );
+  },
+});
+
 const external = ['ws', 'isomorphic-ws', 'eventemitter3', 'redis', 'ioredis'];
 
 const common: Options = {
@@ -81,28 +99,28 @@ const declarationsFor = (outDir: string, entries: Record<string, string>) => asy
 export default defineConfig([
   {
     ...common,
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' },
     format: 'esm',
     platform: 'node',
     target: 'node18',
     outDir: 'dist/esm',
     clean: true,
-    esbuildPlugins: [ocpp21Apart],
+    esbuildPlugins: [ocpp21Apart, mainDoorApart('index.mjs')],
     banner: { js: esmRequire },
     onSuccess: async () => {
-      await declarationsFor('dist/esm', { index: 'index', redis: 'redis/index' })();
+      await declarationsFor('dist/esm', { index: 'index', redis: 'redis/index', testing: 'testing/index' })();
       await copyOcpp21Validators();
     },
   },
   {
     ...common,
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' },
     format: 'cjs',
     platform: 'node',
     target: 'node18',
     outDir: 'dist/cjs',
     clean: true,
-    esbuildPlugins: [ocpp21Apart],
+    esbuildPlugins: [ocpp21Apart, mainDoorApart('index.js')],
     onSuccess: copyOcpp21Validators,
   },
   {

@@ -14,7 +14,8 @@
  * are merged into the top level so that links such as {@link CentralSystem} in the guides keep
  * working, and the `ocpp-sdk/redis` subpath (`src/redis/index.ts`, named by its `@module` tag),
  * which stays a module of its own, listed under the cluster topic, with its exports sorted by
- * {@link REDIS_CATEGORY_RULES}.
+ * {@link REDIS_CATEGORY_RULES}. The `ocpp-sdk/testing` subpath (`src/testing/index.ts`) is a
+ * module of its own the same way, under its own topic, sorted by {@link TESTING_CATEGORY_RULES}.
  */
 import { Comment, CommentTag, Converter, ReflectionKind } from 'typedoc';
 
@@ -44,9 +45,25 @@ export const REDIS_CATEGORY_RULES = [
   ['Errors', /Error$/],
 ];
 
+/** The name of the test kit's module, from the `@module` tag of src/testing/index.ts. */
+export const TESTING_MODULE = 'ocpp-sdk/testing';
+
+/** The topics inside the `ocpp-sdk/testing` module. @type {Array<[category: string, pattern: RegExp]>} */
+export const TESTING_CATEGORY_RULES = [
+  ['Test central system', /^(TestCentralSystem|TestCentralSystemOptions|StationHandle|StationHandshake|DisconnectOptions|TestCallOptions)$/],
+  ['Test charge point', /^(TestChargePoint|TestChargePointOptions)$/],
+  [
+    'Expectations',
+    /^(PeerHandle|ActionTable|Expectation|Expect\w*Options|Received|ReceivedCallError|StubOptions|Reply|callError|CallErrorReply|DEFAULT_\w+|codes|VersionCodes)$/,
+  ],
+  ['Matchers', /^(Matcher|AsymmetricMatcher|Predicate|Mismatch|matches|mismatch)$/],
+  ['Transcripts and failures', /^(Transcript\w*|ExpectationError\w*)$/],
+];
+
 /** The category the rules give `name`, or undefined. */
 export function categoryOf(name, rules = CATEGORY_RULES) {
   if (rules === CATEGORY_RULES && name === REDIS_MODULE) return 'Cluster (several nodes)';
+  if (rules === CATEGORY_RULES && name === TESTING_MODULE) return 'Testing';
   for (const [category, pattern] of rules) if (pattern.test(name)) return category;
   return undefined;
 }
@@ -71,7 +88,7 @@ export function load(app) {
     Converter.EVENT_RESOLVE_BEGIN,
     (context) => {
       for (const reflection of context.project.children ?? []) {
-        if (!reflection.kindOf(ReflectionKind.Module) || reflection.name === REDIS_MODULE) continue;
+        if (!reflection.kindOf(ReflectionKind.Module) || reflection.name === REDIS_MODULE || reflection.name === TESTING_MODULE) continue;
         reflection.comment ??= new Comment();
         reflection.comment.blockTags.push(new CommentTag('@mergeModuleWith', [{ kind: 'text', text: '<project>' }]));
       }
@@ -87,6 +104,8 @@ export function load(app) {
       categorise(children, CATEGORY_RULES);
       const redis = children.find((c) => c.name === REDIS_MODULE);
       if (redis !== undefined) categorise(redis.children ?? [], REDIS_CATEGORY_RULES);
+      const testing = children.find((c) => c.name === TESTING_MODULE);
+      if (testing !== undefined) categorise(testing.children ?? [], TESTING_CATEGORY_RULES);
     },
     0,
   );

@@ -10,7 +10,7 @@
  *
  * The README blocks are compiled as ES modules (fragments such as `await cs.listen(...)` use
  * top-level await; the two quickstarts, which must run anywhere, are also run in CommonJS and
- * ESM projects by pack.test.ts) with `ocpp-sdk` mapped to src/index.ts (and `ocpp-sdk/redis` to src/redis/index.ts). Fragments lean on names
+ * ESM projects by pack.test.ts) with `ocpp-sdk` mapped to src/index.ts (and `ocpp-sdk/redis`, `ocpp-sdk/testing` to their src/ folders). Fragments lean on names
  * the text around them introduces (`cs`, `station`, `passwords`, ...): those are declared once,
  * below, with the types the text gives them; a fragment that imports nothing gets the two
  * classes imported.
@@ -59,9 +59,15 @@ test('npm run docs: typedoc builds the API reference with no warning: its own in
   // Every export is in a topic (docs/typedoc-categories.mjs or its own @category): no "Other".
   const modules = readFileSync(path.join(out, 'modules.html'), 'utf8');
   const sections = [...modules.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
-  for (const topic of ['Guides', 'Central system (server)', 'Charge point (client)', 'OCPP messages and actions', 'Errors', 'Framing core'])
+  for (const topic of ['Guides', 'Central system (server)', 'Charge point (client)', 'OCPP messages and actions', 'Errors', 'Framing core', 'Testing'])
     assert.ok(sections.includes(topic), `no "${topic}" in ${sections.join(', ')}`);
   assert.ok(!sections.includes('Other'), `some exports have no topic: add a rule to docs/typedoc-categories.mjs or a @category tag`);
+  // The test kit is a module of its own, its exports sorted into its own topics.
+  const testing = readFileSync(path.join(out, 'modules/ocpp-sdk_testing.html'), 'utf8');
+  const kitSections = [...testing.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
+  for (const topic of ['Test central system', 'Test charge point', 'Expectations', 'Matchers', 'Transcripts and failures'])
+    assert.ok(kitSections.includes(topic), `no "${topic}" in ocpp-sdk/testing: ${kitSections.join(', ')}`);
+  assert.ok(!kitSections.includes('Other'), 'some ocpp-sdk/testing exports have no topic: add a rule to TESTING_CATEGORY_RULES');
 });
 
 /** The names README fragments use without defining them, typed as the surrounding text says. */
@@ -111,6 +117,7 @@ test('every TypeScript block of README.md compiles (strict) against the SDK', (t
         paths: {
           'ocpp-sdk': [path.join(ROOT, 'src/index.ts')],
           'ocpp-sdk/redis': [path.join(ROOT, 'src/redis/index.ts')],
+          'ocpp-sdk/testing': [path.join(ROOT, 'src/testing/index.ts')],
           redis: [path.join(ROOT, 'node_modules/redis/dist/index.d.ts')],
           ioredis: [path.join(ROOT, 'node_modules/ioredis/built/index.d.ts')],
         },

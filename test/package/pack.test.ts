@@ -18,7 +18,9 @@
  * The consumer project has no ajv installed (it is a devDependency only), so the scripts passing
  * proves that nothing needs ajv at run time; the test also checks that it is absent. Neither
  * Redis client is installed either (both are optional peer dependencies): `ocpp-sdk/redis` must
- * import in ESM and CJS without them, and its declarations must not name them.
+ * import in ESM and CJS without them, and its declarations must not name them. No test framework
+ * is installed: `ocpp-sdk/testing` must import in ESM and CJS, use the very classes of the main
+ * door (not a bundled copy), and run a stubbed boot against a ChargePoint.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -185,7 +187,9 @@ describe('the packed package', () => {
     const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root)) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(work, packed[0].filename);
     const files = packed[0].files.map((f) => f.path);
-    const unexpected = files.filter((f) => !/^(dist\/|schemas\/.*\.json$|(redis\/)?package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f));
+    const unexpected = files.filter(
+      (f) => !/^(dist\/|schemas\/.*\.json$|((redis|testing)\/)?package\.json$|(.*\/)?README\.md$|CHANGELOG\.md$|LICENSE)/.test(f),
+    );
     assert.deepEqual(unexpected, [], 'files outside dist/, schemas/ and the docs are packed');
     for (const f of [
       'dist/esm/index.mjs',
@@ -200,6 +204,11 @@ describe('the packed package', () => {
       'dist/cjs/redis.js',
       'dist/types/redis/index.d.ts',
       'redis/package.json',
+      'dist/esm/testing.mjs',
+      'dist/esm/testing.d.mts',
+      'dist/cjs/testing.js',
+      'dist/types/testing/index.d.ts',
+      'testing/package.json',
       'LICENSE',
     ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
@@ -217,13 +226,14 @@ describe('the packed package', () => {
     if (timings.length) console.log(`# pack test timings\n# ${timings.join('\n# ')}`);
   });
 
-  test('the public surface, types included, matches the checked-in API reports (etc/ocpp-sdk.api.md, etc/ocpp-sdk-redis.api.md)', () => {
+  test('the public surface, types included, matches the checked-in API reports (etc/ocpp-sdk.api.md, etc/ocpp-sdk-redis.api.md, etc/ocpp-sdk-testing.api.md)', () => {
     // API Extractor reads the declarations `npm run build` just wrote. Without --local it fails
     // when the surface differs from the report, or when a TSDoc link names nothing: run
     // `npm run api` to update the reports, and commit them with the change that made them.
     for (const [config, report] of [
       ['api-extractor.json', 'etc/ocpp-sdk.api.md'],
       ['api-extractor.redis.json', 'etc/ocpp-sdk-redis.api.md'],
+      ['api-extractor.testing.json', 'etc/ocpp-sdk-testing.api.md'],
     ]) {
       const r = spawnSync(process.execPath, [join(root, 'node_modules/@microsoft/api-extractor/bin/api-extractor'), 'run', '-c', config], {
         cwd: root,
@@ -286,6 +296,14 @@ describe('the packed package', () => {
       );
     }
     assert.deepEqual(importsOf('dist/browser/index.d.mts'), ['eventemitter3']);
+    // ocpp-sdk/testing: no test framework's types either (the matchers are typed by shape).
+    for (const entry of ['dist/esm/testing.d.mts', 'dist/types/testing/index.d.ts']) {
+      assert.deepEqual(
+        importsOf(entry).filter((m) => m !== 'eventemitter3' && !m.startsWith('node:')),
+        [],
+        entry,
+      );
+    }
     // ocpp-sdk/redis: typed by shape, so neither Redis client reaches a user's compilation.
     for (const entry of ['dist/esm/redis.d.mts', 'dist/types/redis/index.d.ts']) {
       assert.deepEqual(
@@ -326,6 +344,41 @@ console.log('OK redis');
     const cjs = run(process.execPath, ['redis-cjs.cjs'], project, 30_000);
     assert.match(cjs, /resolved .*\/node_modules\/ocpp-sdk\/dist\/cjs\/redis\.js/);
     assert.match(cjs, /^OK redis$/m);
+  });
+
+  test("ocpp-sdk/testing imports from ESM and CJS, shares the main door's classes, and runs a boot against a ChargePoint", () => {
+    const body = (resolved: string): string => `
+console.log('resolved ' + ${resolved});
+const csms = await TestCentralSystem.start({ protocols: ['ocpp1.6'] });
+if (!(csms.centralSystem instanceof CentralSystem)) throw new Error('the kit bundles its own CentralSystem');
+const st = csms.station('CP-T');
+st.stub('BootNotification', { status: 'Pending', interval: 7 }, { times: 1 });
+const cp = new ChargePoint({ url: csms.url, identity: 'CP-T', protocol: 'ocpp1.6' });
+await cp.connect();
+const answer = await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+await st.expectCall('BootNotification', { chargePointVendor: (v) => v === 'V' });
+if (answer.status !== 'Pending' || answer.interval !== 7) throw new Error('stub not used: ' + JSON.stringify(answer));
+let failed;
+try { await st.expectCall('Heartbeat', undefined, { timeoutMs: 50 }); } catch (error) { failed = error; }
+if (!(failed instanceof ExpectationError) || !(failed instanceof AssertionError)) throw new Error('no ExpectationError: ' + failed);
+await cp.close();
+await csms.close();
+console.log('OK testing');
+`;
+    writeFileSync(
+      join(project, 'testing-esm.mjs'),
+      `import { AssertionError } from 'node:assert';\nimport { CentralSystem, ChargePoint } from 'ocpp-sdk';\nimport { TestCentralSystem, ExpectationError } from 'ocpp-sdk/testing';\n${body("import.meta.resolve('ocpp-sdk/testing')")}`,
+    );
+    writeFileSync(
+      join(project, 'testing-cjs.cjs'),
+      `'use strict';\nconst { AssertionError } = require('node:assert');\nconst { CentralSystem, ChargePoint } = require('ocpp-sdk');\nconst { TestCentralSystem, ExpectationError } = require('ocpp-sdk/testing');\n(async () => {${body("require.resolve('ocpp-sdk/testing')")}})().catch((error) => { console.error(error); process.exit(1); });\n`,
+    );
+    const esm = run(process.execPath, ['testing-esm.mjs'], project, 30_000);
+    assert.match(esm, /resolved file:.*\/node_modules\/ocpp-sdk\/dist\/esm\/testing\.mjs/);
+    assert.match(esm, /^OK testing$/m);
+    const cjs = run(process.execPath, ['testing-cjs.cjs'], project, 30_000);
+    assert.match(cjs, /resolved .*\/node_modules\/ocpp-sdk\/dist\/cjs\/testing\.js/);
+    assert.match(cjs, /^OK testing$/m);
   });
 
   // The declarations are tsc's, one file per source file: a declaration bundler renames the

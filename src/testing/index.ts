@@ -1,0 +1,46 @@
+/**
+ * `ocpp-sdk/testing`: a test kit for charger firmware and CSMS teams, framework-agnostic
+ * (node:test, vitest, jest: no test framework is a dependency).
+ *
+ * - {@link TestCentralSystem} plays the CSMS for a charger under test: a {@link StationHandle}
+ *   per station to stub answers, expect CALLs (early arrivals count, strict next, all in any
+ *   order, one of, none for a while), call the station, send raw frames, disconnect, refuse.
+ * - {@link TestChargePoint} plays a charger for a CSMS under test, and fails its `close()` when
+ *   an expectation never happened.
+ * - Every frame lands in a {@link Transcript}; every failure is an {@link ExpectationError}
+ *   (an `AssertionError`) naming what was awaited, what came instead and the transcript's tail.
+ * - Matchers are deep-partial objects, predicates, or any `asymmetricMatch` object
+ *   (`expect.any(String)` of vitest or jest).
+ * - Deadlines run on the real clock captured at import, so fake timers in the test do not freeze them.
+ *
+ * @module ocpp-sdk/testing
+ */
+export { ExpectationError } from './errors';
+export { codes } from './codes';
+export { matches, mismatch } from './matchers';
+export { DEFAULT_EXPECT_TIMEOUT_MS, DEFAULT_TIMING_TOLERANCE_MS } from './received';
+export { callError, CallErrorReply, DEFAULT_BOOT_INTERVAL_S } from './replies';
+export { StationHandle } from './station-handle';
+export { TestCentralSystem } from './test-central-system';
+export { TestChargePoint } from './test-charge-point';
+export { Transcript } from './transcript';
+
+export type { ExpectationErrorInit } from './errors';
+export type { VersionCodes } from './codes';
+export type { AsymmetricMatcher, Matcher, Mismatch, Predicate } from './matchers';
+export type { ActionTable, Expectation, PeerHandle, StubOptions } from './peer-handle';
+export type {
+  ExpectAllOptions,
+  ExpectCallErrorOptions,
+  ExpectNextOptions,
+  ExpectNoCallOptions,
+  ExpectOneOfOptions,
+  ExpectOptions,
+  Received,
+  ReceivedCallError,
+} from './received';
+export type { Reply } from './replies';
+export type { DisconnectOptions, StationHandshake, TestCallOptions } from './station-handle';
+export type { TestCentralSystemOptions } from './test-central-system';
+export type { TestChargePointOptions } from './test-charge-point';
+export type { TranscriptEntry, TranscriptFormatOptions } from './transcript';
