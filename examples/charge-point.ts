@@ -1,17 +1,23 @@
 /**
  * A simulated charger: connects, boots, runs a charging session and answers the central
- * system's commands, in OCPP 1.6 or 2.0.1.
+ * system's commands, in OCPP 1.6, 2.0.1 or 2.1.
  *
  *   npx ts-node examples/charge-point.ts --protocol ocpp1.6 --url ws://127.0.0.1:9220/ocpp --identity SIM-1
  *   npx ts-node examples/charge-point.ts --protocol ocpp2.0.1 --once      # one session, then exit
+ *   npx ts-node examples/charge-point.ts --protocol ocpp2.1 --once        # the same in 2.1
  *   npx ts-node examples/charge-point.ts --no-session                     # only what the CSMS asks for
  *
  * It keeps a little state, like a real charger: configuration keys (1.6) or device-model
- * variables (2.0.1), the current transaction, an energy meter and a local authorization list.
- * Commands answered: RemoteStart/StopTransaction (2.0.1: RequestStart/StopTransaction), Reset
- * (the charger reboots and boots again), GetConfiguration/ChangeConfiguration (2.0.1:
+ * variables (2.x), the current transaction, an energy meter and a local authorization list.
+ * Commands answered: RemoteStart/StopTransaction (2.x: RequestStart/StopTransaction), Reset
+ * (the charger reboots and boots again), GetConfiguration/ChangeConfiguration (2.x:
  * GetVariables/SetVariables), TriggerMessage, UnlockConnector, SendLocalList,
- * GetLocalListVersion and DataTransfer.
+ * GetLocalListVersion and DataTransfer. The 2.1 one (charge-point/ocpp21.ts) also streams its
+ * meter samples as NotifyPeriodicEventStream SENDs once `openStream()` is accepted, and refuses an
+ * Authorize answer carrying a tariff with a CALLRESULTERROR: it applies no tariffs.
+ *
+ * The code lives in charge-point/: base.ts (what every version shares), ocpp16.ts, ocpp2x.ts
+ * (2.0.1 and 2.1 alike), ocpp201.ts and ocpp21.ts; this file is the door and the CLI.
  *
  * With `--no-session` it starts no session of its own: it boots, reports its connector and then
  * only does what the central system asks (a remote start included). That is the mode in which it
@@ -20,30 +26,33 @@
  * The classes are exported for the demo, the firmware test harness and the tests.
  */
 import { parseArgs } from 'node:util';
-import type { DefaultOcppVersion } from '../src/index';
+import type { OcppVersion } from '../src/index';
 import type { SimulatorOptions } from './charge-point/base';
 import { SimulatedCharger16 } from './charge-point/ocpp16';
 import { SimulatedCharger201 } from './charge-point/ocpp201';
+import { SimulatedCharger21 } from './charge-point/ocpp21';
 import { ExchangeLog } from './exchange-log';
 
 export type { ChargerEvents, ConfigEntry, SimTransaction, SimulatorOptions, StopReason } from './charge-point/base';
 export { SimulatedCharger16 } from './charge-point/ocpp16';
 export { SimulatedCharger201 } from './charge-point/ocpp201';
+export { SimulatedCharger21 } from './charge-point/ocpp21';
 
-/** A simulated charger of either version. */
-export type SimulatedCharger = SimulatedCharger16 | SimulatedCharger201;
+/** A simulated charger of any version. */
+export type SimulatedCharger = SimulatedCharger16 | SimulatedCharger201 | SimulatedCharger21;
 
 /** Builds the simulator of `protocol`. */
-export function createSimulatedCharger(protocol: DefaultOcppVersion, options: SimulatorOptions): SimulatedCharger {
-  return protocol === 'ocpp1.6' ? new SimulatedCharger16(options) : new SimulatedCharger201(options);
+export function createSimulatedCharger(protocol: OcppVersion, options: SimulatorOptions): SimulatedCharger {
+  if (protocol === 'ocpp1.6') return new SimulatedCharger16(options);
+  return protocol === 'ocpp2.0.1' ? new SimulatedCharger201(options) : new SimulatedCharger21(options);
 }
 
 // ------------------------------------------------------------------ run it
 
 const USAGE = `usage: npx ts-node examples/charge-point.ts [options]
-  --protocol ocpp1.6|ocpp2.0.1   OCPP version (default ocpp1.6)
+  --protocol VERSION             ocpp1.6, ocpp2.0.1 or ocpp2.1 (default ocpp1.6)
   --url URL                      CSMS endpoint, identity appended (default ws://127.0.0.1:9220/ocpp)
-  --identity ID                  charger identity (default SIM-16 or SIM-201)
+  --identity ID                  charger identity (default SIM-16, SIM-201 or SIM-21)
   --id-tag TAG                   idTag/idToken of the local session (default TAG-001)
   --samples N                    meter samples per session (default 3)
   --meter-interval-ms MS         real time between samples (default 1000)
@@ -71,12 +80,13 @@ async function main(): Promise<void> {
     return;
   }
   const protocol = values.protocol;
-  if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1') throw new Error(`--protocol must be ocpp1.6 or ocpp2.0.1\n${USAGE}`);
+  if (protocol !== 'ocpp1.6' && protocol !== 'ocpp2.0.1' && protocol !== 'ocpp2.1')
+    throw new Error(`--protocol must be ocpp1.6, ocpp2.0.1 or ocpp2.1\n${USAGE}`);
   if (values.once && values['no-session']) throw new Error(`--once and --no-session exclude each other\n${USAGE}`);
   const log = new ExchangeLog();
   const charger = createSimulatedCharger(protocol, {
     url: values.url,
-    identity: values.identity ?? (protocol === 'ocpp1.6' ? 'SIM-16' : 'SIM-201'),
+    identity: values.identity ?? { 'ocpp1.6': 'SIM-16', 'ocpp2.0.1': 'SIM-201', 'ocpp2.1': 'SIM-21' }[protocol],
     idTag: values['id-tag'],
     meterIntervalMs: Number(values['meter-interval-ms']),
     log,

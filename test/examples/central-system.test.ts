@@ -17,6 +17,7 @@ import {
   type CentralSystem,
   type ChargePointOutgoing,
   type DefaultOcppVersion,
+  type OcppVersion,
 } from '../../src/index';
 import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID, type CsmsEvents } from '../../examples/central-system';
 import { spawnExample } from './helpers';
@@ -157,7 +158,7 @@ function chargerActions(table: Readonly<Record<string, string>>): string[] {
     .sort();
 }
 
-async function start(state: CsmsState): Promise<{ cs: CentralSystem<DefaultOcppVersion>; url: string }> {
+async function start(state: CsmsState): Promise<{ cs: CentralSystem<OcppVersion>; url: string }> {
   const cs = createDemoCentralSystem({ state, log: false, heartbeatIntervalSec: 120, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
   return { cs, url: `ws://127.0.0.1:${port}${DEMO_PATH}` };

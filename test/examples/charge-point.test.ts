@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { CentralSystem, DefaultOcppVersion } from '../../src/index';
+import type { CentralSystem, DefaultOcppVersion, OcppVersion } from '../../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
@@ -28,7 +28,7 @@ async function setup(
   t: { after(fn: () => unknown): void },
   protocol: DefaultOcppVersion,
   identity: string,
-): Promise<{ cs: CentralSystem<DefaultOcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
+): Promise<{ cs: CentralSystem<OcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
   const state = new CsmsState();
   const cs = createDemoCentralSystem({ state, log: false, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
@@ -42,7 +42,7 @@ async function setup(
   return { cs, state, charger, url };
 }
 
-const station = (cs: CentralSystem<DefaultOcppVersion>, identity: string) => {
+const station = (cs: CentralSystem<OcppVersion>, identity: string) => {
   const s = cs.stations.get(identity);
   assert.ok(s, `${identity} is connected`);
   return s;
