@@ -6,13 +6,13 @@
  *   curl localhost:8080/stations
  *   curl -X POST localhost:8080/stations/SIM-16/remote-start -d '{"idTag":"TAG-001"}'
  *
- * Routes (`:id` is the charger identity; the same routes serve 1.6 and 2.0.1 chargers):
+ * Routes (`:id` is the charger identity; the same routes serve 1.6, 2.0.1 and 2.1 chargers):
  *   GET  /stations                      connected stations: protocol, boot info, last status, transaction
  *   GET  /stations/:id                  one of them
  *   POST /stations/:id/remote-start     {"idTag", "connectorId"?}
  *   POST /stations/:id/remote-stop      {"transactionId"?}   (default: the transaction in progress)
- *   POST /stations/:id/reset            {"type"?}            (1.6 Soft|Hard, 2.0.1 OnIdle|Immediate)
- *   GET  /stations/:id/configuration    ?key=K&key=K2        (2.0.1 keys: Component/Variable)
+ *   POST /stations/:id/reset            {"type"?}            (1.6 Soft|Hard, 2.x OnIdle|Immediate)
+ *   GET  /stations/:id/configuration    ?key=K&key=K2        (2.x keys: Component/Variable)
  *   POST /stations/:id/configuration    {"key", "value"}
  *   POST /stations/:id/trigger          {"message", "connectorId"?}
  *   PUT  /stations/:id/local-list       {"listVersion", "idTags": [...], "updateType"?}
