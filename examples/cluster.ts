@@ -88,6 +88,7 @@ async function runNode(nodeId: string, target: RedisTarget, namespace: string): 
         const reports: CallReport[] = [];
         for (const station of cs.fleet) {
           if (!(station instanceof RemoteStation)) continue; // this node's own chargers
+          if (station.protocol === 'ocpp2.1') continue; // none in this fleet: it runs 1.6 and 2.0.1 chargers
           reports.push(await callOne(nodeId, station));
         }
         send({ type: 'calls', reports });

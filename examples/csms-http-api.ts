@@ -6,13 +6,13 @@
  *   curl localhost:8080/stations
  *   curl -X POST localhost:8080/stations/SIM-16/remote-start -d '{"idTag":"TAG-001"}'
  *
- * Routes (`:id` is the charger identity; the same routes serve 1.6 and 2.0.1 chargers):
+ * Routes (`:id` is the charger identity; the same routes serve 1.6, 2.0.1 and 2.1 chargers):
  *   GET  /stations                      connected stations: protocol, boot info, last status, transaction
  *   GET  /stations/:id                  one of them
  *   POST /stations/:id/remote-start     {"idTag", "connectorId"?}
  *   POST /stations/:id/remote-stop      {"transactionId"?}   (default: the transaction in progress)
- *   POST /stations/:id/reset            {"type"?}            (1.6 Soft|Hard, 2.0.1 OnIdle|Immediate)
- *   GET  /stations/:id/configuration    ?key=K&key=K2        (2.0.1 keys: Component/Variable)
+ *   POST /stations/:id/reset            {"type"?}            (1.6 Soft|Hard, 2.x OnIdle|Immediate)
+ *   GET  /stations/:id/configuration    ?key=K&key=K2        (2.x keys: Component/Variable)
  *   POST /stations/:id/configuration    {"key", "value"}
  *   POST /stations/:id/trigger          {"message", "connectorId"?}
  *   PUT  /stations/:id/local-list       {"listVersion", "idTags": [...], "updateType"?}
@@ -25,7 +25,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConnectionClosedError, RpcError, TimeoutError, ValidationError, type AnyStation, type CentralSystem, type DefaultOcppVersion } from '../src/index';
+import { ConnectionClosedError, RpcError, TimeoutError, ValidationError, type AnyStation, type CentralSystem, type OcppVersion } from '../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
@@ -53,7 +53,7 @@ export interface HttpApiOptions extends DemoCsmsOptions {
 
 /** What {@link startCsmsHttpApi} started. */
 export interface HttpApiHandles {
-  cs: CentralSystem<DefaultOcppVersion>;
+  cs: CentralSystem<OcppVersion>;
   http: Server;
   state: CsmsState;
   /** `ws://host:port/ocpp` (append `/<identity>`). */
@@ -134,7 +134,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** The API's view of a connected station. */
-function describe(station: AnyStation<DefaultOcppVersion>, state: CsmsState): Record<string, unknown> {
+function describe(station: AnyStation<OcppVersion>, state: CsmsState): Record<string, unknown> {
   const record = state.stations.get(station.identity);
   return {
     identity: station.identity,
@@ -147,7 +147,7 @@ function describe(station: AnyStation<DefaultOcppVersion>, state: CsmsState): Re
   };
 }
 
-type Route = (station: AnyStation<DefaultOcppVersion>, body: Record<string, unknown>, url: URL) => Promise<unknown>;
+type Route = (station: AnyStation<OcppVersion>, body: Record<string, unknown>, url: URL) => Promise<unknown>;
 
 /** The station routes, by `METHOD suffix`. Each returns `{action, response}` from a command. */
 function stationRoutes(state: CsmsState): Record<string, Route> {
@@ -177,7 +177,7 @@ function stationRoutes(state: CsmsState): Record<string, Route> {
 }
 
 /** Builds the request handler of the API over a CentralSystem and its state. */
-export function createApiHandler(cs: CentralSystem<DefaultOcppVersion>, state: CsmsState): (req: IncomingMessage, res: ServerResponse) => void {
+export function createApiHandler(cs: CentralSystem<OcppVersion>, state: CsmsState): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = stationRoutes(state);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');

@@ -8,29 +8,29 @@
  * is a `transactionRefused` event (central-system.ts says what the charger is answered).
  */
 import { EventEmitter } from 'eventemitter3';
-import type { DefaultOcppVersion } from '../src/index';
+import type { OcppVersion } from '../src/index';
 
-/** idTags (1.6) and idTokens (2.0.1) the demo CSMS authorizes. Anything else is refused. */
+/** idTags (1.6) and idTokens (2.x) the demo CSMS authorizes. Anything else is refused. */
 export const DEMO_ID_TAGS: readonly string[] = ['TAG-001', 'TAG-002', '04A2B3C4D5E6F7'];
 
 /** What the CSMS knows about one charger. */
 export interface StationRecord {
   identity: string;
-  protocol: DefaultOcppVersion;
+  protocol: OcppVersion;
   connected: boolean;
   /** From the last BootNotification. */
   boot?: { vendor: string; model: string; serialNumber?: string; firmwareVersion?: string; reason?: string; at: string };
-  /** Last status per connector: `"1"` in 1.6, `"evseId/connectorId"` in 2.0.1. */
+  /** Last status per connector: `"1"` in 1.6, `"evseId/connectorId"` in 2.x. */
   status: Record<string, { status: string; errorCode?: string; at: string }>;
   lastSeen: string;
 }
 
 /** One charging session as the CSMS sees it. */
 export interface TransactionRecord {
-  /** 1.6: the integer the CSMS assigned, as a string; 2.0.1: the charger's transactionId. */
+  /** 1.6: the integer the CSMS assigned, as a string; 2.x: the charger's transactionId. */
   id: string;
   identity: string;
-  protocol: DefaultOcppVersion;
+  protocol: OcppVersion;
   idTag: string | undefined;
   authorized: boolean;
   startedAt: string;
@@ -50,18 +50,27 @@ export type TransactionRefusal = 'foreign' | 'unknown' | 'ended';
 /** Events of {@link CsmsState}: what chargers reported, once the CSMS has processed it. */
 export interface CsmsEvents {
   /** Any CALL a charger sent, before it is handled. */
-  message: (e: { identity: string; protocol: DefaultOcppVersion; action: string; request: unknown }) => void;
-  boot: (e: { identity: string; protocol: DefaultOcppVersion; record: StationRecord }) => void;
+  message: (e: { identity: string; protocol: OcppVersion; action: string; request: unknown }) => void;
+  boot: (e: { identity: string; protocol: OcppVersion; record: StationRecord }) => void;
   status: (e: { identity: string; connector: string; status: string }) => void;
   transactionStarted: (tx: TransactionRecord) => void;
   meterValues: (e: { identity: string; transaction: TransactionRecord | undefined; energyWh: number | undefined }) => void;
   transactionEnded: (tx: TransactionRecord) => void;
   /** A transaction message that was not applied, and why. */
   transactionRefused: (e: { identity: string; action: string; transactionId: string; reason: TransactionRefusal }) => void;
+  /** 2.1: a charger opened a periodic event stream (OpenPeriodicEventStream, accepted). */
+  streamOpened: (e: { identity: string; streamId: number; variableMonitoringId: number }) => void;
+  /** 2.1: samples a charger sent on a stream (a NotifyPeriodicEventStream SEND). */
+  streamData: (e: { identity: string; streamId: number; basetime: string; data: ReadonlyArray<{ t: number; v: string }> }) => void;
+  /**
+   * 2.1: a charger refused one of the CSMS's answers with a CALLRESULTERROR (the answer was
+   * invalid in its eyes, or it could not accept what it said, as a tariff in use case I08).
+   */
+  callResultError: (e: { identity: string; action: string | undefined; messageId: string; code: string; description: string }) => void;
 }
 
 /**
- * Transactions keyed by station, then by id. 2.0.1 chargers choose their own transaction ids,
+ * Transactions keyed by station, then by id. 2.x chargers choose their own transaction ids,
  * so two stations may well both have a "1": each is its own.
  */
 export class TransactionStore implements Iterable<TransactionRecord> {
@@ -130,7 +139,7 @@ export class CsmsState extends EventEmitter<CsmsEvents> {
   }
 
   /** The record of `identity`, created on first use. */
-  station(identity: string, protocol: DefaultOcppVersion): StationRecord {
+  station(identity: string, protocol: OcppVersion): StationRecord {
     let record = this.stations.get(identity);
     if (!record || record.protocol !== protocol) {
       record = { identity, protocol, connected: false, status: {}, lastSeen: now() };

@@ -2,21 +2,26 @@
  * The end-to-end demo behind `npm run demo` (also `npx ts-node examples/demo.ts`).
  *
  * In one process, the demo CSMS (examples/central-system.ts) listens on 127.0.0.1 (a free
- * port), and a simulated charger (examples/charge-point.ts) of each version runs a complete
- * charging session against it: boot, status, authorize (one refused idTag, one accepted),
- * configuration read and change, a triggered message, remote start, meter values, remote
- * stop, unlock, and a reset after which the charger boots again. Every exchange is printed;
- * a summary follows. Exit code 0 when every check passed, 1 otherwise (a failed assertion, a
- * timeout, an unexpected CALLERROR), and the whole run is bounded in time.
+ * port), and a simulated charger (examples/charge-point.ts) of each version (1.6, 2.0.1, 2.1)
+ * runs a complete charging session against it: boot, status, authorize (one refused idTag, one
+ * accepted), configuration read and change, a triggered message, remote start, meter values,
+ * remote stop, unlock, and a reset after which the charger boots again. The 2.1 session adds
+ * what only 2.1 has: a periodic event stream whose samples travel as NotifyPeriodicEventStream
+ * SENDs (message type 6, never answered), and a tariff in an Authorize answer that the charger,
+ * which applies no tariffs, refuses with a CALLRESULTERROR (message type 5, use case I08).
+ * Every exchange is printed; a summary follows. Exit code 0 when every check passed, 1
+ * otherwise (a failed assertion, a timeout, an unexpected CALLERROR or CALLRESULTERROR), and the
+ * whole run is bounded in time.
  */
 import assert from 'node:assert/strict';
-import type { AnyStation, CentralSystem, DefaultOcppVersion } from '../src/index';
+import type { AnyStation, CentralSystem, OcppVersion } from '../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
   CsmsState,
   DEMO_ID_TAGS,
   DEMO_PATH,
+  DEMO_TARIFF_ID_TAGS,
   getConfiguration,
   remoteStart,
   remoteStop,
@@ -24,7 +29,7 @@ import {
   trigger,
   unlock,
 } from './central-system';
-import { createSimulatedCharger, type SimulatedCharger } from './charge-point';
+import { createSimulatedCharger, SimulatedCharger21, type SimulatedCharger } from './charge-point';
 import { ExchangeLog } from './exchange-log';
 
 /** The whole demo must finish within this (it normally takes about a second). */
@@ -34,20 +39,29 @@ const STEP_TIMEOUT_MS = 3_000;
 
 /** How one version's session went. */
 interface Outcome {
-  protocol: DefaultOcppVersion;
+  protocol: OcppVersion;
   identity: string;
   passed: number;
   failed: string[];
   energyWh: number;
+  /** 2.1: stream samples the CSMS received (each a NotifyPeriodicEventStream SEND). */
+  streamSamples: number;
 }
 
 /** Per-version names of the same things. */
 const VERSION = {
   'ocpp1.6': { identity: 'DEMO-16', heartbeatKey: 'HeartbeatInterval', sampleKey: 'MeterValueSampleInterval' },
   'ocpp2.0.1': { identity: 'DEMO-201', heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval', sampleKey: 'SampledDataCtrlr/TxUpdatedInterval' },
+  'ocpp2.1': { identity: 'DEMO-21', heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval', sampleKey: 'SampledDataCtrlr/TxUpdatedInterval' },
 } as const;
 
-/** A configuration value out of a GetConfiguration (1.6) or GetVariables (2.0.1) answer. */
+/**
+ * CALLRESULTERRORs each session should have: the 2.1 charger refuses the one tariff it is sent.
+ * Any other number (and any CALLERROR at all) is a failure.
+ */
+const EXPECTED_CALLRESULTERRORS: Readonly<Record<OcppVersion, number>> = { 'ocpp1.6': 0, 'ocpp2.0.1': 0, 'ocpp2.1': 1 };
+
+/** A configuration value out of a GetConfiguration (1.6) or GetVariables (2.x) answer. */
 function configValue(response: unknown, key: string): string | undefined {
   const r = response as {
     configurationKey?: Array<{ key: string; value?: string }>;
@@ -57,20 +71,14 @@ function configValue(response: unknown, key: string): string | undefined {
   return v16 ?? r.getVariableResult?.find((v) => `${v.component.name}/${v.variable.name}` === key)?.attributeValue;
 }
 
-async function runSession(
-  protocol: DefaultOcppVersion,
-  cs: CentralSystem<DefaultOcppVersion>,
-  state: CsmsState,
-  url: string,
-  log: ExchangeLog,
-): Promise<Outcome> {
+async function runSession(protocol: OcppVersion, cs: CentralSystem<OcppVersion>, state: CsmsState, url: string, log: ExchangeLog): Promise<Outcome> {
   const { identity, heartbeatKey, sampleKey } = VERSION[protocol];
-  const outcome: Outcome = { protocol, identity, passed: 0, failed: [], energyWh: 0 };
+  const outcome: Outcome = { protocol, identity, passed: 0, failed: [], energyWh: 0, streamSamples: 0 };
   const [allowedTag] = DEMO_ID_TAGS;
   const charger: SimulatedCharger = createSimulatedCharger(protocol, { url, identity, idTag: allowedTag, meterIntervalMs: 150 });
   charger.on('error', ({ error }) => outcome.failed.push(`charger error: ${error.message}`));
   const mine = <T extends { identity: string }>(e: T): boolean => e.identity === identity;
-  const station = (): AnyStation<DefaultOcppVersion> => {
+  const station = (): AnyStation<OcppVersion> => {
     const s = cs.stations.get(identity);
     assert.ok(s, `${identity} is not connected`);
     return s;
@@ -105,6 +113,16 @@ async function runSession(
     assert.equal(await charger.authorize('NOT-ON-THE-LIST'), false);
     assert.equal(await charger.authorize(allowedTag), true);
   });
+  if (charger instanceof SimulatedCharger21) {
+    await step('a tariff the charger cannot apply is refused: CALLRESULTERROR (I08)', async () => {
+      // The CSMS answers this driver's Authorize with a tariff; the charger's `accept` check refuses it.
+      const refused = state.next('callResultError', (e) => mine(e) && e.action === 'Authorize', STEP_TIMEOUT_MS);
+      assert.equal(await charger.authorize(DEMO_TARIFF_ID_TAGS[0]), false);
+      const { code, description } = await refused;
+      assert.equal(code, 'NotSupported');
+      assert.match(description, /tariff/);
+    });
+  }
   await step('read and change configuration', async () => {
     const { response } = await getConfiguration(station(), [heartbeatKey]);
     assert.equal(configValue(response, heartbeatKey), '300');
@@ -133,6 +151,20 @@ async function runSession(
       assert.ok(energyWh !== undefined && energyWh > 0);
     }
   });
+  if (charger instanceof SimulatedCharger21) {
+    await step('periodic event stream: opened with a CALL, samples arrive as SENDs', async () => {
+      const opened = state.next('streamOpened', mine, STEP_TIMEOUT_MS);
+      assert.equal(await charger.openStream(), true);
+      const { streamId } = await opened;
+      // Two samples, each a SEND beside its TransactionEvent CALL, never answered.
+      for (let i = 0; i < 2; i++) {
+        const { data } = await state.next('streamData', (e) => mine(e) && e.streamId === streamId, STEP_TIMEOUT_MS);
+        assert.ok(data.length > 0 && Number(data[0].v) > 0, 'a sample carries a value');
+        outcome.streamSamples++;
+      }
+      await charger.closeStream();
+    });
+  }
   await step('remote stop: the charger ends the transaction', async () => {
     const ended = state.next('transactionEnded', (tx) => tx.id === transactionId, STEP_TIMEOUT_MS);
     const available = state.next('status', (e) => mine(e) && e.status === 'Available', STEP_TIMEOUT_MS);
@@ -165,10 +197,10 @@ async function main(): Promise<number> {
   cs.on('error', ({ error }) => problems.push(`central system error: ${error.message}`));
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
   const url = `ws://127.0.0.1:${port}${DEMO_PATH}`;
-  log.note(`central system listening on ${url}/<identity>, serving OCPP 2.0.1 and 1.6`);
+  log.note(`central system listening on ${url}/<identity>, serving OCPP 2.1, 2.0.1 and 1.6`);
 
   const outcomes: Outcome[] = [];
-  for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) outcomes.push(await runSession(protocol, cs, state, url, log));
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) outcomes.push(await runSession(protocol, cs, state, url, log));
   await cs.close();
 
   log.section('Summary');
@@ -177,11 +209,16 @@ async function main(): Promise<number> {
     const counts = log.countsFor(o.identity);
     // No CALLERROR is expected anywhere in this demo: each one is a failure.
     if (counts.callErrors > 0) o.failed.push(`${counts.callErrors} unexpected CALLERROR(s)`);
+    const resultErrors = counts.callResultErrors ?? 0;
+    const expected = EXPECTED_CALLRESULTERRORS[o.protocol];
+    if (resultErrors !== expected) o.failed.push(`${resultErrors} CALLRESULTERROR(s), expected ${expected}`);
+    // 2.1's own message types, counted only where they can occur (the 1.6 and 2.0.1 lines are as before).
+    const v21 = o.protocol === 'ocpp2.1' ? `, ${resultErrors} CALLRESULTERROR, ${counts.sends ?? 0} SENDs (${o.streamSamples} checked)` : '';
     failures += o.failed.length;
     const mark = o.failed.length === 0 ? log.paint('green', '✔') : log.paint('red', '✘');
     const txs = [...state.transactions.values()].filter((tx) => tx.identity === o.identity).length;
     console.log(
-      `  ${mark} ${o.protocol.padEnd(10)} ${o.identity.padEnd(9)} ${o.passed} steps passed, ${counts.frames} frames, ${counts.callErrors} CALLERRORs, ${txs} transaction(s), ${o.energyWh} Wh delivered`,
+      `  ${mark} ${o.protocol.padEnd(10)} ${o.identity.padEnd(9)} ${o.passed} steps passed, ${counts.frames} frames, ${counts.callErrors} CALLERRORs${v21}, ${txs} transaction(s), ${o.energyWh} Wh delivered`,
     );
     for (const f of o.failed) console.log(`      ${log.paint('red', f)}`);
   }
@@ -189,7 +226,7 @@ async function main(): Promise<number> {
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
   console.log(
     failures === 0
-      ? log.paint('green', `\n  All checks passed in ${seconds} s (OCPP 1.6 and 2.0.1).`)
+      ? log.paint('green', `\n  All checks passed in ${seconds} s (OCPP 1.6, 2.0.1 and 2.1).`)
       : log.paint('red', `\n  ${failures} check(s) failed (${seconds} s).`),
   );
   return failures === 0 ? 0 : 1;

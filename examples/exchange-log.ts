@@ -5,6 +5,9 @@
  *   +0.004s  DEMO-16     → CSMS  CALL    BootNotification        chargePointVendor=Acme chargePointModel=Sim-16
  *   +0.006s  DEMO-16     ← CSMS  RESULT  BootNotification        status=Accepted interval=300
  *
+ * OCPP 2.1's own message types show as `SEND` (6: a request never answered) and `RESERR`
+ * (5: CALLRESULTERROR, the receiver of a CALLRESULT refusing it), in the sender's column.
+ *
  * The charger is always on the left and the CSMS on the right; the arrow points from sender to
  * receiver. Colour only when the output is a terminal and NO_COLOR is unset (no-color.org).
  */
@@ -30,7 +33,14 @@ export interface ExchangeLogOptions {
 export interface ExchangeCounts {
   frames: number;
   callErrors: number;
+  /** 2.1 CALLRESULTERRORs (message type 5); present once there has been one. */
+  callResultErrors?: number;
+  /** 2.1 SENDs (message type 6); present once there has been one. */
+  sends?: number;
 }
+
+/** How many answered ids are remembered, to name the action of a CALLRESULTERROR under one. */
+const ANSWERED_MEMORY = 64;
 
 /** Whether colours should be used on `stream` (a TTY, and NO_COLOR unset or empty). */
 export function colorEnabled(stream: { isTTY?: boolean } = process.stdout): boolean {
@@ -105,6 +115,8 @@ export class ExchangeLog {
   private readonly counts = new Map<string, ExchangeCounts>();
   /** Actions of calls in flight by message id, to name the action of their answers. */
   private readonly pending = new Map<string, string>();
+  /** Actions of calls answered lately, by message id: a CALLRESULTERROR comes under such an id. */
+  private readonly answered = new Map<string, string>();
 
   constructor(options: ExchangeLogOptions = {}) {
     this.write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
@@ -134,14 +146,23 @@ export class ExchangeLog {
     let action = event.action ?? this.pending.get(frame.messageId) ?? '?';
     let detail: string;
     if (frame.type === 2 || frame.type === 6) {
-      this.pending.set(frame.messageId, frame.action);
+      // A SEND is never answered: nothing to remember it for.
+      if (frame.type === 2) this.pending.set(frame.messageId, frame.action);
+      else counts.sends = (counts.sends ?? 0) + 1;
       action = frame.action;
-      kind = this.paint(sender === 'charger' ? 'blue' : 'magenta', 'CALL  ');
+      kind = this.paint(sender === 'charger' ? 'blue' : 'magenta', frame.type === 2 ? 'CALL  ' : 'SEND  ');
       detail = summarize(frame.payload, this.maxSummary);
     } else if (frame.type === 3) {
       this.pending.delete(frame.messageId);
+      this.answered.set(frame.messageId, action);
+      if (this.answered.size > ANSWERED_MEMORY) this.answered.delete(this.answered.keys().next().value as string);
       kind = this.paint('green', 'RESULT');
       detail = summarize(frame.payload, this.maxSummary);
+    } else if (frame.type === 5) {
+      action = event.action ?? this.answered.get(frame.messageId) ?? '?';
+      counts.callResultErrors = (counts.callResultErrors ?? 0) + 1;
+      kind = this.paint('yellow', 'RESERR');
+      detail = this.paint('yellow', `${frame.errorCode}${frame.errorDescription ? `: ${frame.errorDescription}` : ''}`);
     } else {
       this.pending.delete(frame.messageId);
       counts.callErrors++;

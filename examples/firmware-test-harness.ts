@@ -24,7 +24,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RpcError, type AnyStation, type CentralSystem, type DefaultOcppVersion, type ValidationFailedEvent } from '../src/index';
+import { RpcError, type AnyStation, type CentralSystem, type DefaultOcppVersion, type OcppVersion, type ValidationFailedEvent } from '../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
@@ -53,6 +53,12 @@ const VERSION = {
     sampleKey: 'SampledDataCtrlr/TxUpdatedInterval',
     missingFieldCode: 'OccurrenceConstraintViolation',
   },
+  // A real 2.1 charger may connect too: the demo CSMS serves 2.1 first.
+  'ocpp2.1': {
+    heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval',
+    sampleKey: 'SampledDataCtrlr/TxUpdatedInterval',
+    missingFieldCode: 'OccurrenceConstraintViolation',
+  },
 } as const;
 
 /** A CALL the charger sent. */
@@ -65,9 +71,9 @@ interface Received {
 function chargerSuite(label: string, protocol: DefaultOcppVersion | undefined): void {
   describe(`charger under test: ${label}`, () => {
     const state = new CsmsState([...DEMO_ID_TAGS, idTag]);
-    let cs: CentralSystem<DefaultOcppVersion>;
+    let cs: CentralSystem<OcppVersion>;
     let simulator: SimulatedCharger | undefined;
-    let station: AnyStation<DefaultOcppVersion>;
+    let station: AnyStation<OcppVersion>;
     const received: Received[] = [];
     const invalid: ValidationFailedEvent[] = [];
 
@@ -86,7 +92,7 @@ function chargerSuite(label: string, protocol: DefaultOcppVersion | undefined): 
         ...(external ? { path: new URL(external).pathname } : {}),
       });
       state.on('message', (m) => received.push({ action: m.action, request: m.request as Record<string, unknown> }));
-      const connected = new Promise<AnyStation<DefaultOcppVersion>>((resolve, reject) => {
+      const connected = new Promise<AnyStation<OcppVersion>>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no charger connected within ${CONNECT_MS} ms`)), CONNECT_MS);
         cs.once('connection', (s) => {
           clearTimeout(timer);

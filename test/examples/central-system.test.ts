@@ -1,6 +1,6 @@
 /**
- * examples/central-system.ts: the demo CSMS answers every action a charger may send, in both
- * versions, with responses the SDK's strict validation accepts (an invalid one would reject
+ * examples/central-system.ts: the demo CSMS answers every action a 1.6 or 2.0.1 charger may send,
+ * the same for 2.1 (plus its tariffs, periodic event streams and CALLRESULTERRORs), with responses the SDK's strict validation accepts (an invalid one would reject
  * the call), and with the right content; boot gating, isAccepted and compression are on;
  * transactions belong to the station that started them (another station's meter values or stop
  * change nothing, nor does a second stop); the script itself runs, logs and shuts down cleanly
@@ -11,14 +11,25 @@ import { describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import {
   ChargePoint,
+  NotSupportedError,
   OCPP16_ACTIONS,
   OCPP201_ACTIONS,
   SecurityError,
   type CentralSystem,
   type ChargePointOutgoing,
   type DefaultOcppVersion,
+  type OCPP21,
+  type OcppVersion,
 } from '../../src/index';
-import { createDemoCentralSystem, CsmsState, DEMO_PATH, DEMO_VENDOR_ID, type CsmsEvents } from '../../examples/central-system';
+import {
+  createDemoCentralSystem,
+  CsmsState,
+  DEMO_PATH,
+  DEMO_TARIFF,
+  DEMO_TARIFF_ID_TAGS,
+  DEMO_VENDOR_ID,
+  type CsmsEvents,
+} from '../../examples/central-system';
 import { spawnExample } from './helpers';
 
 const ts = (): string => new Date().toISOString();
@@ -150,6 +161,20 @@ const SAMPLES_201: Samples<'ocpp2.0.1'> = {
   }),
 };
 
+/** 2.1 requires `eventNotificationType` in each monitor, which 2.0.1 does not have. */
+const NOTIFY_MONITORING_REPORT_21: OCPP21.NotifyMonitoringReportRequest = {
+  requestId: 1,
+  seqNo: 0,
+  generatedAt: ts(),
+  monitor: [
+    {
+      component: { name: 'EVSE', evse: { id: 1 } },
+      variable: { name: 'Power' },
+      variableMonitoring: [{ id: 1, transaction: false, value: 22_000, type: 'UpperThreshold', severity: 5, eventNotificationType: 'CustomMonitor' }],
+    },
+  ],
+};
+
 /** The actions a charger may send in a version, from the generated tables. */
 function chargerActions(table: Readonly<Record<string, string>>): string[] {
   return Object.keys(table)
@@ -157,7 +182,7 @@ function chargerActions(table: Readonly<Record<string, string>>): string[] {
     .sort();
 }
 
-async function start(state: CsmsState): Promise<{ cs: CentralSystem<DefaultOcppVersion>; url: string }> {
+async function start(state: CsmsState): Promise<{ cs: CentralSystem<OcppVersion>; url: string }> {
   const cs = createDemoCentralSystem({ state, log: false, heartbeatIntervalSec: 120, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
   return { cs, url: `ws://127.0.0.1:${port}${DEMO_PATH}` };
@@ -252,6 +277,74 @@ describe('examples/central-system.ts', () => {
 
     assert.deepEqual(await cp.call('Authorize', { idToken: { idToken: 'STOLEN', type: 'ISO14443' } }), { idTokenInfo: { status: 'Unknown' } });
     assert.deepEqual(await cp.call('DataTransfer', { vendorId: 'com.other' }), { status: 'UnknownVendorId' });
+  });
+
+  test('OCPP 2.1: the 2.0.1 actions get the same answers; a tariff for drivers with one; streams; a CALLRESULTERROR is a state event', async (t) => {
+    const state = new CsmsState();
+    const { cs, url } = await start(state);
+    t.after(() => cs.close());
+    const cp = new ChargePoint({ url, identity: 'ALL-21', protocol: 'ocpp2.1', reconnect: false });
+    t.after(() => cp.close());
+    await cp.connect();
+    await assert.rejects(cp.call('Heartbeat', {}), SecurityError);
+
+    // 2.1's requests for these actions are supersets of 2.0.1's: the same samples (but one, where
+    // 2.1 requires a field more), validated strictly against the 2.1 schemas on both sides. The
+    // cast only picks one call signature for the compiler.
+    const answers: Record<string, unknown> = {};
+    for (const action of Object.keys(SAMPLES_201) as Array<keyof typeof SAMPLES_201>) {
+      const request = action === 'NotifyMonitoringReport' ? NOTIFY_MONITORING_REPORT_21 : SAMPLES_201[action]({ transactionId: 0 });
+      answers[action] = await cp.call(action as 'Heartbeat', request);
+    }
+    assert.equal(state.stations.get('ALL-21')?.protocol, 'ocpp2.1');
+    assert.equal((answers.BootNotification as { interval: number }).interval, 120);
+    assert.deepEqual(answers.Authorize, { idTokenInfo: { status: 'Accepted' } });
+    assert.deepEqual(answers.TransactionEvent, { idTokenInfo: { status: 'Accepted' } });
+    assert.deepEqual(answers.DataTransfer, { status: 'Accepted', data: { any: ['json', 1] } });
+    assert.equal((answers.SignCertificate as { status: string }).status, 'Rejected');
+    assert.equal(state.transactions.get('ALL-21', 'TX-201')?.protocol, 'ocpp2.1');
+
+    // A driver with a tariff of their own gets it with the authorization (I08); others do not.
+    const withTariff = { idToken: { idToken: DEMO_TARIFF_ID_TAGS[0], type: 'ISO14443' } };
+    assert.deepEqual(await cp.call('Authorize', withTariff), { idTokenInfo: { status: 'Accepted' }, tariff: DEMO_TARIFF });
+    // Refusing it sends a CALLRESULTERROR: the CSMS sees it as a state event naming the action.
+    const refused = state.next('callResultError', (e) => e.identity === 'ALL-21', 2000);
+    const refusal = new NotSupportedError({ description: 'no tariffs here' });
+    await assert.rejects(
+      cp.call('Authorize', withTariff, {
+        accept: (result) => {
+          if (result.tariff) throw refusal;
+        },
+      }),
+      (error) => error === refusal,
+    );
+    const e = await refused;
+    assert.deepEqual([e.action, e.code, e.description], ['Authorize', 'NotSupported', 'no tariffs here']);
+
+    // Periodic event streams: opened with a CALL, samples as SENDs (never answered), closed.
+    const opened = state.next('streamOpened', (o) => o.identity === 'ALL-21', 2000);
+    const open = await cp.call('OpenPeriodicEventStream', { constantStreamData: { id: 7, variableMonitoringId: 3, params: { interval: 1 } } });
+    assert.equal(open.status, 'Accepted');
+    assert.deepEqual(await opened, { identity: 'ALL-21', streamId: 7, variableMonitoringId: 3 });
+    const data = state.next('streamData', (d) => d.identity === 'ALL-21', 2000);
+    const answeredIds: string[] = [];
+    cp.on('frame', (f) => f.direction === 'inbound' && answeredIds.push(f.messageId));
+    const sendId = cp.send('NotifyPeriodicEventStream', { id: 7, pending: 0, basetime: ts(), data: [{ t: 0, v: '11' }] });
+    assert.deepEqual((await data).data, [{ t: 0, v: '11' }]);
+    assert.deepEqual(await cp.call('ClosePeriodicEventStream', { id: 7 }), {});
+    assert.ok(!answeredIds.includes(sendId), 'a SEND is never answered');
+  });
+
+  test('a charger offering every version gets 2.1, the newest this CSMS serves', async (t) => {
+    const { cs, url } = await start(new CsmsState());
+    t.after(() => cs.close());
+    const ws = new WebSocket(`${url}/NEWEST`, ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1']);
+    t.after(() => ws.terminate());
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    assert.equal(ws.protocol, 'ocpp2.1');
   });
 
   /** Chargers of `protocol`, connected and booted, closed after the test; and the refusals seen. */

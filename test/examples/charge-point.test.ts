@@ -1,17 +1,18 @@
 /**
  * examples/charge-point.ts: the simulated chargers run sessions against a test central system
- * in both versions, keep their state, answer every command they claim to, and the script runs
+ * in all three versions, keep their state, answer every command they claim to, and the script runs
  * one session with --once (exit 0) or fails (exit 1) when its idTag is refused.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { CentralSystem, DefaultOcppVersion } from '../../src/index';
+import type { CentralSystem, OcppVersion } from '../../src/index';
 import {
   changeConfiguration,
   createDemoCentralSystem,
   CsmsState,
   DEMO_PATH,
+  DEMO_TARIFF_ID_TAGS,
   getConfiguration,
   getLocalListVersion,
   remoteStart,
@@ -21,14 +22,14 @@ import {
   trigger,
   unlock,
 } from '../../examples/central-system';
-import { createSimulatedCharger, SimulatedCharger16, SimulatedCharger201, type SimulatedCharger } from '../../examples/charge-point';
+import { createSimulatedCharger, SimulatedCharger16, SimulatedCharger201, SimulatedCharger21, type SimulatedCharger } from '../../examples/charge-point';
 import { ROOT, runExample } from './helpers';
 
 async function setup(
   t: { after(fn: () => unknown): void },
-  protocol: DefaultOcppVersion,
+  protocol: OcppVersion,
   identity: string,
-): Promise<{ cs: CentralSystem<DefaultOcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
+): Promise<{ cs: CentralSystem<OcppVersion>; state: CsmsState; charger: SimulatedCharger; url: string }> {
   const state = new CsmsState();
   const cs = createDemoCentralSystem({ state, log: false, callTimeoutMs: 2000 });
   const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
@@ -42,7 +43,7 @@ async function setup(
   return { cs, state, charger, url };
 }
 
-const station = (cs: CentralSystem<DefaultOcppVersion>, identity: string) => {
+const station = (cs: CentralSystem<OcppVersion>, identity: string) => {
   const s = cs.stations.get(identity);
   assert.ok(s, `${identity} is connected`);
   return s;
@@ -150,6 +151,102 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
     });
   });
 }
+
+describe('examples/charge-point.ts (ocpp2.1)', () => {
+  test('a 2.1 station does what the 2.0.1 one does: session, remote start and stop, configuration, reset', async (t) => {
+    const { cs, state, charger } = await setup(t, 'ocpp2.1', 'LOCAL-21');
+    assert.ok(charger instanceof SimulatedCharger21);
+    assert.equal(station(cs, charger.identity).protocol, 'ocpp2.1');
+    assert.equal(state.stations.get(charger.identity)?.boot?.model, 'Sim-21');
+    const tx = await charger.runSession({ samples: 2 });
+    assert.ok(tx?.authorized);
+    assert.equal(state.transactions.get(charger.identity, tx.id)?.stopReason, 'Local');
+    assert.equal(await charger.runSession({ idTag: 'NOT-ALLOWED' }), undefined);
+
+    const s = station(cs, charger.identity);
+    const started = state.next('transactionStarted', (e) => e.identity === charger.identity);
+    assert.equal((await remoteStart(s, 'TAG-002', 1, state)).response.status, 'Accepted');
+    const remote = await started;
+    const ended = state.next('transactionEnded', (e) => e.id === remote.id);
+    assert.equal((await remoteStop(s, remote.id)).response.status, 'Accepted');
+    assert.equal((await ended).stopReason, 'Remote');
+
+    assert.equal((await changeConfiguration(s, 'OCPPCommCtrlr/HeartbeatInterval', '60')).status, 'Accepted');
+    const { response } = await getConfiguration(s, ['OCPPCommCtrlr/HeartbeatInterval']);
+    assert.equal((response as { getVariableResult: Array<{ attributeValue?: string }> }).getVariableResult[0].attributeValue, '60');
+    assert.equal((await trigger(s, 'Heartbeat')).response.status, 'Accepted');
+    assert.equal((await sendLocalList(s, 2, ['A'])).response.status, 'Accepted');
+    assert.equal((await getLocalListVersion(s)).listVersion, 2);
+    assert.equal((await unlock(s)).response.status, 'Unlocked');
+    const ready = charger.nextEvent('ready');
+    assert.equal((await reset(s, 'Immediate')).response.status, 'Accepted');
+    assert.equal((await ready).boots, 2);
+  });
+
+  test('streams its meter samples as NotifyPeriodicEventStream SENDs once the CSMS accepts the stream', async (t) => {
+    const { cs, state, charger } = await setup(t, 'ocpp2.1', 'STREAM-21');
+    assert.ok(charger instanceof SimulatedCharger21);
+    const sends: string[] = [];
+    const answered: string[] = [];
+    station(cs, charger.identity).on('frame', (f) => {
+      if (f.direction === 'inbound' && f.frame.type === 6) sends.push(f.messageId);
+      if (f.direction === 'outbound') answered.push(f.messageId);
+    });
+    const started = state.next('transactionStarted', (e) => e.identity === charger.identity);
+    await remoteStart(station(cs, charger.identity), 'TAG-001', 1, state);
+    const tx = await started;
+    assert.equal(await charger.openStream(), true);
+    const samples = [];
+    for (let i = 0; i < 2; i++) samples.push(await state.next('streamData', (e) => e.identity === charger.identity, 2000));
+    assert.deepEqual(
+      samples.map((d) => [d.streamId, d.data[0].v]),
+      [
+        [1, '11'],
+        [1, '11'],
+      ],
+    );
+    await charger.closeStream();
+    assert.equal(charger.stream, undefined);
+    const ended = state.next('transactionEnded', (e) => e.id === tx.id);
+    await remoteStop(station(cs, charger.identity), tx.id);
+    await ended;
+    assert.ok(sends.length >= 2);
+    assert.deepEqual(
+      sends.filter((id) => answered.includes(id)),
+      [],
+      'a SEND is never answered',
+    );
+  });
+
+  test('refuses an Authorize answer carrying a tariff with a CALLRESULTERROR (I08); the idToken counts as refused', async (t) => {
+    const { state, charger } = await setup(t, 'ocpp2.1', 'TARIFF-21');
+    const refused = state.next('callResultError', (e) => e.identity === charger.identity, 2000);
+    assert.equal(await charger.authorize(DEMO_TARIFF_ID_TAGS[0]), false);
+    const e = await refused;
+    assert.deepEqual([e.action, e.code, e.description], ['Authorize', 'NotSupported', 'this charger applies no tariffs']);
+    // Without a tariff, the same charger authorizes as before.
+    assert.equal(await charger.authorize('TAG-001'), true);
+  });
+
+  test('a 2.0.1 station is not sent the tariff: the same idToken is simply accepted', async (t) => {
+    const { state, charger } = await setup(t, 'ocpp2.0.1', 'TARIFF-201');
+    let resultErrors = 0;
+    state.on('callResultError', () => resultErrors++);
+    assert.equal(await charger.authorize(DEMO_TARIFF_ID_TAGS[0]), true);
+    assert.equal(resultErrors, 0);
+  });
+
+  test('the script runs one 2.1 session with --protocol ocpp2.1 --once', async (t) => {
+    const cs = createDemoCentralSystem({ state: new CsmsState(), log: false });
+    t.after(() => cs.close());
+    const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+    const url = `ws://127.0.0.1:${port}${DEMO_PATH}`;
+    const run = await runExample('examples/charge-point.ts', ['--protocol', 'ocpp2.1', '--url', url, '--once', '--samples', '2', '--meter-interval-ms', '50']);
+    assert.deepEqual([run.code, run.timedOut], [0, false], run.output);
+    assert.match(run.output, /SIM-21 +→ CSMS +CALL +TransactionEvent +eventType=Ended/);
+    assert.match(run.output, /SIM-21 booted \(ocpp2\.1\)/);
+  });
+});
 
 describe('examples/charge-point.ts as a script', () => {
   test('--once runs one session and exits 0 (both versions); a refused idTag exits 1; plain ts-node runs it', async (t) => {

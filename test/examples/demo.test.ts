@@ -1,6 +1,7 @@
 /**
- * The demo (`npm run demo`) finishes by itself with exit code 0, covers both versions and
- * prints a summary; the exchange log's formatting and colour rules hold.
+ * The demo (`npm run demo`) finishes by itself with exit code 0, covers all three versions (2.1
+ * with a SEND and a CALLRESULTERROR) and prints a summary; the exchange log's formatting and
+ * colour rules hold.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ describe('examples/demo.ts (npm run demo)', () => {
     assert.equal(pkg.scripts.demo, 'tsx examples/demo.ts');
   });
 
-  test('runs full sessions in OCPP 1.6 and 2.0.1, then exits 0 with a summary', async () => {
+  test('runs full sessions in OCPP 1.6, 2.0.1 and 2.1, then exits 0 with a summary', async () => {
     const started = Date.now();
     const { code, timedOut, output } = await runExample('examples/demo.ts', [], { timeoutMs: 25_000 });
     assert.deepEqual([code, timedOut], [0, false], output);
@@ -46,7 +47,27 @@ describe('examples/demo.ts (npm run demo)', () => {
     assert.match(output, /DEMO-201 +→ CSMS +CALL +TransactionEvent +eventType=Updated .*energy=\d+Wh/);
     assert.match(output, /✔ ocpp1\.6 +DEMO-16 +9 steps passed, \d+ frames, 0 CALLERRORs/);
     assert.match(output, /✔ ocpp2\.0\.1 +DEMO-201 +9 steps passed, \d+ frames, 0 CALLERRORs/);
-    assert.match(output, /All checks passed/);
+    // 2.1: the same session, plus a stream of SENDs and one CALLRESULTERROR the CSMS saw.
+    assert.match(output, /── OCPP 2\.1: DEMO-21 /);
+    for (const action of [
+      'BootNotification',
+      'StatusNotification',
+      'Authorize',
+      'RequestStartTransaction',
+      'OpenPeriodicEventStream',
+      'RequestStopTransaction',
+    ]) {
+      assert.match(output, new RegExp(`DEMO-21 +[→←] CSMS +CALL +${action} `), action);
+    }
+    for (const eventType of ['Started', 'Updated', 'Ended'])
+      assert.match(output, new RegExp(`DEMO-21 +→ CSMS +CALL +TransactionEvent +eventType=${eventType} `));
+    assert.match(output, /DEMO-21 +← CSMS +RESULT +Authorize +status=Accepted tariffId=/);
+    assert.match(output, /DEMO-21 +→ CSMS +RESERR +Authorize +NotSupported: this charger applies no tariffs/);
+    assert.match(output, /DEMO-21 refused the Authorize answer with a CALLRESULTERROR: NotSupported/);
+    assert.match(output, /DEMO-21 +→ CSMS +SEND +NotifyPeriodicEventStream +id=1 /);
+    assert.doesNotMatch(output, /DEMO-21 +← CSMS +RESULT +NotifyPeriodicEventStream/, 'a SEND is never answered');
+    assert.match(output, /✔ ocpp2\.1 +DEMO-21 +11 steps passed, \d+ frames, 0 CALLERRORs, 1 CALLRESULTERROR, \d+ SENDs \(2 checked\)/);
+    assert.match(output, /All checks passed in [\d.]+ s \(OCPP 1\.6, 2\.0\.1 and 2\.1\)/);
     assert.ok(!output.includes('\x1b['), 'no colour when stdout is not a terminal');
   });
 });
@@ -87,6 +108,26 @@ describe('examples/exchange-log.ts', () => {
     assert.match(lines[1], /CP1 +← CSMS +RESULT +Authorize +status=Accepted$/);
     assert.match(lines[2], /CP1 +→ CSMS +ERROR +\? +NotSupported: no$/);
     assert.deepEqual(log.countsFor('CP1'), { frames: 3, callErrors: 1 });
+  });
+
+  test('2.1: a SEND is a SEND line and never pending; a CALLRESULTERROR names the action it refused', () => {
+    const lines: string[] = [];
+    const log = new ExchangeLog({ write: (l) => lines.push(l), color: false });
+    const send = { type: 6, messageId: 's1', action: 'NotifyPeriodicEventStream', payload: { id: 1, pending: 0, data: [{ t: 0, v: '11' }] } } as const;
+    log.frame('CP21', 'charger', { direction: 'inbound', text: '', frame: send, messageId: 's1', action: 'NotifyPeriodicEventStream' });
+    const call = { type: 2, messageId: 'm1', action: 'Authorize', payload: { idToken: { idToken: 'T', type: 'ISO14443' } } } as const;
+    log.frame('CP21', 'charger', { direction: 'inbound', text: '', frame: call, messageId: 'm1', action: 'Authorize' });
+    log.frame('CP21', 'csms', {
+      direction: 'outbound',
+      text: '',
+      frame: { type: 3, messageId: 'm1', payload: { idTokenInfo: { status: 'Accepted' } } },
+      messageId: 'm1',
+    });
+    const refusal = { type: 5, messageId: 'm1', errorCode: 'NotSupported', errorDescription: 'no tariffs', errorDetails: {} } as const;
+    log.frame('CP21', 'charger', { direction: 'inbound', text: '', frame: refusal, messageId: 'm1' });
+    assert.match(lines[0], /CP21 +→ CSMS +SEND +NotifyPeriodicEventStream +id=1 pending=0 t=0 v=11$/);
+    assert.match(lines[3], /CP21 +→ CSMS +RESERR +Authorize +NotSupported: no tariffs$/);
+    assert.deepEqual(log.countsFor('CP21'), { frames: 4, callErrors: 0, callResultErrors: 1, sends: 1 });
   });
 
   test('summaries drop timestamps and shorten samples, device-model entries and UUIDs', () => {

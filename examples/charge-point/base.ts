@@ -1,0 +1,334 @@
+/**
+ * What every simulated charger shares, whatever its version: the options, the events, the
+ * transaction and configuration shapes, and the base class with the connection, the boot loop,
+ * the timers, the energy meter, the configuration and the local list. The version classes
+ * (ocpp16.ts, ocpp2x.ts) add the messages; ../charge-point.ts is the door and the CLI.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { ChargePoint, type ChargePointOptions, type OcppVersion } from '../../src/index';
+import type { ExchangeLog } from '../exchange-log';
+
+/** Options of a simulated charger. */
+export interface SimulatorOptions {
+  /** The CSMS endpoint; the identity is appended. */
+  url: string;
+  identity: string;
+  /** The idTag (1.6) or idToken (2.0.1) presented for local sessions. @default 'TAG-001' */
+  idTag?: string;
+  vendor?: string;
+  model?: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+  /**
+   * Real time between meter samples. Each sample stands for `MeterValueSampleInterval`
+   * (1.6) or `TxUpdatedInterval` (2.0.1) seconds of charging, so a demo can compress time.
+   * @default that interval in real seconds
+   */
+  meterIntervalMs?: number;
+  /** Charging power, for the energy meter. @default 11000 */
+  powerW?: number;
+  /** Log every exchange from the charger's side; `false` for none. @default false */
+  log?: ExchangeLog | false;
+  /** More options for the underlying ChargePoint (timeouts, reconnect, password...). */
+  chargePoint?: Partial<Omit<ChargePointOptions, 'url' | 'identity' | 'protocol'>>;
+}
+
+/** A transaction as the charger keeps it. */
+export interface SimTransaction {
+  /** 1.6: the CSMS's integer as a string; 2.0.1: the charger's own id. */
+  id: string;
+  idTag: string;
+  meterStartWh: number;
+  startedAt: string;
+  /** Whether the CSMS accepted the idTag for this transaction. */
+  authorized: boolean;
+}
+
+/** Why a transaction stops, in words both versions can translate. */
+export type StopReason = 'Local' | 'Remote' | 'DeAuthorized' | 'SoftReset' | 'HardReset' | 'UnlockCommand' | 'EVDisconnected';
+
+/** Events of a simulated charger. */
+export interface ChargerEvents {
+  booted: (e: { status: string; interval: number }) => void;
+  /** start() finished: booted, connector reported. */
+  ready: (e: { boots: number }) => void;
+  transactionStarted: (tx: SimTransaction) => void;
+  meterValues: (e: { transactionId: string | undefined; energyWh: number }) => void;
+  transactionStopped: (e: SimTransaction & { reason: StopReason; meterStopWh: number }) => void;
+  rebooting: (e: { type: string }) => void;
+  error: (e: { error: Error }) => void;
+}
+
+/** One configuration key (1.6) or variable (2.0.1, keyed `Component/Variable`). */
+export interface ConfigEntry {
+  value: string;
+  readonly: boolean;
+  /** Only non-negative integers are accepted. */
+  integer?: boolean;
+}
+
+export const now = (): string => new Date().toISOString();
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What both versions share: connection, boot, timers, meter, configuration and local list. */
+export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventEmitter<ChargerEvents> {
+  readonly identity: string;
+  abstract readonly protocol: V;
+  readonly config = new Map<string, ConfigEntry>();
+  readonly localList = { version: 0, idTags: new Set<string>() };
+  transaction: SimTransaction | undefined;
+  /**
+   * A remote start was accepted and its transaction is being started: a second remote start
+   * arriving before the first StartTransaction is answered must be rejected, not accepted twice.
+   */
+  protected remoteStartPending = false;
+
+  /** Runs a remote start later, marking it pending until it has started (or failed to). */
+  protected startRemotely(task: () => Promise<unknown>): void {
+    this.remoteStartPending = true;
+    this.later(async () => {
+      try {
+        await task();
+      } finally {
+        this.remoteStartPending = false;
+      }
+    });
+  }
+  /** The energy register, in Wh. */
+  meterWh = 12_345;
+  /** Boots so far (a reset adds one). */
+  boots = 0;
+
+  protected readonly options: SimulatorOptions;
+  protected cp: ChargePoint<V> | undefined;
+  private heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  private meterTimer: ReturnType<typeof setInterval> | undefined;
+  private stopped = false;
+  /** A reset asked for "when idle" (2.0.1 OnIdle during a transaction). */
+  protected resetWhenIdle = false;
+
+  constructor(options: SimulatorOptions) {
+    super();
+    this.options = options;
+    this.identity = options.identity;
+  }
+
+  /** The current connection (a reset replaces it). */
+  get chargePoint(): ChargePoint<V> {
+    if (!this.cp) throw new Error(`${this.identity} is not started`);
+    return this.cp;
+  }
+
+  get idTag(): string {
+    return this.options.idTag ?? 'TAG-001';
+  }
+
+  /** The configured value of `key` as a number. */
+  protected configNumber(key: string): number {
+    return Number(this.config.get(key)?.value ?? 0);
+  }
+
+  /**
+   * Connects and boots (retrying after the CSMS's interval until Accepted), then reports its
+   * connector. Resolves once the boot is accepted.
+   */
+  async start(reason?: string): Promise<void> {
+    this.stopped = false;
+    const cp = new ChargePoint<V>({
+      callTimeoutMs: 10_000,
+      ...this.options.chargePoint,
+      url: this.options.url,
+      identity: this.identity,
+      protocol: this.protocol,
+      bootGating: true,
+    });
+    this.cp = cp;
+    if (this.options.log) this.options.log.attachChargePoint(cp);
+    cp.on('error', (e) => this.emit('error', e));
+    this.register(cp);
+    await cp.connect();
+    for (;;) {
+      const { status, interval } = await this.sendBoot(reason);
+      this.boots++;
+      this.emit('booted', { status, interval });
+      if (status === 'Accepted') {
+        if (interval > 0) this.setConfig(this.heartbeatKey, String(interval));
+        this.restartHeartbeat();
+        break;
+      }
+      // Pending or Rejected: only BootNotification may be sent; try again after `interval`.
+      await sleep(Math.max(interval, 1) * 1000);
+      if (this.stopped) return;
+    }
+    await this.sendStatus(this.transaction ? 'Occupied' : 'Available');
+    this.emit('ready', { boots: this.boots });
+  }
+
+  /** Stops timers and closes the connection (a transaction in progress is left as it is). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimers();
+    await this.cp?.close();
+  }
+
+  /**
+   * A whole local session: present the idTag, start if it is accepted, charge for `samples`
+   * meter samples, stop. Resolves with the transaction, or undefined when the idTag is refused.
+   */
+  async runSession({ idTag = this.idTag, samples = 3 }: { idTag?: string; samples?: number } = {}): Promise<
+    (SimTransaction & { meterStopWh: number }) | undefined
+  > {
+    if (!(await this.authorize(idTag))) return undefined;
+    const tx = await this.startTransaction(idTag);
+    for (let i = 0; i < samples && this.transaction === tx; i++) await this.nextEvent('meterValues');
+    if (this.transaction === tx) await this.stopTransaction('Local');
+    return { ...tx, meterStopWh: this.meterWh };
+  }
+
+  /** Resolves with the next `event` (used to wait for meter samples). */
+  nextEvent<E extends keyof ChargerEvents>(event: E, timeoutMs = 10_000): Promise<Parameters<ChargerEvents[E]>[0]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off(event, listener);
+        reject(new Error(`${this.identity}: no '${event}' within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = (arg: Parameters<ChargerEvents[E]>[0]): void => {
+        clearTimeout(timer);
+        resolve(arg);
+      };
+      this.once(event, listener);
+    });
+  }
+
+  /** Asks the CSMS whether `idTag` may charge. */
+  abstract authorize(idTag: string): Promise<boolean>;
+  /** Starts a transaction (the CSMS may still refuse the idTag, which stops it again). */
+  abstract startTransaction(idTag: string, remote?: { remoteStartId: number; transactionId: string }): Promise<SimTransaction>;
+  /** Stops the transaction in progress. */
+  abstract stopTransaction(reason: StopReason): Promise<void>;
+  protected abstract readonly heartbeatKey: string;
+  protected abstract sendBoot(reason: string | undefined): Promise<{ status: string; interval: number }>;
+  protected abstract sendStatus(status: 'Available' | 'Occupied'): Promise<void>;
+  protected abstract sendMeterValues(): Promise<void>;
+  protected abstract sendHeartbeat(): Promise<void>;
+  protected abstract sampleSeconds(): number;
+  protected abstract register(cp: ChargePoint<V>): void;
+
+  // ---------------------------------------------------------------- shared behaviour
+
+  /** Runs `task` after the current answer has gone out, reporting failures as 'error'. */
+  protected later(task: () => Promise<unknown>): void {
+    setImmediate(() => {
+      if (this.stopped) return;
+      task().catch((error: unknown) => {
+        // Calls cut short by stop() are not errors.
+        if (!this.stopped) this.emit('error', { error: error instanceof Error ? error : new Error(String(error)) });
+      });
+    });
+  }
+
+  /** Sets a configuration value; applies what changes behaviour. Returns the outcome. */
+  protected setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
+    const entry = this.config.get(key);
+    if (!entry) return 'Unknown';
+    if (entry.readonly || (entry.integer && !/^\d+$/.test(value))) return 'Rejected';
+    entry.value = value;
+    if (key === this.heartbeatKey) this.restartHeartbeat();
+    return 'Accepted';
+  }
+
+  protected restartHeartbeat(): void {
+    clearInterval(this.heartbeatTimer);
+    const seconds = this.configNumber(this.heartbeatKey);
+    if (seconds <= 0) return;
+    this.heartbeatTimer = setInterval(() => this.later(() => this.sendHeartbeat()), seconds * 1000);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Starts sampling the meter while a transaction runs. */
+  protected startMetering(): void {
+    clearInterval(this.meterTimer);
+    const ms = this.options.meterIntervalMs ?? this.sampleSeconds() * 1000;
+    this.meterTimer = setInterval(() => {
+      this.meterWh += Math.round(((this.options.powerW ?? 11_000) * this.sampleSeconds()) / 3600);
+      this.later(async () => {
+        await this.sendMeterValues();
+        this.emit('meterValues', { transactionId: this.transaction?.id, energyWh: this.meterWh });
+      });
+    }, ms);
+  }
+
+  protected stopMetering(): void {
+    clearInterval(this.meterTimer);
+    this.meterTimer = undefined;
+  }
+
+  protected clearTimers(): void {
+    this.stopMetering();
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+  }
+
+  /** After the CSMS answered a transaction start: stop at once if it refused the idTag, else charge. */
+  protected async afterStart(tx: SimTransaction): Promise<SimTransaction> {
+    this.emit('transactionStarted', tx);
+    if (!tx.authorized) {
+      // A refused idTag ends the transaction (1.6: StopTransactionOnInvalidId).
+      await this.stopTransaction('DeAuthorized');
+      return tx;
+    }
+    await this.sendStatus('Occupied');
+    this.startMetering();
+    return tx;
+  }
+
+  /**
+   * TriggerMessage: sends `requested` after the answer if this charger can (the messages both
+   * versions share, plus `own`). Returns the status to answer with.
+   */
+  protected runTrigger(requested: string, own: Record<string, () => Promise<unknown>>): 'Accepted' | 'NotImplemented' {
+    const tasks: Record<string, () => Promise<unknown>> = {
+      Heartbeat: () => this.sendHeartbeat(),
+      StatusNotification: () => this.sendStatus(this.transaction ? 'Occupied' : 'Available'),
+      MeterValues: () => this.sendMeterValues(),
+      ...own,
+    };
+    const task = tasks[requested];
+    if (!task) return 'NotImplemented';
+    this.later(task);
+    return 'Accepted';
+  }
+
+  /** After a transaction ended: report the connector free, and run a reset that waited for it. */
+  protected async afterStop(tx: SimTransaction, reason: StopReason, meterStopWh: number): Promise<void> {
+    this.transaction = undefined;
+    this.emit('transactionStopped', { ...tx, reason, meterStopWh });
+    await this.sendStatus('Available');
+    if (this.resetWhenIdle) {
+      this.resetWhenIdle = false;
+      this.later(() => this.reboot('OnIdle'));
+    }
+  }
+
+  /** A reset: end the transaction, drop the connection, connect and boot again. */
+  protected async reboot(type: string): Promise<void> {
+    this.emit('rebooting', { type });
+    if (this.transaction) await this.stopTransaction(type === 'Hard' ? 'HardReset' : 'SoftReset');
+    this.clearTimers();
+    await this.cp?.close(1000, 'rebooting');
+    if (this.stopped) return;
+    await this.start('RemoteReset');
+  }
+
+  /** SendLocalList, for both versions: returns the status to answer with. */
+  protected updateLocalList(version: number, full: boolean, entries: ReadonlyArray<{ idTag: string; remove: boolean }>): 'Accepted' | 'VersionMismatch' {
+    if (!full && version <= this.localList.version) return 'VersionMismatch';
+    if (full) this.localList.idTags.clear();
+    for (const e of entries) {
+      if (e.remove) this.localList.idTags.delete(e.idTag);
+      else this.localList.idTags.add(e.idTag);
+    }
+    this.localList.version = version;
+    return 'Accepted';
+  }
+}

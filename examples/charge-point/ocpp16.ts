@@ -1,0 +1,154 @@
+/** The simulated OCPP 1.6 charge point (see ../charge-point.ts). */
+import type { ChargePoint, OCPP16 } from '../../src/index';
+import { now, SimulatedChargerBase, type ConfigEntry, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
+
+/** A simulated OCPP 1.6 charge point with one connector. */
+export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
+  readonly protocol = 'ocpp1.6' as const;
+  protected readonly heartbeatKey = 'HeartbeatInterval';
+
+  constructor(options: SimulatorOptions) {
+    super(options);
+    const keys: Array<[string, ConfigEntry]> = [
+      ['HeartbeatInterval', { value: '300', readonly: false, integer: true }],
+      ['MeterValueSampleInterval', { value: '60', readonly: false, integer: true }],
+      ['MeterValuesSampledData', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
+      ['AuthorizeRemoteTxRequests', { value: 'false', readonly: false }],
+      ['ConnectionTimeOut', { value: '60', readonly: false, integer: true }],
+      ['LocalAuthListEnabled', { value: 'true', readonly: false }],
+      ['NumberOfConnectors', { value: '1', readonly: true }],
+      ['SupportedFeatureProfiles', { value: 'Core,LocalAuthListManagement,RemoteTrigger', readonly: true }],
+    ];
+    for (const [key, entry] of keys) this.config.set(key, entry);
+  }
+
+  protected sampleSeconds(): number {
+    return this.configNumber('MeterValueSampleInterval') || 60;
+  }
+
+  protected async sendBoot(): Promise<{ status: string; interval: number }> {
+    const o = this.options;
+    return this.chargePoint.call('BootNotification', {
+      chargePointVendor: o.vendor ?? 'Example',
+      chargePointModel: o.model ?? 'Sim-16',
+      chargePointSerialNumber: o.serialNumber ?? `SN-${this.identity}`.slice(0, 25),
+      firmwareVersion: o.firmwareVersion ?? '1.0.0',
+    });
+  }
+
+  protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
+    await this.chargePoint.call('StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: status === 'Available' ? 'Available' : 'Charging',
+      timestamp: now(),
+    });
+  }
+
+  protected async sendHeartbeat(): Promise<void> {
+    await this.chargePoint.call('Heartbeat', {});
+  }
+
+  private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
+    const sampledValue: OCPP16.SampledValue[] = [{ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' }];
+    if (context === 'Sample.Periodic')
+      sampledValue.push({ value: String(this.options.powerW ?? 11_000), context, measurand: 'Power.Active.Import', unit: 'W' });
+    return { timestamp: now(), sampledValue };
+  }
+
+  protected async sendMeterValues(): Promise<void> {
+    const tx = this.transaction;
+    await this.chargePoint.call('MeterValues', {
+      connectorId: 1,
+      ...(tx ? { transactionId: Number(tx.id) } : {}),
+      meterValue: [this.meterValue(tx ? 'Sample.Periodic' : 'Trigger')],
+    });
+  }
+
+  async authorize(idTag: string): Promise<boolean> {
+    const { idTagInfo } = await this.chargePoint.call('Authorize', { idTag });
+    return idTagInfo.status === 'Accepted';
+  }
+
+  async startTransaction(idTag: string): Promise<SimTransaction> {
+    if (this.transaction) throw new Error('a transaction is already in progress');
+    const meterStartWh = this.meterWh;
+    const startedAt = now();
+    const response = await this.chargePoint.call('StartTransaction', { connectorId: 1, idTag, meterStart: meterStartWh, timestamp: startedAt });
+    const tx: SimTransaction = { id: String(response.transactionId), idTag, meterStartWh, startedAt, authorized: response.idTagInfo.status === 'Accepted' };
+    this.transaction = tx;
+    return this.afterStart(tx);
+  }
+
+  async stopTransaction(reason: StopReason): Promise<void> {
+    const tx = this.transaction;
+    if (!tx) return;
+    this.stopMetering();
+    const meterStop = this.meterWh;
+    await this.chargePoint.call('StopTransaction', {
+      transactionId: Number(tx.id),
+      meterStop,
+      timestamp: now(),
+      reason,
+      ...(reason === 'Local' ? { idTag: tx.idTag } : {}),
+      transactionData: [this.meterValue('Transaction.End')],
+    });
+    await this.afterStop(tx, reason, meterStop);
+  }
+
+  protected register(cp: ChargePoint<'ocpp1.6'>): void {
+    cp.handle('RemoteStartTransaction', (req) => {
+      if (this.transaction || this.remoteStartPending || (req.connectorId !== undefined && req.connectorId !== 1)) return { status: 'Rejected' };
+      this.startRemotely(async () => {
+        // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
+        if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
+        await this.startTransaction(req.idTag);
+      });
+      return { status: 'Accepted' };
+    });
+    cp.handle('RemoteStopTransaction', (req) => {
+      if (this.transaction?.id !== String(req.transactionId)) return { status: 'Rejected' };
+      this.later(() => this.stopTransaction('Remote'));
+      return { status: 'Accepted' };
+    });
+    cp.handle('Reset', (req) => {
+      this.later(() => this.reboot(req.type));
+      return { status: 'Accepted' };
+    });
+    cp.handle('GetConfiguration', (req) => {
+      const wanted = req.key ?? [...this.config.keys()];
+      const configurationKey = wanted
+        .filter((k) => this.config.has(k))
+        .map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
+      const unknownKey = wanted.filter((k) => !this.config.has(k));
+      return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
+    });
+    cp.handle('ChangeConfiguration', (req) => {
+      const outcome = this.setConfig(req.key, req.value);
+      return { status: outcome === 'Unknown' ? 'NotSupported' : outcome };
+    });
+    cp.handle('TriggerMessage', (req) => {
+      if (req.connectorId !== undefined && req.connectorId !== 1) return { status: 'Rejected' };
+      const status = this.runTrigger(req.requestedMessage, {
+        BootNotification: () => this.sendBoot(),
+        FirmwareStatusNotification: () => this.chargePoint.call('FirmwareStatusNotification', { status: 'Idle' }),
+        DiagnosticsStatusNotification: () => this.chargePoint.call('DiagnosticsStatusNotification', { status: 'Idle' }),
+      });
+      return { status };
+    });
+    cp.handle('UnlockConnector', (req) => {
+      if (req.connectorId !== 1) return { status: 'UnlockFailed' };
+      if (this.transaction) this.later(() => this.stopTransaction('UnlockCommand'));
+      return { status: 'Unlocked' };
+    });
+    cp.handle('SendLocalList', (req) => ({
+      status: this.updateLocalList(
+        req.listVersion,
+        req.updateType === 'Full',
+        (req.localAuthorizationList ?? []).map((e) => ({ idTag: e.idTag, remove: e.idTagInfo === undefined })),
+      ),
+    }));
+    cp.handle('GetLocalListVersion', () => ({ listVersion: this.localList.version }));
+    cp.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * What the simulated 2.0.1 and 2.1 charging stations share: one EVSE with one connector, the
+ * device-model variables, TransactionEvent, and the answers to the CSMS's commands. For these
+ * actions 2.1's payloads are supersets of 2.0.1's, so the logic is written once; only the typed
+ * wire (which ChargePoint the messages go through) is per version (ocpp201.ts, ocpp21.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { OCPP201, OCPP21 } from '../../src/index';
+import { now, SimulatedChargerBase, type ConfigEntry, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
+
+/**
+ * The messages a 2.x simulator sends. Requests are 2.0.1's types, which 2.1 accepts unchanged;
+ * answers are reduced to the fields the simulator reads, which both versions have.
+ */
+export interface Wire2x {
+  boot(request: OCPP201.BootNotificationRequest): Promise<{ status: string; interval: number }>;
+  status(request: OCPP201.StatusNotificationRequest): Promise<unknown>;
+  heartbeat(): Promise<unknown>;
+  meterValues(request: OCPP201.MeterValuesRequest): Promise<unknown>;
+  transactionEvent(request: OCPP201.TransactionEventRequest): Promise<{ idTokenInfo?: { status: string } }>;
+  authorize(request: OCPP201.AuthorizeRequest): Promise<{ idTokenInfo: { status: string } }>;
+  firmwareStatus(request: OCPP201.FirmwareStatusNotificationRequest): Promise<unknown>;
+  logStatus(request: OCPP201.LogStatusNotificationRequest): Promise<unknown>;
+}
+
+/** A request of either 2.x version: handlers read only the fields both have. */
+type Either<R201, R21> = R201 | R21;
+
+/** A simulated OCPP 2.x charging station with one EVSE and one connector. */
+export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> extends SimulatedChargerBase<V> {
+  protected readonly heartbeatKey = 'OCPPCommCtrlr/HeartbeatInterval';
+  /** The BootNotification model, per version. */
+  protected abstract readonly model: string;
+  /** The messages, sent through this version's ChargePoint. */
+  protected abstract readonly wire: Wire2x;
+  private seqNo = 0;
+
+  constructor(options: SimulatorOptions) {
+    super(options);
+    const variables: Array<[string, ConfigEntry]> = [
+      ['OCPPCommCtrlr/HeartbeatInterval', { value: '300', readonly: false, integer: true }],
+      ['SampledDataCtrlr/TxUpdatedInterval', { value: '60', readonly: false, integer: true }],
+      ['SampledDataCtrlr/TxUpdatedMeasurands', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
+      ['AuthCtrlr/AuthorizeRemoteStart', { value: 'false', readonly: false }],
+      ['TxCtrlr/EVConnectionTimeOut', { value: '60', readonly: false, integer: true }],
+      ['LocalAuthListCtrlr/Enabled', { value: 'true', readonly: false }],
+      ['SecurityCtrlr/Identity', { value: options.identity, readonly: true }],
+      ['DeviceDataCtrlr/ItemsPerMessage', { value: '10', readonly: true }],
+    ];
+    for (const [key, entry] of variables) this.config.set(key, entry);
+  }
+
+  protected sampleSeconds(): number {
+    return this.configNumber('SampledDataCtrlr/TxUpdatedInterval') || 60;
+  }
+
+  protected async sendBoot(reason = 'PowerUp'): Promise<{ status: string; interval: number }> {
+    const o = this.options;
+    return this.wire.boot({
+      reason: reason as OCPP201.BootReasonEnumType,
+      chargingStation: {
+        vendorName: o.vendor ?? 'Example',
+        model: o.model ?? this.model,
+        serialNumber: o.serialNumber ?? `SN-${this.identity}`.slice(0, 25),
+        firmwareVersion: o.firmwareVersion ?? '1.0.0',
+      },
+    });
+  }
+
+  protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
+    await this.wire.status({ timestamp: now(), connectorStatus: status, evseId: 1, connectorId: 1 });
+  }
+
+  protected async sendHeartbeat(): Promise<void> {
+    await this.wire.heartbeat();
+  }
+
+  private meterValue(context: OCPP201.ReadingContextEnumType): OCPP201.MeterValueType {
+    const sampledValue: OCPP201.SampledValueType[] = [
+      { value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
+    ];
+    if (context === 'Sample.Periodic')
+      sampledValue.push({ value: this.options.powerW ?? 11_000, context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
+    return { timestamp: now(), sampledValue };
+  }
+
+  protected async sendMeterValues(): Promise<void> {
+    const tx = this.transaction;
+    if (!tx) {
+      await this.wire.meterValues({ evseId: 1, meterValue: [this.meterValue('Trigger')] });
+      return;
+    }
+    await this.wire.transactionEvent({
+      eventType: 'Updated',
+      timestamp: now(),
+      triggerReason: 'MeterValuePeriodic',
+      seqNo: this.seqNo++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Charging' },
+      meterValue: [this.meterValue('Sample.Periodic')],
+    });
+  }
+
+  async authorize(idTag: string): Promise<boolean> {
+    const { idTokenInfo } = await this.wire.authorize({ idToken: { idToken: idTag, type: 'ISO14443' } });
+    return idTokenInfo.status === 'Accepted';
+  }
+
+  async startTransaction(idTag: string, remote?: { remoteStartId: number; transactionId: string }): Promise<SimTransaction> {
+    if (this.transaction) throw new Error('a transaction is already in progress');
+    const tx: SimTransaction = { id: remote?.transactionId ?? randomUUID(), idTag, meterStartWh: this.meterWh, startedAt: now(), authorized: true };
+    this.transaction = tx;
+    this.seqNo = 0;
+    const response = await this.wire.transactionEvent({
+      eventType: 'Started',
+      timestamp: tx.startedAt,
+      triggerReason: remote ? 'RemoteStart' : 'Authorized',
+      seqNo: this.seqNo++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Charging', ...(remote ? { remoteStartId: remote.remoteStartId } : {}) },
+      evse: { id: 1, connectorId: 1 },
+      idToken: { idToken: idTag, type: remote ? 'Central' : 'ISO14443' },
+      meterValue: [this.meterValue('Transaction.Begin')],
+    });
+    tx.authorized = response.idTokenInfo?.status === 'Accepted';
+    return this.afterStart(tx);
+  }
+
+  async stopTransaction(reason: StopReason): Promise<void> {
+    const tx = this.transaction;
+    if (!tx) return;
+    this.stopMetering();
+    const trigger: Record<StopReason, OCPP201.TriggerReasonEnumType> = {
+      Local: 'StopAuthorized',
+      Remote: 'RemoteStop',
+      DeAuthorized: 'Deauthorized',
+      SoftReset: 'ResetCommand',
+      HardReset: 'ResetCommand',
+      UnlockCommand: 'UnlockCommand',
+      EVDisconnected: 'EVCommunicationLost',
+    };
+    const stoppedReason: Record<StopReason, OCPP201.ReasonEnumType> = {
+      Local: 'Local',
+      Remote: 'Remote',
+      DeAuthorized: 'DeAuthorized',
+      SoftReset: 'ImmediateReset',
+      HardReset: 'ImmediateReset',
+      UnlockCommand: 'Other',
+      EVDisconnected: 'EVDisconnected',
+    };
+    const meterStop = this.meterWh;
+    await this.wire.transactionEvent({
+      eventType: 'Ended',
+      timestamp: now(),
+      triggerReason: trigger[reason],
+      seqNo: this.seqNo++,
+      transactionInfo: { transactionId: tx.id, chargingState: 'Idle', stoppedReason: stoppedReason[reason] },
+      meterValue: [this.meterValue('Transaction.End')],
+    });
+    await this.afterStop(tx, reason, meterStop);
+  }
+
+  // ---------------------------------------------------------------- answers to the CSMS, both versions
+  // Each version class registers these on its own ChargePoint (ocpp201.ts, ocpp21.ts): `handle`
+  // of a ChargePoint whose version is one of two cannot be typed, so the list is written twice.
+
+  protected onRequestStart(
+    req: Either<OCPP201.RequestStartTransactionRequest, OCPP21.RequestStartTransactionRequest>,
+  ): OCPP201.RequestStartTransactionResponse {
+    if (this.transaction || this.remoteStartPending || (req.evseId !== undefined && req.evseId !== 1)) return { status: 'Rejected' };
+    const transactionId = randomUUID();
+    this.startRemotely(async () => {
+      if (this.config.get('AuthCtrlr/AuthorizeRemoteStart')?.value === 'true' && !(await this.authorize(req.idToken.idToken))) return;
+      await this.startTransaction(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
+    });
+    return { status: 'Accepted', transactionId };
+  }
+
+  protected onRequestStop(req: Either<OCPP201.RequestStopTransactionRequest, OCPP21.RequestStopTransactionRequest>): OCPP201.RequestStopTransactionResponse {
+    if (this.transaction?.id !== req.transactionId) return { status: 'Rejected' };
+    this.later(() => this.stopTransaction('Remote'));
+    return { status: 'Accepted' };
+  }
+
+  protected onReset(req: Either<OCPP201.ResetRequest, OCPP21.ResetRequest>): OCPP201.ResetResponse {
+    if (req.evseId !== undefined && req.evseId !== 1) return { status: 'Rejected' };
+    if (req.type === 'OnIdle' && this.transaction) {
+      this.resetWhenIdle = true;
+      return { status: 'Scheduled' };
+    }
+    this.later(() => this.reboot(req.type));
+    return { status: 'Accepted' };
+  }
+
+  protected onGetVariables(req: Either<OCPP201.GetVariablesRequest, OCPP21.GetVariablesRequest>): OCPP201.GetVariablesResponse {
+    return {
+      getVariableResult: req.getVariableData.map(({ component, variable, attributeType }) => {
+        const result = { component, variable, ...(attributeType ? { attributeType } : {}) };
+        const entry = this.config.get(`${component.name}/${variable.name}`);
+        if (attributeType !== undefined && attributeType !== 'Actual') return { ...result, attributeStatus: 'NotSupportedAttributeType' as const };
+        if (!entry) return { ...result, attributeStatus: this.knowsComponent(component.name) ? ('UnknownVariable' as const) : ('UnknownComponent' as const) };
+        return { ...result, attributeStatus: 'Accepted' as const, attributeValue: entry.value };
+      }),
+    };
+  }
+
+  protected onSetVariables(req: Either<OCPP201.SetVariablesRequest, OCPP21.SetVariablesRequest>): OCPP201.SetVariablesResponse {
+    return {
+      setVariableResult: req.setVariableData.map(({ component, variable, attributeType, attributeValue }) => {
+        const result = { component, variable, ...(attributeType ? { attributeType } : {}) };
+        if (attributeType !== undefined && attributeType !== 'Actual') return { ...result, attributeStatus: 'NotSupportedAttributeType' as const };
+        const outcome = this.setConfig(`${component.name}/${variable.name}`, attributeValue);
+        if (outcome !== 'Unknown') return { ...result, attributeStatus: outcome };
+        return { ...result, attributeStatus: this.knowsComponent(component.name) ? ('UnknownVariable' as const) : ('UnknownComponent' as const) };
+      }),
+    };
+  }
+
+  protected onTriggerMessage(req: Either<OCPP201.TriggerMessageRequest, OCPP21.TriggerMessageRequest>): OCPP201.TriggerMessageResponse {
+    if (req.evse !== undefined && req.evse.id !== 1) return { status: 'Rejected' };
+    // A TransactionEvent can only be triggered during a transaction.
+    if (req.requestedMessage === 'TransactionEvent' && !this.transaction) return { status: 'Rejected' };
+    const status = this.runTrigger(req.requestedMessage, {
+      BootNotification: () => this.sendBoot('Triggered'),
+      TransactionEvent: () => this.sendMeterValues(),
+      FirmwareStatusNotification: () => this.wire.firmwareStatus({ status: 'Idle' }),
+      LogStatusNotification: () => this.wire.logStatus({ status: 'Idle' }),
+    });
+    return { status };
+  }
+
+  protected onUnlockConnector(req: Either<OCPP201.UnlockConnectorRequest, OCPP21.UnlockConnectorRequest>): OCPP201.UnlockConnectorResponse {
+    if (req.evseId !== 1 || req.connectorId !== 1) return { status: 'UnknownConnector' };
+    // 2.x does not unlock a connector while an authorized transaction runs on it.
+    return { status: this.transaction ? 'OngoingAuthorizedTransaction' : 'Unlocked' };
+  }
+
+  protected onSendLocalList(req: Either<OCPP201.SendLocalListRequest, OCPP21.SendLocalListRequest>): OCPP201.SendLocalListResponse {
+    return {
+      status: this.updateLocalList(
+        req.versionNumber,
+        req.updateType === 'Full',
+        (req.localAuthorizationList ?? []).map((e) => ({ idTag: e.idToken.idToken, remove: e.idTokenInfo === undefined })),
+      ),
+    };
+  }
+
+  protected onGetLocalListVersion(): OCPP201.GetLocalListVersionResponse {
+    return { versionNumber: this.localList.version };
+  }
+
+  private knowsComponent(name: string): boolean {
+    for (const key of this.config.keys()) if (key.startsWith(`${name}/`)) return true;
+    return false;
+  }
+}
