@@ -16,7 +16,9 @@ import type { Csms } from './app';
 import { hashPassword } from './store/passwords';
 
 function acceptAvailability(charger: SimulatedCharger): void {
+  // One line per version: the handler types differ, so a union of chargers cannot take one call.
   if (charger.protocol === 'ocpp1.6') charger.chargePoint.handle('ChangeAvailability', () => ({ status: 'Accepted' }));
+  else if (charger.protocol === 'ocpp2.0.1') charger.chargePoint.handle('ChangeAvailability', () => ({ status: 'Accepted' }));
   else charger.chargePoint.handle('ChangeAvailability', () => ({ status: 'Accepted' }));
 }
 
