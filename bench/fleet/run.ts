@@ -34,6 +34,13 @@ import { MESSAGES_PER_STATION_S, MIX_TEXT } from './mix';
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const flag = (name: string): boolean => argv.includes(`--${name}`);
+const KNOWN = ['only', 'fleet', 'kinds', 'procs', 'steady', 'storm', 'storm-timeout', 'pace', 'sdk', 'write'];
+for (const a of argv) {
+  if (!a.startsWith('--') || !KNOWN.includes(a.slice(2).split('=')[0])) {
+    console.error(`unknown argument ${a}; the fleet section knows ${KNOWN.map((k) => `--${k}`).join(' ')}`);
+    process.exit(2);
+  }
+}
 const SIZES = (option('fleet') ?? '10000,25000,50000').split(',').map(Number);
 const KINDS = (option('kinds') ?? 'ours,bare,ocpp-rpc').split(',') as Kind[];
 const PROCS = Number(option('procs') ?? 4);
