@@ -55,6 +55,21 @@ async function against(protocol: Version, quirk: Quirk, scenarios: readonly Scen
   }
 }
 
+/** What the failure of each misbehaviour says. */
+const SAYS: Readonly<Record<Quirk, RegExp>> = {
+  none: /^$/,
+  unavailable: /"Unavailable"/,
+  'no-heartbeat': /expected Heartbeat/,
+  'early-retry': /BootNotification #\d+ came \d+ ms after BootNotification #\d+: too early/,
+  'ignores-invalid': /expected no (StartTransaction|TransactionEvent)/,
+  'rejects-remote-start': /status to be "Accepted"\n {2}but it was "Rejected"/,
+  'ignores-remote-stop': /expected (StopTransaction|TransactionEvent)/,
+  'accepts-any-stop': /status to be "Rejected"\n {2}but it was "Accepted"/,
+  'unlock-fails': /but it was "UnlockFailed"/,
+  'trigger-ignored': /expected Heartbeat/,
+  'no-reboot': /expected BootNotification/,
+};
+
 function describeResult(r: ScenarioResult): string {
   return `${r.id} ${r.verdict}${r.failure === undefined ? '' : `: ${r.failure}`}\n${r.steps.map((s) => `  ${s.index} ${s.phase} ${s.title}: ${s.verdict}`).join('\n')}`;
 }
@@ -106,10 +121,18 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
         assert.ok(failed, describeResult(r));
         assert.notEqual(failed.phase, 'precondition', `the preconditions must hold, the scenario's own step must fail:\n${describeResult(r)}`);
         assert.ok(r.error instanceof Error);
+        assert.match(r.failure ?? '', SAYS[quirk]);
       });
     }
   });
 }
+
+test('TC_001_CS also fails against a charger that never sends a Heartbeat', async () => {
+  const [r] = await against('ocpp1.6', 'no-heartbeat', [byId('TC_001_CS')]);
+  assert.equal(r.verdict, 'FAIL', describeResult(r));
+  assert.equal(r.steps.find((s) => s.verdict === 'FAIL')?.title, 'Heartbeat after the heartbeat interval');
+  assert.match(r.failure ?? '', SAYS['no-heartbeat']);
+});
 
 describe('BLOCKED and SKIPPED', () => {
   test('a manual step without a driver is BLOCKED, and so is a precondition that needs one', async () => {
