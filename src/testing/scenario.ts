@@ -52,7 +52,11 @@ export interface StationProfile {
   readonly validToken?: string;
   /** A token the CSMS answers Invalid. @default 'INVALID-TOKEN' */
   readonly invalidToken?: string;
-  /** The Heartbeat interval the CSMS gives in BootNotification, in seconds. @default 5 */
+  /**
+   * The Heartbeat interval the CSMS gives in BootNotification, in seconds. TC_F_20_CS (a
+   * triggered Heartbeat) applies only when it exceeds twice `messageTimeoutMs`, so that no
+   * periodic Heartbeat can pass for the triggered one. @default 60
+   */
   readonly heartbeatIntervalS?: number;
   /** The interval the CSMS gives with a Pending or Rejected boot, in seconds. @default 5 */
   readonly retryIntervalS?: number;
@@ -74,7 +78,7 @@ export const DEFAULT_STATION_PROFILE: Readonly<ResolvedStationProfile> = Object.
   connectorIds: [1],
   validToken: 'VALID-TOKEN',
   invalidToken: 'INVALID-TOKEN',
-  heartbeatIntervalS: 5,
+  heartbeatIntervalS: 60,
   retryIntervalS: 5,
   messageTimeoutMs: 10_000,
   timingToleranceMs: 1_000,

@@ -37,6 +37,7 @@ const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_F_06_CS: 'unlock-fails',
   TC_F_10_CS: 'unlock-fails',
   TC_F_20_CS: 'trigger-ignored',
+  TC_F_23_CS: 'trigger-ignored',
   TC_013_CS: 'no-reboot',
   TC_B_20_CS: 'no-reboot',
 };
@@ -66,7 +67,7 @@ const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'ignores-remote-stop': /expected (StopTransaction|TransactionEvent)/,
   'accepts-any-stop': /status to be "Rejected"\n {2}but it was "Accepted"/,
   'unlock-fails': /but it was "UnlockFailed"/,
-  'trigger-ignored': /expected Heartbeat/,
+  'trigger-ignored': /expected (Heartbeat|StatusNotification)/,
   'no-reboot': /expected BootNotification/,
 };
 

@@ -21,7 +21,12 @@ export const TC_001_CS = defineScenario({
     step('Heartbeat after the heartbeat interval', async (ctx) => {
       const interval = ctx.profile.heartbeatIntervalS * 1000;
       const boot = ctx.values.get('boot') as Received;
-      await ctx.station.expectCall('Heartbeat', {}, { after: boot, notBeforeMs: interval, withinMs: interval, toleranceMs: ctx.profile.timingToleranceMs });
+      const toleranceMs = ctx.profile.timingToleranceMs;
+      await ctx.station.expectCall(
+        'Heartbeat',
+        {},
+        { after: boot, notBeforeMs: interval, withinMs: interval, toleranceMs, timeoutMs: interval + toleranceMs + 1000 },
+      );
     }),
   ],
 });

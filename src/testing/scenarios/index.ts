@@ -4,12 +4,36 @@
 import type { Scenario } from '../scenario';
 import { TC_023_1_CS, TC_C_02_CS } from './authorization';
 import { TC_001_CS, TC_002_CS, TC_B_01_CS, TC_B_02_CS } from './boot';
-import { TC_010_CS, TC_012_CS, TC_017_1_CS, TC_028_CS, TC_F_01_CS, TC_F_06_CS, TC_F_08_CS, TC_F_09_CS, TC_F_10_CS, TC_F_20_CS } from './remote-control';
+import {
+  TC_010_CS,
+  TC_012_CS,
+  TC_017_1_CS,
+  TC_028_CS,
+  TC_F_01_CS,
+  TC_F_06_CS,
+  TC_F_08_CS,
+  TC_F_09_CS,
+  TC_F_10_CS,
+  TC_F_20_CS,
+  TC_F_23_CS,
+} from './remote-control';
 import { TC_013_CS, TC_B_20_CS } from './reset';
 
 export { TC_023_1_CS, TC_C_02_CS } from './authorization';
 export { TC_001_CS, TC_002_CS, TC_B_01_CS, TC_B_02_CS } from './boot';
-export { TC_010_CS, TC_012_CS, TC_017_1_CS, TC_028_CS, TC_F_01_CS, TC_F_06_CS, TC_F_08_CS, TC_F_09_CS, TC_F_10_CS, TC_F_20_CS } from './remote-control';
+export {
+  TC_010_CS,
+  TC_012_CS,
+  TC_017_1_CS,
+  TC_028_CS,
+  TC_F_01_CS,
+  TC_F_06_CS,
+  TC_F_08_CS,
+  TC_F_09_CS,
+  TC_F_10_CS,
+  TC_F_20_CS,
+  TC_F_23_CS,
+} from './remote-control';
 export { TC_013_CS, TC_B_20_CS } from './reset';
 
 /**
@@ -35,5 +59,6 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_F_06_CS,
   TC_F_10_CS,
   TC_F_20_CS,
+  TC_F_23_CS,
   TC_B_20_CS,
 ] as Scenario[]);

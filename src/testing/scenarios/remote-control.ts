@@ -1,7 +1,8 @@
 /**
  * Remote control scenarios: remote start with the cable plugged in first (TC_010_CS,
  * TC_F_01_CS), remote stop (TC_012_CS, TC_F_08_CS) and its rejection (TC_028_CS, TC_F_09_CS),
- * unlock connector (TC_017_1_CS, TC_F_06_CS, TC_F_10_CS) and a triggered Heartbeat (TC_F_20_CS).
+ * unlock connector (TC_017_1_CS, TC_F_06_CS, TC_F_10_CS), a triggered Heartbeat (TC_F_20_CS) and
+ * a triggered StatusNotification (TC_F_23_CS).
  */
 import { defineScenario, step } from '../scenario';
 import { answerOf, Booted, EnergyTransferStarted, EVConnectedPreSession, markNow } from '../states';
@@ -218,6 +219,32 @@ export const TC_F_20_CS = defineScenario<'ocpp2.0.1'>({
       const answer = await station.call('TriggerMessage', { requestedMessage: 'Heartbeat' });
       expectValue(ctx, 'the answer to TriggerMessage: status', answer.status, 'Accepted');
       await heartbeat;
+    }),
+  ],
+});
+
+/** 2.0.1 TC_F_23_CS: a triggered StatusNotification of a specific connector, Available. */
+export const TC_F_23_CS = defineScenario<'ocpp2.0.1'>({
+  id: 'TC_F_23_CS',
+  title: 'Trigger message - StatusNotification - Specific EVSE - Available',
+  versions: ['ocpp2.0.1'],
+  requirements: ['F06.FR.05', 'F06.FR.06'],
+  preconditions: [Booted],
+  steps: [
+    step('TriggerMessage StatusNotification for the EVSE and connector is Accepted; StatusNotification Available follows', async (ctx) => {
+      const { station, profile } = ctx;
+      const status = station.expectCall(
+        'StatusNotification',
+        { evseId: profile.evseId, connectorId: profile.connectorId, connectorStatus: 'Available' },
+        { after: markNow(station), timeoutMs: profile.messageTimeoutMs },
+      );
+      status.catch(() => undefined);
+      const answer = await station.call('TriggerMessage', {
+        requestedMessage: 'StatusNotification',
+        evse: { id: profile.evseId, connectorId: profile.connectorId },
+      });
+      expectValue(ctx, 'the answer to TriggerMessage: status', answer.status, 'Accepted');
+      await status;
     }),
   ],
 });
