@@ -17,7 +17,7 @@ import {
   TC_F_20_CS,
   TC_F_23_CS,
 } from './remote-control';
-import { TC_013_CS, TC_B_20_CS } from './reset';
+import { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } from './reset';
 
 export { TC_023_1_CS, TC_C_02_CS } from './authorization';
 export { TC_001_CS, TC_002_CS, TC_B_01_CS, TC_B_02_CS } from './boot';
@@ -34,7 +34,7 @@ export {
   TC_F_20_CS,
   TC_F_23_CS,
 } from './remote-control';
-export { TC_013_CS, TC_B_20_CS } from './reset';
+export { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } from './reset';
 
 /**
  * Every ready charging-station scenario, 1.6 ones first, in an order that runs well on one
@@ -50,6 +50,8 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_028_CS,
   TC_017_1_CS,
   TC_013_CS,
+  TC_014_CS,
+  TC_015_CS,
   TC_B_01_CS,
   TC_B_02_CS,
   TC_C_02_CS,
@@ -61,4 +63,6 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_F_20_CS,
   TC_F_23_CS,
   TC_B_20_CS,
+  TC_B_21_CS,
+  TC_B_22_CS,
 ] as Scenario[]);
