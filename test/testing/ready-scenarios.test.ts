@@ -38,6 +38,8 @@ const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_F_10_CS: 'unlock-fails',
   TC_F_20_CS: 'trigger-ignored',
   TC_F_23_CS: 'trigger-ignored',
+  TC_003_CS: 'no-start',
+  TC_E_03_CS: 'no-start',
   TC_013_CS: 'no-reboot',
   TC_014_CS: 'no-reboot',
   TC_015_CS: 'no-reboot',
@@ -74,6 +76,7 @@ const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'accepts-any-stop': /status to be "Rejected"\n {2}but it was "Accepted"/,
   'unlock-fails': /but it was "UnlockFailed"/,
   'trigger-ignored': /expected (Heartbeat|StatusNotification)/,
+  'no-start': /expected (StartTransaction|TransactionEvent)|missing StartTransaction/,
   'no-reboot': /expected (BootNotification|StopTransaction|TransactionEvent)|status to be "Scheduled"/,
 };
 

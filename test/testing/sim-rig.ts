@@ -5,7 +5,7 @@
  */
 import type { ChargePoint, OcppVersion } from '../../src/index';
 import type { StationDriver, StationProfile } from '../../src/testing/index';
-import { SimulatedCharger16, SimulatedCharger201, type SimulatorOptions } from '../../examples/charge-point';
+import { SimulatedCharger16, SimulatedCharger201, type SimTransaction, type SimulatorOptions } from '../../examples/charge-point';
 
 /** How a variant misbehaves ('none': it does not). */
 export type Quirk =
@@ -19,6 +19,7 @@ export type Quirk =
   | 'accepts-any-stop' // accepts a remote stop of a transaction it does not have
   | 'unlock-fails' // answers every UnlockConnector UnlockFailed
   | 'trigger-ignored' // accepts TriggerMessage and sends nothing
+  | 'no-start' // accepts the token and never starts the transaction
   | 'no-reboot'; // accepts a reset and does not reboot
 
 /** The profile of the simulator, with short intervals for tests. */
@@ -86,6 +87,10 @@ class Quirky16 extends SimulatedCharger16 {
     const ok = await super.authorize(idTag);
     return ok || this.quirk === 'ignores-invalid';
   }
+  override async startTransaction(idTag: string): Promise<SimTransaction> {
+    if (this.quirk === 'no-start') return { id: 'never', idTag, meterStartWh: 0, startedAt: '', authorized: false };
+    return super.startTransaction(idTag);
+  }
   protected override register(cp: ChargePoint<'ocpp1.6'>): void {
     super.register(cp);
     overrideHandlers(this, cp, this.quirk);
@@ -116,6 +121,10 @@ class Quirky201 extends SimulatedCharger201 {
   override async authorize(idTag: string): Promise<boolean> {
     const ok = await super.authorize(idTag);
     return ok || this.quirk === 'ignores-invalid';
+  }
+  override async startTransaction(idTag: string, remote?: { remoteStartId: number; transactionId: string }): Promise<SimTransaction> {
+    if (this.quirk === 'no-start') return { id: 'never', idTag, meterStartWh: 0, startedAt: '', authorized: false };
+    return super.startTransaction(idTag, remote);
   }
   protected override register(cp: ChargePoint<'ocpp2.0.1'>): void {
     super.register(cp);
