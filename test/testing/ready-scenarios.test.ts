@@ -163,6 +163,18 @@ describe('BLOCKED and SKIPPED', () => {
     );
   });
 
+  test('without a driver, every ready scenario is BLOCKED on a station that never connected (each needs a power cycle first)', async () => {
+    for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+      await using csms = await TestCentralSystem.start({ protocols: [protocol], timeoutMs: 2000 });
+      const results = await runScenarios(STATION_SCENARIOS, { station: csms.station('NONE'), protocol, profile: simProfile(protocol) });
+      for (const r of results) {
+        const mine = (byId(r.id).versions as readonly string[]).includes(protocol);
+        assert.equal(r.verdict, mine ? 'BLOCKED' : 'SKIPPED', describeResult(r));
+        if (mine) assert.match(r.failure ?? '', /manual action powerCycle needs a StationDriver/);
+      }
+    }
+  });
+
   test('a driver without the action needed is BLOCKED at that action, after the steps before it ran', async () => {
     const csms = await TestCentralSystem.start({ protocols: ['ocpp1.6'], timeoutMs: 3000 });
     const rig = simRig('ocpp1.6', csms.url, 'PARTIAL');
