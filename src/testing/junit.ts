@@ -95,6 +95,7 @@ export function toJUnitXml(results: readonly ScenarioResult[], options: JUnitOpt
       }
       const out = [
         `${r.id} ${r.verdict} (${r.protocol}, ${r.identity})`,
+        ...(r.requirements.length === 0 ? [] : [`requirements: ${r.requirements.join(', ')}`]),
         ...r.steps.map((s) => `  ${s.index}. [${s.phase}] ${s.title}: ${s.verdict}${s.failure === undefined ? '' : ` - ${firstLine(s.failure)}`}`),
         ...(withTranscript && r.transcriptText !== '' ? ['', 'transcript:', r.transcriptText] : []),
       ].join('\n');

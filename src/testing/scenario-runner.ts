@@ -64,6 +64,8 @@ export interface ScenarioResult {
   readonly id: string;
   /** The scenario's title. */
   readonly title: string;
+  /** The requirements it checks (from the definition). */
+  readonly requirements: readonly string[];
   /** The version it ran in (or was skipped for). */
   readonly protocol: OcppVersion;
   /** The station's identity. */
@@ -134,6 +136,7 @@ function messageOf(error: unknown): string {
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions): Promise<ScenarioResult> {
   if (scenario?.kind !== 'scenario') throw new TypeError('runScenario: give a scenario made by defineScenario');
+  if (typeof options !== 'object' || options === null) throw new TypeError('runScenario: options { station } are required');
   const { station } = options;
   if (typeof station !== 'object' || station === null || typeof station.expectCall !== 'function')
     throw new TypeError('runScenario: options.station must be a StationHandle');
@@ -151,6 +154,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const base = {
       id: scenario.id,
       title: scenario.title,
+      requirements: scenario.requirements ?? [],
       protocol,
       identity: station.identity,
       verdict,

@@ -163,6 +163,7 @@ describe('runScenario', () => {
       const s = defineScenario({ id: 'X', title: 't', versions: ['ocpp1.6'], steps: [pass('a')] });
       await assert.rejects(runScenario(s, { station }), /give options.protocol/);
       await assert.rejects(runScenario({ id: 'raw' } as never, { station, protocol: 'ocpp1.6' }), /a scenario made by defineScenario/);
+      await assert.rejects(runScenario(s, undefined as never), /options \{ station \} are required/);
     });
   });
 });
@@ -171,6 +172,7 @@ describe('toJUnitXml', () => {
   const result = (over: Partial<ScenarioResult>): ScenarioResult => ({
     id: 'TC_X',
     title: 'x',
+    requirements: [],
     protocol: 'ocpp1.6',
     identity: 'CP1',
     verdict: 'PASS',
@@ -188,7 +190,7 @@ describe('toJUnitXml', () => {
       result({ id: 'TC_F', verdict: 'FAIL', failure: 'step 1 (a): expected X\n  but Y' }),
       result({ id: 'TC_S', verdict: 'SKIPPED', failure: 'applies to ocpp2.0.1' }),
       result({ id: 'TC_B', verdict: 'BLOCKED', failure: 'needs a driver' }),
-      result({ id: 'TC_2', protocol: 'ocpp2.0.1', identity: 'CS2' }),
+      result({ id: 'TC_2', protocol: 'ocpp2.0.1', identity: 'CS2', requirements: ['B01.FR.01', 'B01.FR.05'] }),
     ]);
     const root = parseXml(xml);
     assert.deepEqual({ ...root.attributes }, { name: 'ocpp-sdk scenarios', tests: '5', failures: '1', errors: '1', skipped: '1', time: '6.170' });
@@ -207,6 +209,7 @@ describe('toJUnitXml', () => {
     assert.equal(cases[1].children[0].attributes.message, 'step 1 (a): expected X');
     assert.equal(cases[1].children[0].text, 'step 1 (a): expected X\n  but Y');
     assert.equal(cases[3].children[0].attributes.type, 'BLOCKED');
+    assert.match(root.children[1].children[0].children[0].text, /^TC_2 PASS \(ocpp2.0.1, CS2\)\nrequirements: B01.FR.01, B01.FR.05\n {2}1\. \[step\] a: PASS$/);
     const skipped = parseXml(toJUnitXml([result({ verdict: 'BLOCKED', failure: 'no driver' })], { blockedAs: 'skipped' }));
     assert.equal(skipped.attributes.errors, '0');
     assert.equal(skipped.attributes.skipped, '1');
