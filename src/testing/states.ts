@@ -61,7 +61,8 @@ export function as201(ctx: ScenarioContext): StationHandle<'ocpp2.0.1'> {
  * Expects the boot that follows a power cycle or a reset (after `mark`), answering it Accepted
  * with the profile's heartbeat interval, then the status report of every connector: 1.6
  * StatusNotification Available per connector; 2.x StatusNotification Available or NotifyEvent
- * (OCTT's "OR"). `boot` is awaited first so that the expectation is armed before the station acts.
+ * (OCTT's "OR"). The boot's expectation is armed before `action` (the power cycle or the reset
+ * call, already under way) is awaited, so a boot that comes at once still gets the answer.
  */
 export async function expectBootAccepted(ctx: ScenarioContext, mark: Received, action: Promise<void>, reason?: string): Promise<Received> {
   const { profile } = ctx;
