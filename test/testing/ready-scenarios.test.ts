@@ -38,6 +38,8 @@ const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_F_10_CS: 'unlock-fails',
   TC_F_20_CS: 'trigger-ignored',
   TC_F_23_CS: 'trigger-ignored',
+  TC_F_11_CS: 'trigger-ignored',
+  TC_F_05_CS: 'unlock-fails',
   TC_003_CS: 'no-start',
   TC_E_03_CS: 'no-start',
   TC_013_CS: 'no-reboot',
@@ -75,7 +77,7 @@ const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'ignores-remote-stop': /expected (StopTransaction|TransactionEvent)/,
   'accepts-any-stop': /status to be "Rejected"\n {2}but it was "Accepted"/,
   'unlock-fails': /but it was "UnlockFailed"/,
-  'trigger-ignored': /expected (Heartbeat|StatusNotification)/,
+  'trigger-ignored': /expected (Heartbeat|StatusNotification|MeterValues)/,
   'no-start': /expected (StartTransaction|TransactionEvent)|missing StartTransaction/,
   'no-reboot': /expected (BootNotification|StopTransaction|TransactionEvent)|status to be "Scheduled"/,
 };

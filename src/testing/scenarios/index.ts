@@ -16,6 +16,8 @@ import {
   TC_F_10_CS,
   TC_F_20_CS,
   TC_F_23_CS,
+  TC_F_05_CS,
+  TC_F_11_CS,
 } from './remote-control';
 import { TC_003_CS, TC_E_03_CS } from './transactions';
 import { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } from './reset';
@@ -34,6 +36,8 @@ export {
   TC_F_10_CS,
   TC_F_20_CS,
   TC_F_23_CS,
+  TC_F_05_CS,
+  TC_F_11_CS,
 } from './remote-control';
 export { TC_003_CS, TC_E_03_CS } from './transactions';
 export { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } from './reset';
@@ -61,10 +65,12 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_B_02_CS,
   TC_C_02_CS,
   TC_F_01_CS,
+  TC_F_05_CS,
   TC_F_08_CS,
   TC_F_09_CS,
   TC_F_06_CS,
   TC_F_10_CS,
+  TC_F_11_CS,
   TC_F_20_CS,
   TC_F_23_CS,
   TC_E_03_CS,

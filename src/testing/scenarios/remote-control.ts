@@ -1,8 +1,8 @@
 /**
  * Remote control scenarios: remote start with the cable plugged in first (TC_010_CS,
  * TC_F_01_CS), remote stop (TC_012_CS, TC_F_08_CS) and its rejection (TC_028_CS, TC_F_09_CS),
- * unlock connector (TC_017_1_CS, TC_F_06_CS, TC_F_10_CS), a triggered Heartbeat (TC_F_20_CS) and
- * a triggered StatusNotification (TC_F_23_CS).
+ * unlock connector (TC_017_1_CS, TC_F_05_CS, TC_F_06_CS, TC_F_10_CS) and triggered messages
+ * (TC_F_11_CS MeterValues, TC_F_20_CS Heartbeat, TC_F_23_CS StatusNotification).
  */
 import { defineScenario, step } from '../scenario';
 import { answerOf, Booted, EnergyTransferStarted, EVConnectedPreSession, markNow } from '../states';
@@ -245,6 +245,44 @@ export const TC_F_23_CS = defineScenario<'ocpp2.0.1'>({
       });
       expectValue(ctx, 'the answer to TriggerMessage: status', answer.status, 'Accepted');
       await status;
+    }),
+  ],
+});
+
+/** 2.0.1 TC_F_11_CS: triggered MeterValues of a specific EVSE, outside a transaction. */
+export const TC_F_11_CS = defineScenario<'ocpp2.0.1'>({
+  id: 'TC_F_11_CS',
+  title: 'Trigger message - MeterValues - Specific EVSE',
+  versions: ['ocpp2.0.1'],
+  requirements: ['F06.FR.05', 'F06.FR.06'],
+  preconditions: [Booted],
+  steps: [
+    step('TriggerMessage MeterValues for the EVSE is Accepted; MeterValues of that EVSE with a Trigger sample follow', async (ctx) => {
+      const { station, profile } = ctx;
+      const values = station.expectCall(
+        'MeterValues',
+        { evseId: profile.evseId, meterValue: [{ sampledValue: [{ context: 'Trigger' }] }] },
+        { after: markNow(station), timeoutMs: profile.messageTimeoutMs },
+      );
+      values.catch(() => undefined);
+      const answer = await station.call('TriggerMessage', { requestedMessage: 'MeterValues', evse: { id: profile.evseId } });
+      expectValue(ctx, 'the answer to TriggerMessage: status', answer.status, 'Accepted');
+      await values;
+    }),
+  ],
+});
+
+/** 2.0.1 TC_F_05_CS: unlocking the connector of a running, authorized transaction is refused. */
+export const TC_F_05_CS = defineScenario<'ocpp2.0.1'>({
+  id: 'TC_F_05_CS',
+  title: 'Remote unlock Connector - With ongoing transaction',
+  versions: ['ocpp2.0.1'],
+  requirements: ['F05.FR.04'],
+  preconditions: [EnergyTransferStarted],
+  steps: [
+    step('UnlockConnector of the connector in use is answered OngoingAuthorizedTransaction', async (ctx) => {
+      const answer = await ctx.station.call('UnlockConnector', { evseId: ctx.profile.evseId, connectorId: ctx.profile.connectorId });
+      expectValue(ctx, 'the answer to UnlockConnector: status', answer.status, 'OngoingAuthorizedTransaction');
     }),
   ],
 });
