@@ -12,6 +12,10 @@
  * - Matchers are deep-partial objects, predicates, or any `asymmetricMatch` object
  *   (`expect.any(String)` of vitest or jest).
  * - Deadlines run on the real clock captured at import, so fake timers in the test do not freeze them.
+ * - {@link defineScenario} and {@link runScenario} run OCTT-shaped scenarios (preconditions as
+ *   chained reusable states such as {@link Booted}, steps, post checks) with PASS, FAIL, BLOCKED
+ *   or SKIPPED verdicts and {@link toJUnitXml}; {@link STATION_SCENARIOS} are ready ones, named
+ *   by their OCTT ids; a {@link StationDriver} carries out the manual actions.
  *
  * @module ocpp-sdk/testing
  */
@@ -24,6 +28,11 @@ export { StationHandle } from './station-handle';
 export { TestCentralSystem } from './test-central-system';
 export { TestChargePoint } from './test-charge-point';
 export { Transcript } from './transcript';
+export { DEFAULT_STATION_PROFILE, defineScenario, manualStep, step } from './scenario';
+export { DEFAULT_SCENARIO_TIMEOUT_MS, runScenario, runScenarios } from './scenario-runner';
+export { answerOf, Authorized, Booted, EnergyTransferStarted, EVConnectedPreSession, markNow, STATES } from './states';
+export { toJUnitXml } from './junit';
+export { STATION_SCENARIOS } from './scenarios/index';
 
 export type { ExpectationErrorInit } from './errors';
 export type { VersionCodes } from './codes';
@@ -44,3 +53,18 @@ export type { DisconnectOptions, StationHandshake, TestCallOptions } from './sta
 export type { TestCentralSystemOptions } from './test-central-system';
 export type { TestChargePointOptions } from './test-charge-point';
 export type { TranscriptEntry, TranscriptFormatOptions } from './transcript';
+export type {
+  ManualAction,
+  ResolvedStationProfile,
+  Scenario,
+  ScenarioContext,
+  ScenarioDefinition,
+  ScenarioStep,
+  State,
+  StationDriver,
+  StationProfile,
+  StationSession,
+  Verdict,
+} from './scenario';
+export type { RunScenarioOptions, ScenarioResult, StepPhase, StepResult } from './scenario-runner';
+export type { JUnitOptions } from './junit';

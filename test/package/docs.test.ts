@@ -65,7 +65,7 @@ test('npm run docs: typedoc builds the API reference with no warning: its own in
   // The test kit is a module of its own, its exports sorted into its own topics.
   const testing = readFileSync(path.join(out, 'modules/ocpp-sdk_testing.html'), 'utf8');
   const kitSections = [...testing.matchAll(/<h2[^>]*>(.*?)<\/h2>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').trim());
-  for (const topic of ['Test central system', 'Test charge point', 'Expectations', 'Matchers', 'Transcripts and failures'])
+  for (const topic of ['Test central system', 'Test charge point', 'Expectations', 'Matchers', 'Transcripts and failures', 'Scenarios'])
     assert.ok(kitSections.includes(topic), `no "${topic}" in ocpp-sdk/testing: ${kitSections.join(', ')}`);
   assert.ok(!kitSections.includes('Other'), 'some ocpp-sdk/testing exports have no topic: add a rule to TESTING_CATEGORY_RULES');
 });

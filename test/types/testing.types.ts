@@ -1,7 +1,17 @@
 // Type tests of ocpp-sdk/testing: a station handle is typed by the station's version and by
 // direction, like the classes it is built on. Compiled by `tsc --noEmit` (npm test), never run;
 // every `@ts-expect-error` line must produce an error of its own.
-import { callError, TestCentralSystem, TestChargePoint, type Received } from '../../src/testing/index';
+import {
+  Booted,
+  callError,
+  defineScenario,
+  step,
+  STATION_SCENARIOS,
+  TestCentralSystem,
+  TestChargePoint,
+  type Received,
+  type Scenario,
+} from '../../src/testing/index';
 import type { OCPP16, OCPP201 } from '../../src/index';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -71,4 +81,27 @@ export async function testChargePointsAreTypedByVersion(): Promise<void> {
   void cp.expectCall('BootNotification');
   // @ts-expect-error - a 2.0.1 action
   void cp.call('TransactionEvent', {});
+}
+
+export function scenariosAreTypedByVersion(): Scenario[] {
+  // A scenario of one version: its steps get that version's station handle.
+  const only16 = defineScenario<'ocpp1.6'>({
+    id: 'T16',
+    title: 't',
+    versions: ['ocpp1.6'],
+    preconditions: [Booted],
+    steps: [
+      step('reset', async ({ station }) => {
+        const r = await station.call('Reset', { type: 'Hard' });
+        expectType<Equal<typeof r.status, OCPP16.ResetResponse['status']>>();
+        void r;
+        // @ts-expect-error - a 2.0.1 action on a 1.6 scenario's station
+        await station.call('RequestStartTransaction', { remoteStartId: 1, idToken: { idToken: 'T', type: 'Central' } });
+      }),
+    ],
+  });
+  // @ts-expect-error - a version outside the scenario's
+  defineScenario<'ocpp1.6'>({ id: 'X', title: 't', versions: ['ocpp2.0.1'], steps: [] });
+  // Scenarios of different versions go into one list.
+  return [only16, ...STATION_SCENARIOS];
 }
