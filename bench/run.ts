@@ -400,9 +400,15 @@ async function versionsSideBySide(run: number, load: Child, ours: { child: Child
   for (const c of CS) {
     log(`run ${run + 1}/${RUNS} throughput ocpp2.1 vs ocpp2.0.1 on our server C=${c}`);
     const lanes: Lane[] = [];
-    for (const version of ['ocpp2.0.1', 'ocpp2.1'] as const) {
-      await connect(load, 'raw', ours.port, version, c, `V${run}${version.slice(-3)}${c}-`, { group: version });
-      lanes.push({ key: version, load, group: version, server: ours.child });
+    // A second 2.0.1 group is the control: 2.0.1 against itself shows what the method alone
+    // reads as a difference (A/A), the floor under which a 2.1 gap is not a finding.
+    for (const [key, version] of [
+      ['ocpp2.0.1', 'ocpp2.0.1'],
+      ['ocpp2.1', 'ocpp2.1'],
+      ['control', 'ocpp2.0.1'],
+    ] as const) {
+      await connect(load, 'raw', ours.port, version, c, `V${run}${key.slice(-3)}${c}-`, { group: key });
+      lanes.push({ key, load, group: key, server: ours.child });
     }
     for (const message of MESSAGES) {
       // The version passed here only picks the request payload, the same in both.
@@ -415,6 +421,14 @@ async function versionsSideBySide(run: number, load: Child, ours: { child: Child
       results.add(
         `${key}|cpu`,
         roundRatio(windows, 'ocpp2.0.1', 'ocpp2.1', (m) => m.serverCpu),
+      );
+      results.add(
+        `${key}|aa-rate`,
+        roundRatio(windows, 'control', 'ocpp2.0.1', (m) => m.rate),
+      );
+      results.add(
+        `${key}|aa-cpu`,
+        roundRatio(windows, 'ocpp2.0.1', 'control', (m) => m.serverCpu),
       );
     }
     await load.request({ cmd: 'close' }, 300_000);
@@ -745,7 +759,7 @@ function versionComparison(targets: string[][]): string[] {
     for (const c of CS) {
       const key = `vab|${message}|${c}`;
       const fmt = (what: string): string => cell(r(`${key}|${what}`), (x) => `${x.toFixed(3)}x`);
-      rows.push([message, num(c), fmt('rate'), fmt('cpu')]);
+      rows.push([message, num(c), fmt('rate'), fmt('cpu'), fmt('aa-rate'), fmt('aa-cpu')]);
       const rate = r(`${key}|rate`);
       if (TARGET_CS.includes(c) && rate) {
         const m = median(rate);
@@ -757,9 +771,9 @@ function versionComparison(targets: string[][]): string[] {
   return [
     '### ocpp2.1 against ocpp2.0.1 (ocpp-sdk CentralSystem, side by side)',
     '',
-    'C connections of each version on the same server process, loaded in alternating windows like the servers above; same payload bytes in both versions. "rate" is round trips/s of 2.1 over 2.0.1; "CPU efficiency" is server µs per round trip of 2.0.1 over 2.1 (above 1: 2.1 cheaper). Median over rounds per run, then median (min–max) over runs.',
+    'C connections of each version on the same server process, loaded in alternating windows like the servers above; same payload bytes in both versions. "rate" is round trips/s of 2.1 over 2.0.1; "CPU efficiency" is server µs per round trip of 2.0.1 over 2.1 (above 1: 2.1 cheaper). The control is a second group of 2.0.1 connections measured the same way against the first (A/A): how far from 1.000x the method itself reads. Median over rounds per run, then median (min–max) over runs.',
     '',
-    table(['message', 'C', 'rate 2.1 / 2.0.1', 'CPU efficiency 2.1 vs 2.0.1'], rows, ['l', 'r']),
+    table(['message', 'C', 'rate 2.1 / 2.0.1', 'CPU efficiency 2.1 vs 2.0.1', 'control rate (A/A)', 'control CPU (A/A)'], rows, ['l', 'r']),
     '',
   ];
 }

@@ -13,7 +13,7 @@ import { createPayloadValidator } from './ocpp/validation';
 import type { DefaultOcppVersion, OcppVersion } from './ocpp/version';
 import { rulesFor } from './ocpp/version-rules';
 import { Keepalive } from './transport/keepalive';
-import { ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
+import { DEFAULT_LISTEN_BACKLOG, ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
 import {
   resolveCentralSystemOptions,
   wsCompressionSettings,
@@ -47,7 +47,7 @@ import { UpgradeServer, type AcceptVerdict } from './transport/server';
 // package's door (src/index.ts) finds them beside the class.
 export type { AuthRequest, AuthResult, SecurityProfile } from './server/authenticate';
 export type { CentralSystemErrorEvent, CentralSystemEvents, DisconnectEvent, RefusedEvent, StationHandlerErrorEvent } from './server/events';
-export { ListenError, type ListenErrorInit, type ListenFailure, type ListenOptions } from './server/listen';
+export { DEFAULT_LISTEN_BACKLOG, ListenError, type ListenErrorInit, type ListenFailure, type ListenOptions } from './server/listen';
 export {
   DEFAULT_COMPRESSION,
   DEFAULT_DUPLICATE_IDENTITY,
@@ -228,6 +228,10 @@ export class CentralSystem<V extends OcppVersion = DefaultOcppVersion> extends E
       return Promise.reject(new TypeError(`listen: port must be an integer from 0 to 65535, got ${String(port)}`));
     }
     const host = options.host;
+    const backlog = options.backlog ?? DEFAULT_LISTEN_BACKLOG;
+    if (typeof backlog !== 'number' || !Number.isInteger(backlog) || backlog < 1) {
+      return Promise.reject(new TypeError(`listen: backlog must be a positive integer, got ${String(backlog)}`));
+    }
     if (this.ownServer) return Promise.reject(new ListenError({ reason: 'already-listening', port, host }));
     if (this.shutdownDone) return Promise.reject(new ListenError({ reason: 'closed', port, host }));
     if (this.options.securityProfile === 3 && options.tls !== undefined && options.tls.requestCert !== true) {
@@ -253,7 +257,7 @@ export class CentralSystem<V extends OcppVersion = DefaultOcppVersion> extends E
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.ownServer = server;
     return this.start()
-      .then(() => bind(server, port, host, (error) => this.reports.report(error)))
+      .then(() => bind(server, { port, host, backlog }, (error) => this.reports.report(error)))
       .catch((error: unknown) => {
         // A failed attempt leaves nothing behind: listen() may be called again.
         this.ownServer = undefined;

@@ -74,7 +74,14 @@ export {
 } from './transport/defaults';
 
 // ---- values: the server side, and the durable queue store (Node only: node:fs)
-export { CentralSystem, DEFAULT_COMPRESSION, DEFAULT_DUPLICATE_IDENTITY, DEFAULT_SECURITY_PROFILE, ListenError } from './central-system';
+export {
+  CentralSystem,
+  DEFAULT_COMPRESSION,
+  DEFAULT_DUPLICATE_IDENTITY,
+  DEFAULT_LISTEN_BACKLOG,
+  DEFAULT_SECURITY_PROFILE,
+  ListenError,
+} from './central-system';
 export { LocalStationRegistry } from './station-registry';
 export { ClusterUnavailableError, MemoryCluster, RemoteCallError, RemoteStation, StationNotConnectedError } from './cluster/index';
 export { Station } from './station';

@@ -19,7 +19,9 @@
  *
  * Options: --fleet=10000,25000,50000  --kinds=ours,bare,ocpp-rpc  --procs=4  --steady=120
  * --storm (ours at the largest N) --storm-timeout=180  --pace=2000 (connects per second, all
- * processes together)  --write (replace the fleet section of bench/RESULTS.md).
+ * processes together)  --backlog=N (every server's listen backlog; default: each kind's own)
+ * --profile (the server with --cpu-prof; the restarted one's profile covers the storm)
+ * --write (replace the fleet section of bench/RESULTS.md).
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -34,7 +36,7 @@ import { MESSAGES_PER_STATION_S, MIX_TEXT } from './mix';
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const flag = (name: string): boolean => argv.includes(`--${name}`);
-const KNOWN = ['only', 'fleet', 'kinds', 'procs', 'steady', 'storm', 'storm-timeout', 'pace', 'sdk', 'write'];
+const KNOWN = ['only', 'fleet', 'kinds', 'procs', 'steady', 'storm', 'storm-timeout', 'pace', 'sdk', 'write', 'backlog', 'profile'];
 for (const a of argv) {
   if (!a.startsWith('--') || !KNOWN.includes(a.slice(2).split('=')[0])) {
     console.error(`unknown argument ${a}; the fleet section knows ${KNOWN.map((k) => `--${k}`).join(' ')}`);
@@ -48,6 +50,28 @@ const STEADY_S = Number(option('steady') ?? 120);
 const STORM = flag('storm');
 const STORM_TIMEOUT_S = Number(option('storm-timeout') ?? 180);
 const PACE = Number(option('pace') ?? 2000);
+/** The servers' listen backlog (ours and bare ws; ocpp-rpc has no such option); unset, each kind's default (Node's 511). */
+const BACKLOG = option('backlog');
+const PROFILE = flag('profile');
+
+/**
+ * The kernel's count of connections dropped because a listen queue was full (Linux,
+ * /proc/net/netstat TcpExt ListenOverflows; NaN elsewhere): what a storm loses before any
+ * process sees it.
+ */
+function listenOverflows(): number {
+  try {
+    const lines = fs
+      .readFileSync('/proc/net/netstat', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('TcpExt:'));
+    const names = lines[0].split(/\s+/);
+    const values = lines[1].split(/\s+/);
+    return Number(values[names.indexOf('ListenOverflows')]);
+  } catch {
+    return NaN;
+  }
+}
 
 type Kind = 'ours' | 'bare' | 'ocpp-rpc';
 type Snap = Record<string, number>;
@@ -113,6 +137,7 @@ interface StormResult {
   backP99: number;
   peakRss: number;
   steadyRss: number;
+  listenOverflows: number;
 }
 
 function merge(snaps: Snap[], key: string, how: 'sum' | 'max'): number {
@@ -124,8 +149,12 @@ function merge(snaps: Snap[], key: string, how: 'sum' | 'max'): number {
 async function runOne(kind: Kind, n: number, scripts: { server: string; stations: string }, storm: boolean): Promise<Result> {
   const pin = canPin(os.cpus().length);
   const port = await freePort();
+  const profile = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUT, 'profiles')}`, `--cpu-prof-name=fleet-${kind}-${n}.${Date.now()}.cpuprofile`] : [];
   const startServer = (): Child =>
-    new Child(`server ${kind}`, scripts.server, [kind, String(port)], { core: pin ? 0 : undefined, nodeArgs: ['--expose-gc', '--max-old-space-size=8192'] });
+    new Child(`server ${kind}`, scripts.server, [kind, String(port), BACKLOG ?? ''], {
+      core: pin ? 0 : undefined,
+      nodeArgs: ['--expose-gc', '--max-old-space-size=8192', ...profile],
+    });
   let server = startServer();
   await server.ready;
   // What the server holds with no station: subtracted, so that per-station figures are the stations' own.
@@ -191,6 +220,7 @@ async function runOne(kind: Kind, n: number, scripts: { server: string; stations
     const steadyRss = serverAfter['rssBytes'];
     const before = await Promise.all(procs.map((p) => p.request<Snap>({ cmd: 'snap' })));
     await server.kill();
+    const overflows0 = listenOverflows();
     await Promise.all(procs.map((p) => p.request({ cmd: 'storm' })));
     const s0 = performance.now();
     server = startServer();
@@ -222,6 +252,7 @@ async function runOne(kind: Kind, n: number, scripts: { server: string; stations
       backP99: merge(after, 'p99', 'max'),
       peakRss,
       steadyRss,
+      listenOverflows: listenOverflows() - overflows0,
     };
     log(`${kind} N=${n} storm: ${JSON.stringify(result.storm)}`);
   }
@@ -286,6 +317,7 @@ function report(results: Result[], sdkSource: string): string {
           '100% back s',
           'peak accepts/s',
           'failed attempts',
+          'kernel listen-queue drops',
           'loop p99 ms',
           'CALL p99 of those back ms',
           'peak RSS / steady',
@@ -300,6 +332,7 @@ function report(results: Result[], sdkSource: string): string {
             Number.isFinite(s.t100S) ? num(s.t100S, 1) : 'not all',
             num(s.peakAcceptsPerS),
             num(s.failedAttempts),
+            Number.isFinite(s.listenOverflows) ? num(s.listenOverflows) : '–',
             ms(s.loopP99),
             ms(s.backP99),
             `${num(s.peakRss / s.steadyRss, 2)}x`,

@@ -18,6 +18,8 @@ import { CSMS_CALLS_PER_MINUTE, HEARTBEAT_S } from './mix';
 type Kind = 'ours' | 'bare' | 'ocpp-rpc';
 const kind = process.argv[2] as Kind;
 const port = Number(process.argv[3]);
+/** `--backlog`: the listen backlog of every kind (undefined: each kind's own default). */
+const backlog = process.argv[4] === undefined || process.argv[4] === '' ? undefined : Number(process.argv[4]);
 
 const now = (): string => new Date().toISOString();
 let nextTransactionId = 1;
@@ -111,7 +113,7 @@ async function startOurs(): Promise<() => Promise<void>> {
     });
   });
   cs.on('error', ({ error }) => console.error(`ours: ${error.message}`));
-  await cs.listen({ port, host: '127.0.0.1' });
+  await cs.listen({ port, host: '127.0.0.1', ...(backlog === undefined ? {} : { backlog }) });
   return () => cs.close({ code: 1001 });
 }
 
@@ -119,6 +121,7 @@ async function startBare(): Promise<() => Promise<void>> {
   const wss = new WebSocketServer({
     host: '127.0.0.1',
     port,
+    ...(backlog === undefined ? {} : { backlog }),
     perMessageDeflate: false,
     handleProtocols: (offered) => (offered.has('ocpp1.6') ? 'ocpp1.6' : false),
   });

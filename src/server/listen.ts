@@ -192,11 +192,16 @@ function tlsRefusal(error: Error, socket: Socket, ms: number): EarlyRefusal {
  * @internal Binds `server`; rejects with a {@link ListenError}. Errors after binding go to
  * `onError`.
  */
-export function bind(server: HttpServer, port: number, host: string | undefined, onError: (error: Error) => void): Promise<AddressInfo> {
+export function bind(
+  server: HttpServer,
+  where: { readonly port: number; readonly host: string | undefined; readonly backlog: number },
+  onError: (error: Error) => void,
+): Promise<AddressInfo> {
+  const { port, host, backlog } = where;
   return new Promise((resolve, reject) => {
     const failed = (error: Error): void => reject(new ListenError({ reason: listenFailure(error), port, host, cause: error }));
     server.once('error', failed);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog }, () => {
       server.off('error', failed);
       server.on('error', onError);
       resolve(server.address() as AddressInfo);
@@ -212,4 +217,21 @@ export interface ListenOptions {
   host?: string;
   /** Serve TLS with these options (security profiles 2 and 3); `minVersion` defaults to TLSv1.2. */
   tls?: HttpsServerOptions;
+  /**
+   * How many connections the kernel may hold that the process has not accepted yet (the
+   * `listen(2)` backlog; Linux caps it at `net.core.somaxconn`). When a fleet reconnects at once
+   * after a restart, the kernel drops the connections beyond it and those chargers retry after a
+   * TCP retransmit (about a second), which spreads the storm; a larger backlog takes more of them
+   * into each turn of the event loop instead.
+   * @default {@link DEFAULT_LISTEN_BACKLOG}
+   */
+  backlog?: number;
 }
+
+/**
+ * The default {@link ListenOptions.backlog}: Node's own, 511. Measured with 18,000 stations
+ * reconnecting at once (bench/RESULTS.md, "Fleet"): 4096 left no connection to the kernel's
+ * drops but made the event loop's p99 delay and the time until all were back no better, so the
+ * default stays.
+ */
+export const DEFAULT_LISTEN_BACKLOG = 511;

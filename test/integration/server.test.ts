@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { createServer as createNetServer, Server as NetServer } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CentralSystem, ChargePoint, type AnyStation, type ChargePointOptions, type OcppVersion } from '../../src/index';
+import { CentralSystem, ChargePoint, DEFAULT_LISTEN_BACKLOG, type AnyStation, type ChargePointOptions, type OcppVersion } from '../../src/index';
 import { ListenError, type StationHandlerErrorEvent } from '../../src/central-system';
 import { listenFailure } from '../../src/server/listen';
 import type { RefusedEvent } from '../../src/server/events';
@@ -234,6 +234,30 @@ describe('listen() failures are ListenErrors (issue 11 item 5)', () => {
     await assert.rejects(cs.listen({ port: 70000 }), TypeError);
     await assert.rejects(cs.listen({ port: 1.5 }), TypeError);
     await cs.close();
+  });
+
+  test("the listen backlog is DEFAULT_LISTEN_BACKLOG (511, Node's) unless set; a bad one is a TypeError naming it", T, async (t) => {
+    // What reaches the socket's listen(): the kernel's queue itself is not observable from here.
+    const seen: unknown[] = [];
+    const original = Reflect.get(NetServer.prototype, 'listen') as (this: NetServer, ...args: unknown[]) => NetServer;
+    t.mock.method(NetServer.prototype, 'listen', function (this: NetServer, ...args: unknown[]) {
+      seen.push((args[0] as { backlog?: unknown }).backlog);
+      return original.apply(this, args);
+    });
+    const a = server(t);
+    await a.listen({ port: 0, host: '127.0.0.1' });
+    const b = server(t);
+    await b.listen({ port: 0, host: '127.0.0.1', backlog: 64 });
+    assert.deepEqual(seen, [DEFAULT_LISTEN_BACKLOG, 64]);
+    assert.equal(DEFAULT_LISTEN_BACKLOG, 511);
+    const c = server(t);
+    for (const bad of [0, -1, 1.5, '128'] as unknown[]) {
+      await assert.rejects(
+        c.listen({ port: 0, backlog: bad as number }),
+        new RegExp(`^TypeError: listen: backlog must be a positive integer, got ${String(bad)}$`),
+      );
+    }
+    assert.equal(seen.length, 2, 'a refused backlog never reaches listen()');
   });
 });
 
