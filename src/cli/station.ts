@@ -136,7 +136,9 @@ async function run(options: StationRun, io: Io): Promise<number> {
         prompt === undefined ? 'are BLOCKED (not an interactive terminal)' : 'are prompted'
       }`,
     );
-    io.out(`Waiting up to ${Math.round(options.waitMs / 1000)} s for ${identity ?? 'a charger'} to connect...`);
+    io.out(
+      `Waiting up to ${options.waitMs < 1000 ? `${options.waitMs} ms` : `${Math.round(options.waitMs / 1000)} s`} for ${identity ?? 'a charger'} to connect...`,
+    );
     const station = await waitForCharger(csms, options, io);
     if (station === undefined) {
       io.err(`ocpp-sdk-test station: no charger connected within ${options.waitMs} ms`);
