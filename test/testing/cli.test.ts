@@ -15,6 +15,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { createPrompter, stationDriver } from '../../src/cli/prompt-driver';
 import { StepBlockedError } from '../../src/testing/index';
+import { createSimulatedCharger } from '../../examples/charge-point';
 import type { Io } from '../../src/cli/io';
 import { spawnExample, type Spawned } from '../examples/helpers';
 import { parseXml, type XmlElement } from './xml';
@@ -193,6 +194,41 @@ describe('ocpp-sdk-test usage', () => {
     assert.match(list.out, /^ {2}TC_B_01_CS +ocpp2\.0\.1 +Cold Boot Charging Station - Accepted$/m);
     assert.doesNotMatch(list.out, /TC_001_CS/);
     assert.match((await inProcess('station', '--list')).out, /TC_001_CS[\s\S]*TC_B_01_CS/);
+  });
+
+  test('--password: a charger with the wrong Basic-auth password is refused, the right one is tested', async () => {
+    let out = '';
+    let announced: (url: string) => void = () => undefined;
+    const url = new Promise<string>((resolve) => (announced = resolve));
+    const io: Io = {
+      out: (t) => {
+        out += `${t}\n`;
+        const m = /^Point the charger at (ws:\/\/127\.0\.0\.1:\d+)\/PW-1 \(Basic auth required\)$/m.exec(out);
+        if (m) announced(m[1]);
+      },
+      err: (t) => void (out += `${t}\n`),
+      interactive: false,
+      input: process.stdin,
+      output: process.stdout,
+    };
+    const run = main(
+      ['station', '--listen', '0', '--protocol', 'ocpp1.6', '--identity', 'PW-1', '--password', 's3cret-pw', '--scenarios', 'TC_028_CS', '--wait-ms', '10000'],
+      io,
+    );
+    const endpoint = await url;
+    const charger = (password: string) =>
+      createSimulatedCharger('ocpp1.6', { url: endpoint, identity: 'PW-1', chargePoint: { password, reconnect: false, pingIntervalMs: 0 } });
+    const wrong = charger('not-it');
+    await assert.rejects(wrong.start(), /401/);
+    const right = charger('s3cret-pw');
+    try {
+      void right.start().catch(() => undefined);
+      assert.equal(await run, 0, out);
+    } finally {
+      await right.stop();
+      await wrong.stop();
+    }
+    assert.match(out, /^TC_028_CS +.* PASS +\d+ m?s$/m);
   });
 
   test('no charger within --wait-ms: exit 1, saying so', async () => {
