@@ -14,7 +14,8 @@ import { after, describe, test } from 'node:test';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main';
 import { createPrompter, stationDriver } from '../../src/cli/prompt-driver';
-import { StepBlockedError } from '../../src/testing/index';
+import { exitCodeOf, formatReport } from '../../src/cli/report';
+import { StepBlockedError, type ScenarioResult, type Verdict } from '../../src/testing/index';
 import { createSimulatedCharger } from '../../examples/charge-point';
 import type { Io } from '../../src/cli/io';
 import { spawnExample, type Spawned } from '../examples/helpers';
@@ -268,5 +269,35 @@ describe('the prompting driver of an interactive run', () => {
     } finally {
       prompter.close();
     }
+  });
+});
+
+describe('the verdicts and the exit code', () => {
+  const result = (id: string, verdict: Verdict, failure?: string): ScenarioResult => ({
+    id,
+    title: `title of ${id}`,
+    requirements: [],
+    protocol: 'ocpp1.6',
+    identity: 'CP',
+    verdict,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 1500,
+    steps: [],
+    transcript: [],
+    transcriptText: '',
+    ...(failure === undefined ? {} : { failure }),
+  });
+
+  test('BLOCKED and SKIPPED fail the run only with --strict; a FAIL always does', () => {
+    const soft = [result('A', 'PASS'), result('B', 'BLOCKED', 'step 1 (x): no driver'), result('C', 'SKIPPED', 'applies to ocpp2.0.1')];
+    assert.equal(exitCodeOf(soft, { strict: false }), 0);
+    assert.equal(exitCodeOf(soft, { strict: true }), 1);
+    assert.equal(exitCodeOf([result('A', 'PASS'), result('D', 'FAIL', 'step 2 (y): boom')], { strict: false }), 1);
+    const text = formatReport(soft, { strict: true });
+    assert.match(text, /^B +title of B +BLOCKED +1\.5 s$/m);
+    assert.match(text, /^Skipped:\n {2}C: applies to ocpp2\.0\.1$/m);
+    assert.match(text, /^Totals: 3 scenarios: 1 PASS, 0 FAIL, 1 BLOCKED, 1 SKIPPED \(4\.5 s\)$/m);
+    assert.match(text, /^Result: FAIL, BLOCKED or SKIPPED \(--strict\)$/m);
+    assert.match(formatReport(soft, { strict: false }), /^Result: no FAIL$/m);
   });
 });
