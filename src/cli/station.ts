@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { AnyStation, OcppVersion } from '../index';
+import { safeEqual, type AnyStation, type OcppVersion } from '../index';
 import {
   DEFAULT_STATION_PROFILE,
   runScenario,
@@ -115,7 +115,9 @@ async function run(options: StationRun, io: Io): Promise<number> {
       protocols: [protocol],
       port: options.port,
       host: options.host,
-      ...(password === undefined ? {} : { basicAuth: (id: string, given: string) => (identity === undefined || id === identity) && given === password }),
+      ...(password === undefined
+        ? {}
+        : { basicAuth: (id: string, given: string) => (identity === undefined || id === identity) && safeEqual(given, password) }),
     });
   } catch (error) {
     io.err(`ocpp-sdk-test station: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
