@@ -1,7 +1,7 @@
 /**
  * Build of the published package (`npm run build`: this, then `tsc -p tsconfig.build.json`).
  *
- * Five JavaScript outputs:
+ * The JavaScript outputs:
  *
  * - `dist/esm/index.mjs`      Node ESM (`import`), from src/index.ts
  * - `dist/cjs/index.js`       Node CJS (`require`), from src/index.ts
@@ -11,6 +11,8 @@
  *   src/redis/index.ts. It imports only types from the main package, so its bundle holds none of
  *   the main package's code, and no Redis client: the user passes one in (`redis` and `ioredis`
  *   are optional peer dependencies, and nothing imports either).
+ * - `dist/cjs/cli.js`, the `ocpp-sdk-test` command (package.json `bin`), from src/cli/main.ts,
+ *   with its shebang; it requires `./testing.js` and `./index.js` beside it.
  * - `dist/esm/testing.mjs` and `dist/cjs/testing.js`, the `ocpp-sdk/testing` subpath, from
  *   src/testing/index.ts. It is built on the main package's public door (`src/index.ts`), and
  *   that import stays an import of the main build next to it (`./index.mjs`, `./index.js`), so
@@ -74,6 +76,19 @@ const mainDoorApart = (file: string): NonNullable<Options['esbuildPlugins']>[num
   },
 });
 
+/**
+ * The command line (`bin` ocpp-sdk-test, from src/cli/main.ts, CommonJS only: a bin is run, not
+ * imported) imports the kit and the main door; in the build those are the bundles beside it.
+ */
+const cliDoorsApart: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'cli-imports-doors',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/(testing\/)?index$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: args.path === '../index' ? './index.js' : './testing.js', external: true } : undefined,
+    );
+  },
+};
+
 const external = ['ws', 'isomorphic-ws', 'eventemitter3', 'redis', 'ioredis'];
 
 const common: Options = {
@@ -114,13 +129,13 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/main.ts' },
     format: 'cjs',
     platform: 'node',
     target: 'node18',
     outDir: 'dist/cjs',
     clean: true,
-    esbuildPlugins: [ocpp21Apart, mainDoorApart('index.js')],
+    esbuildPlugins: [ocpp21Apart, mainDoorApart('index.js'), cliDoorsApart],
     onSuccess: copyOcpp21Validators,
   },
   {

@@ -53,7 +53,7 @@ export const TESTING_CATEGORY_RULES = [
   // First: DEFAULT_STATION_PROFILE and DEFAULT_SCENARIO_TIMEOUT_MS belong here, not under Expectations.
   [
     'Scenarios',
-    /^(defineScenario|step|manualStep|runScenarios?|toJUnitXml|JUnitOptions|STATION_SCENARIOS|STATES|Booted|EVConnectedPreSession|Authorized|EnergyTransferStarted|markNow|answerOf|DEFAULT_STATION_PROFILE|DEFAULT_SCENARIO_TIMEOUT_MS|ManualAction|(Resolved)?StationProfile|Scenario\w*|State|StationDriver|StationSession|Verdict|RunScenarioOptions|StepPhase|StepResult)$/,
+    /^(defineScenario|step|manualStep|runScenarios?|toJUnitXml|JUnitOptions|STATION_SCENARIOS|STATES|Booted|EVConnectedPreSession|Authorized|EnergyTransferStarted|markNow|answerOf|DEFAULT_STATION_PROFILE|DEFAULT_SCENARIO_TIMEOUT_MS|ManualAction|(Resolved)?StationProfile|Scenario\w*|State|StationDriver|StationSession|StepBlockedError|Verdict|RunScenarioOptions|StepPhase|StepResult)$/,
   ],
   ['Test central system', /^(TestCentralSystem|TestCentralSystemOptions|StationHandle|StationHandshake|DisconnectOptions|TestCallOptions)$/],
   ['Test charge point', /^(TestChargePoint|TestChargePointOptions)$/],

@@ -1,6 +1,8 @@
 /**
- * How a charger firmware team tests a charger: a node:test suite that plays the central
- * system, waits for the charger under test, checks what it sends and drives it.
+ * How a charger firmware team tests a charger: a node:test suite on the SDK's test kit
+ * (`ocpp-sdk/testing`): a TestCentralSystem plays the central system, waits for the charger under
+ * test, expects what it sends (early arrivals count; a failure names what came instead and shows
+ * the transcript) and drives it.
  *
  *   node --import tsx --test examples/firmware-test-harness.ts    # against the simulator (both versions)
  *   npx ts-node examples/firmware-test-harness.ts                  # the same: node:test runs on execution
@@ -14,192 +16,152 @@
  *
  * Environment: CHARGER_URL (listen there and wait for a real charger instead of starting the
  * simulator), CHARGER_ID_TAG (an idTag the charger accepts for remote starts, default TAG-001),
- * CHARGER_WAIT_MS (how long to wait for it to connect, default 120000), VERBOSE=1 (log every
- * exchange).
+ * CHARGER_WAIT_MS (how long to wait for it to connect, default 120000), VERBOSE=1 (print the
+ * transcript of every exchange at the end).
  *
  * The checks: a BootNotification first, with vendor, model and firmware version; the connector
  * reported Available; configuration answered; a triggered Heartbeat; a remote start, meter
- * values and a remote stop; the right CALLERROR for an invalid request (sent with validation
- * off for that one call); and nothing the charger sent broke the schema.
+ * values and a remote stop; the right CALLERROR for an invalid request (sent raw); and nothing
+ * the charger sent broke the schema. For ready OCTT-like scenarios, see `npx ocpp-sdk-test`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { RpcError, type AnyStation, type CentralSystem, type DefaultOcppVersion, type OcppVersion, type ValidationFailedEvent } from '../src/index';
-import {
-  changeConfiguration,
-  createDemoCentralSystem,
-  CsmsState,
-  DEMO_ID_TAGS,
-  DEMO_PATH,
-  getConfiguration,
-  remoteStart,
-  remoteStop,
-  trigger,
-} from './central-system';
+import type { OcppVersion } from '../src/index';
+import { codes, markNow, TestCentralSystem, type StationHandle } from '../src/testing/index';
 import { createSimulatedCharger, type SimulatedCharger } from './charge-point';
-import { ExchangeLog } from './exchange-log';
 
-const external = process.env.CHARGER_URL;
-const idTag = process.env.CHARGER_ID_TAG ?? DEMO_ID_TAGS[0];
+const external = process.env.CHARGER_URL || undefined;
+const idTag = process.env.CHARGER_ID_TAG ?? 'TAG-001';
 /** A real charger is given time to connect, sample its meter and walk; the simulator is quick. */
 const CONNECT_MS = external ? Number(process.env.CHARGER_WAIT_MS ?? 120_000) : 5_000;
 const WAIT_MS = external ? 30_000 : 3_000;
 
-/** What each version calls the same things, and how it spells the code of a missing field. */
-const VERSION = {
-  'ocpp1.6': { heartbeatKey: 'HeartbeatInterval', sampleKey: 'MeterValueSampleInterval', missingFieldCode: 'OccurenceConstraintViolation' },
-  'ocpp2.0.1': {
-    heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval',
-    sampleKey: 'SampledDataCtrlr/TxUpdatedInterval',
-    missingFieldCode: 'OccurrenceConstraintViolation',
-  },
-  // A real 2.1 charger may connect too: the demo CSMS serves 2.1 first.
-  'ocpp2.1': {
-    heartbeatKey: 'OCPPCommCtrlr/HeartbeatInterval',
-    sampleKey: 'SampledDataCtrlr/TxUpdatedInterval',
-    missingFieldCode: 'OccurrenceConstraintViolation',
-  },
-} as const;
-
-/** A CALL the charger sent. */
-interface Received {
-  action: string;
-  request: Record<string, unknown>;
-}
+/** A text field the charger must fill in. */
+const filled = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+type MeterValue = { readonly sampledValue: ReadonlyArray<{ readonly value: unknown; readonly measurand?: string }> };
+const ENERGY = 'Energy.Active.Import.Register';
+/** The energy register in meter values (the default measurand), or undefined. */
+const energyOf = (mv: readonly MeterValue[] | undefined): number | undefined => {
+  const v = mv?.flatMap((m) => m.sampledValue).find((s) => (s.measurand ?? ENERGY) === ENERGY)?.value;
+  return v === undefined ? undefined : Number(v);
+};
+const withEnergy = (mv: readonly MeterValue[] | undefined): boolean => energyOf(mv) !== undefined;
 
 /** The suite for one charger: a simulated one of `protocol`, or whatever connects to CHARGER_URL. */
-function chargerSuite(label: string, protocol: DefaultOcppVersion | undefined): void {
+function chargerSuite(label: string, protocol: 'ocpp1.6' | 'ocpp2.0.1' | undefined): void {
   describe(`charger under test: ${label}`, () => {
-    const state = new CsmsState([...DEMO_ID_TAGS, idTag]);
-    let cs: CentralSystem<OcppVersion>;
+    let csms: TestCentralSystem<OcppVersion>;
     let simulator: SimulatedCharger | undefined;
-    let station: AnyStation<OcppVersion>;
-    const received: Received[] = [];
-    const invalid: ValidationFailedEvent[] = [];
-
-    /** The first `action` the charger sent at or after position `from`, waiting for it if needed. */
-    const message = (action: string, from = 0): Promise<Received> => {
-      const found = received.slice(from).find((m) => m.action === action);
-      if (found) return Promise.resolve(found);
-      return state.next('message', (m) => m.action === action, WAIT_MS) as Promise<Received>;
-    };
+    let st: StationHandle;
+    // One handle, typed by family (2.1's payloads for these actions are 2.0.1's, extended).
+    const v16 = (): StationHandle<'ocpp1.6'> | undefined => (st.protocol === 'ocpp1.6' ? (st as StationHandle<'ocpp1.6'>) : undefined);
+    const v2x = (): StationHandle<'ocpp2.0.1'> => st as StationHandle<'ocpp2.0.1'>;
 
     before(async () => {
-      cs = createDemoCentralSystem({
-        state,
-        log: process.env.VERBOSE ? new ExchangeLog() : false,
+      const url = external ? new URL(external) : undefined;
+      csms = await TestCentralSystem.start<OcppVersion>({
+        protocols: protocol ? [protocol] : ['ocpp2.1', 'ocpp2.0.1', 'ocpp1.6'],
+        port: url ? Number(url.port || 9220) : 0,
+        host: url?.hostname ?? '127.0.0.1',
+        timeoutMs: WAIT_MS,
         callTimeoutMs: WAIT_MS,
-        ...(external ? { path: new URL(external).pathname } : {}),
       });
-      state.on('message', (m) => received.push({ action: m.action, request: m.request as Record<string, unknown> }));
-      const connected = new Promise<AnyStation<OcppVersion>>((resolve, reject) => {
+      const connected = new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no charger connected within ${CONNECT_MS} ms`)), CONNECT_MS);
-        cs.once('connection', (s) => {
+        csms.centralSystem.once('connection', (s) => {
           clearTimeout(timer);
-          s.on('validationFailed', (e) => e.direction === 'inbound' && invalid.push(e));
-          resolve(s);
+          resolve(s.identity);
         });
       });
-      if (external) {
-        const url = new URL(external);
-        await cs.listen({ port: Number(url.port || 9220), host: url.hostname });
-        console.log(`# waiting up to ${CONNECT_MS / 1000} s for a charger on ${external}/<identity>`);
-      } else {
-        const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
-        simulator = createSimulatedCharger(protocol!, { url: `ws://127.0.0.1:${port}${DEMO_PATH}`, identity: `FW-${protocol}`, idTag, meterIntervalMs: 100 });
+      if (external) console.log(`# waiting up to ${CONNECT_MS / 1000} s for a charger on ${external}/<identity>`);
+      else {
+        simulator = createSimulatedCharger(protocol!, { url: `${csms.url}/ocpp`, identity: `FW-${protocol}`, idTag, meterIntervalMs: 100 });
         // Not awaited: the harness waits for what the charger does, as it would for a real one.
         simulator.start().catch(() => undefined);
       }
-      station = await connected;
+      st = csms.station(await connected);
     });
 
     after(async () => {
+      if (process.env.VERBOSE && st) console.log(st.transcript.format());
       await simulator?.stop();
-      await cs?.close();
+      await csms?.close();
     });
 
     test('sends BootNotification first, with vendor, model and firmware version', async () => {
-      const boot = await message('BootNotification');
-      assert.equal(received[0].action, 'BootNotification', 'nothing may be sent before BootNotification');
-      const info =
-        station.protocol === 'ocpp1.6'
-          ? { vendor: boot.request.chargePointVendor, model: boot.request.chargePointModel, firmware: boot.request.firmwareVersion }
-          : (({ vendorName, model, firmwareVersion }) => ({ vendor: vendorName, model, firmware: firmwareVersion }))(
-              boot.request.chargingStation as Record<string, unknown>,
-            );
-      assert.ok(typeof info.vendor === 'string' && info.vendor.length > 0, 'vendor');
-      assert.ok(typeof info.model === 'string' && info.model.length > 0, 'model');
-      assert.ok(typeof info.firmware === 'string' && info.firmware.length > 0, 'firmware version (needed to track fleets)');
-      assert.equal(station.bootStatus, 'Accepted');
+      await (v16()?.expectNextCall('BootNotification', { chargePointVendor: filled, chargePointModel: filled, firmwareVersion: filled }) ??
+        v2x().expectNextCall('BootNotification', { chargingStation: { vendorName: filled, model: filled, firmwareVersion: filled } }));
     });
 
     test('reports its connector Available after booting', async () => {
-      const status = await message('StatusNotification');
-      const value = station.protocol === 'ocpp1.6' ? status.request.status : status.request.connectorStatus;
-      assert.equal(value, 'Available');
+      await (v16()?.expectCall('StatusNotification', { status: 'Available' }) ?? v2x().expectCall('StatusNotification', { connectorStatus: 'Available' }));
     });
 
     test('answers a configuration read with its heartbeat interval', async () => {
-      const key = VERSION[station.protocol].heartbeatKey;
-      const { response } = await getConfiguration(station, [key]);
-      const r = response as {
-        configurationKey?: Array<{ key: string; value?: string }>;
-        getVariableResult?: Array<{ attributeStatus: string; attributeValue?: string }>;
-      };
-      const value = station.protocol === 'ocpp1.6' ? r.configurationKey?.find((k) => k.key === key)?.value : r.getVariableResult?.[0]?.attributeValue;
+      const value = v16()
+        ? (await v16()!.call('GetConfiguration', { key: ['HeartbeatInterval'] })).configurationKey?.find((k) => k.key === 'HeartbeatInterval')?.value
+        : (await v2x().call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] }))
+            .getVariableResult[0]?.attributeValue;
       assert.match(value ?? '', /^\d+$/);
     });
 
     test('sends a Heartbeat when one is triggered', async () => {
-      const mark = received.length;
-      assert.equal((await trigger(station, 'Heartbeat')).response.status, 'Accepted');
-      await message('Heartbeat', mark);
+      const [, answer] = await Promise.all([
+        st.expectCall('Heartbeat', {}, { after: markNow(st) }),
+        v16()?.call('TriggerMessage', { requestedMessage: 'Heartbeat' }) ?? v2x().call('TriggerMessage', { requestedMessage: 'Heartbeat' }),
+      ]);
+      assert.equal(answer.status, 'Accepted');
     });
 
     test('starts a transaction on remote start, reports meter values, stops on remote stop', async () => {
-      // Real chargers sample every minute or so by default: ask for samples every 5 s.
-      if (external) await changeConfiguration(station, VERSION[station.protocol].sampleKey, '5');
-      // A charger busy with a session of its own is let finish first.
-      const busy = state.activeTransaction(station.identity);
-      if (busy) await state.next('transactionEnded', (t) => t.id === busy.id, WAIT_MS);
-      const started = state.next('transactionStarted', () => true, WAIT_MS);
-      assert.equal((await remoteStart(station, idTag, 1, state)).response.status, 'Accepted');
-      const tx = await started;
-      assert.ok(tx.authorized);
-      const sample = await state.next('meterValues', (e) => e.transaction?.id === tx.id, WAIT_MS);
-      assert.ok(sample.energyWh !== undefined, 'the meter values carry the energy register');
-      const ended = state.next('transactionEnded', (t) => t.id === tx.id, WAIT_MS);
-      assert.equal((await remoteStop(station, tx.id)).response.status, 'Accepted');
-      const done = await ended;
-      assert.equal(done.stopReason, 'Remote');
-      assert.ok((done.meterWh ?? 0) >= (done.meterStartWh ?? 0), 'the energy register never goes backwards');
+      const accepted = (r: { status: string }): void => assert.equal(r.status, 'Accepted');
+      const cp16 = v16();
+      if (cp16) {
+        // Real chargers sample every minute or so by default: ask for samples every 5 s.
+        if (external) accepted(await cp16.call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '5' }));
+        const transactionId = 4242;
+        const respond = { transactionId, idTagInfo: { status: 'Accepted' as const } };
+        const [start] = await Promise.all([
+          cp16.expectCall('StartTransaction', { connectorId: 1, idTag }, { respond }),
+          cp16.call('RemoteStartTransaction', { connectorId: 1, idTag }).then(accepted),
+        ]);
+        await cp16.expectCall('MeterValues', { transactionId, meterValue: withEnergy });
+        const [stop] = await Promise.all([
+          cp16.expectCall('StopTransaction', { transactionId, reason: 'Remote' }),
+          cp16.call('RemoteStopTransaction', { transactionId }).then(accepted),
+        ]);
+        assert.ok(stop.request.meterStop >= start.request.meterStart, 'the energy register never goes backwards');
+        return;
+      }
+      const cp = v2x();
+      const sampled = { component: { name: 'SampledDataCtrlr' }, variable: { name: 'TxUpdatedInterval' }, attributeValue: '5' };
+      if (external) assert.equal((await cp.call('SetVariables', { setVariableData: [sampled] })).setVariableResult[0].attributeStatus, 'Accepted');
+      const [started] = await Promise.all([
+        cp.expectCall('TransactionEvent', { eventType: 'Started', idToken: { idToken: idTag } }),
+        cp.call('RequestStartTransaction', { evseId: 1, remoteStartId: 1, idToken: { idToken: idTag, type: 'Central' } }).then(accepted),
+      ]);
+      const { transactionId } = started.request.transactionInfo;
+      await cp.expectCall('TransactionEvent', { eventType: 'Updated', transactionInfo: { transactionId }, meterValue: withEnergy });
+      const [ended] = await Promise.all([
+        cp.expectCall('TransactionEvent', { eventType: 'Ended', transactionInfo: { transactionId, stoppedReason: 'Remote' } }),
+        cp.call('RequestStopTransaction', { transactionId }).then(accepted),
+      ]);
+      const [from, to] = [energyOf(started.request.meterValue), energyOf(ended.request.meterValue)];
+      if (from !== undefined && to !== undefined) assert.ok(to >= from, 'the energy register never goes backwards');
     });
 
     test("answers an invalid request with its version's CALLERROR code", async () => {
-      // Reset without its required "type": sent on purpose, with validation off for this call.
-      const wire: string[] = [];
-      const onFrame = (e: { direction: string; frame: { type: number; errorCode?: string } }): void => {
-        if (e.direction === 'inbound' && e.frame.type === 4 && e.frame.errorCode) wire.push(e.frame.errorCode);
-      };
-      station.on('frame', onFrame);
-      try {
-        // Both versions have Reset; the cast only picks one signature for the compiler.
-        const error = await (station as AnyStation<'ocpp1.6'>).call('Reset', {} as never, { validate: false }).then(
-          () => assert.fail('the charger accepted a Reset without "type"'),
-          (e: unknown) => e,
-        );
-        assert.ok(error instanceof RpcError, `expected a CALLERROR, got ${String(error)}`);
-        // The SDK reports the canonical (2.0.1) spelling; the wire must carry the version's own.
-        assert.equal(error.code, 'OccurrenceConstraintViolation');
-        assert.deepEqual(wire, [VERSION[station.protocol].missingFieldCode]);
-      } finally {
-        station.off('frame', onFrame);
-      }
+      // Reset without its required "type", sent raw: the SDK would not send it.
+      st.sendRaw('[2,"fw-bad-reset","Reset",{}]');
+      const error = await st.expectCallError('OccurrenceConstraintViolation', { messageId: 'fw-bad-reset' });
+      // The version's own spelling on the wire (1.6: OccurenceConstraintViolation).
+      assert.equal(error.errorCode, codes(st.protocol!).occurrence);
     });
 
     test('sent nothing that breaks the OCPP schema', () => {
+      const invalid = st.transcript.entries.filter((e) => e.direction === 'in' && e.validationError !== undefined);
       assert.deepEqual(
-        invalid.map((e) => `${e.action} ${e.kind}: ${e.detail}`),
+        invalid.map((e) => `${e.action} ${e.kind}: ${e.validationError!.detail}`),
         [],
       );
     });

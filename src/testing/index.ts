@@ -28,7 +28,7 @@ export { StationHandle } from './station-handle';
 export { TestCentralSystem } from './test-central-system';
 export { TestChargePoint } from './test-charge-point';
 export { Transcript } from './transcript';
-export { DEFAULT_STATION_PROFILE, defineScenario, manualStep, step } from './scenario';
+export { DEFAULT_STATION_PROFILE, defineScenario, manualStep, step, StepBlockedError } from './scenario';
 export { DEFAULT_SCENARIO_TIMEOUT_MS, runScenario, runScenarios } from './scenario-runner';
 export { answerOf, Authorized, Booted, EnergyTransferStarted, EVConnectedPreSession, markNow, STATES } from './states';
 export { toJUnitXml } from './junit';

@@ -59,8 +59,9 @@ export function describeValue(value: unknown, max = 200): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'function') return `predicate ${value.name || '(anonymous)'}`;
   if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof RegExp) return String(value);
   if (isAsymmetric(value)) {
-    const s = typeof value.toString === 'function' && value.toString !== Object.prototype.toString ? value.toString() : 'asymmetric matcher';
+    const s = describeAsymmetric(value, max);
     return s.length > max ? `${s.slice(0, max)}…` : s;
   }
   let text: string;
@@ -73,6 +74,25 @@ export function describeValue(value: unknown, max = 200): string {
     text = plain(value);
   }
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/**
+ * How an asymmetric matcher prints itself. jest's and vitest's `toString()` gives the class name
+ * only (`Any`, `ObjectContaining`): their own printers add the argument, so this does too: their
+ * `toAsymmetricMatcher()` when there is one (`Any<String>`), else the name and its `sample`
+ * (`StringMatching /^CP/`, `ObjectContaining {"vendorName":"Acme"}`).
+ */
+function describeAsymmetric(m: AsymmetricMatcher & { toAsymmetricMatcher?: () => unknown; sample?: unknown }, max: number): string {
+  try {
+    if (typeof m.toAsymmetricMatcher === 'function') {
+      const s: unknown = m.toAsymmetricMatcher();
+      if (typeof s === 'string') return s;
+    }
+    const name = typeof m.toString === 'function' && m.toString !== Object.prototype.toString ? m.toString() : 'asymmetric matcher';
+    return 'sample' in m && !name.includes(' ') ? `${name} ${describeValue(m.sample, max)}` : name;
+  } catch {
+    return 'asymmetric matcher';
+  }
 }
 
 /**

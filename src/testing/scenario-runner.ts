@@ -18,6 +18,7 @@ import {
   type StationProfile,
   type StationSession,
   type Verdict,
+  StepBlockedError,
 } from './scenario';
 import type { StationHandle } from './station-handle';
 import type { TranscriptEntry } from './transcript';
@@ -89,14 +90,6 @@ export interface ScenarioResult {
   readonly transcript: readonly TranscriptEntry[];
   /** The same, as text (see {@link Transcript.format}). */
   readonly transcriptText: string;
-}
-
-/** @internal Thrown by `ctx.manual` when the driver cannot do the action. */
-class Blocked extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Blocked';
-  }
 }
 
 /** The sessions of the stations, kept across scenario runs. */
@@ -180,8 +173,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     session: sessionOf(station),
     manual: (action: ManualAction, ...args: unknown[]): Promise<void> => {
       const fn: unknown = driver === undefined ? undefined : Reflect.get(driver, action);
-      if (driver === undefined) throw new Blocked(`manual action ${action} needs a StationDriver, and none was given`);
-      if (typeof fn !== 'function') throw new Blocked(`manual action ${action}: the StationDriver has no ${action}()`);
+      if (driver === undefined) throw new StepBlockedError(`manual action ${action} needs a StationDriver, and none was given`);
+      if (typeof fn !== 'function') throw new StepBlockedError(`manual action ${action}: the StationDriver has no ${action}()`);
       const done = Promise.resolve(Reflect.apply(fn, driver, args) as Promise<void>);
       done.catch(() => undefined);
       return done;
@@ -233,7 +226,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
           durationMs: Math.round(monotonicNow() - t0),
         });
       } catch (error) {
-        const blocked = error instanceof Blocked && !deadlineHit;
+        const blocked = error instanceof StepBlockedError && !deadlineHit;
         const failure = messageOf(error);
         outcome = { verdict: blocked ? 'BLOCKED' : 'FAIL', failure: `step ${index} (${p.title}): ${failure}`, ...(blocked ? {} : { error }) };
         steps.push({ index, phase: p.phase, title: p.title, verdict: outcome.verdict, durationMs: Math.round(monotonicNow() - t0), failure });

@@ -14,7 +14,7 @@ export type Verdict = 'PASS' | 'FAIL' | 'BLOCKED' | 'SKIPPED';
  * The manual actions a tester performs at OCTT's prompt ("Manual Action: Reboot the Charging
  * Station"), for a bench rig, a simulator or a hardware-in-the-loop controller to carry out
  * (EVerest's TestController has the same list). Every method is optional: a step that needs one
- * the driver lacks is BLOCKED. A method returns once the action is done on the charger's side; it
+ * the driver lacks is BLOCKED, and so is one whose method rejects with a {@link StepBlockedError}. A method returns once the action is done on the charger's side; it
  * must not wait for the charger's messages about it (the scenario expects those).
  */
 export interface StationDriver {
@@ -32,6 +32,29 @@ export interface StationDriver {
   restoreNetwork?(): Promise<void>;
   /** Makes the charger report a fault on `connectorId`. */
   fault?(connectorId: number): Promise<void>;
+}
+
+/**
+ * A manual action cannot be carried out: the driver lacks it, or the tester chose to skip it at
+ * the prompt. A {@link StationDriver} method rejects with it to make the step, and so the
+ * scenario, BLOCKED (nothing was verified) rather than FAIL (the charger misbehaved); any other
+ * rejection is a FAIL.
+ *
+ * @example
+ * ```ts
+ * const driver: StationDriver = {
+ *   plugIn: async () => {
+ *     if (!rig.hasCableRobot) throw new StepBlockedError('this bench cannot plug a cable in');
+ *     await rig.plugIn();
+ *   },
+ * };
+ * ```
+ */
+export class StepBlockedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepBlockedError';
+  }
 }
 
 /** The name of a manual action: a method of {@link StationDriver}. */
@@ -97,8 +120,9 @@ export interface ScenarioContext<V extends OcppVersion = OcppVersion> {
   readonly profile: ResolvedStationProfile;
   /**
    * Performs a manual action through the driver. Without a driver, or with one that lacks the
-   * action, it throws at once (synchronously, so that nothing is armed for an action that never
-   * happens) and the step is BLOCKED: the scenario stops there, and its verdict is BLOCKED. Arm
+   * action, it throws a {@link StepBlockedError} at once (synchronously, so that nothing is armed
+   * for an action that never happens) and the step is BLOCKED: the scenario stops there, and its
+   * verdict is BLOCKED; so it is when the driver rejects with one. Arm
    * the expectations of what the action causes right after calling it, then await both.
    */
   manual<A extends ManualAction>(action: A, ...args: Parameters<NonNullable<StationDriver[A]>>): Promise<void>;

@@ -20,7 +20,8 @@
  * Redis client is installed either (both are optional peer dependencies): `ocpp-sdk/redis` must
  * import in ESM and CJS without them, and its declarations must not name them. No test framework
  * is installed: `ocpp-sdk/testing` must import in ESM and CJS, use the very classes of the main
- * door (not a bundled copy), and run a stubbed boot against a ChargePoint.
+ * door (not a bundled copy), and run a stubbed boot against a ChargePoint. The `ocpp-sdk-test`
+ * bin must be linked and run through npx.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -209,6 +210,7 @@ describe('the packed package', () => {
       'dist/cjs/testing.js',
       'dist/types/testing/index.d.ts',
       'testing/package.json',
+      'dist/cjs/cli.js',
       'LICENSE',
     ]) {
       assert.ok(files.includes(f), `${f} is not in the tarball`);
@@ -379,6 +381,37 @@ console.log('OK testing');
     const cjs = run(process.execPath, ['testing-cjs.cjs'], project, 30_000);
     assert.match(cjs, /resolved .*\/node_modules\/ocpp-sdk\/dist\/cjs\/testing\.js/);
     assert.match(cjs, /^OK testing$/m);
+  });
+
+  test('the ocpp-sdk-test command is installed as a bin and runs from the tarball: npx ocpp-sdk-test --help, --list, and a station run that serves and waits', () => {
+    assert.ok(existsSync(join(project, 'node_modules/.bin/ocpp-sdk-test')), 'npm linked no node_modules/.bin/ocpp-sdk-test');
+    assert.match(readFileSync(join(project, 'node_modules/ocpp-sdk/dist/cjs/cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    const help = run('npx', ['ocpp-sdk-test', '--help'], project, 60_000);
+    assert.match(help, /^ {2}ocpp-sdk-test station --protocol VERSION/m);
+    assert.match(run('npx', ['ocpp-sdk-test', 'station', '--help'], project, 60_000), /^ {2}--junit FILE/m);
+    assert.match(
+      run('npx', ['ocpp-sdk-test', 'station', '--list', '--protocol', 'ocpp1.6'], project, 60_000),
+      /^ {2}TC_001_CS +ocpp1\.6 +Cold Boot Charge Point$/m,
+    );
+    // A real run needs the kit and the main door beside the bin: it serves, and with no charger
+    // connecting it says so and exits 1.
+    const served = spawnSync('npx', ['ocpp-sdk-test', 'station', '--listen', '0', '--protocol', 'ocpp2.0.1', '--wait-ms', '300'], {
+      cwd: project,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(served.status, 1, `${served.stdout}\n${served.stderr}`);
+    assert.match(served.stdout, /^Point the charger at ws:\/\/127\.0\.0\.1:\d+\/<identity>$/m);
+    assert.match(served.stderr, /no charger connected within 300 ms/);
+    const usage = spawnSync('npx', ['ocpp-sdk-test', 'station', '--protocol', 'ocpp1.6', '--scenarios', 'TC_NOPE'], {
+      cwd: project,
+      env: cleanEnv(),
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(usage.status, 2, usage.stderr);
+    assert.match(usage.stderr, /unknown scenario 'TC_NOPE'/);
   });
 
   // The declarations are tsc's, one file per source file: a declaration bundler renames the

@@ -1,7 +1,7 @@
 /**
  * The kit's matchers, without sockets: deep-partial objects, arrays, predicates, and any object
- * with `asymmetricMatch` (a hand-written one of the shape vitest and jest give; neither is a
- * dependency of this repository), with a mismatch that names the path.
+ * with `asymmetricMatch` (a hand-written one of the shape vitest and jest give; the real ones of
+ * both frameworks are in framework-matchers.test.ts), with a mismatch that names the path.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';

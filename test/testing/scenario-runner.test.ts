@@ -13,6 +13,7 @@ import {
   runScenario,
   runScenarios,
   step,
+  StepBlockedError,
   TestCentralSystem,
   toJUnitXml,
   type ScenarioResult,
@@ -137,6 +138,27 @@ describe('runScenario', () => {
       });
       assert.equal(r4.verdict, 'PASS');
       assert.deepEqual(unplugged, [1]);
+    });
+  });
+
+  test('a driver that rejects with StepBlockedError (a tester skipping the action) makes the step BLOCKED; any other rejection is a FAIL', async () => {
+    await withStation(async (station) => {
+      const manual = defineScenario({ id: 'MAN2', title: 'm', versions: ['ocpp2.0.1'], steps: [manualStep('unplug', 'unplug', 1), pass('after')] });
+      const skipped = await runScenario(manual, {
+        station,
+        protocol: 'ocpp2.0.1',
+        driver: { unplug: () => Promise.reject(new StepBlockedError('skipped at the prompt')) },
+      });
+      assert.equal(skipped.verdict, 'BLOCKED');
+      assert.deepEqual(
+        skipped.steps.map((s) => s.verdict),
+        ['BLOCKED', 'SKIPPED'],
+      );
+      assert.match(skipped.failure ?? '', /step 1 \(Manual action: unplug\): skipped at the prompt/);
+      assert.equal(skipped.error, undefined);
+      const broken = await runScenario(manual, { station, protocol: 'ocpp2.0.1', driver: { unplug: () => Promise.reject(new Error('relay stuck')) } });
+      assert.equal(broken.verdict, 'FAIL');
+      assert.match(broken.failure ?? '', /relay stuck/);
     });
   });
 
