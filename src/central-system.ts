@@ -13,6 +13,7 @@ import { createPayloadValidator } from './ocpp/validation';
 import type { DefaultOcppVersion, OcppVersion } from './ocpp/version';
 import { rulesFor } from './ocpp/version-rules';
 import { Keepalive } from './transport/keepalive';
+import { stationHeaders } from './server/station-headers';
 import { DEFAULT_LISTEN_BACKLOG, ListenError, bind, createOwnServer, type ListenOptions } from './server/listen';
 import {
   resolveCentralSystemOptions,
@@ -21,7 +22,6 @@ import {
   type CloseOptions,
   type ResolvedCentralSystemOptions,
 } from './server/options';
-import { withoutCredentials } from './transport/basic-auth';
 import type { CentralSystemEvents } from './server/events';
 import { decideUpgrade, factsOf, identityGuess, offeredProtocols, pathOf, type Admission } from './server/upgrade-decision';
 import { LocalStationRegistry, type StationRegistry } from './station-registry';
@@ -394,7 +394,7 @@ export class CentralSystem<V extends OcppVersion = DefaultOcppVersion> extends E
         identity,
         protocol,
         remoteAddress: req.socket.remoteAddress,
-        headers: withoutCredentials(req.headers),
+        headers: stationHeaders(req.headers),
         data,
         bootStatus,
         gating: this.options.bootGating,

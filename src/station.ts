@@ -113,7 +113,11 @@ export class Station<V extends OcppVersion = OcppVersion> extends RpcEndpoint<Ce
   readonly protocol: V;
   /** The peer's IP address, as the socket reports it. */
   readonly remoteAddress: string | undefined;
-  /** The HTTP headers of the upgrade request (an Authorization header is kept as `[redacted]`). */
+  /**
+   * The HTTP headers of the upgrade request, without the WebSocket handshake's own (Connection,
+   * Upgrade, Sec-WebSocket-Key, -Version and -Extensions); an Authorization header is kept as
+   * `[redacted]`.
+   */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** What the `authenticate` hook attached (`{ accept: true, data }`), else undefined. */
   readonly data: unknown;

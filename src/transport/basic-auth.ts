@@ -81,12 +81,3 @@ export function safeEqual(a: string | Uint8Array, b: string | Uint8Array): boole
   for (let i = 0; i < y.length; i++) diff |= (x[i % (x.length || 1)] ?? 0) ^ y[i];
   return diff === 0;
 }
-
-/**
- * The upgrade headers as a station keeps them: the Authorization header is masked so that an
- * application logging `station.headers` does not log the station's password.
- */
-export function withoutCredentials(headers: Readonly<Record<string, string | string[] | undefined>>): Readonly<Record<string, string | string[] | undefined>> {
-  if (headers.authorization === undefined) return headers;
-  return { ...headers, authorization: '[redacted]' };
-}

@@ -81,6 +81,34 @@ describe('identity from the URL (issue 11 item 3)', () => {
   });
 });
 
+describe('station.headers', () => {
+  test('keeps what describes the station, masks the password, and drops the handshake-only headers', T, async (t) => {
+    const cs = server(t, {
+      protocols: ['ocpp1.6'],
+      securityProfile: 1,
+      authenticate: ({ credentials }) => credentials?.password.toString() === 'secret-pass-1234',
+    });
+    const port = await listening(cs);
+    const connected = nextEvent(cs, 'connection');
+    const cp = chargePoint(t, {
+      url: `ws://127.0.0.1:${port}`,
+      identity: 'CP-HDR',
+      protocol: 'ocpp1.6',
+      password: 'secret-pass-1234',
+      headers: { 'X-Vendor-Serial': 'SN-42' },
+    });
+    await cp.connect();
+    const station = (await connected) as AnyStation;
+    assert.equal(station.headers.host, `127.0.0.1:${port}`);
+    assert.equal(station.headers['x-vendor-serial'], 'SN-42');
+    assert.equal(station.headers['sec-websocket-protocol'], 'ocpp1.6');
+    assert.equal(station.headers.authorization, '[redacted]');
+    for (const gone of ['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions']) {
+      assert.equal(gone in station.headers, false, `${gone} is not kept`);
+    }
+  });
+});
+
 describe('failing handlers are visible on the server (issue 11 item 4)', () => {
   const cases: [string, (cs: CentralSystem<'ocpp1.6'>) => void, RegExp][] = [
     [
