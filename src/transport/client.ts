@@ -52,7 +52,15 @@ export interface WebSocketFactoryOptions extends ClientTlsOptions {
  * WHATWG WebSocket's properties (the browser's, undici's). The ChargePoint sets the three
  * handlers while the handshake runs, then listens with `on` (ws) or `addEventListener`.
  */
-export interface ClientWebSocket extends MinimalWebSocket {
+export interface ClientWebSocket {
+  /** The WebSocket ready state (0 connecting, 1 open, 2 closing, 3 closed). */
+  readonly readyState: number;
+  /** Bytes queued but not yet sent. */
+  readonly bufferedAmount: number;
+  /** Sends one text message. */
+  send(data: string): void;
+  /** Starts the closing handshake. */
+  close(code?: number, reason?: string): void;
   /** The subprotocol the server selected ('' before the handshake ends). */
   readonly protocol: string;
   /** Set by the ChargePoint for the handshake (`never`: any event type of the implementation fits). */
