@@ -41,6 +41,18 @@ type Variant =
   | 'closes-on-bad-frames'
   | 'wrong-error-codes';
 
+/** What each variant does, for test names. */
+const DOES: Readonly<Record<Variant, string>> = {
+  correct: 'accepts a new charger at once',
+  'pending-boot': 'holds a new charger Pending',
+  'accepts-any-token': 'accepts any token',
+  'rejects-every-token': 'rejects every token',
+  'silent-heartbeat': 'never answers Heartbeat',
+  'never-sends-commands': 'never sends the commands it is asked to',
+  'closes-on-bad-frames': 'drops the connection on a bad frame',
+  'wrong-error-codes': 'answers bad frames with the wrong CALLERROR code',
+};
+
 const PROFILE = { validToken: 'TAG-001', invalidToken: 'NOT-ON-THE-LIST', messageTimeoutMs: 1500 };
 
 const byId = (id: string): CsmsScenario => {
@@ -220,7 +232,7 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
 
     for (const s of mine) {
       const [variant, stepTitle] = MISBEHAVIOUR[s.id] ?? assert.fail(`no misbehaviour listed for ${s.id}`);
-      test(`${s.id} FAILs against a CSMS that ${variant.replace(/-/g, ' ')}, in the step "${stepTitle.source.slice(1)}…"`, async () => {
+      test(`${s.id} FAILs against a CSMS that ${DOES[variant]}, in the step "${stepTitle.source.slice(1)}…"`, async () => {
         const [result] = await against(protocol, variant, [s]);
         assert.equal(result.verdict, 'FAIL', `${s.id}: ${result.verdict} ${result.failure ?? ''}`);
         const failed = result.steps.find((st) => st.verdict === 'FAIL');
@@ -246,11 +258,22 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
   });
 }
 
-describe('CSMS scenarios: bad frames against a CSMS that drops the connection on one', () => {
-  test('TC_RPC_02_CSMS FAILs: the CSMS answered but did not stay up', async () => {
+describe('CSMS scenarios: more ways to fail', () => {
+  test('TC_RPC_02_CSMS FAILs against a CSMS that drops the connection on a bad frame: it answered but did not stay up', async () => {
     const [result] = await against('ocpp2.0.1', 'closes-on-bad-frames', [byId('TC_RPC_02_CSMS')]);
     assert.equal(result.verdict, 'FAIL');
-    assert.match(result.steps.find((st) => st.verdict === 'FAIL')?.title ?? '', /A CALL of an unknown action|stays up/);
+    assert.match(result.steps.find((st) => st.verdict === 'FAIL')?.title ?? '', /^The CSMS stays up/, result.failure);
+  });
+
+  test('a CSMS that cannot be reached FAILs the scenario in its Connected state', async () => {
+    const backend = await exampleCsms('correct');
+    const { url } = backend;
+    await backend.close();
+    const result = await runCsmsScenario(byId('TC_B_01_CSMS'), { csms: url, protocol: 'ocpp2.0.1', profile: PROFILE });
+    assert.equal(result.verdict, 'FAIL');
+    assert.equal(result.steps[0].title, 'State Connected');
+    assert.equal(result.steps[0].verdict, 'FAIL');
+    assert.ok(result.steps.slice(1).every((st) => st.verdict === 'SKIPPED'));
   });
 
   test('runCsmsScenario refuses what is not a CSMS scenario or lacks a protocol', async () => {
