@@ -5,8 +5,8 @@
  * - {@link TestCentralSystem} plays the CSMS for a charger under test: a {@link StationHandle}
  *   per station to stub answers, expect CALLs (early arrivals count, strict next, all in any
  *   order, one of, none for a while), call the station, send raw frames, disconnect, refuse.
- * - {@link TestChargePoint} plays a charger for a CSMS under test, and fails its `close()` when
- *   an expectation never happened.
+ * - {@link TestChargePoint} plays a charger for a CSMS under test (raw frames, disconnects and
+ *   reconnects included), and fails its `close()` when an expectation never happened.
  * - Every frame lands in a {@link Transcript}; every failure is an {@link ExpectationError}
  *   (an `AssertionError`) naming what was awaited, what came instead and the transcript's tail.
  * - Matchers are deep-partial objects, predicates, or any `asymmetricMatch` object

@@ -1,8 +1,10 @@
 /**
  * TestChargePoint: the mirror of {@link TestCentralSystem} for CSMS teams, built on
  * {@link ChargePoint}. It answers every CALL of the backend (the default answer, a stub, or an
- * expectation's `respond`), records every frame, and its `close()` fails when an expectation
- * was made and never met (SteVe's rule: "did not exchange all planned communications").
+ * expectation's `respond`), records every frame, sends raw frames for negative tests, and its
+ * `close()` fails when an expectation was made and never met (SteVe's rule: "did not exchange
+ * all planned communications"). Raw frames go onto the ChargePoint's own socket, which the kit
+ * makes through the ChargePoint's `webSocket` factory: ChargePoint itself has no raw send.
  */
 import WebSocket from 'ws';
 import {
