@@ -30,7 +30,7 @@ export const CATEGORY_RULES = [
   ['Errors', /Error$|ErrorInit$|^RpcError|^RPC_ERROR_|^createRpcError$|^isRpcErrorCode$|^INTERNAL_ERROR_DESCRIPTION$/],
   ['Validation', /^(validatePayload|createPayloadValidator)$|^Payload|^Validation|^DirectionModes$/],
   ['Central system (server)', /^CentralSystem|^(Any)?Station|^LocalStationRegistry$|^(Listen|Close|BootGating|Compression)Options$|^ListenFailure$|^Auth(Request|Result)$|^Refus|^DisconnectEvent$|^SecurityProfile$|^safeEqual$|^parseBasicAuth$|^DEFAULT_(COMPRESSION|LISTEN_BACKLOG)$/],
-  ['Charge point (client)', /^(Any)?ChargePoint|^BootOptions$|^Callable|^Call(Request|Response)$|^ClientCompressionOptions$|^Common(ChargePointAction|Request|Response)$|^Boot(Request|Response|Status)$|^Offline|^(Memory|File)?QueueStore(Options)?$|^DEFAULT_COMPACT_AFTER_RECORDS$|^QueuedMessage$|^TransactionRetryOptions$|^ClientTlsOptions$|^Backoff|^DEFAULT_BACKOFF$|^backoffDelay$|^basicAuthHeader$|^BasicCredentials$/],
+  ['Charge point (client)', /^(Any)?ChargePoint|^BootOptions$|^Callable|^Call(Request|Response)$|^ClientCompressionOptions$|^Common(ChargePointAction|Request|Response)$|^Boot(Request|Response|Status)$|^Offline|^(Memory|File)?QueueStore(Options)?$|^DEFAULT_COMPACT_AFTER_RECORDS$|^QueuedMessage$|^TransactionRetryOptions$|^ClientTlsOptions$|^ClientWebSocket$|^WebSocketFactory(Options)?$|^Backoff|^DEFAULT_BACKOFF$|^backoffDelay$|^basicAuthHeader$|^BasicCredentials$/],
   ['Events and logging', /Event$|^SendDropReason$|^Logger$|^LogLevel$|^Direction$/],
   ['Framing core', /Frame|^Framing|^parseFrame$|^serializeFrame$|^Parse|^MessageType|^RpcEndpoint|^ResolvedRpcEndpointOptions$|^Transport|^createMemoryTransportPair$|^Handler|^CallOptions$|^JsonObject$|^ProtocolRules$|_RULES$|^rulesFor$|^isValidMessageId$|^MAX_|^DEFAULT_/],
 ];
@@ -50,7 +50,12 @@ export const TESTING_MODULE = 'ocpp-sdk/testing';
 
 /** The topics inside the `ocpp-sdk/testing` module. @type {Array<[category: string, pattern: RegExp]>} */
 export const TESTING_CATEGORY_RULES = [
-  // First: DEFAULT_STATION_PROFILE and DEFAULT_SCENARIO_TIMEOUT_MS belong here, not under Expectations.
+  // Before Scenarios (whose Scenario\w* would take CsmsScenario*) and Expectations (DEFAULT_\w+).
+  [
+    'CSMS scenarios',
+    /^(CSMS_SCENARIOS|CSMS_STATES|defineCsmsScenario|csmsStep|runCsmsScenarios?|DEFAULT_CSMS_PROFILE|Connected|BootAccepted|AuthorizeAccepted|TransactionStarted|Csms\w*|ResolvedCsmsProfile|RunCsmsScenarioOptions)$/,
+  ],
+  // Then: DEFAULT_STATION_PROFILE and DEFAULT_SCENARIO_TIMEOUT_MS belong here, not under Expectations.
   [
     'Scenarios',
     /^(defineScenario|step|manualStep|runScenarios?|toJUnitXml|JUnitOptions|STATION_SCENARIOS|STATES|Booted|EVConnectedPreSession|Authorized|EnergyTransferStarted|markNow|answerOf|DEFAULT_STATION_PROFILE|DEFAULT_SCENARIO_TIMEOUT_MS|ManualAction|(Resolved)?StationProfile|Scenario\w*|State|StationDriver|StationSession|StepBlockedError|Verdict|RunScenarioOptions|StepPhase|StepResult)$/,

@@ -57,6 +57,12 @@ export interface DemoCsmsOptions extends Omit<CentralSystemOptions<OcppVersion>,
   log?: ExchangeLog | false;
   /** Heartbeat interval given to chargers in the BootNotification answer, in seconds. @default 300 */
   heartbeatIntervalSec?: number;
+  /**
+   * Hold a charger this CSMS never accepted Pending on its first boot, telling it to retry after
+   * this many seconds, and accept it on the next (the time a CSMS takes to provision a new
+   * charger, and may use to configure it). Off (every boot Accepted) unless set.
+   */
+  pendingBootRetrySec?: number;
 }
 
 const now = (): string => new Date().toISOString();
@@ -67,7 +73,7 @@ const now = (): string => new Date().toISOString();
  * event streams. Call `listen()` on the result.
  */
 export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralSystem<OcppVersion> {
-  const { state = new CsmsState(), log = new ExchangeLog(), heartbeatIntervalSec = 300, ...sdkOptions } = options;
+  const { state = new CsmsState(), log = new ExchangeLog(), heartbeatIntervalSec = 300, pendingBootRetrySec, ...sdkOptions } = options;
   const cs = new CentralSystem<OcppVersion>({
     path: DEMO_PATH,
     compression: true,
@@ -115,6 +121,15 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     cs.on('error', (e) => log.note(`error${e.identity ? ` (${e.identity})` : ''}: ${e.error.message}`));
   }
 
+  const heldPending = new Set<string>();
+  // A new charger is held Pending once (when pendingBootRetrySec is set); its retry is accepted.
+  const bootAnswer = (identity: string): { status: 'Accepted' | 'Pending'; interval: number } => {
+    if (pendingBootRetrySec === undefined || state.accepted.has(identity) || heldPending.has(identity)) {
+      return { status: 'Accepted', interval: heartbeatIntervalSec };
+    }
+    heldPending.add(identity);
+    return { status: 'Pending', interval: pendingBootRetrySec };
+  };
   const booted = (identity: string, protocol: OcppVersion, boot: NonNullable<StationRecord['boot']>): void => {
     const record = state.station(identity, protocol);
     record.boot = boot;
@@ -144,6 +159,8 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
   const idTagInfo = (idTag: string): OCPP16.IdTagInfo => ({ status: state.isAuthorized(idTag) ? 'Accepted' : 'Invalid' });
 
   cs.handle('ocpp1.6', 'BootNotification', (req, { station }) => {
+    const answer = bootAnswer(station.identity);
+    if (answer.status === 'Pending') return { ...answer, currentTime: now() };
     booted(station.identity, 'ocpp1.6', {
       vendor: req.chargePointVendor,
       model: req.chargePointModel,
@@ -151,7 +168,7 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
       firmwareVersion: req.firmwareVersion,
       at: now(),
     });
-    return { status: 'Accepted', currentTime: now(), interval: heartbeatIntervalSec };
+    return { ...answer, currentTime: now() };
   });
   cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: now() }));
   cs.handle('ocpp1.6', 'StatusNotification', (req, { station }) => {
@@ -213,7 +230,7 @@ export function createDemoCentralSystem(options: DemoCsmsOptions = {}): CentralS
     cs.handle('ocpp1.6', action, () => ({}));
   }
 
-  handleOcpp2x(cs, { state, heartbeatIntervalSec, booted, statusChanged, started, metered, ended });
+  handleOcpp2x(cs, { state, bootAnswer, booted, statusChanged, started, metered, ended });
   return cs;
 }
 

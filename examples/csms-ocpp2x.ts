@@ -30,7 +30,8 @@ export const DEMO_TARIFF: OCPP21.TariffType = {
 /** What the handlers record through: the state and the CSMS's bookkeeping helpers. */
 export interface CsmsHooks {
   readonly state: CsmsState;
-  readonly heartbeatIntervalSec: number;
+  /** The status and interval a BootNotification of `identity` gets (Pending once for a new charger, when so configured). */
+  bootAnswer(identity: string): { status: 'Accepted' | 'Pending'; interval: number };
   booted(identity: string, protocol: OcppVersion, boot: NonNullable<StationRecord['boot']>): void;
   statusChanged(identity: string, protocol: OcppVersion, connector: string, status: string, errorCode?: string): void;
   started(tx: TransactionRecord): void;
@@ -100,6 +101,8 @@ export function handleOcpp2x(cs: CentralSystem<OcppVersion>, hooks: CsmsHooks): 
   // Every answer below is a 2.0.1 answer, which 2.1 accepts unchanged.
   for (const version of ['ocpp2.0.1', 'ocpp2.1'] as const) {
     cs.handle(version, 'BootNotification', (req, { station }): OCPP201.BootNotificationResponse => {
+      const answer = hooks.bootAnswer(station.identity);
+      if (answer.status === 'Pending') return { ...answer, currentTime: now() };
       hooks.booted(station.identity, version, {
         vendor: req.chargingStation.vendorName,
         model: req.chargingStation.model,
@@ -108,7 +111,7 @@ export function handleOcpp2x(cs: CentralSystem<OcppVersion>, hooks: CsmsHooks): 
         reason: req.reason,
         at: now(),
       });
-      return { status: 'Accepted', currentTime: now(), interval: hooks.heartbeatIntervalSec };
+      return { ...answer, currentTime: now() };
     });
     cs.handle(version, 'Heartbeat', (): OCPP201.HeartbeatResponse => ({ currentTime: now() }));
     cs.handle(version, 'StatusNotification', (req, { station }): OCPP201.StatusNotificationResponse => {

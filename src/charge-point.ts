@@ -385,6 +385,7 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
       maxPayloadBytes: o.maxPayloadBytes,
       handshakeTimeoutMs: o.handshakeTimeoutMs,
       localAddress: o.localAddress,
+      ...(o.webSocket === undefined ? {} : { factory: o.webSocket }),
       transport: {
         maxBufferedBytes: o.maxBufferedBytes,
         readPauseBufferedBytes: o.readPauseBufferedBytes,

@@ -184,7 +184,7 @@ export type { PayloadCheck, ValidationMode, ValidationPolicy, DirectionModes } f
 export type { DefaultOcppVersion, OcppVersion } from './ocpp/version';
 export type { BasicCredentials } from './transport/basic-auth';
 export type { BackoffOptions } from './transport/backoff';
-export type { ClientTlsOptions } from './transport/client';
+export type { ClientTlsOptions, ClientWebSocket, WebSocketFactory, WebSocketFactoryOptions } from './transport/client';
 export type { CodedConnectionErrorInit, ConnectionErrorInit, HandshakeErrorInit, SubprotocolErrorInit } from './transport/connection-errors';
 
 // ---- types: the server side, and the durable queue store

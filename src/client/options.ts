@@ -15,7 +15,7 @@ import { rulesFor } from '../ocpp/version-rules';
 import { isOcppVersion, type OcppVersion } from '../ocpp/version';
 import { resolveBackoff, type BackoffOptions } from '../transport/backoff';
 import { basicAuthHeader } from '../transport/basic-auth';
-import { IS_NODE_WEBSOCKET, type ClientTlsOptions } from '../transport/client';
+import { IS_NODE_WEBSOCKET, type ClientTlsOptions, type WebSocketFactory } from '../transport/client';
 import { MAX_DELAY_MS } from '../transport/delay';
 import {
   DEFAULT_COMPRESSION_THRESHOLD_BYTES,
@@ -160,6 +160,13 @@ export interface ChargePointOptions<V extends OcppVersion = OcppVersion> {
   /** Offline queue of transaction messages. */
   offline?: OfflineOptions;
   /**
+   * Makes the WebSocket instead of `ws` (Node) or the global WebSocket (browsers): to wrap or
+   * observe the socket, to pass `ws` options the SDK does not name, or where no global one
+   * exists. It gets the URL, `[protocol]` and `ws`'s client options (headers, TLS, ...).
+   * @default `new WebSocket(url, protocols, options)`
+   */
+  webSocket?: WebSocketFactory;
+  /**
    * Follow the registration rules OCPP sets a charger. Hold this charge point's calls (other
    * than BootNotification) until a BootNotification is answered Accepted (checklist item 47);
    * calls with `{ force: true }` are not held. While the last answer is Rejected, answer the
@@ -188,6 +195,7 @@ export interface ResolvedChargePointOptions<V extends OcppVersion = OcppVersion>
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly tls: ClientTlsOptions | undefined;
   readonly localAddress: string | undefined;
+  readonly webSocket: WebSocketFactory | undefined;
   readonly validator: PayloadValidator;
   /** What every connection's endpoint is built from, checked once. */
   readonly endpoint: SharedEndpointOptions;
@@ -277,6 +285,8 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     throw new TypeError(`logger must be an object, got ${describeValue(options.logger)}`);
   if (options.random !== undefined && typeof options.random !== 'function')
     throw new TypeError(`random must be a function, got ${describeValue(options.random)}`);
+  if (options.webSocket !== undefined && typeof options.webSocket !== 'function')
+    throw new TypeError(`webSocket must be a function, got ${describeValue(options.webSocket)}`);
 
   const headers: Record<string, string> = { ...options.headers };
   if (options.password !== undefined) headers.Authorization = basicAuthHeader(options.identity, options.password);
@@ -295,6 +305,7 @@ export function resolveChargePointOptions<V extends OcppVersion>(
     headers: Object.keys(headers).length > 0 ? Object.freeze(headers) : undefined,
     tls: options.tls,
     localAddress: localAddressOption(options.localAddress),
+    webSocket: options.webSocket,
     validator,
     endpoint: resolveSharedOptions({ ...passedThrough(options), rules: rulesFor(options.protocol), validator, fallbackHandler }),
     reconnect: options.reconnect === false ? undefined : resolveBackoff(options.reconnect === true ? undefined : options.reconnect),

@@ -5,8 +5,8 @@
  * - {@link TestCentralSystem} plays the CSMS for a charger under test: a {@link StationHandle}
  *   per station to stub answers, expect CALLs (early arrivals count, strict next, all in any
  *   order, one of, none for a while), call the station, send raw frames, disconnect, refuse.
- * - {@link TestChargePoint} plays a charger for a CSMS under test, and fails its `close()` when
- *   an expectation never happened.
+ * - {@link TestChargePoint} plays a charger for a CSMS under test (raw frames, disconnects and
+ *   reconnects included), and fails its `close()` when an expectation never happened.
  * - Every frame lands in a {@link Transcript}; every failure is an {@link ExpectationError}
  *   (an `AssertionError`) naming what was awaited, what came instead and the transcript's tail.
  * - Matchers are deep-partial objects, predicates, or any `asymmetricMatch` object
@@ -16,6 +16,9 @@
  *   chained reusable states such as {@link Booted}, steps, post checks) with PASS, FAIL, BLOCKED
  *   or SKIPPED verdicts and {@link toJUnitXml}; {@link STATION_SCENARIOS} are ready ones, named
  *   by their OCTT ids; a {@link StationDriver} carries out the manual actions.
+ * - {@link CSMS_SCENARIOS} are the mirror for CSMS teams (OCTT's `_CSMS` cases): the kit plays the
+ *   charger against the CSMS under test with {@link runCsmsScenario}, from chained states such as
+ *   {@link BootAccepted}; a {@link CsmsDriver} makes the CSMS send its commands.
  *
  * @module ocpp-sdk/testing
  */
@@ -33,6 +36,10 @@ export { DEFAULT_SCENARIO_TIMEOUT_MS, runScenario, runScenarios } from './scenar
 export { answerOf, Authorized, Booted, EnergyTransferStarted, EVConnectedPreSession, markNow, STATES } from './states';
 export { toJUnitXml } from './junit';
 export { STATION_SCENARIOS } from './scenarios/index';
+export { csmsStep, DEFAULT_CSMS_PROFILE, defineCsmsScenario } from './csms-scenarios/scenario';
+export { runCsmsScenario, runCsmsScenarios } from './csms-scenarios/runner';
+export { AuthorizeAccepted, BootAccepted, Connected, CSMS_STATES, TransactionStarted } from './csms-scenarios/states';
+export { CSMS_SCENARIOS } from './csms-scenarios/index';
 
 export type { ExpectationErrorInit } from './errors';
 export type { VersionCodes } from './codes';
@@ -68,3 +75,18 @@ export type {
 } from './scenario';
 export type { RunScenarioOptions, ScenarioResult, StepPhase, StepResult } from './scenario-runner';
 export type { JUnitOptions } from './junit';
+export type {
+  CsmsAction,
+  CsmsActionArgs,
+  CsmsDriver,
+  CsmsProfile,
+  CsmsScenario,
+  CsmsScenarioContext,
+  CsmsScenarioDefinition,
+  CsmsScenarioState,
+  CsmsScenarioStep,
+  CsmsSession,
+  CsmsVariable,
+  ResolvedCsmsProfile,
+} from './csms-scenarios/scenario';
+export type { CsmsConnectOptions, RunCsmsScenarioOptions } from './csms-scenarios/runner';

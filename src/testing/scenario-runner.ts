@@ -4,22 +4,18 @@
  * verdicts per step and per scenario, with the scenario's part of the transcript.
  */
 import type { OcppVersion } from '../index';
-import { after, monotonicNow, wallIso, wallNow } from './clock';
-import { ExpectationError } from './errors';
 import {
   DEFAULT_STATION_PROFILE,
   type ManualAction,
   type ResolvedStationProfile,
   type Scenario,
   type ScenarioContext,
-  type ScenarioStep,
-  type State,
   type StationDriver,
   type StationProfile,
   type StationSession,
   type Verdict,
-  StepBlockedError,
 } from './scenario';
+import { callDriver, ensureState, runPlan, skipped, type PlanItem, type RunPlanOptions } from './scenario-engine';
 import type { StationHandle } from './station-handle';
 import type { TranscriptEntry } from './transcript';
 
@@ -110,10 +106,6 @@ function resolveProfile(p: StationProfile | undefined): ResolvedStationProfile {
   return merged;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * Runs one scenario against a station and resolves with its verdict, its steps' verdicts, the
  * failure and the transcript. It never rejects for a failing charger: that is a FAIL in the
@@ -136,33 +128,24 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const protocol = options.protocol ?? station.protocol;
   if (protocol === undefined) throw new TypeError(`runScenario ${scenario.id}: give options.protocol (the station has not connected yet)`);
   const profile = resolveProfile(options.profile);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS;
-  const startedMs = monotonicNow();
-  const startedAt = wallIso(wallNow());
   const firstSeq = station.transcript.length;
-  const steps: StepResult[] = [];
-
-  const finish = (verdict: Verdict, failure?: string, error?: unknown): ScenarioResult => {
-    const transcript = station.transcript.entries.filter((e) => e.seq > firstSeq).map((e) => ({ ...e }));
-    const base = {
-      id: scenario.id,
-      title: scenario.title,
-      requirements: scenario.requirements ?? [],
-      protocol,
-      identity: station.identity,
-      verdict,
-      startedAt,
-      durationMs: Math.round(monotonicNow() - startedMs),
-      steps,
-      transcript,
-      transcriptText: transcript.length === 0 ? '' : station.transcript.format({ tail: transcript.length }),
-    };
-    return Object.freeze({ ...base, ...(failure === undefined ? {} : { failure }), ...(error === undefined ? {} : { error }) });
+  const run: RunPlanOptions = {
+    id: scenario.id,
+    title: scenario.title,
+    requirements: scenario.requirements,
+    protocol,
+    identity: station.identity,
+    timeoutMs: options.timeoutMs ?? DEFAULT_SCENARIO_TIMEOUT_MS,
+    tail: () => station.transcript.format({ tail: 20 }),
+    transcript: () => {
+      const entries = station.transcript.entries.filter((e) => e.seq > firstSeq).map((e) => ({ ...e }));
+      return { entries, text: entries.length === 0 ? '' : station.transcript.format({ tail: entries.length }) };
+    },
   };
 
-  if (!scenario.versions.includes(protocol)) return finish('SKIPPED', `${scenario.id} applies to ${scenario.versions.join(', ')}, not ${protocol}`);
+  if (!scenario.versions.includes(protocol)) return skipped(run, `${scenario.id} applies to ${scenario.versions.join(', ')}, not ${protocol}`);
   const applicable = scenario.applicability?.(profile, protocol) ?? true;
-  if (applicable !== true) return finish('SKIPPED', `${scenario.id} does not apply to this station${typeof applicable === 'string' ? `: ${applicable}` : ''}`);
+  if (applicable !== true) return skipped(run, `${scenario.id} does not apply to this station${typeof applicable === 'string' ? `: ${applicable}` : ''}`);
 
   const driver = options.driver;
   const ctx: ScenarioContext = {
@@ -171,83 +154,18 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     profile,
     values: new Map(),
     session: sessionOf(station),
-    manual: (action: ManualAction, ...args: unknown[]): Promise<void> => {
-      const fn: unknown = driver === undefined ? undefined : Reflect.get(driver, action);
-      if (driver === undefined) throw new StepBlockedError(`manual action ${action} needs a StationDriver, and none was given`);
-      if (typeof fn !== 'function') throw new StepBlockedError(`manual action ${action}: the StationDriver has no ${action}()`);
-      const done = Promise.resolve(Reflect.apply(fn, driver, args) as Promise<void>);
-      done.catch(() => undefined);
-      return done;
-    },
+    manual: (action: ManualAction, ...args: unknown[]): Promise<void> => callDriver(driver, 'StationDriver', action, args),
   };
 
-  // One deadline for the whole scenario: a step that never settles must not hang the run.
-  let deadlineHit = false;
-  let timer: { cancel(): void } | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = after(timeoutMs, () => {
-      deadlineHit = true;
-      reject(
-        new ExpectationError({
-          awaited: `scenario ${scenario.id} to finish within ${timeoutMs} ms`,
-          got: 'it was still running',
-          identity: station.identity,
-          transcriptTail: station.transcript.format({ tail: 20 }),
-        }),
-      );
-    });
-  });
-  deadline.catch(() => undefined);
-
-  const plan: Array<{ phase: StepPhase; title: string; run: () => Promise<string | void> }> = [];
+  const plan: PlanItem[] = [];
   for (const state of scenario.preconditions ?? []) plan.push({ phase: 'precondition', title: `State ${state.name}`, run: () => ensureState(state, ctx) });
-  const add = (phase: StepPhase, list: ReadonlyArray<ScenarioStep> | undefined): void => {
+  for (const [phase, list] of [
+    ['step', scenario.steps],
+    ['post', scenario.post],
+  ] as const) {
     for (const s of list ?? []) plan.push({ phase, title: s.title, run: () => s.run(ctx) });
-  };
-  add('step', scenario.steps);
-  add('post', scenario.post);
-
-  let outcome: { verdict: Verdict; failure?: string; error?: unknown } = { verdict: 'PASS' };
-  try {
-    for (const [i, p] of plan.entries()) {
-      const index = i + 1;
-      if (outcome.verdict !== 'PASS') {
-        steps.push({ index, phase: p.phase, title: p.title, verdict: 'SKIPPED', durationMs: 0 });
-        continue;
-      }
-      const t0 = monotonicNow();
-      try {
-        const note = await Promise.race([p.run(), deadline]);
-        steps.push({
-          index,
-          phase: p.phase,
-          title: typeof note === 'string' ? `${p.title} (${note})` : p.title,
-          verdict: 'PASS',
-          durationMs: Math.round(monotonicNow() - t0),
-        });
-      } catch (error) {
-        const blocked = error instanceof StepBlockedError && !deadlineHit;
-        const failure = messageOf(error);
-        outcome = { verdict: blocked ? 'BLOCKED' : 'FAIL', failure: `step ${index} (${p.title}): ${failure}`, ...(blocked ? {} : { error }) };
-        steps.push({ index, phase: p.phase, title: p.title, verdict: outcome.verdict, durationMs: Math.round(monotonicNow() - t0), failure });
-      }
-    }
-  } finally {
-    timer?.cancel();
   }
-  return finish(outcome.verdict, outcome.failure, outcome.error);
-}
-
-/**
- * Reaches `state` unless it holds ("if State is NOT X then execute X"), reaching the states it
- * requires first. Resolves with a note for the step's title: `held` or `reached`.
- */
-async function ensureState<V extends OcppVersion>(state: State<V>, ctx: ScenarioContext<V>, depth = 0): Promise<string> {
-  if (depth > 20) throw new TypeError(`state ${state.name}: the chain of required states is too deep (a cycle?)`);
-  if (state.holds(ctx)) return 'held';
-  for (const r of state.requires ?? []) await ensureState(r, ctx, depth + 1);
-  await state.reach(ctx);
-  return 'reached';
+  return runPlan(run, plan);
 }
 
 /**

@@ -147,28 +147,31 @@ export interface StationSession {
   pluggedIn: boolean;
 }
 
-/** One numbered step of a scenario (or a post-scenario check). */
-export interface ScenarioStep<V extends OcppVersion = OcppVersion> {
+/**
+ * One numbered step of a scenario (or a post-scenario check). `C` is what it runs with: a
+ * {@link ScenarioContext} for a station under test, a `CsmsScenarioContext` for a CSMS.
+ */
+export interface ScenarioStep<V extends OcppVersion = OcppVersion, C = ScenarioContext<V>> {
   /** What it does or checks, e.g. `BootNotification, answered Accepted`. */
   readonly title: string;
   /** Does it: resolves when it passed, throws (an {@link ExpectationError}) when it failed. */
-  run(ctx: ScenarioContext<V>): Promise<void>;
+  run(ctx: C): Promise<void>;
 }
 
 /**
- * A reusable state (OCTT's "Reusable State": Booted, Authorized, EnergyTransferStarted, …). It
- * chains itself: when it does not hold, the states it `requires` are reached first ("if State is
+ * A reusable state (OCTT's "Reusable State": Booted, Authorized, EnergyTransferStarted, …), of a
+ * station under test (`C` a {@link ScenarioContext}) or of a CSMS under test. It chains itself: when it does not hold, the states it `requires` are reached first ("if State is
  * NOT X then execute X"), then `reach` runs.
  */
-export interface State<V extends OcppVersion = OcppVersion> {
+export interface State<V extends OcppVersion = OcppVersion, C = ScenarioContext<V>> {
   /** Its OCTT name. */
   readonly name: string;
   /** The states that must hold before `reach` runs. */
-  readonly requires?: ReadonlyArray<State<V>>;
-  /** Whether the station is in this state already. */
-  holds(ctx: ScenarioContext<V>): boolean;
-  /** Brings the station into this state (its `requires` hold by then). */
-  reach(ctx: ScenarioContext<V>): Promise<void>;
+  readonly requires?: ReadonlyArray<State<V, C>>;
+  /** Whether the peer under test is in this state already. */
+  holds(ctx: C): boolean;
+  /** Brings the peer under test into this state (its `requires` hold by then). */
+  reach(ctx: C): Promise<void>;
 }
 
 /** What {@link defineScenario} takes. */

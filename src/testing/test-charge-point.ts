@@ -1,9 +1,12 @@
 /**
  * TestChargePoint: the mirror of {@link TestCentralSystem} for CSMS teams, built on
  * {@link ChargePoint}. It answers every CALL of the backend (the default answer, a stub, or an
- * expectation's `respond`), records every frame, and its `close()` fails when an expectation
- * was made and never met (SteVe's rule: "did not exchange all planned communications").
+ * expectation's `respond`), records every frame, sends raw frames for negative tests, and its
+ * `close()` fails when an expectation was made and never met (SteVe's rule: "did not exchange
+ * all planned communications"). Raw frames go onto the ChargePoint's own socket, which the kit
+ * makes through the ChargePoint's `webSocket` factory: ChargePoint itself has no raw send.
  */
+import WebSocket from 'ws';
 import {
   ChargePoint,
   OCPP16_ACTIONS,
@@ -16,12 +19,13 @@ import {
   type HandlerContext,
   type OcppVersion,
   type ValidationPolicy,
+  type WebSocketFactoryOptions,
 } from '../index';
 import { ExpectationError } from './errors';
 import { describeValue } from './matchers';
 import { PeerHandle, resolveSettings } from './peer-handle';
 import { receives } from './replies';
-import type { TestCallOptions } from './station-handle';
+import type { DisconnectOptions, TestCallOptions } from './station-handle';
 
 /** Options of {@link TestChargePoint.connect}. */
 export interface TestChargePointOptions<V extends OcppVersion = OcppVersion> {
@@ -71,10 +75,13 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
   readonly chargePoint: ChargePoint<V>;
   private closing: Promise<void> | undefined;
   private readonly unfollow: () => void;
+  /** The socket of the current connection, made by our factory: what `sendRaw` writes to. */
+  private readonly socket: { current: WebSocket | undefined };
 
-  private constructor(cp: ChargePoint<V>, options: TestChargePointOptions<V>) {
+  private constructor(cp: ChargePoint<V>, socket: { current: WebSocket | undefined }, options: TestChargePointOptions<V>) {
     super(cp.identity, 'ChargePoint', resolveSettings(options, 'TestChargePoint.connect'));
     this.chargePoint = cp;
+    this.socket = socket;
     this.unfollow = this.follow(cp, cp.protocol);
     cp.on('open', (e) => this.recordEvent(`connected (${e.protocol})`));
     cp.on('disconnect', (e) => this.recordEvent(`disconnected: ${e.code}${e.reason === '' ? '' : ` ${e.reason}`}`));
@@ -97,6 +104,9 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
   static async connect<V extends OcppVersion>(url: string, identity: string, options: TestChargePointOptions<V>): Promise<TestChargePoint<V>> {
     if (typeof options !== 'object' || options === null)
       throw new TypeError(`TestChargePoint.connect: options { protocol } are required, got ${describeValue(options)}`);
+    // The ChargePoint's socket, kept through its `webSocket` factory: raw frames go onto the very
+    // connection the backend knows as this charger, with no send path added to ChargePoint itself.
+    const socket: { current: WebSocket | undefined } = { current: undefined };
     const cp = new ChargePoint<V>({
       url,
       identity,
@@ -110,8 +120,9 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
       pingIntervalMs: 0,
       maxBadMessages: Infinity,
       offline: { retry: { attempts: 1 } },
+      webSocket: (u: string, protocols: string[], o: WebSocketFactoryOptions) => (socket.current = new WebSocket(u, protocols, o)),
     });
-    const handle = new TestChargePoint<V>(cp, options);
+    const handle = new TestChargePoint<V>(cp, socket, options);
     try {
       await cp.connect();
     } catch (error) {
@@ -149,6 +160,61 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
       payload,
       callOptions,
     );
+  }
+
+  /**
+   * Sends `frame` to the backend as one WebSocket text message, exactly as given (a string as
+   * UTF-8; bytes as they are, e.g. invalid UTF-8): nothing is checked, nothing is tracked except
+   * in the transcript. The backend's CALLERROR for it arrives through
+   * {@link PeerHandle.expectCallError}.
+   *
+   * @example
+   * ```ts
+   * cp.sendRaw('[2,"u1","NoSuchAction",{}]');
+   * await cp.expectCallError('NotImplemented', { messageId: 'u1' });
+   * ```
+   * @throws ExpectationError when not connected; TypeError for a frame that is neither a string nor bytes.
+   */
+  sendRaw(frame: string | Uint8Array): void {
+    if (typeof frame !== 'string' && !(frame instanceof Uint8Array))
+      throw new TypeError(`sendRaw: frame must be a string or a Uint8Array, got ${describeValue(frame)}`);
+    const socket = this.socket.current;
+    if (socket === undefined || !this.connected)
+      throw new ExpectationError({
+        awaited: 'to send a raw frame',
+        got: 'the charge point is not connected',
+        identity: this.identity,
+        transcriptTail: this.transcript.format({ tail: this.settings.tailLines }),
+      });
+    this.recordRaw(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
+    // `binary: false` sends bytes as a text message even when they are not valid UTF-8.
+    socket.send(frame, { binary: false });
+  }
+
+  /**
+   * Closes the connection as a charger losing it would (with a close frame and `code`, or,
+   * `abrupt`, by dropping TCP), keeping the handle, its transcript and its expectations; resolves
+   * once it is closed. {@link TestChargePoint.reconnect} connects again.
+   */
+  async disconnect(options: number | DisconnectOptions = {}): Promise<void> {
+    const o: DisconnectOptions = typeof options === 'number' ? { code: options } : options;
+    if (typeof o !== 'object' || o === null) throw new TypeError(`disconnect: give a close code or options, got ${describeValue(options)}`);
+    const socket = this.socket.current;
+    if (socket === undefined || !this.connected) return;
+    const gone = new Promise<void>((resolve) => this.chargePoint.once('disconnect', () => resolve()));
+    if (o.abrupt === true) socket.terminate();
+    else socket.close(o.code ?? 1000, o.reason ?? '');
+    await gone;
+  }
+
+  /**
+   * Connects again after {@link TestChargePoint.disconnect} or after the backend closed the
+   * connection (a charger coming back after a reset), with the same identity and options.
+   * @throws the ChargePoint's `ConnectionError` (rejects) when the backend refuses.
+   */
+  async reconnect(): Promise<void> {
+    if (this.closing !== undefined) throw new TypeError('reconnect: this TestChargePoint is closed');
+    await this.chargePoint.connect();
   }
 
   /**

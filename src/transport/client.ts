@@ -30,9 +30,61 @@ export interface ClientTlsOptions {
 /** How long a ChargePoint's close() waits for the server's half of the closing handshake before dropping the socket. */
 export const CLIENT_CLOSE_GRACE_MS = 2000;
 
+/**
+ * The options a ChargePoint hands a {@link WebSocketFactory}: exactly what it gives Node's `ws`
+ * (its `ClientOptions`), the Basic-auth `Authorization` header and the TLS settings included.
+ */
+export interface WebSocketFactoryOptions extends ClientTlsOptions {
+  /** The upgrade request's headers (Authorization included when a password is set). */
+  headers?: Record<string, string>;
+  /** Whether to offer permessage-deflate. */
+  perMessageDeflate: boolean;
+  /** Largest inbound message in bytes. */
+  maxPayload?: number;
+  /** Give up on the opening handshake after this many ms. */
+  handshakeTimeout: number;
+  /** Local address to connect from. */
+  localAddress?: string;
+}
+
+/**
+ * The socket a {@link WebSocketFactory} returns: Node's `ws` WebSocket, or anything with the
+ * WHATWG WebSocket's properties (the browser's, undici's). The ChargePoint sets the three
+ * handlers while the handshake runs, then listens with `on` (ws) or `addEventListener`.
+ */
+export interface ClientWebSocket {
+  /** The WebSocket ready state (0 connecting, 1 open, 2 closing, 3 closed). */
+  readonly readyState: number;
+  /** Bytes queued but not yet sent. */
+  readonly bufferedAmount: number;
+  /** Sends one text message. */
+  send(data: string): void;
+  /** Starts the closing handshake. */
+  close(code?: number, reason?: string): void;
+  /** The subprotocol the server selected ('' before the handshake ends). */
+  readonly protocol: string;
+  /** Set by the ChargePoint for the handshake (`never`: any event type of the implementation fits). */
+  onopen: ((event: never) => void) | null;
+  /** Set by the ChargePoint for the handshake. */
+  onerror: ((event: never) => void) | null;
+  /** Set by the ChargePoint for the handshake. */
+  onclose: ((event: never) => void) | null;
+}
+
+/**
+ * Makes the WebSocket a ChargePoint connects with (the `webSocket` option), instead of `new
+ * WebSocket(url, protocols, options)` of `ws` (Node) or the global one (browsers): to wrap or
+ * observe the socket (a test harness, a traffic recorder), to pass `ws` options the SDK does not
+ * name (an `agent` for a proxy), or to supply a WebSocket where no global one exists. Called once
+ * per connection attempt, reconnects included; what it throws fails that attempt.
+ */
+export type WebSocketFactory = (url: string, protocols: string[], options: WebSocketFactoryOptions) => ClientWebSocket;
+
 /** What {@link openWebSocket} needs. */
 export interface OpenSocketOptions {
   url: string;
+  /** Makes the socket instead of the default constructor. */
+  factory?: WebSocketFactory;
   protocols: readonly string[];
   /** Extra request headers (Node only; browsers cannot set them). */
   headers?: Record<string, string>;
@@ -162,17 +214,23 @@ export function openWebSocket(options: OpenSocketOptions): Promise<OpenedSocket>
   return new Promise((resolve, reject) => {
     let socket: WebSocket;
     try {
-      if (IS_NODE_WEBSOCKET) {
-        socket = new WebSocket(options.url, [...options.protocols], {
-          headers: options.headers,
-          perMessageDeflate: options.perMessageDeflate ?? true,
-          maxPayload: options.maxPayloadBytes,
-          handshakeTimeout: options.handshakeTimeoutMs,
-          localAddress: options.localAddress,
-          // TLS 1.2 at least, with or without TLS options (OCPP 2.x allows nothing older).
-          minVersion: 'TLSv1.2',
-          ...options.tls,
-        });
+      const nodeOptions: WebSocketFactoryOptions = {
+        headers: options.headers,
+        perMessageDeflate: options.perMessageDeflate ?? true,
+        maxPayload: options.maxPayloadBytes,
+        handshakeTimeout: options.handshakeTimeoutMs,
+        localAddress: options.localAddress,
+        // TLS 1.2 at least, with or without TLS options (OCPP 2.x allows nothing older).
+        minVersion: 'TLSv1.2',
+        ...options.tls,
+      };
+      if (options.factory !== undefined) {
+        const made: unknown = options.factory(options.url, [...options.protocols], nodeOptions);
+        if (typeof made !== 'object' || made === null || typeof (made as { send?: unknown }).send !== 'function')
+          throw new TypeError('webSocket: the factory must return a WebSocket');
+        socket = made as WebSocket;
+      } else if (IS_NODE_WEBSOCKET) {
+        socket = new WebSocket(options.url, [...options.protocols], nodeOptions);
       } else {
         if (options.headers && Object.keys(options.headers).length > 0) {
           throw new TypeError('a browser WebSocket cannot send HTTP headers: Basic auth needs Node (or credentials handled by the page)');

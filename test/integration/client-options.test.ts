@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { describe, test, type TestContext } from 'node:test';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { CentralSystem, ChargePoint, NetworkError, type OcppVersion } from '../../src/index';
 import type { Station } from '../../src/station';
 import { resolveChargePointOptions } from '../../src/client/options';
@@ -80,6 +80,7 @@ describe('resolveChargePointOptions', () => {
     ['a bad callTimeoutMs (checked by the shared endpoint options)', { callTimeoutMs: -1 }, /^callTimeoutMs must be a positive integer/],
     ['a negative readPauseBufferedBytes', { readPauseBufferedBytes: -1 }, /^readPauseBufferedBytes must be a non-negative integer/],
     ['a maxJsonDepth of 0 (checked by the shared endpoint options)', { maxJsonDepth: 0 }, /^maxJsonDepth must be a positive integer/],
+    ['a webSocket factory that is not a function', { webSocket: 'ws' }, /^webSocket must be a function, got "ws"$/],
     ['a localAddress that is not a string', { localAddress: 2130706433 }, /^localAddress must be a non-empty string \(an IP address\), got 2130706433$/],
   ];
   for (const [what, options, message] of bad) {
@@ -127,6 +128,49 @@ describe('localAddress', () => {
     });
     t.after(() => cp.close());
     await assert.rejects(cp.connect(), (e: unknown) => e instanceof NetworkError && e.code === 'EADDRNOTAVAIL');
+  });
+});
+
+describe('webSocket (a factory)', () => {
+  test('makes the socket of every connection with the URL, [protocol] and ws options (Authorization included); the ChargePoint speaks over it', async (t) => {
+    const cs = new CentralSystem({ protocols: ['ocpp1.6'], pingIntervalMs: 0 });
+    t.after(() => cs.close());
+    cs.handle('ocpp1.6', 'Heartbeat', () => ({ currentTime: new Date().toISOString() }));
+    const { port } = await cs.listen({ port: 0, host: '127.0.0.1' });
+    const made: Array<{ url: string; protocols: string[]; authorization: string | undefined; socket: WebSocket }> = [];
+    const cp = new ChargePoint({
+      url: `ws://127.0.0.1:${port}`,
+      identity: 'MADE',
+      protocol: 'ocpp1.6',
+      password: 'secret-password-16',
+      reconnect: false,
+      pingIntervalMs: 0,
+      webSocket: (url, protocols, options) => {
+        const socket = new WebSocket(url, protocols, options);
+        made.push({ url, protocols, authorization: options.headers?.Authorization, socket });
+        return socket;
+      },
+    });
+    t.after(() => cp.close());
+    await cp.connect();
+    assert.equal(made.length, 1);
+    assert.equal(made[0].url, `ws://127.0.0.1:${port}/MADE`);
+    assert.deepEqual(made[0].protocols, ['ocpp1.6']);
+    assert.equal(made[0].authorization, `Basic ${btoa('MADE:secret-password-16')}`);
+    assert.ok((await cp.call('Heartbeat', {})).currentTime);
+  });
+
+  test('what the factory throws fails the connection attempt; a non-socket is refused', async () => {
+    const boom = new ChargePoint({
+      ...base,
+      reconnect: false,
+      webSocket: () => {
+        throw new Error('no sockets today');
+      },
+    });
+    await assert.rejects(boom.connect(), /no sockets today/);
+    const odd = new ChargePoint({ ...base, reconnect: false, webSocket: () => ({}) as never });
+    await assert.rejects(odd.connect(), /the factory must return a WebSocket/);
   });
 });
 

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { CentralSystem, type AnyStation } from '../../src/index';
-import { ExpectationError, TestChargePoint } from '../../src/testing/index';
+import { codes, ExpectationError, TestChargePoint } from '../../src/testing/index';
 import { expect } from './support';
 
 for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
@@ -78,6 +78,37 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1'] as const) {
       void (stations.get('CP4') as AnyStation<'ocpp1.6'>).call('ClearCache', {});
       await assert.rejects(quiet, /expected no CALL for 2000 ms\n {2}but ClearCache #\d+ came/);
       await cp.close();
+    });
+
+    test('sendRaw - goes out on the same connection; the backend CALLERRORs arrive through expectCallError, in the version spelling', async () => {
+      await start();
+      const cp = await TestChargePoint.connect(url, 'CP6', { protocol, timeoutMs: 2000 });
+      const c = codes(protocol);
+      cp.sendRaw('[2,"u1","NoSuchAction",{}]');
+      assert.equal((await cp.expectCallError('NotImplemented', { messageId: 'u1' })).errorCode, c.notImplemented);
+      // A readable id, no payload: every version answers it (1.6 leaves an unreadable id unanswered).
+      cp.sendRaw(new TextEncoder().encode('[2,"u2","Heartbeat"]'));
+      assert.equal((await cp.expectCallError(c.framing, { messageId: 'u2' })).errorCode, c.framing);
+      assert.match(cp.transcript.format(), /-> raw \[2,"u1","NoSuchAction",\{\}\]/);
+      await cp.close();
+      assert.throws(() => cp.sendRaw('[]'), ExpectationError);
+      assert.throws(() => cp.sendRaw(42 as never), TypeError);
+    });
+
+    test('disconnect and reconnect - the same handle and transcript, the backend sees the charger leave and come back', async () => {
+      await start();
+      const cp = await TestChargePoint.connect(url, 'CP7', { protocol });
+      const first = stations.get('CP7');
+      await cp.disconnect({ code: 1001, reason: 'rebooting' });
+      assert.equal(cp.connected, false);
+      await cp.reconnect();
+      assert.equal(cp.connected, true);
+      assert.notEqual(stations.get('CP7'), first);
+      await cp.disconnect({ abrupt: true });
+      await cp.reconnect();
+      assert.match(cp.transcript.format(), /disconnected: 1001 rebooting[\s\S]*connected[\s\S]*disconnected/);
+      await cp.close();
+      await assert.rejects(cp.reconnect(), TypeError);
     });
 
     test('connect - rejects with the ChargePoint connection error when the backend refuses', async () => {

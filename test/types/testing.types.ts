@@ -2,13 +2,18 @@
 // direction, like the classes it is built on. Compiled by `tsc --noEmit` (npm test), never run;
 // every `@ts-expect-error` line must produce an error of its own.
 import {
+  BootAccepted,
   Booted,
   callError,
+  CSMS_SCENARIOS,
+  csmsStep,
+  defineCsmsScenario,
   defineScenario,
   step,
   STATION_SCENARIOS,
   TestCentralSystem,
   TestChargePoint,
+  type CsmsScenario,
   type Received,
   type Scenario,
 } from '../../src/testing/index';
@@ -104,4 +109,30 @@ export function scenariosAreTypedByVersion(): Scenario[] {
   defineScenario<'ocpp1.6'>({ id: 'X', title: 't', versions: ['ocpp2.0.1'], steps: [] });
   // Scenarios of different versions go into one list.
   return [only16, ...STATION_SCENARIOS];
+}
+
+export function csmsScenariosAreTypedByVersion(): CsmsScenario[] {
+  // A CSMS scenario of one version: its steps get that version's charger, and the driver's
+  // actions are typed without the identity (the context adds it).
+  const only16 = defineCsmsScenario<'ocpp1.6'>({
+    id: 'T16_CSMS',
+    title: 't',
+    versions: ['ocpp1.6'],
+    preconditions: [BootAccepted],
+    steps: [
+      csmsStep('authorize', async (ctx) => {
+        const r = await ctx.chargePoint.call('Authorize', { idTag: 'T' });
+        expectType<Equal<typeof r.idTagInfo.status, OCPP16.AuthorizeResponse['idTagInfo']['status']>>();
+        void r;
+        await ctx.manual('remoteStart', 'T', 1);
+        // @ts-expect-error - the identity is not given: the context adds it
+        await ctx.manual('remoteStart', 'CP1', 'T', 1);
+        // @ts-expect-error - a 2.0.1 action on a 1.6 scenario's charger
+        await ctx.chargePoint.call('TransactionEvent', {});
+      }),
+    ],
+  });
+  // @ts-expect-error - a station scenario's state is no CSMS state
+  defineCsmsScenario({ id: 'X', title: 't', versions: ['ocpp1.6'], preconditions: [Booted], steps: [] });
+  return [only16, ...CSMS_SCENARIOS];
 }
