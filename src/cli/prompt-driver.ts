@@ -1,11 +1,13 @@
 /**
  * Manual steps on an interactive terminal: each manual action is an instruction printed to the
  * tester ("Plug in the cable on connector 1, then press Enter"), done when Enter is pressed;
- * `s` then Enter skips it, which makes the step BLOCKED ({@link StepBlockedError}).
+ * `s` then Enter skips it, which makes the step BLOCKED ({@link StepBlockedError}). A charger
+ * under test gets a StationDriver of such prompts, a CSMS under test a CsmsDriver.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { StepBlockedError, type ManualAction, type StationDriver } from '../testing/index';
+import type { OcppVersion } from '../index';
+import { StepBlockedError, type CsmsDriver, type ManualAction, type StationDriver } from '../testing/index';
 
 /** Asks the tester to do `instruction`: resolves on Enter, rejects with StepBlockedError on `s`. */
 export type Ask = (instruction: string) => Promise<void>;
@@ -56,6 +58,47 @@ export function stationDriver(ask: Ask): StationDriver {
   for (const action of Object.keys(INSTRUCTIONS) as ManualAction[]) {
     const instruction = INSTRUCTIONS[action] as (...args: unknown[]) => string;
     Object.assign(driver, { [action]: (...args: unknown[]) => ask(instruction(...args)) });
+  }
+  return driver;
+}
+
+/** What each CsmsDriver method asks of the tester, for a charger `identity`; `v16` names 1.6's messages. */
+type CsmsInstructions = {
+  readonly [A in keyof CsmsDriver]-?: (v16: boolean, ...args: Parameters<NonNullable<CsmsDriver[A]>>) => string;
+};
+
+const variableList = (variables: ReadonlyArray<{ readonly component: string; readonly variable: string }>): string =>
+  variables.map((v) => `${v.component}.${v.variable}`).join(', ');
+
+/** The instructions name the message the CSMS should send, as the tester finds it in the CSMS's console. */
+const CSMS_INSTRUCTIONS: CsmsInstructions = {
+  remoteStart: (v16, identity, idToken, evseId) =>
+    v16
+      ? `Make the CSMS send RemoteStartTransaction to ${identity} for idTag ${idToken} on connector ${evseId}`
+      : `Make the CSMS send RequestStartTransaction to ${identity} for idToken ${idToken} on EVSE ${evseId}`,
+  remoteStop: (v16, identity, transactionId) =>
+    `Make the CSMS send ${v16 ? 'RemoteStopTransaction' : 'RequestStopTransaction'} to ${identity} for transaction ${transactionId}`,
+  reset: (_v16, identity, type) => `Make the CSMS send Reset (${type}) to ${identity}`,
+  getConfiguration: (_v16, identity, keys) =>
+    `Make the CSMS send GetConfiguration to ${identity} for ${keys.length === 0 ? 'all keys' : `the key${keys.length === 1 ? '' : 's'} ${keys.join(', ')}`}`,
+  changeConfiguration: (_v16, identity, key, value) => `Make the CSMS send ChangeConfiguration to ${identity} setting ${key} to ${value}`,
+  getVariables: (_v16, identity, variables) => `Make the CSMS send GetVariables to ${identity} for ${variableList(variables)}`,
+  setVariables: (_v16, identity, variables) =>
+    `Make the CSMS send SetVariables to ${identity} setting ${variables.map((v) => `${variableList([v])} to ${v.value}`).join(', ')}`,
+  triggerMessage: (_v16, identity, requestedMessage) => `Make the CSMS send TriggerMessage to ${identity} for ${requestedMessage}`,
+};
+
+/**
+ * A CsmsDriver whose every method is asked of the tester through `ask`: the tester makes the
+ * CSMS under test send the command (from its console, its API), then presses Enter; the scenario
+ * has armed its expectation of the CALL already.
+ */
+export function csmsDriver(ask: Ask, protocol: OcppVersion): CsmsDriver {
+  const v16 = protocol === 'ocpp1.6';
+  const driver: CsmsDriver = {};
+  for (const action of Object.keys(CSMS_INSTRUCTIONS) as Array<keyof CsmsDriver>) {
+    const instruction = CSMS_INSTRUCTIONS[action] as (v16: boolean, ...args: unknown[]) => string;
+    Object.assign(driver, { [action]: (...args: unknown[]) => ask(instruction(v16, ...args)) });
   }
   return driver;
 }
