@@ -3,6 +3,7 @@
  *
  *   npx ts-node examples/central-system.ts          # ws://0.0.0.0:9220/ocpp/<identity>
  *   PORT=9000 npx ts-node examples/central-system.ts
+ *   PENDING_BOOT_RETRY_SEC=1 npx ts-node examples/central-system.ts   # a new charger's first boot Pending
  *
  * It accepts any identity and answers every action a 1.6 or 2.0.1 charger may send with a valid
  * and sensible response: transaction ids, idTag/idToken checks against an allow-list, a
@@ -252,7 +253,12 @@ function energyWh16(values: OCPP16.MeterValue[]): number | undefined {
 async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 9220);
   const host = process.env.HOST ?? '0.0.0.0';
-  const cs = createDemoCentralSystem();
+  // A CSMS that provisions new chargers: what `ocpp-sdk-test csms` checks with TC_002_CSMS/TC_B_02_CSMS.
+  const pending = process.env.PENDING_BOOT_RETRY_SEC;
+  const retrySec = pending === undefined || pending === '' ? undefined : Number(pending);
+  if (retrySec !== undefined && !(Number.isInteger(retrySec) && retrySec >= 0))
+    throw new Error(`PENDING_BOOT_RETRY_SEC must be a whole number of seconds, got '${pending}'`);
+  const cs = createDemoCentralSystem(retrySec === undefined ? {} : { pendingBootRetrySec: retrySec });
   const address = await cs.listen({ port, host });
   console.log(`CSMS listening on ws://${host}:${address.port}${DEMO_PATH}/<identity> (OCPP 2.1, 2.0.1 and 1.6); allowed idTags: ${DEMO_ID_TAGS.join(', ')}`);
   const stop = (signal: string): void => {
