@@ -1,8 +1,10 @@
 /**
  * Argument parsing shared by the subcommands: node:util's parseArgs in strict mode, with every
  * complaint turned into a {@link UsageError} (exit code 2) that names the option and what it
- * takes, and the typed checks of values (port, milliseconds, protocol, id lists).
+ * takes, and the typed checks of values (port, milliseconds, protocol, JUnit file, id lists).
  */
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { OCPP_PROTOCOLS, type OcppVersion } from '../index';
 
@@ -43,14 +45,27 @@ export function integerOption(name: string, value: string | undefined, min: numb
   return n;
 }
 
-/** The versions, oldest first, as the messages list them. */
-const VERSIONS = [...OCPP_PROTOCOLS].sort().join(', ');
+/**
+ * The OCPP version given to `--protocol`, one of `versions`: those the command's catalogue has
+ * scenarios for (the caller's `versionsOf(catalogue)`), so that a version is accepted as soon as
+ * scenarios for it exist, and not before. A version the SDK speaks but no scenario covers gets
+ * its own message, so that the tester learns it is the catalogue, not a typo.
+ *
+ * @throws UsageError when it is missing, unknown, or has no scenario.
+ */
+export function protocolOption(value: string | undefined, versions: readonly OcppVersion[]): OcppVersion {
+  const known = versions.join(', ');
+  if (value === undefined) throw new UsageError(`--protocol is required: one of ${known}`);
+  if ((versions as readonly string[]).includes(value)) return value as OcppVersion;
+  if ((OCPP_PROTOCOLS as readonly string[]).includes(value))
+    throw new UsageError(`no scenario in this build applies to ${value}; the scenarios are for ${known}`);
+  throw new UsageError(`--protocol must be one of ${known}, got '${value}'`);
+}
 
-/** The OCPP version given to `--protocol`. @throws UsageError when it is missing or unknown. */
-export function protocolOption(value: string | undefined): OcppVersion {
-  if (value === undefined) throw new UsageError(`--protocol is required: one of ${VERSIONS}`);
-  if (!(OCPP_PROTOCOLS as readonly string[]).includes(value)) throw new UsageError(`--protocol must be one of ${VERSIONS}, got '${value}'`);
-  return value as OcppVersion;
+/** The `--junit` file, when its folder exists (found now rather than after a long run). @throws UsageError */
+export function junitOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !existsSync(dirname(resolve(value)))) throw new UsageError(`--junit: the folder of ${value} does not exist`);
+  return value;
 }
 
 /** The ids of `--scenarios`, given comma-separated and/or repeated, in order, without repeats. */

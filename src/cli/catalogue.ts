@@ -24,7 +24,7 @@ export function selectScenarios<S extends ScenarioInfo>(catalogue: readonly S[],
   if (ids === undefined) {
     const mine = catalogue.filter((s) => s.versions.includes(protocol));
     if (mine.length === 0) {
-      const versions = [...new Set(catalogue.flatMap((s) => s.versions))].join(', ');
+      const versions = versionsOf(catalogue).join(', ');
       throw new UsageError(`no scenario in this build applies to ${protocol}${versions === '' ? '' : `; the scenarios are for ${versions}`}`);
     }
     return mine;
@@ -35,6 +35,12 @@ export function selectScenarios<S extends ScenarioInfo>(catalogue: readonly S[],
     throw new UsageError(`unknown scenario ${unknown.map((id) => `'${id}'`).join(', ')}; the known ones are:\n${formatList(catalogue)}`);
   }
   return ids.map((id) => byId.get(id.toUpperCase())!);
+}
+
+/** The versions `catalogue` has scenarios for, oldest first: what `--protocol` accepts. */
+export function versionsOf(catalogue: readonly ScenarioInfo[]): OcppVersion[] {
+  // 'ocpp1.6' < 'ocpp2.0.1' < 'ocpp2.1' as strings too.
+  return [...new Set(catalogue.flatMap((s) => s.versions))].sort();
 }
 
 /** One line per scenario: id, versions, title, aligned (the `--list` output). */

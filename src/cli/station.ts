@@ -2,9 +2,7 @@
  * `ocpp-sdk-test station`: serve as the CSMS of a charger under test (a TestCentralSystem),
  * wait for it to connect and boot, run the chosen STATION_SCENARIOS, report, exit.
  */
-import { existsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { dirname, resolve } from 'node:path';
 import { safeEqual, type AnyStation, type OcppVersion } from '../index';
 import {
   DEFAULT_STATION_PROFILE,
@@ -15,8 +13,8 @@ import {
   type StationHandle,
   type StationProfile,
 } from '../testing/index';
-import { idList, integerOption, parseOptions, protocolOption, UsageError } from './args';
-import { formatList, selectScenarios } from './catalogue';
+import { idList, integerOption, junitOption, parseOptions, protocolOption, UsageError } from './args';
+import { formatList, selectScenarios, versionsOf } from './catalogue';
 import { STATION_HELP } from './help';
 import type { Io } from './io';
 import { loadProfile, messageTimeoutOf } from './profile';
@@ -62,10 +60,10 @@ const OPTIONS = {
 function parse(argv: readonly string[]): { kind: 'help' } | { kind: 'list'; protocol: OcppVersion | undefined } | { kind: 'run'; run: StationRun } {
   const v = parseOptions('station', argv, OPTIONS);
   if (v.help === true) return { kind: 'help' };
-  if (v.list === true) return { kind: 'list', protocol: v.protocol === undefined ? undefined : protocolOption(v.protocol) };
-  const protocol = protocolOption(v.protocol);
-  const junit = v.junit;
-  if (junit !== undefined && !existsSync(dirname(resolve(junit)))) throw new UsageError(`--junit: the folder of ${junit} does not exist`);
+  const versions = versionsOf(STATION_SCENARIOS);
+  if (v.list === true) return { kind: 'list', protocol: v.protocol === undefined ? undefined : protocolOption(v.protocol, versions) };
+  const protocol = protocolOption(v.protocol, versions);
+  const junit = junitOption(v.junit);
   const profile = v.profile === undefined ? {} : loadProfile(v.profile);
   const password = v.password ?? profile.password;
   if (v.password === '') throw new UsageError('--password must not be empty');
