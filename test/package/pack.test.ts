@@ -383,7 +383,7 @@ console.log('OK testing');
     assert.match(cjs, /^OK testing$/m);
   });
 
-  test('the ocpp-sdk-test command is installed as a bin and runs from the tarball: npx ocpp-sdk-test --help, --list, and a station run that serves and waits', () => {
+  test('the ocpp-sdk-test command is installed as a bin and runs from the tarball: npx ocpp-sdk-test --help, --list (station and csms), and a station run that serves and waits', () => {
     assert.ok(existsSync(join(project, 'node_modules/.bin/ocpp-sdk-test')), 'npm linked no node_modules/.bin/ocpp-sdk-test');
     assert.match(readFileSync(join(project, 'node_modules/ocpp-sdk/dist/cjs/cli.js'), 'utf8'), /^#!\/usr\/bin\/env node\n/);
     const help = run('npx', ['ocpp-sdk-test', '--help'], project, 60_000);
@@ -392,6 +392,10 @@ console.log('OK testing');
     assert.match(
       run('npx', ['ocpp-sdk-test', 'station', '--list', '--protocol', 'ocpp1.6'], project, 60_000),
       /^ {2}TC_001_CS +ocpp1\.6 +Cold Boot Charge Point$/m,
+    );
+    assert.match(
+      run('npx', ['ocpp-sdk-test', 'csms', '--list', '--protocol', 'ocpp2.1'], project, 60_000),
+      /^ {2}TC_B_01_CSMS +ocpp2\.0\.1,ocpp2\.1 +Cold Boot Charging Station - Accepted$/m,
     );
     // A real run needs the kit and the main door beside the bin: it serves, and with no charger
     // connecting it says so and exits 1.
