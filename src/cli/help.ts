@@ -91,10 +91,9 @@ CSMS was made to send it; s then Enter skips it (BLOCKED). The CALL is awaited f
 profile's messageTimeoutMs (default ${DEFAULT_CSMS_PROFILE.messageTimeoutMs}) from the prompt. Off a terminal (CI) they are
 BLOCKED, and BLOCKED does not fail the run unless --strict.
 
-Boot: TC_001_CSMS and TC_B_01_CSMS want the CSMS to accept the charger at once, TC_002_CSMS and
-TC_B_02_CSMS to hold it Pending. A CSMS that holds a new charger Pending once, then accepts it,
-passes both in one run when the Pending one comes first (--scenarios TC_002_CSMS,TC_001_CSMS,..);
-otherwise run them apart, with identities the CSMS treats so.
+Boot: TC_002_CSMS and TC_B_02_CSMS want a CSMS set up to answer a new charger's first boot
+Pending; they run only with "bootPending": true in the profile (SKIPPED otherwise), and come
+before TC_001_CSMS and TC_B_01_CSMS, which then meet the charger accepted on its retry.
 
 example:
   npx ocpp-sdk-test csms --url ws://127.0.0.1:9220/ocpp --identity CP1 --protocol ocpp2.0.1 \\

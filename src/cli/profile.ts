@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_CSMS_PROFILE, DEFAULT_STATION_PROFILE, type CsmsProfile, type StationProfile } from '../testing/index';
 import { UsageError } from './args';
 
-type Kind = 'integer' | 'string' | 'integers' | 'variable';
+type Kind = 'integer' | 'string' | 'integers' | 'variable' | 'boolean';
 
 /** What each field of a profile takes; every field of `P` is listed, so a new one cannot be forgotten. */
 type Fields<P> = Readonly<Record<keyof P, Kind>>;
@@ -39,6 +39,7 @@ const CSMS_FIELDS: Fields<CsmsProfile> = {
   variable: 'variable',
   configurationValue: 'string',
   messageTimeoutMs: 'integer',
+  bootPending: 'boolean',
 };
 
 const isText = (v: unknown): boolean => typeof v === 'string' && v !== '';
@@ -46,6 +47,7 @@ const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number
 
 const FITS: Readonly<Record<Kind, (v: unknown) => boolean>> = {
   string: isText,
+  boolean: (v) => typeof v === 'boolean',
   integer: isCount,
   integers: (v) => Array.isArray(v) && v.length > 0 && v.every(isCount),
   variable: (v) =>
@@ -60,6 +62,7 @@ const FITS: Readonly<Record<Kind, (v: unknown) => boolean>> = {
 const KIND_TEXT: Readonly<Record<Kind, string>> = {
   integer: 'a whole number (0 or more)',
   string: 'a non-empty string',
+  boolean: 'true or false',
   integers: 'a non-empty list of whole numbers',
   variable: 'an object { "component": "...", "variable": "..." } of two non-empty strings',
 };

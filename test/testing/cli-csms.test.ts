@@ -2,7 +2,7 @@
  * `ocpp-sdk-test csms`, run as users run it: the CLI in a child process (through tsx) connecting
  * as a charger to the example CSMS (examples/central-system.ts) started in another process on
  * 127.0.0.1 with PORT=0 (the port it prints is read), holding a new charger Pending once
- * (PENDING_BOOT_RETRY_SEC=1) so that both boot scenarios of a version can pass in one run.
+ * (PENDING_BOOT_RETRY_SEC=1, and `bootPending` in the profile) so that both boot scenarios of a version pass in one run.
  * Checked: the exit code, the verdict table on stdout, and the JUnit XML, parsed strictly; usage
  * errors exit 2; the prompting CsmsDriver. Every child is killed in `after`, each has a deadline.
  */
@@ -21,7 +21,10 @@ import { parseXml } from './xml';
 const work = mkdtempSync(path.join(tmpdir(), 'ocpp-sdk-cli-csms-'));
 /** The example's allow-list has TAG-001; a short timeout keeps a failing run short. */
 const profile = path.join(work, 'csms.json');
-writeFileSync(profile, JSON.stringify({ $comment: 'the example CSMS', validToken: 'TAG-001', invalidToken: 'NOT-ON-THE-LIST', messageTimeoutMs: 3000 }));
+writeFileSync(
+  profile,
+  JSON.stringify({ $comment: 'the example CSMS', validToken: 'TAG-001', invalidToken: 'NOT-ON-THE-LIST', messageTimeoutMs: 3000, bootPending: true }),
+);
 let url = '';
 
 before(async () => {
@@ -167,7 +170,7 @@ describe('ocpp-sdk-test csms usage', () => {
       [[...base, '--protocol', 'ocpp1.5'], /--protocol must be one of ocpp1\.6, ocpp2\.0\.1, ocpp2\.1, got 'ocpp1\.5'/],
       [
         [...base, '--protocol', 'ocpp1.6', '--scenarios', 'TC_001_CSMS,TC_999_CSMS'],
-        /unknown scenario 'TC_999_CSMS'; the known ones are:\n {2}TC_001_CSMS +ocpp1\.6 +Cold Boot/,
+        /unknown scenario 'TC_999_CSMS'; the known ones are:\n {2}TC_002_CSMS +ocpp1\.6 +Cold Boot/,
       ],
       [[...base, '--protocol', 'ocpp1.6', '--password', ''], /--password must not be empty/],
       [[...base, '--protocol', 'ocpp1.6', '--junit', path.join(work, 'no-such-dir', 'x.xml')], /--junit: the folder of .* does not exist/],

@@ -55,6 +55,8 @@ const DOES: Readonly<Record<Variant, string>> = {
 
 const PROFILE = { validToken: 'TAG-001', invalidToken: 'NOT-ON-THE-LIST', messageTimeoutMs: 1500 };
 
+const isPendingBoot = (s: CsmsScenario): boolean => s.id === 'TC_002_CSMS' || s.id === 'TC_B_02_CSMS';
+
 const byId = (id: string): CsmsScenario => {
   const s = CSMS_SCENARIOS.find((x) => x.id === id);
   assert.ok(s, `no scenario ${id}`);
@@ -195,7 +197,8 @@ async function against(protocol: OcppVersion, variant: Variant, scenarios: reado
       csms: backend.url,
       protocol,
       identity: `CP-${protocol.replace(/\W/g, '')}`,
-      profile: PROFILE,
+      // The Pending scenarios run only against a CSMS the profile says holds new chargers Pending.
+      profile: { ...PROFILE, bootPending: scenarios.some(isPendingBoot) },
       timeoutMs: 20_000,
       ...(o.driver === false ? {} : { driver: backend.driver }),
     });
@@ -212,7 +215,7 @@ const explain = (results: readonly ScenarioResult[]): string =>
 
 for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
   const mine = CSMS_SCENARIOS.filter((s) => s.versions.includes(protocol));
-  const pending = mine.filter((s) => s.id === 'TC_002_CSMS' || s.id === 'TC_B_02_CSMS');
+  const pending = mine.filter(isPendingBoot);
   const rest = mine.filter((s) => !pending.includes(s));
 
   describe(`CSMS scenarios against the example CSMS over ${protocol}`, () => {
@@ -228,6 +231,17 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
       for (const r of skipped) assert.match(r.failure ?? '', new RegExp(`applies to .*, not ${protocol.replace('.', '\\.')}`));
       const xml = toJUnitXml(results);
       assert.match(xml, new RegExp(`tests="${results.length}"`));
+    });
+
+    test(`${protocol}: without bootPending in the profile the Pending boot scenario is SKIPPED, naming the field`, async () => {
+      const backend = await exampleCsms('correct');
+      try {
+        const [result] = await runCsmsScenarios(pending, { csms: backend.url, protocol, identity: 'CP-NO-PENDING', profile: PROFILE, timeoutMs: 5000 });
+        assert.equal(result.verdict, 'SKIPPED');
+        assert.match(result.failure ?? '', /does not apply to this CSMS: .*set bootPending: true/);
+      } finally {
+        await backend.close();
+      }
     });
 
     for (const s of mine) {

@@ -3,7 +3,7 @@
  * the CSMS accepts on the charger's retry (TC_002_CSMS, TC_B_02_CSMS).
  */
 import { sleep } from '../clock';
-import { csmsStep, defineCsmsScenario, type CsmsScenarioContext } from './scenario';
+import { csmsStep, defineCsmsScenario, type CsmsScenarioContext, type ResolvedCsmsProfile } from './scenario';
 import { cp16, cp2x, Connected, expectField, is16, sendBoot, sendStatus } from './states';
 
 /** The boot Accepted, the status report and a Heartbeat: TC_001_CSMS and TC_B_01_CSMS. */
@@ -40,6 +40,10 @@ export const TC_B_01_CSMS = defineCsmsScenario({
   steps: coldBootSteps,
 });
 
+/** The Pending scenarios apply to a CSMS set up to hold a new charger Pending (the profile says so). */
+const pendingSetUp = (profile: ResolvedCsmsProfile): true | string =>
+  profile.bootPending || 'the profile says it accepts a new charger at once (set bootPending: true when it answers the first boot Pending)';
+
 /** The Pending boot and the accepted retry of TC_002_CSMS and TC_B_02_CSMS. */
 const pendingSteps = [
   csmsStep('BootNotification answered Pending, with the interval to retry after', async (ctx: CsmsScenarioContext) => {
@@ -68,6 +72,7 @@ export const TC_002_CSMS = defineCsmsScenario({
   id: 'TC_002_CSMS',
   title: 'Cold Boot Charge Point - Pending',
   versions: ['ocpp1.6'],
+  applicability: pendingSetUp,
   preconditions: [Connected],
   steps: pendingSteps,
 });
@@ -77,6 +82,7 @@ export const TC_B_02_CSMS = defineCsmsScenario({
   id: 'TC_B_02_CSMS',
   title: 'Cold Boot Charging Station - Pending',
   versions: ['ocpp2.0.1', 'ocpp2.1'],
+  applicability: pendingSetUp,
   preconditions: [Connected],
   steps: pendingSteps,
 });

@@ -74,6 +74,15 @@ export interface CsmsProfile {
   readonly configurationValue?: string;
   /** OCTT's "<Configured message timeout>": how long the CSMS may take to answer or to send a CALL. @default 10000 */
   readonly messageTimeoutMs?: number;
+  /**
+   * Whether the CSMS under test is set up to answer this charger's first BootNotification
+   * Pending (OCTT asks for that set-up for TC_B_02_CSMS). A CSMS answers a new charger one way or
+   * the other, so only one of the two boot scenarios can pass against it as it stands: the
+   * Pending ones (TC_002_CSMS, TC_B_02_CSMS) run only when this is true, and come first in
+   * {@link CSMS_SCENARIOS}, so the Accepted ones meet the charger the CSMS accepted on its retry.
+   * @default false
+   */
+  readonly bootPending?: boolean;
 }
 
 /** {@link CsmsProfile} with every default filled in. */
@@ -91,6 +100,7 @@ export const DEFAULT_CSMS_PROFILE: Readonly<ResolvedCsmsProfile> = Object.freeze
   variable: Object.freeze({ component: 'OCPPCommCtrlr', variable: 'HeartbeatInterval' }),
   configurationValue: '300',
   messageTimeoutMs: 10_000,
+  bootPending: false,
 });
 
 /** What the CSMS-side states know about the charger's session with the CSMS in one scenario run. */
