@@ -65,7 +65,14 @@ export interface ConfigEntry {
   readonly: boolean;
   /** Only non-negative integers are accepted. */
   integer?: boolean;
+  /** Set but never read back (a password): reads are refused, reports leave the value out. */
+  writeOnly?: boolean;
+  /** A value must match this to be accepted (e.g. a password's length). */
+  pattern?: RegExp;
 }
+
+/** What a connector reports: free, in use, or taken out of service by ChangeAvailability. */
+export type ConnectorState = 'Available' | 'Occupied' | 'Unavailable';
 
 export const now = (): string => new Date().toISOString();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,6 +101,13 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       }
     });
   }
+  /**
+   * Whether the connector is in service (ChangeAvailability). It survives reboots, as on a real
+   * charger, so a connector set Inoperative boots Unavailable.
+   */
+  operative = true;
+  /** An availability change asked for during a transaction (answered Scheduled), applied when it ends. */
+  protected operativeWhenIdle: boolean | undefined;
   /** The energy register, in Wh. */
   meterWh = 12_345;
   /** Boots so far (a reset adds one). */
@@ -111,6 +125,20 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     super();
     this.options = options;
     this.identity = options.identity;
+  }
+
+  /** The Basic-auth password to connect with: the option's, until the CSMS sets a new one. */
+  protected get password(): string | undefined {
+    const entry = this.config.get(this.passwordKey);
+    if (entry !== undefined && entry.value !== '') return entry.value;
+    const given = this.options.chargePoint?.password;
+    return typeof given === 'string' ? given : undefined;
+  }
+
+  /** What the connector reports now. */
+  protected connectorState(): ConnectorState {
+    if (this.transaction) return 'Occupied';
+    return this.operative ? 'Available' : 'Unavailable';
   }
 
   /** The current connection (a reset replaces it). */
@@ -134,19 +162,7 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
    */
   async start(reason?: string): Promise<void> {
     this.stopped = false;
-    const cp = new ChargePoint<V>({
-      callTimeoutMs: 10_000,
-      ...this.options.chargePoint,
-      url: this.options.url,
-      identity: this.identity,
-      protocol: this.protocol,
-      bootGating: true,
-    });
-    this.cp = cp;
-    if (this.options.log) this.options.log.attachChargePoint(cp);
-    cp.on('error', (e) => this.emit('error', e));
-    this.register(cp);
-    await cp.connect();
+    await this.connect();
     for (;;) {
       const { status, interval } = await this.sendBoot(reason);
       this.boots++;
@@ -160,8 +176,42 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       await sleep(Math.max(interval, 1) * 1000);
       if (this.stopped) return;
     }
-    await this.sendStatus(this.transaction ? 'Occupied' : 'Available');
+    await this.sendStatus(this.connectorState());
     this.emit('ready', { boots: this.boots });
+  }
+
+  /** Opens a new connection (with the current password) and registers the handlers on it. */
+  private async connect(): Promise<ChargePoint<V>> {
+    const password = this.password;
+    const cp = new ChargePoint<V>({
+      callTimeoutMs: 10_000,
+      // Boot gating is what a charger does; a test's misbehaving variant may turn it off.
+      bootGating: true,
+      ...this.options.chargePoint,
+      ...(password === undefined ? {} : { password }),
+      url: this.options.url,
+      identity: this.identity,
+      protocol: this.protocol,
+    });
+    this.cp = cp;
+    if (this.options.log) this.options.log.attachChargePoint(cp);
+    cp.on('error', (e) => this.emit('error', e));
+    this.register(cp);
+    await cp.connect();
+    return cp;
+  }
+
+  /**
+   * A new Basic-auth password was set: drop the connection and connect again with it (2.0.1
+   * use case A01, the 1.6 security whitepaper). The registration stays Accepted: no new boot.
+   */
+  protected async reconnectWithNewPassword(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    await this.cp?.close(1000, 'new password');
+    if (this.stopped) return;
+    const cp = await this.connect();
+    cp.bootStatus = 'Accepted';
+    this.restartHeartbeat();
   }
 
   /** Stops timers and closes the connection (a transaction in progress is left as it is). */
@@ -207,8 +257,10 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   /** Stops the transaction in progress. */
   abstract stopTransaction(reason: StopReason): Promise<void>;
   protected abstract readonly heartbeatKey: string;
+  /** The configuration key of the Basic-auth password (1.6 AuthorizationKey, 2.x SecurityCtrlr/BasicAuthPassword). */
+  protected abstract readonly passwordKey: string;
   protected abstract sendBoot(reason: string | undefined): Promise<{ status: string; interval: number }>;
-  protected abstract sendStatus(status: 'Available' | 'Occupied'): Promise<void>;
+  protected abstract sendStatus(status: ConnectorState): Promise<void>;
   protected abstract sendMeterValues(): Promise<void>;
   protected abstract sendHeartbeat(): Promise<void>;
   protected abstract sampleSeconds(): number;
@@ -231,9 +283,10 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     const entry = this.config.get(key);
     if (!entry) return 'Unknown';
-    if (entry.readonly || (entry.integer && !/^\d+$/.test(value))) return 'Rejected';
+    if (entry.readonly || (entry.integer && !/^\d+$/.test(value)) || (entry.pattern && !entry.pattern.test(value))) return 'Rejected';
     entry.value = value;
     if (key === this.heartbeatKey) this.restartHeartbeat();
+    if (key === this.passwordKey) this.later(() => this.reconnectWithNewPassword());
     return 'Accepted';
   }
 
@@ -289,7 +342,7 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected runTrigger(requested: string, own: Record<string, () => Promise<unknown>>): 'Accepted' | 'NotImplemented' {
     const tasks: Record<string, () => Promise<unknown>> = {
       Heartbeat: () => this.sendHeartbeat(),
-      StatusNotification: () => this.sendStatus(this.transaction ? 'Occupied' : 'Available'),
+      StatusNotification: () => this.sendStatus(this.connectorState()),
       MeterValues: () => this.sendMeterValues(),
       ...own,
     };
@@ -303,7 +356,11 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected async afterStop(tx: SimTransaction, reason: StopReason, meterStopWh: number): Promise<void> {
     this.transaction = undefined;
     this.emit('transactionStopped', { ...tx, reason, meterStopWh });
-    await this.sendStatus('Available');
+    if (this.operativeWhenIdle !== undefined) {
+      this.operative = this.operativeWhenIdle;
+      this.operativeWhenIdle = undefined;
+    }
+    await this.sendStatus(this.connectorState());
     if (this.resetWhenIdle) {
       this.resetWhenIdle = false;
       this.later(() => this.reboot('OnIdle'));
@@ -318,6 +375,22 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     await this.cp?.close(1000, 'rebooting');
     if (this.stopped) return;
     await this.start('RemoteReset');
+  }
+
+  /**
+   * ChangeAvailability, for both versions: in or out of service now, or (out of service during a
+   * transaction) once it ends. Reports the connector when its state changes.
+   */
+  protected changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
+    if (this.transaction && !operative) {
+      this.operativeWhenIdle = operative;
+      return 'Scheduled';
+    }
+    this.operativeWhenIdle = undefined;
+    const changed = this.operative !== operative;
+    this.operative = operative;
+    if (changed) this.later(() => this.sendStatus(this.connectorState()));
+    return 'Accepted';
   }
 
   /** SendLocalList, for both versions: returns the status to answer with. */

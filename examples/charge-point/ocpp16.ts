@@ -1,11 +1,12 @@
 /** The simulated OCPP 1.6 charge point (see ../charge-point.ts). */
 import type { ChargePoint, OCPP16 } from '../../src/index';
-import { now, SimulatedChargerBase, type ConfigEntry, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
+import { now, SimulatedChargerBase, type ConfigEntry, type ConnectorState, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
 
 /** A simulated OCPP 1.6 charge point with one connector. */
 export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   readonly protocol = 'ocpp1.6' as const;
   protected readonly heartbeatKey = 'HeartbeatInterval';
+  protected readonly passwordKey = 'AuthorizationKey';
 
   constructor(options: SimulatorOptions) {
     super(options);
@@ -18,6 +19,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       ['LocalAuthListEnabled', { value: 'true', readonly: false }],
       ['NumberOfConnectors', { value: '1', readonly: true }],
       ['SupportedFeatureProfiles', { value: 'Core,LocalAuthListManagement,RemoteTrigger', readonly: true }],
+      // The security whitepaper's Basic-auth password: 16 to 20 bytes, written as hex; never read back.
+      ['AuthorizationKey', { value: '', readonly: false, writeOnly: true, pattern: /^(?:[0-9a-fA-F]{2}){16,20}$/ }],
     ];
     for (const [key, entry] of keys) this.config.set(key, entry);
   }
@@ -36,11 +39,11 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     });
   }
 
-  protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
+  protected async sendStatus(status: ConnectorState): Promise<void> {
     await this.chargePoint.call('StatusNotification', {
       connectorId: 1,
       errorCode: 'NoError',
-      status: status === 'Available' ? 'Available' : 'Charging',
+      status: status === 'Occupied' ? 'Charging' : status,
       timestamp: now(),
     });
   }
@@ -98,7 +101,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
 
   protected register(cp: ChargePoint<'ocpp1.6'>): void {
     cp.handle('RemoteStartTransaction', (req) => {
-      if (this.transaction || this.remoteStartPending || (req.connectorId !== undefined && req.connectorId !== 1)) return { status: 'Rejected' };
+      if (this.transaction || this.remoteStartPending || !this.operative || (req.connectorId !== undefined && req.connectorId !== 1))
+        return { status: 'Rejected' };
       this.startRemotely(async () => {
         // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
         if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
@@ -116,16 +120,20 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       return { status: 'Accepted' };
     });
     cp.handle('GetConfiguration', (req) => {
-      const wanted = req.key ?? [...this.config.keys()];
-      const configurationKey = wanted
-        .filter((k) => this.config.has(k))
-        .map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
-      const unknownKey = wanted.filter((k) => !this.config.has(k));
+      // A write-only key (the password) is not given out: asked for by name it is unknown.
+      const readable = (k: string): boolean => this.config.has(k) && this.config.get(k)!.writeOnly !== true;
+      const wanted = req.key ?? [...this.config.keys()].filter(readable);
+      const configurationKey = wanted.filter(readable).map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
+      const unknownKey = wanted.filter((k) => !readable(k));
       return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
     });
     cp.handle('ChangeConfiguration', (req) => {
       const outcome = this.setConfig(req.key, req.value);
       return { status: outcome === 'Unknown' ? 'NotSupported' : outcome };
+    });
+    cp.handle('ChangeAvailability', (req) => {
+      if (req.connectorId !== 0 && req.connectorId !== 1) return { status: 'Rejected' };
+      return { status: this.changeAvailability(req.type === 'Operative') };
     });
     cp.handle('TriggerMessage', (req) => {
       if (req.connectorId !== undefined && req.connectorId !== 1) return { status: 'Rejected' };
