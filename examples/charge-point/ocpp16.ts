@@ -7,6 +7,9 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   readonly protocol = 'ocpp1.6' as const;
   protected readonly heartbeatKey = 'HeartbeatInterval';
   protected readonly passwordKey = 'AuthorizationKey';
+  protected readonly connectionTimeoutKey = 'ConnectionTimeOut';
+  protected readonly measurandsKey = 'MeterValuesSampledData';
+  protected readonly retryKeys = { attempts: 'TransactionMessageAttempts', intervalS: 'TransactionMessageRetryInterval' };
 
   constructor(options: SimulatorOptions) {
     super(options);
@@ -16,6 +19,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       ['MeterValuesSampledData', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
       ['AuthorizeRemoteTxRequests', { value: 'false', readonly: false }],
       ['ConnectionTimeOut', { value: '60', readonly: false, integer: true }],
+      ['TransactionMessageAttempts', { value: '3', readonly: false, integer: true }],
+      ['TransactionMessageRetryInterval', { value: '60', readonly: false, integer: true }],
       ['LocalAuthListEnabled', { value: 'true', readonly: false }],
       ['NumberOfConnectors', { value: '1', readonly: true }],
       ['SupportedFeatureProfiles', { value: 'Core,LocalAuthListManagement,RemoteTrigger', readonly: true }],
@@ -53,8 +58,11 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   }
 
   private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
-    const sampledValue: OCPP16.SampledValue[] = [{ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' }];
-    if (context === 'Sample.Periodic')
+    const periodic = context === 'Sample.Periodic';
+    const sampledValue: OCPP16.SampledValue[] = [];
+    if (!periodic || this.samples('Energy.Active.Import.Register'))
+      sampledValue.push({ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' });
+    if (periodic && this.samples('Power.Active.Import'))
       sampledValue.push({ value: String(this.options.powerW ?? 11_000), context, measurand: 'Power.Active.Import', unit: 'W' });
     return { timestamp: now(), sampledValue };
   }
@@ -86,6 +94,9 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   async stopTransaction(reason: StopReason): Promise<void> {
     const tx = this.transaction;
     if (!tx) return;
+    // Over as soon as the charger decides it: the stop message only reports it, and may wait
+    // in the offline queue; a new session may begin meanwhile.
+    this.transaction = undefined;
     this.stopMetering();
     const meterStop = this.meterWh;
     await this.chargePoint.call('StopTransaction', {
@@ -101,12 +112,12 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
 
   protected register(cp: ChargePoint<'ocpp1.6'>): void {
     cp.handle('RemoteStartTransaction', (req) => {
-      if (this.transaction || this.remoteStartPending || !this.operative || (req.connectorId !== undefined && req.connectorId !== 1))
+      if (this.transaction || this.remoteStartPending || this.awaitingCable || !this.operative || (req.connectorId !== undefined && req.connectorId !== 1))
         return { status: 'Rejected' };
       this.startRemotely(async () => {
         // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
         if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
-        await this.startTransaction(req.idTag);
+        await this.startWhenPlugged(req.idTag);
       });
       return { status: 'Accepted' };
     });
@@ -145,7 +156,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       return { status };
     });
     cp.handle('UnlockConnector', (req) => {
-      if (req.connectorId !== 1) return { status: 'UnlockFailed' };
+      // An unknown connector: NotSupported (OCTT TC_031_CS).
+      if (req.connectorId !== 1) return { status: 'NotSupported' };
       if (this.transaction) this.later(() => this.stopTransaction('UnlockCommand'));
       return { status: 'Unlocked' };
     });

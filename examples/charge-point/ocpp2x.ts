@@ -32,6 +32,12 @@ type Either<R201, R21> = R201 | R21;
 export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> extends SimulatedChargerBase<V> {
   protected readonly heartbeatKey = 'OCPPCommCtrlr/HeartbeatInterval';
   protected readonly passwordKey = 'SecurityCtrlr/BasicAuthPassword';
+  protected readonly connectionTimeoutKey = 'TxCtrlr/EVConnectionTimeOut';
+  protected readonly measurandsKey = 'SampledDataCtrlr/TxUpdatedMeasurands';
+  protected readonly retryKeys = {
+    attempts: 'OCPPCommCtrlr/MessageAttemptsTransactionEvent',
+    intervalS: 'OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent',
+  };
   /** The BootNotification model, per version. */
   protected abstract readonly model: string;
   /** The messages, sent through this version's ChargePoint. */
@@ -42,6 +48,10 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
     super(options);
     const variables: Array<[string, ConfigEntry]> = [
       ['OCPPCommCtrlr/HeartbeatInterval', { value: '300', readonly: false, integer: true }],
+      ['OCPPCommCtrlr/MessageAttemptsTransactionEvent', { value: '3', readonly: false, integer: true }],
+      ['OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent', { value: '60', readonly: false, integer: true }],
+      // How long a CALL waits for its answer, in seconds: the ChargePoint's callTimeoutMs.
+      ['OCPPCommCtrlr/MessageTimeout', { value: String(Math.ceil((options.chargePoint?.callTimeoutMs ?? 10_000) / 1000)), readonly: true, integer: true }],
       ['SampledDataCtrlr/TxUpdatedInterval', { value: '60', readonly: false, integer: true }],
       ['SampledDataCtrlr/TxUpdatedMeasurands', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
       ['AuthCtrlr/AuthorizeRemoteStart', { value: 'false', readonly: false }],
@@ -73,7 +83,10 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   }
 
   protected async sendStatus(status: ConnectorState): Promise<void> {
-    await this.wire.status({ timestamp: now(), connectorStatus: status, evseId: 1, connectorId: 1 });
+    // 2.x has no Preparing: a connector is Occupied once the cable is in, and a driver authorized
+    // before it changes nothing to report.
+    if (status === 'Preparing' && !this.pluggedIn) return;
+    await this.wire.status({ timestamp: now(), connectorStatus: status === 'Preparing' ? 'Occupied' : status, evseId: 1, connectorId: 1 });
   }
 
   protected async sendHeartbeat(): Promise<void> {
@@ -81,10 +94,11 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   }
 
   private meterValue(context: OCPP201.ReadingContextEnumType): OCPP201.MeterValueType {
-    const sampledValue: OCPP201.SampledValueType[] = [
-      { value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
-    ];
-    if (context === 'Sample.Periodic')
+    const periodic = context === 'Sample.Periodic';
+    const sampledValue: OCPP201.SampledValueType[] = [];
+    if (!periodic || this.samples('Energy.Active.Import.Register'))
+      sampledValue.push({ value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } });
+    if (periodic && this.samples('Power.Active.Import'))
       sampledValue.push({ value: this.options.powerW ?? 11_000, context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
     return { timestamp: now(), sampledValue };
   }
@@ -132,6 +146,9 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   async stopTransaction(reason: StopReason): Promise<void> {
     const tx = this.transaction;
     if (!tx) return;
+    // Over as soon as the charger decides it: the stop message only reports it, and may wait
+    // in the offline queue; a new session may begin meanwhile.
+    this.transaction = undefined;
     this.stopMetering();
     const trigger: Record<StopReason, OCPP201.TriggerReasonEnumType> = {
       Local: 'StopAuthorized',
@@ -170,11 +187,12 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   protected onRequestStart(
     req: Either<OCPP201.RequestStartTransactionRequest, OCPP21.RequestStartTransactionRequest>,
   ): OCPP201.RequestStartTransactionResponse {
-    if (this.transaction || this.remoteStartPending || !this.operative || (req.evseId !== undefined && req.evseId !== 1)) return { status: 'Rejected' };
+    if (this.transaction || this.remoteStartPending || this.awaitingCable || !this.operative || (req.evseId !== undefined && req.evseId !== 1))
+      return { status: 'Rejected' };
     const transactionId = randomUUID();
     this.startRemotely(async () => {
       if (this.config.get('AuthCtrlr/AuthorizeRemoteStart')?.value === 'true' && !(await this.authorize(req.idToken.idToken))) return;
-      await this.startTransaction(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
+      await this.startWhenPlugged(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
     });
     return { status: 'Accepted', transactionId };
   }
