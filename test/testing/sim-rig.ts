@@ -5,8 +5,15 @@
  */
 import { rulesFor, type ChargePoint, type OcppVersion } from '../../src/index';
 import type { StationDriver, StationProfile } from '../../src/testing/index';
-import { SimulatedCharger16, SimulatedCharger201, SimulatedCharger21, type SimTransaction, type SimulatorOptions } from '../../examples/charge-point';
-import type { ConnectorState } from '../../examples/charge-point/base';
+import {
+  SimulatedCharger16,
+  SimulatedCharger201,
+  SimulatedCharger21,
+  type SimTransaction,
+  type SimulatorOptions,
+  type StopReason,
+} from '../../examples/charge-point';
+import type { ConnectorState } from '../../examples/charge-point';
 import { reportPages } from '../../examples/charge-point/report';
 
 /** How a variant misbehaves ('none': it does not). */
@@ -32,7 +39,14 @@ export type Quirk =
   | 'no-password' // connects without Basic auth
   | 'keeps-password' // accepts a new password and goes on with the old connection
   | 'any-password' // accepts a password of any length
-  | 'hangs-up-on-garbage'; // drops the connection when it gets a frame it cannot take
+  | 'hangs-up-on-garbage' // drops the connection when it gets a frame it cannot take
+  | 'ignores-cable' // starts a session at once, cable or not (no cable sensor)
+  | 'no-connection-timeout' // keeps an authorization waiting for its cable forever
+  | 'remote-authorize-always' // authorizes remote starts whatever AuthorizeRemoteStart says
+  | 'remote-authorize-never' // never authorizes remote starts whatever AuthorizeRemoteStart says
+  | 'no-retry' // gives a transaction message up after its first attempt
+  | 'meter-ignores-config' // accepts a sample interval and measurands and samples as before
+  | 'loses-offline-stop'; // forgets a transaction stopped while offline
 
 /** The simulator's Basic-auth password: 32 hex digits, valid in 1.6 (AuthorizationKey) and 2.x. */
 export const SIM_PASSWORD = '00112233445566778899aabbccddeeff';
@@ -123,9 +137,16 @@ function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'oc
   }
 }
 
-/** 'config-forgets': a known key is Accepted and not stored. Undefined: behave normally. */
+/**
+ * 'config-forgets': a known key is Accepted and not stored; 'remote-authorize-*': so is
+ * AuthorizeRemoteStart; 'meter-ignores-config': so are the sample interval and measurands.
+ * Undefined: behave normally.
+ */
 function forgetfulSet(quirk: Quirk, config: ReadonlyMap<string, unknown>, key: string): 'Accepted' | 'Unknown' | undefined {
-  if (quirk !== 'config-forgets') return undefined;
+  const stuck =
+    ((quirk === 'remote-authorize-always' || quirk === 'remote-authorize-never') && key === 'AuthCtrlr/AuthorizeRemoteStart') ||
+    (quirk === 'meter-ignores-config' && /^(MeterValue|SampledDataCtrlr\/TxUpdated)/.test(key));
+  if (quirk !== 'config-forgets' && !stuck) return undefined;
   return config.has(key) ? 'Accepted' : 'Unknown';
 }
 
@@ -133,6 +154,8 @@ function forgetfulSet(quirk: Quirk, config: ReadonlyMap<string, unknown>, key: s
 function quirkConfig(sim: Sim, quirk: Quirk, passwordKey: string): void {
   const entry = sim.config.get(passwordKey);
   if (quirk === 'any-password' && entry) entry.pattern = undefined;
+  const remote = sim.config.get('AuthCtrlr/AuthorizeRemoteStart');
+  if (remote) remote.value = String(quirk === 'remote-authorize-always');
 }
 
 class Quirky16 extends SimulatedCharger16 {
@@ -155,6 +178,16 @@ class Quirky16 extends SimulatedCharger16 {
   }
   protected override reconnectWithNewPassword(): Promise<void> {
     return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
+  }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
+      return;
+    }
+    await super.stopTransaction(reason);
   }
   protected override async sendStatus(status: ConnectorState): Promise<void> {
     if (this.quirk === 'unavailable' && status === 'Available') {
@@ -207,6 +240,16 @@ class Quirky201 extends SimulatedCharger201 {
   protected override reconnectWithNewPassword(): Promise<void> {
     return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
   }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
+      return;
+    }
+    await super.stopTransaction(reason);
+  }
   protected override async sendStatus(status: ConnectorState): Promise<void> {
     await super.sendStatus(this.quirk === 'unavailable' && status === 'Available' ? 'Unavailable' : status);
   }
@@ -252,6 +295,16 @@ class Quirky21 extends SimulatedCharger21 {
   protected override reconnectWithNewPassword(): Promise<void> {
     return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
   }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
+      return;
+    }
+    await super.stopTransaction(reason);
+  }
   protected override async sendStatus(status: ConnectorState): Promise<void> {
     await super.sendStatus(this.quirk === 'unavailable' && status === 'Available' ? 'Unavailable' : status);
   }
@@ -288,16 +341,24 @@ export function simRig(protocol: RigVersion, url: string, identity: string, quir
   const options: SimulatorOptions = {
     url,
     identity,
+    cableSensor: quirk !== 'ignores-cable',
     chargePoint: {
-      reconnect: false,
+      // Back quickly after the CSMS dropped it (the offline scenarios).
+      reconnect: { waitMinimumMs: 200, randomRangeMs: 100 },
       pingIntervalMs: 0,
-      callTimeoutMs: 5000,
+      callTimeoutMs: 2000,
+      ...(quirk === 'no-retry' ? { offline: { retry: { attempts: 1 } } } : {}),
       ...(quirk === 'no-password' ? {} : { password: SIM_PASSWORD }),
       ...(quirk === 'no-boot-gating' ? { bootGating: false } : {}),
     },
   };
   const sim: Sim =
     protocol === 'ocpp1.6' ? new Quirky16(options, quirk) : protocol === 'ocpp2.0.1' ? new Quirky201(options, quirk) : new Quirky21(options, quirk);
+  // Configured like a bench charger: transaction messages retried a second apart.
+  for (const key of ['TransactionMessageRetryInterval', 'OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent']) {
+    const entry = sim.config.get(key);
+    if (entry) entry.value = '1';
+  }
   const background = (task: () => Promise<unknown>): void => void task().catch(() => undefined);
   const driver: StationDriver = {
     // Switch off, switch on: the boot goes on in the background, as on a real charger.
@@ -305,20 +366,17 @@ export function simRig(protocol: RigVersion, url: string, identity: string, quir
       await sim.stop();
       background(() => sim.start());
     },
-    // The simulator has no cable sensor: plugging in is its status report.
-    plugIn: async (connectorId) => {
-      if (sim instanceof SimulatedCharger16) {
-        await sim.chargePoint.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Preparing' });
-      } else {
-        const cp = sim.chargePoint as ChargePoint<'ocpp2.0.1'>;
-        await cp.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId });
-      }
+    // The simulator's cable sensor and card reader; a card's session goes on in the background.
+    plugIn: () => {
+      background(() => sim.plugIn());
+      return Promise.resolve();
     },
-    // A card at the reader: authorize, and start charging when accepted (the cable is in).
+    unplug: () => {
+      background(() => sim.unplug());
+      return Promise.resolve();
+    },
     presentToken: (token) => {
-      background(async () => {
-        if (await sim.authorize(token)) await sim.startTransaction(token);
-      });
+      background(() => sim.presentToken(token));
       return Promise.resolve();
     },
   };

@@ -21,12 +21,16 @@ import {
 } from './configuration';
 import { TC_B_12_CS, TC_B_13_CS } from './report';
 import { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
+import { TC_070_CS, TC_J_09_CS } from './meter-values';
+import { TC_038_CS, TC_E_42_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
+import { TC_004_1_CS, TC_004_2_CS, TC_011_1_CS, TC_011_2_CS, TC_E_04_CS, TC_E_05_CS, TC_F_02_CS, TC_F_03_CS, TC_F_04_CS } from './sessions';
 import { TC_073_CS, TC_085_CS, TC_A_01_CS, TC_A_09_CS, TC_A_10_CS } from './security';
 import {
   TC_010_CS,
   TC_012_CS,
   TC_017_1_CS,
   TC_028_CS,
+  TC_031_CS,
   TC_F_01_CS,
   TC_F_06_CS,
   TC_F_08_CS,
@@ -59,12 +63,16 @@ export {
 } from './configuration';
 export { TC_B_12_CS, TC_B_13_CS } from './report';
 export { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
+export { TC_070_CS, TC_J_09_CS } from './meter-values';
+export { TC_038_CS, TC_E_42_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
+export { TC_004_1_CS, TC_004_2_CS, TC_011_1_CS, TC_011_2_CS, TC_E_04_CS, TC_E_05_CS, TC_F_02_CS, TC_F_03_CS, TC_F_04_CS } from './sessions';
 export { TC_073_CS, TC_085_CS, TC_A_01_CS, TC_A_09_CS, TC_A_10_CS } from './security';
 export {
   TC_010_CS,
   TC_012_CS,
   TC_017_1_CS,
   TC_028_CS,
+  TC_031_CS,
   TC_F_01_CS,
   TC_F_06_CS,
   TC_F_08_CS,
@@ -80,8 +88,9 @@ export { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } f
 
 /**
  * Every ready charging-station scenario, 1.6 ones first, then 2.x, then those of every version
- * (RPC_*), in an order that runs well on one station: boots first; a scenario that starts a
- * transaction (TC_003_CS, TC_010_CS, TC_E_03_CS, TC_F_01_CS) follows one that leaves none and a
+ * (RPC_*), in an order that runs well on one station: boots first; the sessions that begin
+ * before the cable (sessions.ts) end their own transactions; a scenario that leaves a
+ * transaction running (TC_003_CS, TC_010_CS, TC_E_03_CS, TC_F_01_CS) follows one that leaves none and a
  * message or more after one that ended one (a station may take a moment to settle after its
  * TransactionEvent Ended); those that read the heartbeat interval given at boot (TC_019_*,
  * TC_B_06_CS) come before those that reconnect without a boot (TC_073_CS, TC_A_09_CS). Run the
@@ -94,12 +103,19 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_023_1_CS,
   TC_023_2_CS,
   TC_023_3_CS,
+  TC_004_2_CS,
+  TC_011_2_CS,
+  TC_004_1_CS,
+  TC_011_1_CS,
+  TC_070_CS,
   TC_003_CS,
   TC_012_CS,
   TC_010_CS,
+  TC_038_CS,
   TC_015_CS,
   TC_028_CS,
   TC_017_1_CS,
+  TC_031_CS,
   TC_019_1_CS,
   TC_019_2_CS,
   TC_021_CS,
@@ -116,7 +132,14 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_C_02_CS,
   TC_C_06_CS,
   TC_C_07_CS,
+  TC_E_05_CS,
+  TC_F_04_CS,
+  TC_E_04_CS,
+  TC_F_02_CS,
+  TC_F_03_CS,
+  TC_J_09_CS,
   TC_F_01_CS,
+  TC_E_51_CS,
   TC_F_05_CS,
   TC_F_08_CS,
   TC_F_09_CS,
@@ -139,6 +162,8 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_A_10_CS,
   TC_A_09_CS,
   TC_E_03_CS,
+  TC_E_42_CS,
+  TC_E_44_CS,
   TC_B_22_CS,
   TC_B_20_CS,
   TC_B_21_CS,
