@@ -256,6 +256,14 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     });
   }
 
+  /**
+   * Offline, the local list decides (LocalAuthorizeOffline): a card on it is accepted, any other
+   * refused. Undefined while online: ask the CSMS.
+   */
+  protected offlineAuthorization(idTag: string): boolean | undefined {
+    return this.cp?.state === 'open' ? undefined : this.localList.idTags.has(idTag);
+  }
+
   /** Asks the CSMS whether `idTag` may charge. */
   abstract authorize(idTag: string): Promise<boolean>;
   /** Starts a transaction (the CSMS may still refuse the idTag, which stops it again). */
@@ -339,6 +347,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   /** After the CSMS answered a transaction start: stop at once if it refused the idTag, else charge. */
   protected async afterStart(tx: SimTransaction): Promise<SimTransaction> {
     this.emit('transactionStarted', tx);
+    // Stopped already (offline, before its start was even delivered): nothing to charge.
+    if (this.transaction !== tx) return tx;
     if (!tx.authorized) {
       // A refused idTag ends the transaction (1.6: StopTransactionOnInvalidId).
       await this.stopTransaction('DeAuthorized');

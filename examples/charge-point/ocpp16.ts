@@ -77,6 +77,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   }
 
   async authorize(idTag: string): Promise<boolean> {
+    const offline = this.offlineAuthorization(idTag);
+    if (offline !== undefined) return offline;
     const { idTagInfo } = await this.chargePoint.call('Authorize', { idTag });
     return idTagInfo.status === 'Accepted';
   }

@@ -120,6 +120,8 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   }
 
   async authorize(idTag: string): Promise<boolean> {
+    const offline = this.offlineAuthorization(idTag);
+    if (offline !== undefined) return offline;
     const { idTokenInfo } = await this.wire.authorize({ idToken: { idToken: idTag, type: 'ISO14443' } });
     return idTokenInfo.status === 'Accepted';
   }
