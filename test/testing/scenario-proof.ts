@@ -88,6 +88,7 @@ export const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_E_42_CS: 'no-retry',
   TC_038_CS: 'loses-offline-stop',
   TC_E_44_CS: 'loses-offline-stop',
+  TC_E_43_CS: 'loses-offline-stop',
   RPC_01_CS: 'hangs-up-on-garbage',
   RPC_02_CS: 'hangs-up-on-garbage',
   RPC_03_CS: 'hangs-up-on-garbage',
@@ -123,7 +124,7 @@ export const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'remote-authorize-never': /expected Authorize/,
   'meter-ignores-config': /expected (MeterValues|TransactionEvent) matching \{[^\n]*\}\n {2}but (nothing was received|no (MeterValues|TransactionEvent) came)/,
   'no-retry': /expected TransactionEvent matching \{"eventType":"Ended","seqNo":\d+/,
-  'loses-offline-stop': /expected (StopTransaction|TransactionEvent)/,
+  'loses-offline-stop': /expected (StopTransaction|TransactionEvent)|expected all of/,
 };
 
 /** A result with its steps, for assertion messages. */

@@ -1,9 +1,10 @@
 /**
  * Authorization scenarios: a token the CSMS answers Invalid, Expired or Blocked starts no
  * transaction (1.6 TC_023_1_CS, TC_023_2_CS, TC_023_3_CS; 2.x TC_C_02_CS, TC_C_07_CS, TC_C_06_CS).
+ * The cable is in first, so that a charger which took the token would start one at once.
  */
 import { defineScenario, step, type ScenarioContext } from '../scenario';
-import { as201, Booted, is16, markNow } from '../states';
+import { as201, EVConnectedPreSession, is16, markNow } from '../states';
 
 type Refused = 'Invalid' | 'Expired' | 'Blocked';
 
@@ -32,7 +33,7 @@ export const TC_023_1_CS = defineScenario({
   id: 'TC_023_1_CS',
   title: 'Start Charging Session - Authorize invalid',
   versions: ['ocpp1.6'],
-  preconditions: [Booted],
+  preconditions: [EVConnectedPreSession],
   steps: [
     step('Manual action: present the invalid idTag; Authorize answered Invalid', (ctx) => refusedToken(ctx, 'Invalid')),
     step('No StartTransaction within the message timeout', noTransaction),
@@ -45,7 +46,7 @@ export const TC_C_02_CS = defineScenario({
   title: 'Local start transaction - Authorization Invalid',
   versions: ['ocpp2.0.1'],
   requirements: ['C01.FR.02'],
-  preconditions: [Booted],
+  preconditions: [EVConnectedPreSession],
   steps: [
     step('Manual action: present the invalid idToken; Authorize answered Invalid', (ctx) => refusedToken(ctx, 'Invalid')),
     step('No TransactionEvent within the message timeout', noTransaction),
@@ -58,7 +59,7 @@ function refused16(id: string, status: Refused) {
     id,
     title: `Start Charging Session - Authorize ${status.toLowerCase()}`,
     versions: ['ocpp1.6'],
-    preconditions: [Booted],
+    preconditions: [EVConnectedPreSession],
     steps: [
       step(`Manual action: present an idTag; Authorize answered ${status}`, (ctx) => refusedToken(ctx, status)),
       step('No StartTransaction within the message timeout', noTransaction),
@@ -73,7 +74,7 @@ function refused2x(id: string, status: Refused) {
     title: `Local start transaction - Authorization ${status}`,
     versions: ['ocpp2.0.1', 'ocpp2.1'],
     requirements: ['C01.FR.02'],
-    preconditions: [Booted],
+    preconditions: [EVConnectedPreSession],
     steps: [
       step(`Manual action: present an idToken; Authorize answered ${status}`, (ctx) => refusedToken(ctx, status)),
       step('No TransactionEvent within the message timeout', noTransaction),

@@ -22,7 +22,7 @@ import {
 import { TC_B_12_CS, TC_B_13_CS } from './report';
 import { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 import { TC_070_CS, TC_J_09_CS } from './meter-values';
-import { TC_038_CS, TC_E_42_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
+import { TC_038_CS, TC_E_42_CS, TC_E_43_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
 import { TC_004_1_CS, TC_004_2_CS, TC_011_1_CS, TC_011_2_CS, TC_E_04_CS, TC_E_05_CS, TC_F_02_CS, TC_F_03_CS, TC_F_04_CS } from './sessions';
 import { TC_073_CS, TC_085_CS, TC_A_01_CS, TC_A_09_CS, TC_A_10_CS } from './security';
 import {
@@ -64,7 +64,7 @@ export {
 export { TC_B_12_CS, TC_B_13_CS } from './report';
 export { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 export { TC_070_CS, TC_J_09_CS } from './meter-values';
-export { TC_038_CS, TC_E_42_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
+export { TC_038_CS, TC_E_42_CS, TC_E_43_CS, TC_E_44_CS, TC_E_51_CS } from './transaction-messages';
 export { TC_004_1_CS, TC_004_2_CS, TC_011_1_CS, TC_011_2_CS, TC_E_04_CS, TC_E_05_CS, TC_F_02_CS, TC_F_03_CS, TC_F_04_CS } from './sessions';
 export { TC_073_CS, TC_085_CS, TC_A_01_CS, TC_A_09_CS, TC_A_10_CS } from './security';
 export {
@@ -138,6 +138,7 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_F_02_CS,
   TC_F_03_CS,
   TC_J_09_CS,
+  TC_E_43_CS,
   TC_F_01_CS,
   TC_E_51_CS,
   TC_F_05_CS,

@@ -21,6 +21,8 @@ export const NoCable: State = Object.freeze({
   holds: (ctx: ScenarioContext) => Booted.holds(ctx) && !ctx.session.pluggedIn && ctx.session.transactionId === undefined,
   reach: async (ctx: ScenarioContext) => {
     const { session, profile } = ctx;
+    // Reached by booting (the state required): nothing is plugged in then.
+    if (!session.pluggedIn && session.transactionId === undefined) return;
     const o = { after: markNow(ctx.station), timeoutMs: profile.messageTimeoutMs };
     const ended =
       session.transactionId === undefined

@@ -3,14 +3,17 @@
  * CALLERROR (2.x TC_E_51_CS) or after no answer (TC_E_42_CS), no sooner than the configured
  * interval (OCPPCommCtrlr.MessageAttemptIntervalTransactionEvent, read from the station); and a
  * transaction stopped while the connection is down is reported once it is back (1.6 TC_038_CS
- * StopTransaction; 2.x TC_E_44_CS TransactionEvent Ended with `offline: true`). Each ends the
+ * StopTransaction; 2.x TC_E_44_CS TransactionEvent Ended with `offline: true`), and so is a whole
+ * transaction held offline, authorized by the local list (2.x TC_E_43_CS). Each ends the
  * transaction it started from.
  */
+import { sleep } from '../clock';
 import { callError } from '../replies';
 import { defineScenario, step, type ScenarioContext } from '../scenario';
 import { as201, EnergyTransferStarted, is16, markNow } from '../states';
 import { expectValue } from './checks';
 import { expectNewConnection } from './connection';
+import { NoCable } from './sessions';
 
 /** 2.x: an OCPPCommCtrlr variable as a number (undefined when the station does not report it). */
 async function commVariable(ctx: ScenarioContext, name: string, instance?: string): Promise<number | undefined> {
@@ -135,4 +138,61 @@ export const TC_E_44_CS = defineScenario({
   versions: [...X2],
   preconditions: [EnergyTransferStarted],
   steps: offlineStop,
+});
+
+/**
+ * 2.x: the valid token goes on the local list; the CSMS drops the connection and refuses the
+ * station while the driver plugs in, presents the token (the transaction starts offline),
+ * presents it again (it stops) and unplugs; once connected again the station sends both events,
+ * in order, marked `offline: true`.
+ */
+async function transactionWhileOffline(ctx: ScenarioContext): Promise<void> {
+  const { profile, station } = ctx;
+  const st = as201(ctx);
+  const versionNumber = (await st.call('GetLocalListVersion', {})).versionNumber + 1;
+  const listed = await st.call('SendLocalList', {
+    versionNumber,
+    updateType: 'Full',
+    localAuthorizationList: [{ idToken: { idToken: profile.validToken, type: 'ISO14443' }, idTokenInfo: { status: 'Accepted' } }],
+  });
+  expectValue(ctx, 'the answer to SendLocalList: status', listed.status, 'Accepted');
+  const before = station.station;
+  const forMs = profile.messageTimeoutMs * 2;
+  await station.refuseConnections({ forMs });
+  const timeoutMs = forMs + profile.messageTimeoutMs * 3;
+  const events = st.expectAll(
+    [
+      ['TransactionEvent', { eventType: 'Started', offline: true, idToken: { idToken: profile.validToken } }],
+      ['TransactionEvent', { eventType: 'Ended', offline: true }],
+    ],
+    { anyOrder: false, after: markNow(station), timeoutMs },
+  );
+  events.catch(() => undefined);
+  const pause = (): Promise<void> => sleep(profile.timingToleranceMs);
+  await ctx.manual('plugIn', profile.connectorId);
+  await pause();
+  await ctx.manual('presentToken', profile.validToken);
+  await pause();
+  await ctx.manual('presentToken', profile.validToken);
+  await pause();
+  await ctx.manual('unplug', profile.connectorId);
+  await expectNewConnection(ctx, before, timeoutMs);
+  const [started, ended] = await events;
+  const id = (e: unknown): string => (e as { transactionInfo: { transactionId: string } }).transactionInfo.transactionId;
+  expectValue(ctx, "the Ended event: transactionId (the Started one's)", id(ended.request), id(started.request));
+  ctx.session.pluggedIn = false;
+}
+
+/** 2.x TC_E_43_CS: a transaction started and stopped offline, reported once online. */
+export const TC_E_43_CS = defineScenario({
+  id: 'TC_E_43_CS',
+  title: 'Offline Behaviour - Transaction during offline period',
+  versions: [...X2],
+  preconditions: [NoCable],
+  steps: [
+    step(
+      'SendLocalList Full with the valid token is Accepted; the CSMS closes the connection and refuses reconnects; manual actions: plug in, present the token, present it again, unplug; once reconnected, TransactionEvent Started and Ended follow in order, both offline true',
+      transactionWhileOffline,
+    ),
+  ],
 });
