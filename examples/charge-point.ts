@@ -8,11 +8,16 @@
  *   npx ts-node examples/charge-point.ts --no-session                     # only what the CSMS asks for
  *
  * It keeps a little state, like a real charger: configuration keys (1.6) or device-model
- * variables (2.x), the current transaction, an energy meter and a local authorization list.
- * Commands answered: RemoteStart/StopTransaction (2.x: RequestStart/StopTransaction), Reset
- * (the charger reboots and boots again), GetConfiguration/ChangeConfiguration (2.x:
- * GetVariables/SetVariables), TriggerMessage, UnlockConnector, SendLocalList,
- * GetLocalListVersion and DataTransfer. The 2.1 one (charge-point/ocpp21.ts) also streams its
+ * variables (2.x) with read-only ones and a write-only Basic-auth password, the current
+ * transaction, an energy meter, a local authorization list, and whether its connector is in
+ * service (kept over reboots). Commands answered: RemoteStart/StopTransaction (2.x:
+ * RequestStart/StopTransaction), Reset (the charger reboots and boots again),
+ * GetConfiguration/ChangeConfiguration (2.x: GetVariables/SetVariables; a new password makes it
+ * reconnect with it), ChangeAvailability, TriggerMessage, UnlockConnector, SendLocalList,
+ * GetLocalListVersion, DataTransfer and (2.x) GetBaseReport, answered with paged NotifyReport.
+ * Transaction messages are retried as its configuration says. With `cableSensor` (the test
+ * kit's rig) a session authorized or remotely started before the cable waits for it, up to the
+ * connection timeout: `plugIn()`, `unplug()` and `presentToken()` are its cable and card reader. The 2.1 one (charge-point/ocpp21.ts) also streams its
  * meter samples as NotifyPeriodicEventStream SENDs once `openStream()` is accepted, and refuses an
  * Authorize answer carrying a tariff with a CALLRESULTERROR: it applies no tariffs.
  *
@@ -33,7 +38,7 @@ import { SimulatedCharger201 } from './charge-point/ocpp201';
 import { SimulatedCharger21 } from './charge-point/ocpp21';
 import { ExchangeLog } from './exchange-log';
 
-export type { ChargerEvents, ConfigEntry, SimTransaction, SimulatorOptions, StopReason } from './charge-point/base';
+export type { ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './charge-point/types';
 export { SimulatedCharger16 } from './charge-point/ocpp16';
 export { SimulatedCharger201 } from './charge-point/ocpp201';
 export { SimulatedCharger21 } from './charge-point/ocpp21';

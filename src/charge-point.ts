@@ -259,8 +259,18 @@ export class ChargePoint<V extends OcppVersion = OcppVersion> extends EventEmitt
     }
     if (this.bootControl.gates(action, options?.force))
       return this.bootControl.hold(action, () => this.call(action as never, payload as never, { ...options, force: true }));
-    const result = endpoint.call(action as never, payload as never, options);
-    return action === 'BootNotification' ? result.then((r) => this.bootControl.note(r)) : result;
+    if (action !== 'BootNotification') return endpoint.call(action as never, payload as never, options);
+    // The registration status is noted as the answer is read, not a microtask later: a CALL of the
+    // central system in the same read (a GetVariables right behind a Rejected) must meet the gate.
+    const accept = options?.accept;
+    const noting = {
+      ...options,
+      accept: (response: unknown) => {
+        accept?.(response);
+        this.bootControl.note(response);
+      },
+    };
+    return endpoint.call(action as never, payload as never, noting);
   }
 
   /**

@@ -1,71 +1,14 @@
 /**
- * What every simulated charger shares, whatever its version: the options, the events, the
- * transaction and configuration shapes, and the base class with the connection, the boot loop,
- * the timers, the energy meter, the configuration and the local list. The version classes
- * (ocpp16.ts, ocpp2x.ts) add the messages; ../charge-point.ts is the door and the CLI.
+ * What every simulated charger does, whatever its version: the base class with the connection,
+ * the boot loop, the timers, the energy meter, the configuration, availability, the cable and
+ * card reader, and the local list (its shapes are in types.ts, re-exported here). The version
+ * classes (ocpp16.ts, ocpp2x.ts) add the messages; ../charge-point.ts is the door and the CLI.
  */
 import { EventEmitter } from 'eventemitter3';
-import { ChargePoint, type ChargePointOptions, type OcppVersion } from '../../src/index';
-import type { ExchangeLog } from '../exchange-log';
+import { ChargePoint, type OcppVersion } from '../../src/index';
+import type { AwaitingCable, ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
 
-/** Options of a simulated charger. */
-export interface SimulatorOptions {
-  /** The CSMS endpoint; the identity is appended. */
-  url: string;
-  identity: string;
-  /** The idTag (1.6) or idToken (2.0.1) presented for local sessions. @default 'TAG-001' */
-  idTag?: string;
-  vendor?: string;
-  model?: string;
-  serialNumber?: string;
-  firmwareVersion?: string;
-  /**
-   * Real time between meter samples. Each sample stands for `MeterValueSampleInterval`
-   * (1.6) or `TxUpdatedInterval` (2.0.1) seconds of charging, so a demo can compress time.
-   * @default that interval in real seconds
-   */
-  meterIntervalMs?: number;
-  /** Charging power, for the energy meter. @default 11000 */
-  powerW?: number;
-  /** Log every exchange from the charger's side; `false` for none. @default false */
-  log?: ExchangeLog | false;
-  /** More options for the underlying ChargePoint (timeouts, reconnect, password...). */
-  chargePoint?: Partial<Omit<ChargePointOptions, 'url' | 'identity' | 'protocol'>>;
-}
-
-/** A transaction as the charger keeps it. */
-export interface SimTransaction {
-  /** 1.6: the CSMS's integer as a string; 2.0.1: the charger's own id. */
-  id: string;
-  idTag: string;
-  meterStartWh: number;
-  startedAt: string;
-  /** Whether the CSMS accepted the idTag for this transaction. */
-  authorized: boolean;
-}
-
-/** Why a transaction stops, in words both versions can translate. */
-export type StopReason = 'Local' | 'Remote' | 'DeAuthorized' | 'SoftReset' | 'HardReset' | 'UnlockCommand' | 'EVDisconnected';
-
-/** Events of a simulated charger. */
-export interface ChargerEvents {
-  booted: (e: { status: string; interval: number }) => void;
-  /** start() finished: booted, connector reported. */
-  ready: (e: { boots: number }) => void;
-  transactionStarted: (tx: SimTransaction) => void;
-  meterValues: (e: { transactionId: string | undefined; energyWh: number }) => void;
-  transactionStopped: (e: SimTransaction & { reason: StopReason; meterStopWh: number }) => void;
-  rebooting: (e: { type: string }) => void;
-  error: (e: { error: Error }) => void;
-}
-
-/** One configuration key (1.6) or variable (2.0.1, keyed `Component/Variable`). */
-export interface ConfigEntry {
-  value: string;
-  readonly: boolean;
-  /** Only non-negative integers are accepted. */
-  integer?: boolean;
-}
+export type { ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
 
 export const now = (): string => new Date().toISOString();
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -77,6 +20,10 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   readonly config = new Map<string, ConfigEntry>();
   readonly localList = { version: 0, idTags: new Set<string>() };
   transaction: SimTransaction | undefined;
+  /** Whether a cable is plugged in (with `cableSensor`). A reboot releases it. */
+  pluggedIn = false;
+  /** A session authorized before its cable: it starts on `plugIn()`, or is dropped at the connection timeout. */
+  protected awaitingCable: AwaitingCable | undefined;
   /**
    * A remote start was accepted and its transaction is being started: a second remote start
    * arriving before the first StartTransaction is answered must be rejected, not accepted twice.
@@ -94,6 +41,13 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       }
     });
   }
+  /**
+   * Whether the connector is in service (ChangeAvailability). It survives reboots, as on a real
+   * charger, so a connector set Inoperative boots Unavailable.
+   */
+  operative = true;
+  /** An availability change asked for during a transaction (answered Scheduled), applied when it ends. */
+  protected operativeWhenIdle: boolean | undefined;
   /** The energy register, in Wh. */
   meterWh = 12_345;
   /** Boots so far (a reset adds one). */
@@ -113,6 +67,20 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     this.identity = options.identity;
   }
 
+  /** The Basic-auth password to connect with: the option's, until the CSMS sets a new one. */
+  protected get password(): string | undefined {
+    const entry = this.config.get(this.passwordKey);
+    if (entry !== undefined && entry.value !== '') return entry.value;
+    const given = this.options.chargePoint?.password;
+    return typeof given === 'string' ? given : undefined;
+  }
+
+  /** What the connector reports now. */
+  protected connectorState(): ConnectorState {
+    if (this.transaction) return 'Occupied';
+    return this.operative ? 'Available' : 'Unavailable';
+  }
+
   /** The current connection (a reset replaces it). */
   get chargePoint(): ChargePoint<V> {
     if (!this.cp) throw new Error(`${this.identity} is not started`);
@@ -121,6 +89,16 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
 
   get idTag(): string {
     return this.options.idTag ?? 'TAG-001';
+  }
+
+  /**
+   * Whether a periodic sample carries `measurand`: the configured list, of what this meter
+   * measures (energy and power); energy when the list names neither.
+   */
+  protected samples(measurand: 'Energy.Active.Import.Register' | 'Power.Active.Import'): boolean {
+    const listed = (this.config.get(this.measurandsKey)?.value ?? '').split(',').map((m) => m.trim());
+    const known = listed.filter((m) => m === 'Energy.Active.Import.Register' || m === 'Power.Active.Import');
+    return known.length === 0 ? measurand === 'Energy.Active.Import.Register' : known.includes(measurand);
   }
 
   /** The configured value of `key` as a number. */
@@ -134,19 +112,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
    */
   async start(reason?: string): Promise<void> {
     this.stopped = false;
-    const cp = new ChargePoint<V>({
-      callTimeoutMs: 10_000,
-      ...this.options.chargePoint,
-      url: this.options.url,
-      identity: this.identity,
-      protocol: this.protocol,
-      bootGating: true,
-    });
-    this.cp = cp;
-    if (this.options.log) this.options.log.attachChargePoint(cp);
-    cp.on('error', (e) => this.emit('error', e));
-    this.register(cp);
-    await cp.connect();
+    if (!this.transaction) this.pluggedIn = false;
+    await this.connect();
     for (;;) {
       const { status, interval } = await this.sendBoot(reason);
       this.boots++;
@@ -160,8 +127,46 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       await sleep(Math.max(interval, 1) * 1000);
       if (this.stopped) return;
     }
-    await this.sendStatus(this.transaction ? 'Occupied' : 'Available');
+    await this.sendStatus(this.connectorState());
     this.emit('ready', { boots: this.boots });
+  }
+
+  /** Opens a new connection (with the current password) and registers the handlers on it. */
+  private async connect(): Promise<ChargePoint<V>> {
+    const password = this.password;
+    const given = this.options.chargePoint;
+    // Transaction messages are retried as configured (read at each connection); the options win.
+    const retry = { attempts: this.configNumber(this.retryKeys.attempts) || 3, retryIntervalMs: this.configNumber(this.retryKeys.intervalS) * 1000 };
+    const cp = new ChargePoint<V>({
+      callTimeoutMs: 10_000,
+      // Boot gating is what a charger does; a test's misbehaving variant may turn it off.
+      bootGating: true,
+      ...given,
+      offline: { ...given?.offline, retry: { ...retry, ...given?.offline?.retry } },
+      ...(password === undefined ? {} : { password }),
+      url: this.options.url,
+      identity: this.identity,
+      protocol: this.protocol,
+    });
+    this.cp = cp;
+    if (this.options.log) this.options.log.attachChargePoint(cp);
+    cp.on('error', (e) => this.emit('error', e));
+    this.register(cp);
+    await cp.connect();
+    return cp;
+  }
+
+  /**
+   * A new Basic-auth password was set: drop the connection and connect again with it (2.0.1
+   * use case A01, the 1.6 security whitepaper). The registration stays Accepted: no new boot.
+   */
+  protected async reconnectWithNewPassword(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    await this.cp?.close(1000, 'new password');
+    if (this.stopped) return;
+    const cp = await this.connect();
+    cp.bootStatus = 'Accepted';
+    this.restartHeartbeat();
   }
 
   /** Stops timers and closes the connection (a transaction in progress is left as it is). */
@@ -185,6 +190,57 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     return { ...tx, meterStopWh: this.meterWh };
   }
 
+  /** The cable goes in: a session waiting for it starts; otherwise the connector reports it. */
+  async plugIn(): Promise<void> {
+    this.pluggedIn = true;
+    const waiting = this.awaitingCable;
+    if (waiting === undefined) return this.sendStatus('Preparing');
+    clearTimeout(waiting.timer);
+    this.awaitingCable = undefined;
+    await this.startTransaction(waiting.idTag, waiting.remote);
+  }
+
+  /** The cable comes out: the transaction on it ends (EVDisconnected), or the connector reports it. */
+  async unplug(): Promise<void> {
+    this.pluggedIn = false;
+    if (this.transaction) await this.stopTransaction('EVDisconnected');
+    else await this.sendStatus(this.connectorState());
+  }
+
+  /**
+   * A card at the reader: the card of the running transaction stops it; another is authorized
+   * and starts a session (when the cable is in, else once it is).
+   */
+  async presentToken(idTag: string): Promise<void> {
+    if (this.transaction) {
+      if (this.transaction.idTag === idTag) await this.stopTransaction('Local');
+      return;
+    }
+    if (await this.authorize(idTag)) await this.startWhenPlugged(idTag);
+  }
+
+  /**
+   * Starts a session now when the cable is in (or the charger has no cable sensor); else waits
+   * for it, for the connection timeout at most.
+   */
+  protected async startWhenPlugged(idTag: string, remote?: { remoteStartId: number; transactionId: string }): Promise<void> {
+    if (this.pluggedIn || this.options.cableSensor !== true) {
+      await this.startTransaction(idTag, remote);
+      return;
+    }
+    if (this.awaitingCable) clearTimeout(this.awaitingCable.timer);
+    const timer = setTimeout(() => this.later(() => this.cableTimedOut()), this.configNumber(this.connectionTimeoutKey) * 1000);
+    this.awaitingCable = { idTag, remote, timer };
+    await this.sendStatus('Preparing');
+  }
+
+  /** No cable within the connection timeout: the authorization lapses. */
+  protected async cableTimedOut(): Promise<void> {
+    if (this.awaitingCable === undefined) return;
+    this.awaitingCable = undefined;
+    await this.sendStatus(this.connectorState());
+  }
+
   /** Resolves with the next `event` (used to wait for meter samples). */
   nextEvent<E extends keyof ChargerEvents>(event: E, timeoutMs = 10_000): Promise<Parameters<ChargerEvents[E]>[0]> {
     return new Promise((resolve, reject) => {
@@ -200,6 +256,14 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     });
   }
 
+  /**
+   * Offline, the local list decides (LocalAuthorizeOffline): a card on it is accepted, any other
+   * refused. Undefined while online: ask the CSMS.
+   */
+  protected offlineAuthorization(idTag: string): boolean | undefined {
+    return this.cp?.state === 'open' ? undefined : this.localList.idTags.has(idTag);
+  }
+
   /** Asks the CSMS whether `idTag` may charge. */
   abstract authorize(idTag: string): Promise<boolean>;
   /** Starts a transaction (the CSMS may still refuse the idTag, which stops it again). */
@@ -207,8 +271,16 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   /** Stops the transaction in progress. */
   abstract stopTransaction(reason: StopReason): Promise<void>;
   protected abstract readonly heartbeatKey: string;
+  /** The configuration key of the Basic-auth password (1.6 AuthorizationKey, 2.x SecurityCtrlr/BasicAuthPassword). */
+  protected abstract readonly passwordKey: string;
+  /** The configuration key of the measurands sampled periodically (1.6 MeterValuesSampledData, 2.x SampledDataCtrlr/TxUpdatedMeasurands). */
+  protected abstract readonly measurandsKey: string;
+  /** The configuration keys of the transaction-message retries: attempts, and the base interval in seconds. */
+  protected abstract readonly retryKeys: { readonly attempts: string; readonly intervalS: string };
+  /** The configuration key of the connection timeout (1.6 ConnectionTimeOut, 2.x TxCtrlr/EVConnectionTimeOut), in seconds. */
+  protected abstract readonly connectionTimeoutKey: string;
   protected abstract sendBoot(reason: string | undefined): Promise<{ status: string; interval: number }>;
-  protected abstract sendStatus(status: 'Available' | 'Occupied'): Promise<void>;
+  protected abstract sendStatus(status: ConnectorState): Promise<void>;
   protected abstract sendMeterValues(): Promise<void>;
   protected abstract sendHeartbeat(): Promise<void>;
   protected abstract sampleSeconds(): number;
@@ -231,9 +303,10 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     const entry = this.config.get(key);
     if (!entry) return 'Unknown';
-    if (entry.readonly || (entry.integer && !/^\d+$/.test(value))) return 'Rejected';
+    if (entry.readonly || (entry.integer && !/^\d+$/.test(value)) || (entry.pattern && !entry.pattern.test(value))) return 'Rejected';
     entry.value = value;
     if (key === this.heartbeatKey) this.restartHeartbeat();
+    if (key === this.passwordKey) this.later(() => this.reconnectWithNewPassword());
     return 'Accepted';
   }
 
@@ -265,6 +338,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
 
   protected clearTimers(): void {
     this.stopMetering();
+    if (this.awaitingCable) clearTimeout(this.awaitingCable.timer);
+    this.awaitingCable = undefined;
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
   }
@@ -272,6 +347,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   /** After the CSMS answered a transaction start: stop at once if it refused the idTag, else charge. */
   protected async afterStart(tx: SimTransaction): Promise<SimTransaction> {
     this.emit('transactionStarted', tx);
+    // Stopped already (offline, before its start was even delivered): nothing to charge.
+    if (this.transaction !== tx) return tx;
     if (!tx.authorized) {
       // A refused idTag ends the transaction (1.6: StopTransactionOnInvalidId).
       await this.stopTransaction('DeAuthorized');
@@ -289,7 +366,7 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected runTrigger(requested: string, own: Record<string, () => Promise<unknown>>): 'Accepted' | 'NotImplemented' {
     const tasks: Record<string, () => Promise<unknown>> = {
       Heartbeat: () => this.sendHeartbeat(),
-      StatusNotification: () => this.sendStatus(this.transaction ? 'Occupied' : 'Available'),
+      StatusNotification: () => this.sendStatus(this.connectorState()),
       MeterValues: () => this.sendMeterValues(),
       ...own,
     };
@@ -301,9 +378,12 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
 
   /** After a transaction ended: report the connector free, and run a reset that waited for it. */
   protected async afterStop(tx: SimTransaction, reason: StopReason, meterStopWh: number): Promise<void> {
-    this.transaction = undefined;
     this.emit('transactionStopped', { ...tx, reason, meterStopWh });
-    await this.sendStatus('Available');
+    if (this.operativeWhenIdle !== undefined) {
+      this.operative = this.operativeWhenIdle;
+      this.operativeWhenIdle = undefined;
+    }
+    await this.sendStatus(this.connectorState());
     if (this.resetWhenIdle) {
       this.resetWhenIdle = false;
       this.later(() => this.reboot('OnIdle'));
@@ -318,6 +398,22 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     await this.cp?.close(1000, 'rebooting');
     if (this.stopped) return;
     await this.start('RemoteReset');
+  }
+
+  /**
+   * ChangeAvailability, for both versions: in or out of service now, or (out of service during a
+   * transaction) once it ends. Reports the connector when its state changes.
+   */
+  protected changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
+    if (this.transaction && !operative) {
+      this.operativeWhenIdle = operative;
+      return 'Scheduled';
+    }
+    this.operativeWhenIdle = undefined;
+    const changed = this.operative !== operative;
+    this.operative = operative;
+    if (changed) this.later(() => this.sendStatus(this.connectorState()));
+    return 'Accepted';
   }
 
   /** SendLocalList, for both versions: returns the status to answer with. */

@@ -1,11 +1,15 @@
 /** The simulated OCPP 1.6 charge point (see ../charge-point.ts). */
 import type { ChargePoint, OCPP16 } from '../../src/index';
-import { now, SimulatedChargerBase, type ConfigEntry, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
+import { now, SimulatedChargerBase, type ConfigEntry, type ConnectorState, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
 
 /** A simulated OCPP 1.6 charge point with one connector. */
 export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   readonly protocol = 'ocpp1.6' as const;
   protected readonly heartbeatKey = 'HeartbeatInterval';
+  protected readonly passwordKey = 'AuthorizationKey';
+  protected readonly connectionTimeoutKey = 'ConnectionTimeOut';
+  protected readonly measurandsKey = 'MeterValuesSampledData';
+  protected readonly retryKeys = { attempts: 'TransactionMessageAttempts', intervalS: 'TransactionMessageRetryInterval' };
 
   constructor(options: SimulatorOptions) {
     super(options);
@@ -15,9 +19,13 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       ['MeterValuesSampledData', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
       ['AuthorizeRemoteTxRequests', { value: 'false', readonly: false }],
       ['ConnectionTimeOut', { value: '60', readonly: false, integer: true }],
+      ['TransactionMessageAttempts', { value: '3', readonly: false, integer: true }],
+      ['TransactionMessageRetryInterval', { value: '60', readonly: false, integer: true }],
       ['LocalAuthListEnabled', { value: 'true', readonly: false }],
       ['NumberOfConnectors', { value: '1', readonly: true }],
       ['SupportedFeatureProfiles', { value: 'Core,LocalAuthListManagement,RemoteTrigger', readonly: true }],
+      // The security whitepaper's Basic-auth password: 16 to 20 bytes, written as hex; never read back.
+      ['AuthorizationKey', { value: '', readonly: false, writeOnly: true, pattern: /^(?:[0-9a-fA-F]{2}){16,20}$/ }],
     ];
     for (const [key, entry] of keys) this.config.set(key, entry);
   }
@@ -36,11 +44,11 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     });
   }
 
-  protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
+  protected async sendStatus(status: ConnectorState): Promise<void> {
     await this.chargePoint.call('StatusNotification', {
       connectorId: 1,
       errorCode: 'NoError',
-      status: status === 'Available' ? 'Available' : 'Charging',
+      status: status === 'Occupied' ? 'Charging' : status,
       timestamp: now(),
     });
   }
@@ -50,8 +58,11 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   }
 
   private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
-    const sampledValue: OCPP16.SampledValue[] = [{ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' }];
-    if (context === 'Sample.Periodic')
+    const periodic = context === 'Sample.Periodic';
+    const sampledValue: OCPP16.SampledValue[] = [];
+    if (!periodic || this.samples('Energy.Active.Import.Register'))
+      sampledValue.push({ value: String(this.meterWh), context, measurand: 'Energy.Active.Import.Register', unit: 'Wh' });
+    if (periodic && this.samples('Power.Active.Import'))
       sampledValue.push({ value: String(this.options.powerW ?? 11_000), context, measurand: 'Power.Active.Import', unit: 'W' });
     return { timestamp: now(), sampledValue };
   }
@@ -66,6 +77,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   }
 
   async authorize(idTag: string): Promise<boolean> {
+    const offline = this.offlineAuthorization(idTag);
+    if (offline !== undefined) return offline;
     const { idTagInfo } = await this.chargePoint.call('Authorize', { idTag });
     return idTagInfo.status === 'Accepted';
   }
@@ -83,6 +96,9 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
   async stopTransaction(reason: StopReason): Promise<void> {
     const tx = this.transaction;
     if (!tx) return;
+    // Over as soon as the charger decides it: the stop message only reports it, and may wait
+    // in the offline queue; a new session may begin meanwhile.
+    this.transaction = undefined;
     this.stopMetering();
     const meterStop = this.meterWh;
     await this.chargePoint.call('StopTransaction', {
@@ -98,11 +114,12 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
 
   protected register(cp: ChargePoint<'ocpp1.6'>): void {
     cp.handle('RemoteStartTransaction', (req) => {
-      if (this.transaction || this.remoteStartPending || (req.connectorId !== undefined && req.connectorId !== 1)) return { status: 'Rejected' };
+      if (this.transaction || this.remoteStartPending || this.awaitingCable || !this.operative || (req.connectorId !== undefined && req.connectorId !== 1))
+        return { status: 'Rejected' };
       this.startRemotely(async () => {
         // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
         if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
-        await this.startTransaction(req.idTag);
+        await this.startWhenPlugged(req.idTag);
       });
       return { status: 'Accepted' };
     });
@@ -116,16 +133,20 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       return { status: 'Accepted' };
     });
     cp.handle('GetConfiguration', (req) => {
-      const wanted = req.key ?? [...this.config.keys()];
-      const configurationKey = wanted
-        .filter((k) => this.config.has(k))
-        .map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
-      const unknownKey = wanted.filter((k) => !this.config.has(k));
+      // A write-only key (the password) is not given out: asked for by name it is unknown.
+      const readable = (k: string): boolean => this.config.has(k) && this.config.get(k)!.writeOnly !== true;
+      const wanted = req.key ?? [...this.config.keys()].filter(readable);
+      const configurationKey = wanted.filter(readable).map((key) => ({ key, readonly: this.config.get(key)!.readonly, value: this.config.get(key)!.value }));
+      const unknownKey = wanted.filter((k) => !readable(k));
       return unknownKey.length > 0 ? { configurationKey, unknownKey } : { configurationKey };
     });
     cp.handle('ChangeConfiguration', (req) => {
       const outcome = this.setConfig(req.key, req.value);
       return { status: outcome === 'Unknown' ? 'NotSupported' : outcome };
+    });
+    cp.handle('ChangeAvailability', (req) => {
+      if (req.connectorId !== 0 && req.connectorId !== 1) return { status: 'Rejected' };
+      return { status: this.changeAvailability(req.type === 'Operative') };
     });
     cp.handle('TriggerMessage', (req) => {
       if (req.connectorId !== undefined && req.connectorId !== 1) return { status: 'Rejected' };
@@ -137,7 +158,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       return { status };
     });
     cp.handle('UnlockConnector', (req) => {
-      if (req.connectorId !== 1) return { status: 'UnlockFailed' };
+      // An unknown connector: NotSupported (OCTT TC_031_CS).
+      if (req.connectorId !== 1) return { status: 'NotSupported' };
       if (this.transaction) this.later(() => this.stopTransaction('UnlockCommand'));
       return { status: 'Unlocked' };
     });

@@ -15,6 +15,7 @@ export class SimulatedCharger201 extends SimulatedCharger2x<'ocpp2.0.1'> {
     authorize: (request) => this.chargePoint.call('Authorize', request),
     firmwareStatus: (request) => this.chargePoint.call('FirmwareStatusNotification', request),
     logStatus: (request) => this.chargePoint.call('LogStatusNotification', request),
+    notifyReport: (request) => this.chargePoint.call('NotifyReport', request),
   };
 
   protected register(cp: ChargePoint<'ocpp2.0.1'>): void {
@@ -25,6 +26,8 @@ export class SimulatedCharger201 extends SimulatedCharger2x<'ocpp2.0.1'> {
       .handle('SetVariables', (req) => this.onSetVariables(req))
       .handle('TriggerMessage', (req) => this.onTriggerMessage(req))
       .handle('UnlockConnector', (req) => this.onUnlockConnector(req))
+      .handle('ChangeAvailability', (req) => this.onChangeAvailability(req))
+      .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));

@@ -26,6 +26,7 @@ export class SimulatedCharger21 extends SimulatedCharger2x<'ocpp2.1'> {
     authorize: (request) => this.authorizeWithoutTariff(request),
     firmwareStatus: (request) => this.chargePoint.call('FirmwareStatusNotification', request),
     logStatus: (request) => this.chargePoint.call('LogStatusNotification', request),
+    notifyReport: (request) => this.chargePoint.call('NotifyReport', request),
   };
   /** The open periodic event stream and how many samples went out on it; a stream lives as long as its connection. */
   stream: { id: number; samples: number } | undefined;
@@ -101,6 +102,8 @@ export class SimulatedCharger21 extends SimulatedCharger2x<'ocpp2.1'> {
       .handle('SetVariables', (req) => this.onSetVariables(req))
       .handle('TriggerMessage', (req) => this.onTriggerMessage(req))
       .handle('UnlockConnector', (req) => this.onUnlockConnector(req))
+      .handle('ChangeAvailability', (req) => this.onChangeAvailability(req))
+      .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));

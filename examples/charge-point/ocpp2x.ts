@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { OCPP201, OCPP21 } from '../../src/index';
-import { now, SimulatedChargerBase, type ConfigEntry, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
+import { reportPages, supportsReport } from './report';
+import { now, SimulatedChargerBase, type ConfigEntry, type ConnectorState, type SimTransaction, type SimulatorOptions, type StopReason } from './base';
 
 /**
  * The messages a 2.x simulator sends. Requests are 2.0.1's types, which 2.1 accepts unchanged;
@@ -21,6 +22,7 @@ export interface Wire2x {
   authorize(request: OCPP201.AuthorizeRequest): Promise<{ idTokenInfo: { status: string } }>;
   firmwareStatus(request: OCPP201.FirmwareStatusNotificationRequest): Promise<unknown>;
   logStatus(request: OCPP201.LogStatusNotificationRequest): Promise<unknown>;
+  notifyReport(request: OCPP201.NotifyReportRequest): Promise<unknown>;
 }
 
 /** A request of either 2.x version: handlers read only the fields both have. */
@@ -29,6 +31,13 @@ type Either<R201, R21> = R201 | R21;
 /** A simulated OCPP 2.x charging station with one EVSE and one connector. */
 export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> extends SimulatedChargerBase<V> {
   protected readonly heartbeatKey = 'OCPPCommCtrlr/HeartbeatInterval';
+  protected readonly passwordKey = 'SecurityCtrlr/BasicAuthPassword';
+  protected readonly connectionTimeoutKey = 'TxCtrlr/EVConnectionTimeOut';
+  protected readonly measurandsKey = 'SampledDataCtrlr/TxUpdatedMeasurands';
+  protected readonly retryKeys = {
+    attempts: 'OCPPCommCtrlr/MessageAttemptsTransactionEvent',
+    intervalS: 'OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent',
+  };
   /** The BootNotification model, per version. */
   protected abstract readonly model: string;
   /** The messages, sent through this version's ChargePoint. */
@@ -39,6 +48,10 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
     super(options);
     const variables: Array<[string, ConfigEntry]> = [
       ['OCPPCommCtrlr/HeartbeatInterval', { value: '300', readonly: false, integer: true }],
+      ['OCPPCommCtrlr/MessageAttemptsTransactionEvent', { value: '3', readonly: false, integer: true }],
+      ['OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent', { value: '60', readonly: false, integer: true }],
+      // How long a CALL waits for its answer, in seconds: the ChargePoint's callTimeoutMs.
+      ['OCPPCommCtrlr/MessageTimeout', { value: String(Math.ceil((options.chargePoint?.callTimeoutMs ?? 10_000) / 1000)), readonly: true, integer: true }],
       ['SampledDataCtrlr/TxUpdatedInterval', { value: '60', readonly: false, integer: true }],
       ['SampledDataCtrlr/TxUpdatedMeasurands', { value: 'Energy.Active.Import.Register,Power.Active.Import', readonly: false }],
       ['AuthCtrlr/AuthorizeRemoteStart', { value: 'false', readonly: false }],
@@ -46,6 +59,8 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
       ['LocalAuthListCtrlr/Enabled', { value: 'true', readonly: false }],
       ['SecurityCtrlr/Identity', { value: options.identity, readonly: true }],
       ['DeviceDataCtrlr/ItemsPerMessage', { value: '10', readonly: true }],
+      // 2.0.1's passwordString: 16 to 40 characters; write-only.
+      ['SecurityCtrlr/BasicAuthPassword', { value: '', readonly: false, writeOnly: true, pattern: /^[\x21-\x7e]{16,40}$/ }],
     ];
     for (const [key, entry] of variables) this.config.set(key, entry);
   }
@@ -67,8 +82,11 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
     });
   }
 
-  protected async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
-    await this.wire.status({ timestamp: now(), connectorStatus: status, evseId: 1, connectorId: 1 });
+  protected async sendStatus(status: ConnectorState): Promise<void> {
+    // 2.x has no Preparing: a connector is Occupied once the cable is in, and a driver authorized
+    // before it changes nothing to report.
+    if (status === 'Preparing' && !this.pluggedIn) return;
+    await this.wire.status({ timestamp: now(), connectorStatus: status === 'Preparing' ? 'Occupied' : status, evseId: 1, connectorId: 1 });
   }
 
   protected async sendHeartbeat(): Promise<void> {
@@ -76,10 +94,11 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   }
 
   private meterValue(context: OCPP201.ReadingContextEnumType): OCPP201.MeterValueType {
-    const sampledValue: OCPP201.SampledValueType[] = [
-      { value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } },
-    ];
-    if (context === 'Sample.Periodic')
+    const periodic = context === 'Sample.Periodic';
+    const sampledValue: OCPP201.SampledValueType[] = [];
+    if (!periodic || this.samples('Energy.Active.Import.Register'))
+      sampledValue.push({ value: this.meterWh, context, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } });
+    if (periodic && this.samples('Power.Active.Import'))
       sampledValue.push({ value: this.options.powerW ?? 11_000, context, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } });
     return { timestamp: now(), sampledValue };
   }
@@ -101,6 +120,8 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   }
 
   async authorize(idTag: string): Promise<boolean> {
+    const offline = this.offlineAuthorization(idTag);
+    if (offline !== undefined) return offline;
     const { idTokenInfo } = await this.wire.authorize({ idToken: { idToken: idTag, type: 'ISO14443' } });
     return idTokenInfo.status === 'Accepted';
   }
@@ -127,6 +148,9 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   async stopTransaction(reason: StopReason): Promise<void> {
     const tx = this.transaction;
     if (!tx) return;
+    // Over as soon as the charger decides it: the stop message only reports it, and may wait
+    // in the offline queue; a new session may begin meanwhile.
+    this.transaction = undefined;
     this.stopMetering();
     const trigger: Record<StopReason, OCPP201.TriggerReasonEnumType> = {
       Local: 'StopAuthorized',
@@ -165,11 +189,12 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
   protected onRequestStart(
     req: Either<OCPP201.RequestStartTransactionRequest, OCPP21.RequestStartTransactionRequest>,
   ): OCPP201.RequestStartTransactionResponse {
-    if (this.transaction || this.remoteStartPending || (req.evseId !== undefined && req.evseId !== 1)) return { status: 'Rejected' };
+    if (this.transaction || this.remoteStartPending || this.awaitingCable || !this.operative || (req.evseId !== undefined && req.evseId !== 1))
+      return { status: 'Rejected' };
     const transactionId = randomUUID();
     this.startRemotely(async () => {
       if (this.config.get('AuthCtrlr/AuthorizeRemoteStart')?.value === 'true' && !(await this.authorize(req.idToken.idToken))) return;
-      await this.startTransaction(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
+      await this.startWhenPlugged(req.idToken.idToken, { remoteStartId: req.remoteStartId, transactionId });
     });
     return { status: 'Accepted', transactionId };
   }
@@ -197,6 +222,7 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
         const entry = this.config.get(`${component.name}/${variable.name}`);
         if (attributeType !== undefined && attributeType !== 'Actual') return { ...result, attributeStatus: 'NotSupportedAttributeType' as const };
         if (!entry) return { ...result, attributeStatus: this.knowsComponent(component.name) ? ('UnknownVariable' as const) : ('UnknownComponent' as const) };
+        if (entry.writeOnly) return { ...result, attributeStatus: 'Rejected' as const };
         return { ...result, attributeStatus: 'Accepted' as const, attributeValue: entry.value };
       }),
     };
@@ -231,6 +257,20 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
     if (req.evseId !== 1 || req.connectorId !== 1) return { status: 'UnknownConnector' };
     // 2.x does not unlock a connector while an authorized transaction runs on it.
     return { status: this.transaction ? 'OngoingAuthorizedTransaction' : 'Unlocked' };
+  }
+
+  protected onChangeAvailability(req: Either<OCPP201.ChangeAvailabilityRequest, OCPP21.ChangeAvailabilityRequest>): OCPP201.ChangeAvailabilityResponse {
+    if (req.evse !== undefined && (req.evse.id > 1 || (req.evse.connectorId !== undefined && req.evse.connectorId !== 1))) return { status: 'Rejected' };
+    return { status: this.changeAvailability(req.operationalStatus === 'Operative') };
+  }
+
+  /** GetBaseReport: Accepted, then the report in NotifyReport pages, one after the other. */
+  protected onGetBaseReport(req: Either<OCPP201.GetBaseReportRequest, OCPP21.GetBaseReportRequest>): OCPP201.GetBaseReportResponse {
+    if (!supportsReport(req.reportBase)) return { status: 'NotSupported' };
+    this.later(async () => {
+      for (const page of reportPages(this.config, req.requestId, req.reportBase)) await this.wire.notifyReport(page);
+    });
+    return { status: 'Accepted' };
   }
 
   protected onSendLocalList(req: Either<OCPP201.SendLocalListRequest, OCPP21.SendLocalListRequest>): OCPP201.SendLocalListResponse {

@@ -120,6 +120,40 @@ describe("item 49: a Rejected charger and the central system's CALLs", () => {
     assert.equal(resets, 2);
   });
 
+  test('2.0.1: a CALL that arrives in the same read as the Rejected answer meets the gate (the status is noted as the answer is read)', async (t) => {
+    const server = await rawServer('ocpp2.0.1');
+    t.after(() => server.close());
+    const cp = new ChargePoint({ url: server.url, identity: 'CP-RACE', protocol: 'ocpp2.0.1', bootGating: true, pingIntervalMs: 0, reconnect: false });
+    t.after(() => cp.close());
+    cp.handle('GetVariables', () => ({ getVariableResult: [] }));
+    await cp.connect();
+    const ws: WebSocket = await server.nextSocket();
+    const frames: unknown[][] = [];
+    const refused = new Promise<unknown[]>((resolve) =>
+      ws.on('message', (data) => {
+        const f = JSON.parse((data as Buffer).toString()) as unknown[];
+        frames.push(f);
+        if (f[0] === 2 && f[2] === 'BootNotification') {
+          // Both frames in one write: the client reads them in one go.
+          const answer = JSON.stringify([3, f[1], { status: 'Rejected', currentTime: new Date().toISOString(), interval: 300 }]);
+          const call = JSON.stringify([
+            2,
+            'srv-race',
+            'GetVariables',
+            { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] },
+          ]);
+          ws.send(answer);
+          ws.send(call);
+        }
+        if (f[1] === 'srv-race') resolve(f);
+      }),
+    );
+    assert.equal((await cp.call('BootNotification', BOOT['ocpp2.0.1'])).status, 'Rejected');
+    const answer = await refused;
+    assert.equal(answer[0], 4, JSON.stringify(frames));
+    assert.equal(answer[2], 'SecurityError');
+  });
+
   for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     test(`without bootGating a Rejected charger answers as usual (opt-in) (${protocol})`, async (t) => {
       const r = await rig(t, protocol, false);

@@ -3,9 +3,18 @@
  * (examples/charge-point.ts), a StationDriver for it, and misbehaving variants, each breaking
  * one thing a ready scenario checks.
  */
-import type { ChargePoint, OcppVersion } from '../../src/index';
+import { rulesFor, type ChargePoint, type OcppVersion } from '../../src/index';
 import type { StationDriver, StationProfile } from '../../src/testing/index';
-import { SimulatedCharger16, SimulatedCharger201, type SimTransaction, type SimulatorOptions } from '../../examples/charge-point';
+import {
+  SimulatedCharger16,
+  SimulatedCharger201,
+  SimulatedCharger21,
+  type SimTransaction,
+  type SimulatorOptions,
+  type StopReason,
+} from '../../examples/charge-point';
+import type { ConnectorState } from '../../examples/charge-point';
+import { reportPages } from '../../examples/charge-point/report';
 
 /** How a variant misbehaves ('none': it does not). */
 export type Quirk =
@@ -20,7 +29,27 @@ export type Quirk =
   | 'unlock-fails' // answers every UnlockConnector UnlockFailed
   | 'trigger-ignored' // accepts TriggerMessage and sends nothing
   | 'no-start' // accepts the token and never starts the transaction
-  | 'no-reboot'; // accepts a reset and does not reboot
+  | 'no-reboot' // accepts a reset and does not reboot
+  | 'config-lax' // knows every key or variable, and lets any be set, read-only ones included
+  | 'config-forgets' // answers every change Accepted and keeps the old value
+  | 'no-boot-gating' // answers the CSMS's calls while its boot is Rejected
+  | 'availability-ignored' // answers ChangeAvailability Accepted and changes nothing
+  | 'availability-volatile' // forgets an Inoperative connector when it reboots
+  | 'report-truncated' // sends the first page of a base report only
+  | 'no-password' // connects without Basic auth
+  | 'keeps-password' // accepts a new password and goes on with the old connection
+  | 'any-password' // accepts a password of any length
+  | 'hangs-up-on-garbage' // drops the connection when it gets a frame it cannot take
+  | 'ignores-cable' // starts a session at once, cable or not (no cable sensor)
+  | 'no-connection-timeout' // keeps an authorization waiting for its cable forever
+  | 'remote-authorize-always' // authorizes remote starts whatever AuthorizeRemoteStart says
+  | 'remote-authorize-never' // never authorizes remote starts whatever AuthorizeRemoteStart says
+  | 'no-retry' // gives a transaction message up after its first attempt
+  | 'meter-ignores-config' // accepts a sample interval and measurands and samples as before
+  | 'loses-offline-stop'; // forgets a transaction stopped while offline
+
+/** The simulator's Basic-auth password: 32 hex digits, valid in 1.6 (AuthorizationKey) and 2.x. */
+export const SIM_PASSWORD = '00112233445566778899aabbccddeeff';
 
 /** The profile of the simulator, with short intervals for tests. */
 export const SIM_PROFILE: StationProfile = {
@@ -28,6 +57,7 @@ export const SIM_PROFILE: StationProfile = {
   retryIntervalS: 2,
   messageTimeoutMs: 1500,
   timingToleranceMs: 400,
+  password: SIM_PASSWORD,
 };
 
 /**
@@ -35,13 +65,33 @@ export const SIM_PROFILE: StationProfile = {
  * a triggered one (TC_F_20_CS: an interval no periodic Heartbeat falls into).
  */
 export function simProfile(protocol: OcppVersion): StationProfile {
+  // 2.1 is profiled as 2.0.1.
   return protocol === 'ocpp1.6' ? SIM_PROFILE : { ...SIM_PROFILE, heartbeatIntervalS: 60 };
 }
 
-type Sim = SimulatedCharger16 | SimulatedCharger201;
+/** The versions the rig runs. */
+export type RigVersion = Extract<OcppVersion, 'ocpp1.6' | 'ocpp2.0.1' | 'ocpp2.1'>;
+
+type Sim = SimulatedCharger16 | SimulatedCharger201 | SimulatedCharger21;
+
+/**
+ * 'hangs-up-on-garbage': closes the connection on a frame it cannot take (a charger whose parser
+ * gives up), just after the SDK answered it, so that only the connection check can tell.
+ */
+function hangUpOnGarbage(cp: ChargePoint): void {
+  const hangUp = (): void => void setTimeout(() => void cp.close(1002, 'garbage').catch(() => undefined), 10);
+  cp.on('badFrame', hangUp);
+  cp.on('validationFailed', (e) => {
+    if (e.direction === 'inbound') hangUp();
+  });
+  cp.on('frame', (e) => {
+    if (e.direction === 'inbound' && e.frame.type === 2 && !rulesFor(cp.protocol).isKnownAction(e.frame.action)) hangUp();
+  });
+}
 
 /** Applies `quirk` to the handlers of a freshly registered connection. */
-function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'ocpp2.0.1'>, quirk: Quirk): void {
+function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'ocpp2.0.1'> | ChargePoint<'ocpp2.1'>, quirk: Quirk): void {
+  if (quirk === 'hangs-up-on-garbage') hangUpOnGarbage(cp);
   if (cp.protocol === 'ocpp1.6') {
     const c = cp;
     if (quirk === 'rejects-remote-start') c.handle('RemoteStartTransaction', () => ({ status: 'Rejected' }));
@@ -50,16 +100,62 @@ function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'oc
     if (quirk === 'unlock-fails') c.handle('UnlockConnector', () => ({ status: 'UnlockFailed' }));
     if (quirk === 'trigger-ignored') c.handle('TriggerMessage', () => ({ status: 'Accepted' }));
     if (quirk === 'no-reboot') c.handle('Reset', () => ({ status: 'Accepted' }));
+    if (quirk === 'config-lax') {
+      c.handle('GetConfiguration', (req) => ({
+        configurationKey: (req.key ?? [...sim.config.keys()]).map((key) => ({ key, readonly: false, value: sim.config.get(key)?.value ?? '' })),
+      }));
+      c.handle('ChangeConfiguration', () => ({ status: 'Accepted' }));
+    }
     return;
   }
-  const c = cp;
+  // 2.0.1 and 2.1 take the same requests and answers here; the handlers are typed as 2.0.1's.
+  const c = cp as ChargePoint<'ocpp2.0.1'>;
   if (quirk === 'rejects-remote-start') c.handle('RequestStartTransaction', () => ({ status: 'Rejected' }));
   if (quirk === 'ignores-remote-stop') c.handle('RequestStopTransaction', () => ({ status: 'Accepted' }));
   if (quirk === 'accepts-any-stop') c.handle('RequestStopTransaction', () => ({ status: 'Accepted' }));
   if (quirk === 'unlock-fails') c.handle('UnlockConnector', () => ({ status: 'UnlockFailed' }));
   if (quirk === 'trigger-ignored') c.handle('TriggerMessage', () => ({ status: 'Accepted' }));
   if (quirk === 'no-reboot') c.handle('Reset', () => ({ status: 'Accepted' }));
-  void sim;
+  if (quirk === 'config-lax') {
+    c.handle('GetVariables', (req) => ({
+      getVariableResult: req.getVariableData.map(({ component, variable }) => ({
+        component,
+        variable,
+        attributeStatus: 'Accepted' as const,
+        attributeValue: sim.config.get(`${component.name}/${variable.name}`)?.value ?? '',
+      })),
+    }));
+    c.handle('SetVariables', (req) => ({
+      setVariableResult: req.setVariableData.map(({ component, variable }) => ({ component, variable, attributeStatus: 'Accepted' as const })),
+    }));
+  }
+  if (quirk === 'report-truncated') {
+    c.handle('GetBaseReport', (req) => {
+      setImmediate(() => void c.call('NotifyReport', reportPages(sim.config, req.requestId, req.reportBase)[0]).catch(() => undefined));
+      return { status: 'Accepted' };
+    });
+  }
+}
+
+/**
+ * 'config-forgets': a known key is Accepted and not stored; 'remote-authorize-*': so is
+ * AuthorizeRemoteStart; 'meter-ignores-config': so are the sample interval and measurands.
+ * Undefined: behave normally.
+ */
+function forgetfulSet(quirk: Quirk, config: ReadonlyMap<string, unknown>, key: string): 'Accepted' | 'Unknown' | undefined {
+  const stuck =
+    ((quirk === 'remote-authorize-always' || quirk === 'remote-authorize-never') && key === 'AuthCtrlr/AuthorizeRemoteStart') ||
+    (quirk === 'meter-ignores-config' && /^(MeterValue|SampledDataCtrlr\/TxUpdated)/.test(key));
+  if (quirk !== 'config-forgets' && !stuck) return undefined;
+  return config.has(key) ? 'Accepted' : 'Unknown';
+}
+
+/** The misbehaviours every version shares that live in the simulator's methods (the constructor's part). */
+function quirkConfig(sim: Sim, quirk: Quirk, passwordKey: string): void {
+  const entry = sim.config.get(passwordKey);
+  if (quirk === 'any-password' && entry) entry.pattern = undefined;
+  const remote = sim.config.get('AuthCtrlr/AuthorizeRemoteStart');
+  if (remote) remote.value = String(quirk === 'remote-authorize-always');
 }
 
 class Quirky16 extends SimulatedCharger16 {
@@ -68,8 +164,32 @@ class Quirky16 extends SimulatedCharger16 {
     readonly quirk: Quirk,
   ) {
     super(options);
+    quirkConfig(this, quirk, this.passwordKey);
   }
-  protected override async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
+  protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
+    return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
+  }
+  protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
+    return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
+  }
+  override async start(reason?: string): Promise<void> {
+    if (this.quirk === 'availability-volatile') this.operative = true;
+    await super.start(reason);
+  }
+  protected override reconnectWithNewPassword(): Promise<void> {
+    return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
+  }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
+      return;
+    }
+    await super.stopTransaction(reason);
+  }
+  protected override async sendStatus(status: ConnectorState): Promise<void> {
     if (this.quirk === 'unavailable' && status === 'Available') {
       await this.chargePoint.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Unavailable' });
       return;
@@ -97,19 +217,41 @@ class Quirky16 extends SimulatedCharger16 {
   }
 }
 
+// The 2.0.1 and 2.1 variants are the same class over each version's simulator (a mixin over
+// both cannot override their protected methods in TypeScript).
 class Quirky201 extends SimulatedCharger201 {
   constructor(
     options: SimulatorOptions,
     readonly quirk: Quirk,
   ) {
     super(options);
+    quirkConfig(this, quirk, this.passwordKey);
   }
-  protected override async sendStatus(status: 'Available' | 'Occupied'): Promise<void> {
-    if (this.quirk === 'unavailable' && status === 'Available') {
-      await this.chargePoint.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Unavailable', evseId: 1, connectorId: 1 });
+  protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
+    return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
+  }
+  protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
+    return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
+  }
+  override async start(reason?: string): Promise<void> {
+    if (this.quirk === 'availability-volatile') this.operative = true;
+    await super.start(reason);
+  }
+  protected override reconnectWithNewPassword(): Promise<void> {
+    return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
+  }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
       return;
     }
-    await super.sendStatus(status);
+    await super.stopTransaction(reason);
+  }
+  protected override async sendStatus(status: ConnectorState): Promise<void> {
+    await super.sendStatus(this.quirk === 'unavailable' && status === 'Available' ? 'Unavailable' : status);
   }
   protected override async sendBoot(reason?: string): Promise<{ status: string; interval: number }> {
     const r = await super.sendBoot(reason);
@@ -132,6 +274,61 @@ class Quirky201 extends SimulatedCharger201 {
   }
 }
 
+class Quirky21 extends SimulatedCharger21 {
+  constructor(
+    options: SimulatorOptions,
+    readonly quirk: Quirk,
+  ) {
+    super(options);
+    quirkConfig(this, quirk, this.passwordKey);
+  }
+  protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
+    return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
+  }
+  protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
+    return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
+  }
+  override async start(reason?: string): Promise<void> {
+    if (this.quirk === 'availability-volatile') this.operative = true;
+    await super.start(reason);
+  }
+  protected override reconnectWithNewPassword(): Promise<void> {
+    return this.quirk === 'keeps-password' ? Promise.resolve() : super.reconnectWithNewPassword();
+  }
+  protected override cableTimedOut(): Promise<void> {
+    return this.quirk === 'no-connection-timeout' ? Promise.resolve() : super.cableTimedOut();
+  }
+  override async stopTransaction(reason: StopReason): Promise<void> {
+    if (this.quirk === 'loses-offline-stop' && this.transaction && this.chargePoint.state !== 'open') {
+      this.transaction = undefined;
+      return;
+    }
+    await super.stopTransaction(reason);
+  }
+  protected override async sendStatus(status: ConnectorState): Promise<void> {
+    await super.sendStatus(this.quirk === 'unavailable' && status === 'Available' ? 'Unavailable' : status);
+  }
+  protected override async sendBoot(reason?: string): Promise<{ status: string; interval: number }> {
+    const r = await super.sendBoot(reason);
+    return this.quirk === 'early-retry' && r.status !== 'Accepted' ? { ...r, interval: r.interval / 2 } : r;
+  }
+  protected override restartHeartbeat(): void {
+    if (this.quirk !== 'no-heartbeat') super.restartHeartbeat();
+  }
+  override async authorize(idTag: string): Promise<boolean> {
+    const ok = await super.authorize(idTag);
+    return ok || this.quirk === 'ignores-invalid';
+  }
+  override async startTransaction(idTag: string, remote?: { remoteStartId: number; transactionId: string }): Promise<SimTransaction> {
+    if (this.quirk === 'no-start') return { id: 'never', idTag, meterStartWh: 0, startedAt: '', authorized: false };
+    return super.startTransaction(idTag, remote);
+  }
+  protected override register(cp: ChargePoint<'ocpp2.1'>): void {
+    super.register(cp);
+    overrideHandlers(this, cp, this.quirk);
+  }
+}
+
 /** The simulated charger `identity` of `protocol`, pointed at `url`, with a driver; not started. */
 export interface SimRig {
   readonly sim: Sim;
@@ -140,9 +337,28 @@ export interface SimRig {
 }
 
 /** Builds a rig: the simulator (misbehaving by `quirk`) and its StationDriver. */
-export function simRig(protocol: Extract<OcppVersion, 'ocpp1.6' | 'ocpp2.0.1'>, url: string, identity: string, quirk: Quirk = 'none'): SimRig {
-  const options: SimulatorOptions = { url, identity, chargePoint: { reconnect: false, pingIntervalMs: 0, callTimeoutMs: 5000 } };
-  const sim: Sim = protocol === 'ocpp1.6' ? new Quirky16(options, quirk) : new Quirky201(options, quirk);
+export function simRig(protocol: RigVersion, url: string, identity: string, quirk: Quirk = 'none'): SimRig {
+  const options: SimulatorOptions = {
+    url,
+    identity,
+    cableSensor: quirk !== 'ignores-cable',
+    chargePoint: {
+      // Back quickly after the CSMS dropped it (the offline scenarios).
+      reconnect: { waitMinimumMs: 200, randomRangeMs: 100 },
+      pingIntervalMs: 0,
+      callTimeoutMs: 2000,
+      ...(quirk === 'no-retry' ? { offline: { retry: { attempts: 1 } } } : {}),
+      ...(quirk === 'no-password' ? {} : { password: SIM_PASSWORD }),
+      ...(quirk === 'no-boot-gating' ? { bootGating: false } : {}),
+    },
+  };
+  const sim: Sim =
+    protocol === 'ocpp1.6' ? new Quirky16(options, quirk) : protocol === 'ocpp2.0.1' ? new Quirky201(options, quirk) : new Quirky21(options, quirk);
+  // Configured like a bench charger: transaction messages retried a second apart.
+  for (const key of ['TransactionMessageRetryInterval', 'OCPPCommCtrlr/MessageAttemptIntervalTransactionEvent']) {
+    const entry = sim.config.get(key);
+    if (entry) entry.value = '1';
+  }
   const background = (task: () => Promise<unknown>): void => void task().catch(() => undefined);
   const driver: StationDriver = {
     // Switch off, switch on: the boot goes on in the background, as on a real charger.
@@ -150,19 +366,17 @@ export function simRig(protocol: Extract<OcppVersion, 'ocpp1.6' | 'ocpp2.0.1'>, 
       await sim.stop();
       background(() => sim.start());
     },
-    // The simulator has no cable sensor: plugging in is its status report.
-    plugIn: async (connectorId) => {
-      if (sim instanceof SimulatedCharger16) {
-        await sim.chargePoint.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Preparing' });
-      } else {
-        await sim.chargePoint.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId });
-      }
+    // The simulator's cable sensor and card reader; a card's session goes on in the background.
+    plugIn: () => {
+      background(() => sim.plugIn());
+      return Promise.resolve();
     },
-    // A card at the reader: authorize, and start charging when accepted (the cable is in).
+    unplug: () => {
+      background(() => sim.unplug());
+      return Promise.resolve();
+    },
     presentToken: (token) => {
-      background(async () => {
-        if (await sim.authorize(token)) await sim.startTransaction(token);
-      });
+      background(() => sim.presentToken(token));
       return Promise.resolve();
     },
   };

@@ -1,7 +1,7 @@
 /**
  * Remote control scenarios: remote start with the cable plugged in first (TC_010_CS,
  * TC_F_01_CS), remote stop (TC_012_CS, TC_F_08_CS) and its rejection (TC_028_CS, TC_F_09_CS),
- * unlock connector (TC_017_1_CS, TC_F_05_CS, TC_F_06_CS, TC_F_10_CS) and triggered messages
+ * unlock connector (TC_017_1_CS, TC_031_CS, TC_F_05_CS, TC_F_06_CS, TC_F_10_CS) and triggered messages
  * (TC_F_11_CS MeterValues, TC_F_20_CS Heartbeat, TC_F_23_CS StatusNotification).
  */
 import { defineScenario, step } from '../scenario';
@@ -196,6 +196,20 @@ export const TC_F_10_CS = defineScenario<'ocpp2.0.1'>({
     step('UnlockConnector of an unknown connector is answered UnknownConnector', async (ctx) => {
       const answer = await ctx.station.call('UnlockConnector', { evseId: ctx.profile.evseId, connectorId: 99 });
       expectValue(ctx, 'the answer to UnlockConnector: status', answer.status, 'UnknownConnector');
+    }),
+  ],
+});
+
+/** 1.6 TC_031_CS: unlocking a connector that does not exist. */
+export const TC_031_CS = defineScenario<'ocpp1.6'>({
+  id: 'TC_031_CS',
+  title: 'Unlock Connector - Unknown Connector',
+  versions: ['ocpp1.6'],
+  preconditions: [Booted],
+  steps: [
+    step('UnlockConnector of an unknown connector is answered NotSupported', async (ctx) => {
+      const answer = await ctx.station.call('UnlockConnector', { connectorId: 99 });
+      expectValue(ctx, 'the answer to UnlockConnector: status', answer.status, 'NotSupported');
     }),
   ],
 });
