@@ -1,8 +1,10 @@
 /**
- * Keepalive: WebSocket pings on one timer for every watched socket, and termination of those
- * that did not answer with a pong in time. One interval and one pong deadline in all, not a
- * timer per connection, so a server with thousands of stations pays for two timers. A client
- * (one socket) uses it the same way with a single entry.
+ * Keepalive: WebSocket pings for every watched socket, and termination of those that did not
+ * answer with a pong in time, on one interval timer, not a timer per connection. The sockets are
+ * spread over slices of about a second ({@link KEEPALIVE_SLICE_MS}), each pinged in its own turn
+ * of the interval: 18,000 pings at once held the event loop for a few hundred milliseconds every
+ * interval (a station's CALL waited up to 584 ms; bench/RESULTS.md, "Fleet"), a slice of them
+ * takes a few. A client (one socket) uses it the same way with a single entry.
  *
  * A transport concern, shared by both sides: Node-only in practice (browser WebSockets cannot
  * ping), but it imports nothing from Node, so the browser-safe ChargePoint may import it; it
@@ -37,9 +39,20 @@ export interface KeepaliveOptions<K> {
   readonly onTimeout?: (key: K) => void;
 }
 
+/**
+ * The time between two slices' pings: the interval is cut into `floor(intervalMs / 1000)` slices
+ * (one below 2 s, so a short interval pings everything at once, as before), at most
+ * {@link MAX_SLICES}.
+ */
+export const KEEPALIVE_SLICE_MS = 1000;
+/** At most this many slices: a very long interval need not be cut finer than this. */
+const MAX_SLICES = 600;
+
 /** Set on a socket when it answered the last ping; a symbol, so no wrapper object per socket. */
 const ALIVE = Symbol('ocpp-sdk.alive');
-type Flagged = PingableSocket & { [ALIVE]?: boolean };
+/** The slice a socket belongs to, on the socket for the same reason. */
+const SLICE = Symbol('ocpp-sdk.slice');
+type Flagged = PingableSocket & { [ALIVE]?: boolean; [SLICE]?: number };
 
 /** The pong listener of every socket (an EventEmitter calls it with the socket as `this`). */
 function onPong(this: PingableSocket): void {
@@ -63,10 +76,21 @@ function onPong(this: PingableSocket): void {
 export class Keepalive<K, S extends PingableSocket = PingableSocket> {
   /** The watched sockets by key; the owner may use it as its list of live connections. */
   private readonly sockets = new Map<K, S>();
+  /** The keys of each slice; a slice is pinged once per interval, one slice per tick. */
+  private readonly slices: K[][];
+  /** Each slice's pending pong deadline. */
+  private readonly deadlines: Array<ReturnType<typeof setTimeout> | undefined>;
   private pingTimer: ReturnType<typeof setInterval> | undefined = undefined;
-  private pongTimer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The slice the next tick pings. */
+  private turn = 0;
+  /** The slice the next watched socket joins (round robin, so slices stay even). */
+  private nextSlice = 0;
 
-  constructor(private readonly options: KeepaliveOptions<K>) {}
+  constructor(private readonly options: KeepaliveOptions<K>) {
+    const count = Math.min(MAX_SLICES, Math.max(1, Math.floor(options.intervalMs / KEEPALIVE_SLICE_MS)));
+    this.slices = Array.from({ length: count }, () => []);
+    this.deadlines = new Array<undefined>(count).fill(undefined);
+  }
 
   /** Number of sockets watched. */
   get size(): number {
@@ -88,11 +112,16 @@ export class Keepalive<K, S extends PingableSocket = PingableSocket> {
     return this.sockets.keys();
   }
 
-  /** Watches `socket` under `key` (counted as alive until the next ping). */
+  /** Watches `socket` under `key` (counted as alive until its slice's next ping). */
   watch(key: K, socket: S): void {
+    if (this.sockets.has(key)) this.unwatch(key);
+    const slice = this.nextSlice;
+    this.nextSlice = (slice + 1) % this.slices.length;
     (socket as Flagged)[ALIVE] = true;
+    (socket as Flagged)[SLICE] = slice;
     socket.on('pong', onPong);
     this.sockets.set(key, socket);
+    this.slices[slice].push(key);
   }
 
   /** Stops watching the socket of `key`. */
@@ -101,47 +130,63 @@ export class Keepalive<K, S extends PingableSocket = PingableSocket> {
     if (socket === undefined) return;
     this.sockets.delete(key);
     socket.off?.('pong', onPong);
+    // Order within a slice does not matter: swap with the last and pop (a slice holds about
+    // 1/30 of the sockets at the default interval, so the search is short).
+    const keys = this.slices[(socket as Flagged)[SLICE] ?? 0];
+    const i = keys.indexOf(key);
+    if (i !== -1) {
+      keys[i] = keys[keys.length - 1];
+      keys.pop();
+    }
   }
 
   /** Starts the ping timer (once; a no-op when `intervalMs` is 0 or it already runs). */
   start(): void {
     if (this.pingTimer !== undefined || this.options.intervalMs === 0) return;
-    this.pingTimer = setInterval(() => this.pingAll(), this.options.intervalMs);
+    this.pingTimer = setInterval(() => this.pingSlice(), this.options.intervalMs / this.slices.length);
     this.pingTimer.unref?.();
   }
 
-  /** Stops both timers; watched sockets stay watched (start() resumes). */
+  /** Stops every timer; watched sockets stay watched (start() resumes). */
   stop(): void {
     clearInterval(this.pingTimer);
-    clearTimeout(this.pongTimer);
     this.pingTimer = undefined;
-    this.pongTimer = undefined;
+    for (const [slice, timer] of this.deadlines.entries()) {
+      clearTimeout(timer);
+      this.deadlines[slice] = undefined;
+    }
   }
 
-  private pingAll(): void {
-    if (this.pongTimer !== undefined) {
-      // The last deadline is due at the same moment as this ping (pongTimeoutMs = intervalMs, the
-      // default) and timers of equal time run in no promised order: settle it first, or the
-      // sockets silent since the last ping would be pinged again instead of dropped.
-      clearTimeout(this.pongTimer);
-      this.dropSilent();
+  private pingSlice(): void {
+    const slice = this.turn;
+    this.turn = (slice + 1) % this.slices.length;
+    if (this.deadlines[slice] !== undefined) {
+      // The slice's last deadline is due at the same moment as this ping (pongTimeoutMs =
+      // intervalMs, the default) and timers of equal time run in no promised order: settle it
+      // first, or the sockets silent since the last ping would be pinged again instead of dropped.
+      clearTimeout(this.deadlines[slice]);
+      this.dropSilent(slice);
     }
-    for (const socket of this.sockets.values()) {
-      (socket as Flagged)[ALIVE] = false;
+    for (const key of this.slices[slice]) {
+      const socket = this.sockets.get(key) as Flagged;
+      socket[ALIVE] = false;
       try {
         socket.ping();
       } catch {
         // The socket is already closing; its close event makes the owner unwatch it.
       }
     }
-    this.pongTimer = setTimeout(() => this.dropSilent(), this.options.pongTimeoutMs);
-    this.pongTimer.unref?.();
+    const deadline = setTimeout(() => this.dropSilent(slice), this.options.pongTimeoutMs);
+    deadline.unref?.();
+    this.deadlines[slice] = deadline;
   }
 
-  private dropSilent(): void {
-    this.pongTimer = undefined;
-    for (const [key, socket] of this.sockets) {
-      if ((socket as Flagged)[ALIVE] === true) continue;
+  private dropSilent(slice: number): void {
+    this.deadlines[slice] = undefined;
+    // A copy: terminate() may make the owner unwatch at once, which edits the slice.
+    for (const key of [...this.slices[slice]]) {
+      const socket = this.sockets.get(key);
+      if (socket === undefined || (socket as Flagged)[ALIVE] === true) continue;
       this.options.onTimeout?.(key);
       // terminate() drops the TCP connection; ws then reports close 1006 and pending calls reject.
       socket.terminate();

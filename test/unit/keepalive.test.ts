@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import { Keepalive } from '../../src/transport/keepalive';
+import { KEEPALIVE_SLICE_MS, Keepalive } from '../../src/transport/keepalive';
 
 /** A socket that counts pings and terminations and answers pings only when told to. */
 class FakeSocket extends EventEmitter {
@@ -21,6 +21,7 @@ class FakeSocket extends EventEmitter {
 }
 
 const flush = (): Promise<void> => new Promise((resolve) => queueMicrotask(resolve));
+const total = (sockets: readonly FakeSocket[]): number => sockets.reduce((n, s) => n + s.pings, 0);
 
 describe('Keepalive', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setInterval', 'setTimeout'] }));
@@ -121,5 +122,67 @@ describe('Keepalive', () => {
     mock.timers.tick(1000);
     assert.equal(silent.pings, 1);
     assert.equal(silent.terminated, 0, 'the pending pong deadline was cleared');
+  });
+
+  describe('a long interval is cut into slices of about a second (KEEPALIVE_SLICE_MS)', () => {
+    test('30 s and 60 sockets: 2 are pinged each second, every socket once per interval, never two at once', async () => {
+      const k = new Keepalive<number, FakeSocket>({ intervalMs: 30_000, pongTimeoutMs: 30_000 });
+      const sockets = Array.from({ length: 60 }, () => new FakeSocket());
+      sockets.forEach((s, i) => k.watch(i, s));
+      k.start();
+      mock.timers.tick(KEEPALIVE_SLICE_MS - 1);
+      assert.equal(total(sockets), 0);
+      for (let second = 1; second <= 30; second++) {
+        mock.timers.tick(second === 1 ? 1 : KEEPALIVE_SLICE_MS);
+        await flush();
+        assert.equal(total(sockets), 2 * second, `after ${second} s`);
+      }
+      assert.deepEqual(new Set(sockets.map((s) => s.pings)), new Set([1]), 'each once in the first interval');
+      mock.timers.tick(30_000);
+      await flush();
+      assert.deepEqual(new Set(sockets.map((s) => s.pings)), new Set([2]), 'and once in the next');
+      assert.equal(sockets.filter((s) => s.terminated > 0).length, 0, 'all answered');
+      k.stop();
+    });
+
+    test('a silent socket is dropped pongTimeoutMs after its own slice pinged it; the others stay', async () => {
+      const timedOut: number[] = [];
+      const k = new Keepalive<number, FakeSocket>({ intervalMs: 10_000, pongTimeoutMs: 4_000, onTimeout: (key) => timedOut.push(key) });
+      const sockets = Array.from({ length: 10 }, () => new FakeSocket());
+      sockets[7].answers = false; // slice 7: pinged at 8 s
+      sockets.forEach((s, i) => k.watch(i, s));
+      k.start();
+      mock.timers.tick(8_000);
+      await flush();
+      assert.equal(sockets[7].pings, 1);
+      mock.timers.tick(3_999);
+      await flush();
+      assert.deepEqual(timedOut, [], 'not before its pong timeout');
+      mock.timers.tick(1);
+      assert.deepEqual(timedOut, [7]);
+      assert.equal(sockets[7].terminated, 1);
+      assert.equal(
+        sockets.reduce((n, s) => n + s.terminated, 0),
+        1,
+      );
+      k.stop();
+    });
+
+    test('unwatch takes a socket out of its slice; watching a key again does not ping it twice', async () => {
+      const k = new Keepalive<string, FakeSocket>({ intervalMs: 5_000, pongTimeoutMs: 5_000 });
+      const a = new FakeSocket();
+      const b = new FakeSocket();
+      const again = new FakeSocket();
+      k.watch('a', a);
+      k.watch('b', b);
+      k.unwatch('a');
+      k.watch('b', again); // a reconnect under the same key: the old socket is dropped from watch
+      k.start();
+      mock.timers.tick(10_000);
+      await flush();
+      assert.deepEqual([a.pings, b.pings, again.pings], [0, 0, 2]);
+      assert.equal(k.size, 1);
+      k.stop();
+    });
   });
 });
