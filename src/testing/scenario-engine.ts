@@ -12,7 +12,6 @@ import { StepBlockedError, type State, type Verdict } from './scenario';
 import type { ScenarioResult, StepPhase, StepResult } from './scenario-runner';
 import type { TranscriptEntry } from './transcript';
 
-
 /**
  * @internal Calls `action` on `driver` for `ctx.manual`: throws a {@link StepBlockedError} synchronously
  * (so that nothing is armed for an action that never happens) when there is no driver or it
