@@ -218,7 +218,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
   const pending = mine.filter(isPendingBoot);
   const rest = mine.filter((s) => !pending.includes(s));
 
-  describe(`CSMS scenarios against the example CSMS over ${protocol}`, () => {
+  // Every test has its own CSMS on port 0 and mostly waits on timers: four at once.
+  describe(`CSMS scenarios against the example CSMS over ${protocol}`, { concurrency: 4 }, () => {
     test(`every ${protocol} scenario PASSes (the Pending ones against the CSMS holding new chargers Pending); the others are SKIPPED`, async () => {
       const results = await against(protocol, 'correct', [...CSMS_SCENARIOS.filter((s) => !pending.includes(s))]);
       results.push(...(await against(protocol, 'pending-boot', pending)));

@@ -9,7 +9,9 @@ import { STATION_SCENARIOS } from '../../src/testing/index';
 import { against, byId, describeResult, MISBEHAVIOUR, SAYS } from './scenario-proof';
 
 for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
-  describe(`ready scenarios against misbehaving chargers, ${protocol}`, () => {
+  // Each test has its own central system and simulator on port 0 and mostly waits on timers:
+  // run four at once, or this file alone would take over two minutes of `npm test`.
+  describe(`ready scenarios against misbehaving chargers, ${protocol}`, { concurrency: 4 }, () => {
     const mine = STATION_SCENARIOS.filter((s) => (s.versions as readonly string[]).includes(protocol));
     for (const scenario of mine) {
       const quirk = MISBEHAVIOUR[scenario.id];

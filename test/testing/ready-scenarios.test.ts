@@ -21,11 +21,13 @@ test('every scenario has a misbehaviour that must fail it, and ids are unique', 
   assert.ok(ids.filter((id) => byId(id).versions.includes('ocpp2.1')).length >= 6);
 });
 
-for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
-  describe(`ready scenarios, ${protocol}`, () => {
+// The three versions at once (each its own central system and simulator on port 0, waiting on
+// timers most of the time): one after the other they took over 90 s of `npm test`.
+describe('ready scenarios', { concurrency: 3 }, () => {
+  for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
     const mine = STATION_SCENARIOS.filter((s) => (s.versions as readonly string[]).includes(protocol));
 
-    test(`all pass in one run on one station against the simulated charger; the others are SKIPPED; the JUnit XML parses`, async () => {
+    test(`${protocol}: all pass in one run on one station against the simulated charger; the others are SKIPPED; the JUnit XML parses`, async () => {
       const results = await against(protocol, 'none', STATION_SCENARIOS);
       for (const r of results) {
         const expected = mine.includes(byId(r.id)) ? 'PASS' : 'SKIPPED';
@@ -50,8 +52,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'] as const) {
       const out = first.children.find((c) => c.name === 'system-out');
       assert.match(out?.text ?? '', /BootNotification/, 'the transcript is in system-out');
     });
-  });
-}
+  }
+});
 
 describe('BLOCKED and SKIPPED', () => {
   test('a manual step without a driver is BLOCKED, and so is a precondition that needs one', async () => {
