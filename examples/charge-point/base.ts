@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { ChargePoint, type OcppVersion } from '../../src/index';
+import { firmwareStatuses, walkFirmwareStatuses, type FirmwareStatus } from './firmware';
 import type { AwaitingCable, ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
 
 export type { ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
@@ -414,6 +415,20 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     this.operative = operative;
     if (changed) this.later(() => this.sendStatus(this.connectorState()));
     return 'Accepted';
+  }
+
+  /** The statuses an update from `location` reports (a test's misbehaving variant may lie). */
+  protected firmwareSteps(location: string): FirmwareStatus[] {
+    return firmwareStatuses(location, this.options.firmware);
+  }
+
+  /**
+   * UpdateFirmware, for both versions: after the answer, from `retrieveDate` on, reports each
+   * status of the update through `report`, one step apart, while the charger runs.
+   */
+  protected updateFirmware(location: string, retrieveDate: string, report: (status: FirmwareStatus) => Promise<unknown>): void {
+    const steps = this.firmwareSteps(location);
+    this.later(() => walkFirmwareStatuses(steps, retrieveDate, this.options.firmware, () => !this.stopped, report));
   }
 
   /** SendLocalList, for both versions: returns the status to answer with. */

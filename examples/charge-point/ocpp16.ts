@@ -171,6 +171,10 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       ),
     }));
     cp.handle('GetLocalListVersion', () => ({ listVersion: this.localList.version }));
+    cp.handle('UpdateFirmware', (req) => {
+      this.updateFirmware(req.location, req.retrieveDate, (status) => this.chargePoint.call('FirmwareStatusNotification', { status }));
+      return {};
+    });
     cp.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

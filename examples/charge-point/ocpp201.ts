@@ -30,6 +30,7 @@ export class SimulatedCharger201 extends SimulatedCharger2x<'ocpp2.0.1'> {
       .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
+      .handle('UpdateFirmware', (req) => this.onUpdateFirmware(req))
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

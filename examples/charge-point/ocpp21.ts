@@ -106,6 +106,7 @@ export class SimulatedCharger21 extends SimulatedCharger2x<'ocpp2.1'> {
       .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
+      .handle('UpdateFirmware', (req) => this.onUpdateFirmware(req))
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

@@ -283,6 +283,12 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
     };
   }
 
+  /** UpdateFirmware: Accepted, then the statuses of the update, each with the request's id. */
+  protected onUpdateFirmware(req: Either<OCPP201.UpdateFirmwareRequest, OCPP21.UpdateFirmwareRequest>): OCPP201.UpdateFirmwareResponse {
+    this.updateFirmware(req.firmware.location, req.firmware.retrieveDateTime, (status) => this.wire.firmwareStatus({ status, requestId: req.requestId }));
+    return { status: 'Accepted' };
+  }
+
   protected onGetLocalListVersion(): OCPP201.GetLocalListVersionResponse {
     return { versionNumber: this.localList.version };
   }

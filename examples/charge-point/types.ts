@@ -4,6 +4,7 @@
  */
 import type { ChargePointOptions } from '../../src/index';
 import type { ExchangeLog } from '../exchange-log';
+import type { FirmwareOptions } from './firmware';
 
 /** Options of a simulated charger. */
 export interface SimulatorOptions {
@@ -29,6 +30,8 @@ export interface SimulatorOptions {
    * @default false
    */
   cableSensor?: boolean;
+  /** The firmware update: how long each status takes, and which images download and install. */
+  firmware?: FirmwareOptions;
   /** Charging power, for the energy meter. @default 11000 */
   powerW?: number;
   /** Log every exchange from the charger's side; `false` for none. @default false */

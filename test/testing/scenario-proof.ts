@@ -89,6 +89,15 @@ export const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_038_CS: 'loses-offline-stop',
   TC_E_44_CS: 'loses-offline-stop',
   TC_E_43_CS: 'loses-offline-stop',
+  TC_044_1_CS: 'firmware-skips-status',
+  TC_L_01_CS: 'firmware-skips-status',
+  TC_044_2_CS: 'firmware-never-fails',
+  TC_044_3_CS: 'firmware-never-fails',
+  TC_L_06_CS: 'firmware-never-fails',
+  TC_L_07_CS: 'firmware-never-fails',
+  TC_042_1_CS: 'list-version-zero',
+  TC_042_2_CS: 'differential-ignored',
+  TC_043_2_CS: 'no-version-mismatch',
   RPC_01_CS: 'hangs-up-on-garbage',
   RPC_02_CS: 'hangs-up-on-garbage',
   RPC_03_CS: 'hangs-up-on-garbage',
@@ -125,6 +134,11 @@ export const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'meter-ignores-config': /expected (MeterValues|TransactionEvent) matching \{[^\n]*\}\n {2}but (nothing was received|no (MeterValues|TransactionEvent) came)/,
   'no-retry': /expected TransactionEvent matching \{"eventType":"Ended","seqNo":\d+/,
   'loses-offline-stop': /expected (StopTransaction|TransactionEvent)|expected all of/,
+  'firmware-skips-status': /expected next CALL to be FirmwareStatusNotification matching \{"status":"Downloaded"/,
+  'firmware-never-fails': /expected next CALL to be FirmwareStatusNotification matching \{"status":"(DownloadFailed|InstallationFailed)"/,
+  'list-version-zero': /listVersion to be \d+\n {2}but it was 0/,
+  'differential-ignored': /listVersion to be (\d+)\n {2}but it was (?!\1)\d+/,
+  'no-version-mismatch': /status to be "VersionMismatch"\n {2}but it was "Accepted"/,
 };
 
 /** A result with its steps, for assertion messages. */

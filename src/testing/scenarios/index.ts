@@ -19,6 +19,8 @@ import {
   TC_B_36_CS,
   TC_B_39_CS,
 } from './configuration';
+import { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
+import { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
 import { TC_B_12_CS, TC_B_13_CS } from './report';
 import { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 import { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -61,6 +63,8 @@ export {
   TC_B_36_CS,
   TC_B_39_CS,
 } from './configuration';
+export { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
+export { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
 export { TC_B_12_CS, TC_B_13_CS } from './report';
 export { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 export { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -121,6 +125,12 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_021_CS,
   TC_040_1_CS,
   TC_040_2_CS,
+  TC_044_1_CS,
+  TC_044_2_CS,
+  TC_044_3_CS,
+  TC_042_1_CS,
+  TC_042_2_CS,
+  TC_043_2_CS,
   TC_073_CS,
   TC_013_CS,
   TC_014_CS,
@@ -160,6 +170,9 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_B_13_CS,
   TC_G_03_CS,
   TC_G_04_CS,
+  TC_L_01_CS,
+  TC_L_06_CS,
+  TC_L_07_CS,
   TC_A_10_CS,
   TC_A_09_CS,
   TC_E_03_CS,
