@@ -78,8 +78,8 @@ export interface ConfigEntry {
   pattern?: RegExp;
 }
 
-/** What a connector reports: free, in use, or taken out of service by ChangeAvailability. */
-export type ConnectorState = 'Available' | 'Preparing' | 'Occupied' | 'Unavailable';
+/** What a connector reports: free, in use, held by a reservation, or taken out of service by ChangeAvailability. */
+export type ConnectorState = 'Available' | 'Preparing' | 'Occupied' | 'Reserved' | 'Unavailable';
 
 /** A session waiting for its cable (authorized, or remotely started, first). */
 export interface AwaitingCable {

@@ -98,6 +98,10 @@ export const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_042_1_CS: 'list-version-zero',
   TC_042_2_CS: 'differential-ignored',
   TC_043_2_CS: 'no-version-mismatch',
+  TC_046_1_CS: 'reservation-ignored',
+  TC_047_CS: 'reservation-never-expires',
+  TC_048_2_CS: 'reserves-occupied',
+  TC_053_CS: 'ignores-parent-id',
   RPC_01_CS: 'hangs-up-on-garbage',
   RPC_02_CS: 'hangs-up-on-garbage',
   RPC_03_CS: 'hangs-up-on-garbage',
@@ -139,6 +143,10 @@ export const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'list-version-zero': /listVersion to be \d+\n {2}but it was 0/,
   'differential-ignored': /listVersion to be (\d+)\n {2}but it was (?!\1)\d+/,
   'no-version-mismatch': /status to be "VersionMismatch"\n {2}but it was "Accepted"/,
+  'reservation-ignored': /expected StatusNotification matching \{"connectorId":1,"status":"Reserved"\}/,
+  'reservation-never-expires': /expected StatusNotification matching \{"connectorId":1,"status":"Available"\}/,
+  'reserves-occupied': /status to be "Occupied"\n {2}but it was "Accepted"/,
+  'ignores-parent-id': /StartTransaction matching \{"connectorId":1,"idTag":"[^"]+","reservationId":\d+\}/,
 };
 
 /** A result with its steps, for assertion messages. */

@@ -3,7 +3,7 @@
  * (examples/charge-point.ts), a StationDriver for it, and misbehaving variants, each breaking
  * one thing a ready scenario checks.
  */
-import { rulesFor, type ChargePoint, type OcppVersion } from '../../src/index';
+import { rulesFor, type ChargePoint, type OCPP16, type OcppVersion } from '../../src/index';
 import type { StationDriver, StationProfile } from '../../src/testing/index';
 import {
   SimulatedCharger16,
@@ -52,7 +52,11 @@ export type Quirk =
   | 'firmware-never-fails' // reports every firmware update installed, whatever the image
   | 'list-version-zero' // keeps a local list and answers GetLocalListVersion 0 whatever its version
   | 'differential-ignored' // answers a differential local list update Accepted and applies none
-  | 'no-version-mismatch'; // applies a differential local list update whatever its version
+  | 'no-version-mismatch' // applies a differential local list update whatever its version
+  | 'reservation-ignored' // answers ReserveNow Accepted and reserves nothing
+  | 'reservation-never-expires' // keeps a reservation past its expiry date
+  | 'reserves-occupied' // accepts a reservation of a connector with a cable in
+  | 'ignores-parent-id'; // lets only the reserved idTag itself use a reservation
 
 /** The firmware locations of the profile: one the simulator's download server holds, one it does not, one corrupt. */
 const FIRMWARE = {
@@ -114,6 +118,7 @@ function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'oc
     if (quirk === 'unlock-fails') c.handle('UnlockConnector', () => ({ status: 'UnlockFailed' }));
     if (quirk === 'trigger-ignored') c.handle('TriggerMessage', () => ({ status: 'Accepted' }));
     if (quirk === 'no-reboot') c.handle('Reset', () => ({ status: 'Accepted' }));
+    if (quirk === 'reservation-ignored') c.handle('ReserveNow', () => ({ status: 'Accepted' }));
     if (quirk === 'list-version-zero') c.handle('GetLocalListVersion', () => ({ listVersion: 0 }));
     if (quirk === 'differential-ignored' || quirk === 'no-version-mismatch') {
       c.handle('SendLocalList', (req) => {
@@ -200,6 +205,18 @@ class Quirky16 extends SimulatedCharger16 {
   ) {
     super(options);
     quirkConfig(this, quirk, this.passwordKey);
+  }
+  protected override reserveNow(req: OCPP16.ReserveNowRequest): OCPP16.ReserveNowResponse['status'] {
+    if (this.quirk !== 'reserves-occupied') return super.reserveNow(req);
+    this.reservations.reserve(req.reservationId, req.idTag, req.parentIdTag, req.expiryDate);
+    return 'Accepted';
+  }
+  protected override reservationExpired(): void {
+    if (this.quirk !== 'reservation-never-expires') super.reservationExpired();
+  }
+  protected override mayUseReservation(idTag: string): boolean {
+    const r = this.reservations.current;
+    return this.quirk === 'ignores-parent-id' ? r === undefined || r.idTag === idTag : super.mayUseReservation(idTag);
   }
   protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);

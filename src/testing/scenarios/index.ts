@@ -21,6 +21,7 @@ import {
 } from './configuration';
 import { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
 import { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
+import { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
 import { TC_B_12_CS, TC_B_13_CS } from './report';
 import { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 import { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -65,6 +66,7 @@ export {
 } from './configuration';
 export { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
 export { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
+export { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
 export { TC_B_12_CS, TC_B_13_CS } from './report';
 export { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 export { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -131,6 +133,10 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_042_1_CS,
   TC_042_2_CS,
   TC_043_2_CS,
+  TC_046_1_CS,
+  TC_047_CS,
+  TC_048_2_CS,
+  TC_053_CS,
   TC_073_CS,
   TC_013_CS,
   TC_014_CS,
