@@ -135,6 +135,7 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       if (this.stopped) return;
     }
     await this.sendStatus(this.connectorState());
+    if (this.options.securityEvents === true) await this.sendSecurityEvent(reason === 'RemoteReset' ? 'ResetOrReboot' : 'StartupOfTheDevice');
     this.emit('ready', { boots: this.boots });
   }
 
@@ -302,6 +303,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected abstract sendStatus(status: ConnectorState): Promise<void>;
   protected abstract sendMeterValues(): Promise<void>;
   protected abstract sendHeartbeat(): Promise<void>;
+  /** SecurityEventNotification of `type` (a name of the security events list), now. */
+  protected abstract sendSecurityEvent(type: string): Promise<void>;
   protected abstract sampleSeconds(): number;
   protected abstract register(cp: ChargePoint<V>): void;
 

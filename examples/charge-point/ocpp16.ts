@@ -57,6 +57,10 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     await this.chargePoint.call('Heartbeat', {});
   }
 
+  protected async sendSecurityEvent(type: string): Promise<void> {
+    await this.chargePoint.call('SecurityEventNotification', { type, timestamp: now() });
+  }
+
   private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
     const periodic = context === 'Sample.Periodic';
     const sampledValue: OCPP16.SampledValue[] = [];

@@ -32,6 +32,13 @@ export interface SimulatorOptions {
   cableSensor?: boolean;
   /** The firmware update: how long each status takes, and which images download and install. */
   firmware?: FirmwareOptions;
+  /**
+   * Report security events (SecurityEventNotification; in 1.6 the security whitepaper's
+   * extension): after each accepted boot, StartupOfTheDevice, or ResetOrReboot after a reset.
+   * Off unless asked for, so that the charger's exchange with a central system that expects
+   * none stays as it was. @default false
+   */
+  securityEvents?: boolean;
   /** Charging power, for the energy meter. @default 11000 */
   powerW?: number;
   /** Log every exchange from the charger's side; `false` for none. @default false */

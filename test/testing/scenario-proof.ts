@@ -102,6 +102,8 @@ export const MISBEHAVIOUR: Readonly<Record<string, Quirk>> = {
   TC_047_CS: 'reservation-never-expires',
   TC_048_2_CS: 'reserves-occupied',
   TC_053_CS: 'ignores-parent-id',
+  TC_077_CS: 'no-security-events',
+  SEC_01_CS: 'no-security-events',
   RPC_01_CS: 'hangs-up-on-garbage',
   RPC_02_CS: 'hangs-up-on-garbage',
   RPC_03_CS: 'hangs-up-on-garbage',
@@ -147,6 +149,7 @@ export const SAYS: Readonly<Record<Quirk, RegExp>> = {
   'reservation-never-expires': /expected StatusNotification matching \{"connectorId":1,"status":"Available"\}/,
   'reserves-occupied': /status to be "Occupied"\n {2}but it was "Accepted"/,
   'ignores-parent-id': /StartTransaction matching \{"connectorId":1,"idTag":"[^"]+","reservationId":\d+\}/,
+  'no-security-events': /expected one of: SecurityEventNotification matching \{"type":"ResetOrReboot"\}/,
 };
 
 /** A result with its steps, for assertion messages. */

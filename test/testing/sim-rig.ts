@@ -56,7 +56,8 @@ export type Quirk =
   | 'reservation-ignored' // answers ReserveNow Accepted and reserves nothing
   | 'reservation-never-expires' // keeps a reservation past its expiry date
   | 'reserves-occupied' // accepts a reservation of a connector with a cable in
-  | 'ignores-parent-id'; // lets only the reserved idTag itself use a reservation
+  | 'ignores-parent-id' // lets only the reserved idTag itself use a reservation
+  | 'no-security-events'; // reports no security event
 
 /** The firmware locations of the profile: one the simulator's download server holds, one it does not, one corrupt. */
 const FIRMWARE = {
@@ -403,6 +404,7 @@ export function simRig(protocol: RigVersion, url: string, identity: string, quir
     url,
     identity,
     cableSensor: quirk !== 'ignores-cable',
+    securityEvents: quirk !== 'no-security-events',
     // A quick update; the download server holds a good image and a corrupt one.
     firmware: { stepMs: 100, images: { [FIRMWARE.firmwareLocation]: 'valid', [FIRMWARE.corruptFirmwareLocation]: 'corrupt' } },
     chargePoint: {
