@@ -16,19 +16,37 @@ import { expectValue } from './checks';
 /** Where the update of the current run stands: the last status received, and the 2.x requestId. */
 const updates = new WeakMap<object, { last: Received; requestId: number }>();
 
-/** Messages a station may send in between, which the order of the statuses ignores. */
-const IN_BETWEEN = ['Heartbeat', 'StatusNotification', 'MeterValues', 'NotifyEvent', 'SecurityEventNotification'];
+/**
+ * Messages a station may send in between, which the order of the statuses ignores: a station
+ * may reboot to install (BootNotification and what follows it).
+ */
+const IN_BETWEEN = ['BootNotification', 'Heartbeat', 'StatusNotification', 'MeterValues', 'NotifyEvent', 'SecurityEventNotification'];
+
+/**
+ * 2.x statuses a station may report on the way, depending on how it updates (a signed image, a
+ * reboot to install, a scheduled step): passed over.
+ */
+const ON_THE_WAY: readonly string[] = ['SignatureVerified', 'InstallRebooting', 'DownloadScheduled', 'InstallScheduled', 'DownloadPaused'];
+
+/** The statuses these scenarios expect, spelled alike in 1.6 and 2.x. */
+type Status = 'Downloading' | 'Downloaded' | 'DownloadFailed' | 'Installing' | 'Installed' | 'InstallationFailed';
 
 type Location = keyof Pick<ResolvedStationProfile, 'firmwareLocation' | 'unreachableFirmwareLocation' | 'corruptFirmwareLocation'>;
 
-/** Expects the next FirmwareStatusNotification of the update to report `status`. */
-async function expectStatus(ctx: ScenarioContext, status: string): Promise<void> {
+/** Expects the next FirmwareStatusNotification of the update (past those on the way) to report `status`. */
+async function expectStatus(ctx: ScenarioContext, status: Status): Promise<void> {
   const update = updates.get(ctx.station);
   if (update === undefined) throw new Error('no firmware update was started in this run');
-  const options = { after: update.last, timeoutMs: ctx.profile.messageTimeoutMs, ignore: IN_BETWEEN };
-  update.last = is16(ctx)
-    ? await ctx.station.expectNextCall('FirmwareStatusNotification', { status: status as 'Downloading' }, options)
-    : await as201(ctx).expectNextCall('FirmwareStatusNotification', { status: status as 'Downloading', requestId: update.requestId }, options);
+  for (;;) {
+    const options = { after: update.last, timeoutMs: ctx.profile.messageTimeoutMs, ignore: IN_BETWEEN };
+    update.last = is16(ctx)
+      ? await ctx.station.expectNextCall('FirmwareStatusNotification', {}, options)
+      : await as201(ctx).expectNextCall('FirmwareStatusNotification', { requestId: update.requestId }, options);
+    const reported = (update.last.request as { status: string }).status;
+    if (!is16(ctx) && ON_THE_WAY.includes(reported)) continue;
+    expectValue(ctx, 'the status of the next FirmwareStatusNotification', reported, status);
+    return;
+  }
 }
 
 /** UpdateFirmware from the profile's `location`, retrieved now: answered (2.x: Accepted); then the first status, Downloading. */
@@ -51,7 +69,7 @@ const X2 = ['ocpp2.0.1', 'ocpp2.1'] as const;
 const START = 'UpdateFirmware is answered (2.x: Accepted); FirmwareStatusNotification Downloading';
 
 /** The steps of an update from `location` that reports `statuses` after Downloading. */
-function updateSteps(location: Location, statuses: readonly string[]) {
+function updateSteps(location: Location, statuses: readonly Status[]) {
   return [
     step(START, startUpdate(location)),
     ...statuses.map((status) => step(`FirmwareStatusNotification ${status}, next`, (ctx) => expectStatus(ctx, status))),
