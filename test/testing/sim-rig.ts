@@ -53,6 +53,7 @@ export type Quirk =
   | 'list-version-zero' // keeps a local list and answers GetLocalListVersion 0 whatever its version
   | 'differential-ignored' // answers a differential local list update Accepted and applies none
   | 'no-version-mismatch' // applies a differential local list update whatever its version
+  | 'list-not-applied' // numbers its local list by each update and keeps none of its tokens
   | 'reservation-ignored' // answers ReserveNow Accepted and reserves nothing
   | 'reservation-never-expires' // keeps a reservation past its expiry date
   | 'reserves-occupied' // accepts a reservation of a connector with a cable in
@@ -120,6 +121,12 @@ function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'oc
     if (quirk === 'trigger-ignored') c.handle('TriggerMessage', () => ({ status: 'Accepted' }));
     if (quirk === 'no-reboot') c.handle('Reset', () => ({ status: 'Accepted' }));
     if (quirk === 'reservation-ignored') c.handle('ReserveNow', () => ({ status: 'Accepted' }));
+    if (quirk === 'list-not-applied') {
+      c.handle('SendLocalList', (req) => {
+        sim.localList.version = req.listVersion;
+        return { status: 'Accepted' };
+      });
+    }
     if (quirk === 'list-version-zero') c.handle('GetLocalListVersion', () => ({ listVersion: 0 }));
     if (quirk === 'differential-ignored' || quirk === 'no-version-mismatch') {
       c.handle('SendLocalList', (req) => {

@@ -20,7 +20,7 @@ import {
   TC_B_39_CS,
 } from './configuration';
 import { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
-import { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
+import { TC_042_1_CS, TC_042_2_CS, TC_043_CS, TC_043_2_CS } from './local-list';
 import { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
 import { SEC_01_CS, TC_077_CS } from './security-events';
 import { TC_B_12_CS, TC_B_13_CS } from './report';
@@ -66,7 +66,7 @@ export {
   TC_B_39_CS,
 } from './configuration';
 export { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
-export { TC_042_1_CS, TC_042_2_CS, TC_043_2_CS } from './local-list';
+export { TC_042_1_CS, TC_042_2_CS, TC_043_CS, TC_043_2_CS } from './local-list';
 export { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
 export { SEC_01_CS, TC_077_CS } from './security-events';
 export { TC_B_12_CS, TC_B_13_CS } from './report';
@@ -137,6 +137,7 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_042_1_CS,
   TC_042_2_CS,
   TC_043_2_CS,
+  TC_043_CS,
   TC_046_1_CS,
   TC_047_CS,
   TC_048_2_CS,
