@@ -14,7 +14,11 @@
  * RequestStart/StopTransaction), Reset (the charger reboots and boots again),
  * GetConfiguration/ChangeConfiguration (2.x: GetVariables/SetVariables; a new password makes it
  * reconnect with it), ChangeAvailability, TriggerMessage, UnlockConnector, SendLocalList,
- * GetLocalListVersion, DataTransfer and (2.x) GetBaseReport, answered with paged NotifyReport.
+ * GetLocalListVersion, DataTransfer, UpdateFirmware (its statuses one step apart, failing for a
+ * location or image its download server, `firmware`, says so: charge-point/firmware.ts), 1.6
+ * ReserveNow/CancelReservation (charge-point/reservations.ts) and (2.x) GetBaseReport, answered
+ * with paged NotifyReport. With `securityEvents` it reports a SecurityEventNotification after
+ * each accepted boot.
  * Transaction messages are retried as its configuration says. With `cableSensor` (the test
  * kit's rig) a session authorized or remotely started before the cable waits for it, up to the
  * connection timeout: `plugIn()`, `unplug()` and `presentToken()` are its cable and card reader. The 2.1 one (charge-point/ocpp21.ts) also streams its

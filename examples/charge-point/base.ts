@@ -6,6 +6,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { ChargePoint, type OcppVersion } from '../../src/index';
+import { ReservationDesk } from './reservations';
+import { firmwareStatuses, walkFirmwareStatuses, type FirmwareStatus } from './firmware';
 import type { AwaitingCable, ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
 
 export type { ChargerEvents, ConfigEntry, ConnectorState, SimTransaction, SimulatorOptions, StopReason } from './types';
@@ -19,6 +21,10 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   abstract readonly protocol: V;
   readonly config = new Map<string, ConfigEntry>();
   readonly localList = { version: 0, idTags: new Set<string>() };
+  /** The reservation of the connector (1.6 ReserveNow); it ends when used, cancelled or expired. */
+  readonly reservations = new ReservationDesk(() => this.reservationExpired());
+  /** The parent of each idTag, as the CSMS's last Authorize answer for it said (for reservations). */
+  protected readonly parentIdTags = new Map<string, string>();
   transaction: SimTransaction | undefined;
   /** Whether a cable is plugged in (with `cableSensor`). A reboot releases it. */
   pluggedIn = false;
@@ -78,7 +84,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   /** What the connector reports now. */
   protected connectorState(): ConnectorState {
     if (this.transaction) return 'Occupied';
-    return this.operative ? 'Available' : 'Unavailable';
+    if (!this.operative) return 'Unavailable';
+    return this.reservations.current ? 'Reserved' : 'Available';
   }
 
   /** The current connection (a reset replaces it). */
@@ -128,6 +135,7 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       if (this.stopped) return;
     }
     await this.sendStatus(this.connectorState());
+    if (this.options.securityEvents === true) await this.sendSecurityEvent(reason === 'RemoteReset' ? 'ResetOrReboot' : 'StartupOfTheDevice');
     this.emit('ready', { boots: this.boots });
   }
 
@@ -216,7 +224,19 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
       if (this.transaction.idTag === idTag) await this.stopTransaction('Local');
       return;
     }
-    if (await this.authorize(idTag)) await this.startWhenPlugged(idTag);
+    // A reserved connector only takes the reservation's idTag, or one of the same parent.
+    if ((await this.authorize(idTag)) && this.mayUseReservation(idTag)) await this.startWhenPlugged(idTag);
+  }
+
+  /** Whether `idTag` may charge on the connector, as far as its reservation goes. */
+  protected mayUseReservation(idTag: string): boolean {
+    return this.reservations.admits(idTag, this.parentIdTags.get(idTag));
+  }
+
+  /** The reservation's expiry date passed: the connector is free again. */
+  protected reservationExpired(): void {
+    this.reservations.clear();
+    this.later(() => this.sendStatus(this.connectorState()));
   }
 
   /**
@@ -283,6 +303,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
   protected abstract sendStatus(status: ConnectorState): Promise<void>;
   protected abstract sendMeterValues(): Promise<void>;
   protected abstract sendHeartbeat(): Promise<void>;
+  /** SecurityEventNotification of `type` (a name of the security events list), now. */
+  protected abstract sendSecurityEvent(type: string): Promise<void>;
   protected abstract sampleSeconds(): number;
   protected abstract register(cp: ChargePoint<V>): void;
 
@@ -338,6 +360,8 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
 
   protected clearTimers(): void {
     this.stopMetering();
+    // A reboot drops the reservation with the rest of the charger's volatile state.
+    this.reservations.clear();
     if (this.awaitingCable) clearTimeout(this.awaitingCable.timer);
     this.awaitingCable = undefined;
     clearInterval(this.heartbeatTimer);
@@ -414,6 +438,20 @@ export abstract class SimulatedChargerBase<V extends OcppVersion> extends EventE
     this.operative = operative;
     if (changed) this.later(() => this.sendStatus(this.connectorState()));
     return 'Accepted';
+  }
+
+  /** The statuses an update from `location` reports (a test's misbehaving variant may lie). */
+  protected firmwareSteps(location: string): FirmwareStatus[] {
+    return firmwareStatuses(location, this.options.firmware);
+  }
+
+  /**
+   * UpdateFirmware, for both versions: after the answer, from `retrieveDate` on, reports each
+   * status of the update through `report`, one step apart, while the charger runs.
+   */
+  protected updateFirmware(location: string, retrieveDate: string, report: (status: FirmwareStatus) => Promise<unknown>): void {
+    const steps = this.firmwareSteps(location);
+    this.later(() => walkFirmwareStatuses(steps, retrieveDate, this.options.firmware, () => !this.stopped, report));
   }
 
   /** SendLocalList, for both versions: returns the status to answer with. */

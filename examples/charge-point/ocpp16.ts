@@ -57,6 +57,10 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     await this.chargePoint.call('Heartbeat', {});
   }
 
+  protected async sendSecurityEvent(type: string): Promise<void> {
+    await this.chargePoint.call('SecurityEventNotification', { type, timestamp: now() });
+  }
+
   private meterValue(context: OCPP16.ReadingContext): OCPP16.MeterValue {
     const periodic = context === 'Sample.Periodic';
     const sampledValue: OCPP16.SampledValue[] = [];
@@ -80,6 +84,8 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     const offline = this.offlineAuthorization(idTag);
     if (offline !== undefined) return offline;
     const { idTagInfo } = await this.chargePoint.call('Authorize', { idTag });
+    if (idTagInfo.parentIdTag === undefined) this.parentIdTags.delete(idTag);
+    else this.parentIdTags.set(idTag, idTagInfo.parentIdTag);
     return idTagInfo.status === 'Accepted';
   }
 
@@ -87,7 +93,15 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     if (this.transaction) throw new Error('a transaction is already in progress');
     const meterStartWh = this.meterWh;
     const startedAt = now();
-    const response = await this.chargePoint.call('StartTransaction', { connectorId: 1, idTag, meterStart: meterStartWh, timestamp: startedAt });
+    // A session on the reserved connector uses the reservation up (it was checked before).
+    const reservationId = this.reservations.clear();
+    const response = await this.chargePoint.call('StartTransaction', {
+      connectorId: 1,
+      idTag,
+      meterStart: meterStartWh,
+      timestamp: startedAt,
+      ...(reservationId === undefined ? {} : { reservationId }),
+    });
     const tx: SimTransaction = { id: String(response.transactionId), idTag, meterStartWh, startedAt, authorized: response.idTagInfo.status === 'Accepted' };
     this.transaction = tx;
     return this.afterStart(tx);
@@ -112,10 +126,26 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
     await this.afterStop(tx, reason, meterStop);
   }
 
+  /**
+   * ReserveNow: holds the connector when it is free (no cable, no session, no other
+   * reservation) and in service, and reports it Reserved. Connector 0 (any connector) is not
+   * offered: the charger has one.
+   */
+  protected reserveNow(req: OCPP16.ReserveNowRequest): OCPP16.ReserveNowResponse['status'] {
+    if (req.connectorId !== 1) return 'Rejected';
+    if (!this.operative) return 'Unavailable';
+    const other = this.reservations.current !== undefined && this.reservations.current.id !== req.reservationId;
+    if (this.transaction || this.pluggedIn || this.awaitingCable || this.remoteStartPending || other) return 'Occupied';
+    this.reservations.reserve(req.reservationId, req.idTag, req.parentIdTag, req.expiryDate);
+    this.later(() => this.sendStatus('Reserved'));
+    return 'Accepted';
+  }
+
   protected register(cp: ChargePoint<'ocpp1.6'>): void {
     cp.handle('RemoteStartTransaction', (req) => {
       if (this.transaction || this.remoteStartPending || this.awaitingCable || !this.operative || (req.connectorId !== undefined && req.connectorId !== 1))
         return { status: 'Rejected' };
+      if (!this.mayUseReservation(req.idTag)) return { status: 'Rejected' };
       this.startRemotely(async () => {
         // With AuthorizeRemoteTxRequests, the idTag is checked first like a local one.
         if (this.config.get('AuthorizeRemoteTxRequests')?.value === 'true' && !(await this.authorize(req.idTag))) return;
@@ -171,6 +201,17 @@ export class SimulatedCharger16 extends SimulatedChargerBase<'ocpp1.6'> {
       ),
     }));
     cp.handle('GetLocalListVersion', () => ({ listVersion: this.localList.version }));
+    cp.handle('UpdateFirmware', (req) => {
+      this.updateFirmware(req.location, req.retrieveDate, (status) => this.chargePoint.call('FirmwareStatusNotification', { status }));
+      return {};
+    });
+    cp.handle('ReserveNow', (req) => ({ status: this.reserveNow(req) }));
+    cp.handle('CancelReservation', (req) => {
+      if (this.reservations.current?.id !== req.reservationId) return { status: 'Rejected' };
+      this.reservations.clear();
+      this.later(() => this.sendStatus(this.connectorState()));
+      return { status: 'Accepted' };
+    });
     cp.handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

@@ -16,6 +16,7 @@ export class SimulatedCharger201 extends SimulatedCharger2x<'ocpp2.0.1'> {
     firmwareStatus: (request) => this.chargePoint.call('FirmwareStatusNotification', request),
     logStatus: (request) => this.chargePoint.call('LogStatusNotification', request),
     notifyReport: (request) => this.chargePoint.call('NotifyReport', request),
+    securityEvent: (request) => this.chargePoint.call('SecurityEventNotification', request),
   };
 
   protected register(cp: ChargePoint<'ocpp2.0.1'>): void {
@@ -30,6 +31,7 @@ export class SimulatedCharger201 extends SimulatedCharger2x<'ocpp2.0.1'> {
       .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
+      .handle('UpdateFirmware', (req) => this.onUpdateFirmware(req))
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

@@ -27,6 +27,7 @@ export class SimulatedCharger21 extends SimulatedCharger2x<'ocpp2.1'> {
     firmwareStatus: (request) => this.chargePoint.call('FirmwareStatusNotification', request),
     logStatus: (request) => this.chargePoint.call('LogStatusNotification', request),
     notifyReport: (request) => this.chargePoint.call('NotifyReport', request),
+    securityEvent: (request) => this.chargePoint.call('SecurityEventNotification', request),
   };
   /** The open periodic event stream and how many samples went out on it; a stream lives as long as its connection. */
   stream: { id: number; samples: number } | undefined;
@@ -106,6 +107,7 @@ export class SimulatedCharger21 extends SimulatedCharger2x<'ocpp2.1'> {
       .handle('GetBaseReport', (req) => this.onGetBaseReport(req))
       .handle('SendLocalList', (req) => this.onSendLocalList(req))
       .handle('GetLocalListVersion', () => this.onGetLocalListVersion())
+      .handle('UpdateFirmware', (req) => this.onUpdateFirmware(req))
       .handle('DataTransfer', () => ({ status: 'UnknownVendorId' }));
   }
 }

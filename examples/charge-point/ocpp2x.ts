@@ -23,6 +23,7 @@ export interface Wire2x {
   firmwareStatus(request: OCPP201.FirmwareStatusNotificationRequest): Promise<unknown>;
   logStatus(request: OCPP201.LogStatusNotificationRequest): Promise<unknown>;
   notifyReport(request: OCPP201.NotifyReportRequest): Promise<unknown>;
+  securityEvent(request: OCPP201.SecurityEventNotificationRequest): Promise<unknown>;
 }
 
 /** A request of either 2.x version: handlers read only the fields both have. */
@@ -91,6 +92,10 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
 
   protected async sendHeartbeat(): Promise<void> {
     await this.wire.heartbeat();
+  }
+
+  protected async sendSecurityEvent(type: string): Promise<void> {
+    await this.wire.securityEvent({ type, timestamp: now() });
   }
 
   private meterValue(context: OCPP201.ReadingContextEnumType): OCPP201.MeterValueType {
@@ -281,6 +286,12 @@ export abstract class SimulatedCharger2x<V extends 'ocpp2.0.1' | 'ocpp2.1'> exte
         (req.localAuthorizationList ?? []).map((e) => ({ idTag: e.idToken.idToken, remove: e.idTokenInfo === undefined })),
       ),
     };
+  }
+
+  /** UpdateFirmware: Accepted, then the statuses of the update, each with the request's id. */
+  protected onUpdateFirmware(req: Either<OCPP201.UpdateFirmwareRequest, OCPP21.UpdateFirmwareRequest>): OCPP201.UpdateFirmwareResponse {
+    this.updateFirmware(req.firmware.location, req.firmware.retrieveDateTime, (status) => this.wire.firmwareStatus({ status, requestId: req.requestId }));
+    return { status: 'Accepted' };
   }
 
   protected onGetLocalListVersion(): OCPP201.GetLocalListVersionResponse {

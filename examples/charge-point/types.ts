@@ -4,6 +4,7 @@
  */
 import type { ChargePointOptions } from '../../src/index';
 import type { ExchangeLog } from '../exchange-log';
+import type { FirmwareOptions } from './firmware';
 
 /** Options of a simulated charger. */
 export interface SimulatorOptions {
@@ -29,6 +30,15 @@ export interface SimulatorOptions {
    * @default false
    */
   cableSensor?: boolean;
+  /** The firmware update: how long each status takes, and which images download and install. */
+  firmware?: FirmwareOptions;
+  /**
+   * Report security events (SecurityEventNotification; in 1.6 the security whitepaper's
+   * extension): after each accepted boot, StartupOfTheDevice, or ResetOrReboot after a reset.
+   * Off unless asked for, so that the charger's exchange with a central system that expects
+   * none stays as it was. @default false
+   */
+  securityEvents?: boolean;
   /** Charging power, for the energy meter. @default 11000 */
   powerW?: number;
   /** Log every exchange from the charger's side; `false` for none. @default false */
@@ -75,8 +85,8 @@ export interface ConfigEntry {
   pattern?: RegExp;
 }
 
-/** What a connector reports: free, in use, or taken out of service by ChangeAvailability. */
-export type ConnectorState = 'Available' | 'Preparing' | 'Occupied' | 'Unavailable';
+/** What a connector reports: free, in use, held by a reservation, or taken out of service by ChangeAvailability. */
+export type ConnectorState = 'Available' | 'Preparing' | 'Occupied' | 'Reserved' | 'Unavailable';
 
 /** A session waiting for its cable (authorized, or remotely started, first). */
 export interface AwaitingCable {

@@ -41,7 +41,9 @@ options:
   --junit FILE           write the results as JUnit XML to FILE
   --profile FILE         the station profile as JSON: evseId, connectorId, connectorIds,
                          validToken, invalidToken, heartbeatIntervalS, retryIntervalS,
-                         messageTimeoutMs, timingToleranceMs, password
+                         messageTimeoutMs, timingToleranceMs, password,
+                         firmwareLocation, unreachableFirmwareLocation,
+                         corruptFirmwareLocation
   --password SECRET      require HTTP Basic auth with this password (security profile 1)
   --wait-ms MS           how long to wait for the charger to connect (default 300000)
   --strict               BLOCKED and SKIPPED scenarios fail the run too (exit code 1; JUnit

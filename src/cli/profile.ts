@@ -25,6 +25,9 @@ const STATION_FIELDS: Fields<StationProfile> = {
   messageTimeoutMs: 'integer',
   timingToleranceMs: 'integer',
   password: 'string',
+  firmwareLocation: 'string',
+  unreachableFirmwareLocation: 'string',
+  corruptFirmwareLocation: 'string',
 };
 
 /** The fields of CsmsProfile and what each takes. */

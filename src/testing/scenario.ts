@@ -89,6 +89,12 @@ export interface StationProfile {
   readonly timingToleranceMs?: number;
   /** The Basic-auth password of the charger, for security scenarios. */
   readonly password?: string;
+  /** A firmware image the station downloads and installs (OCTT's "<Configured firmware location>"). @default 'https://firmware.example.com/valid.bin' */
+  readonly firmwareLocation?: string;
+  /** A location the station cannot download firmware from. @default 'https://firmware.example.com/unreachable.bin' */
+  readonly unreachableFirmwareLocation?: string;
+  /** A firmware image the station downloads and fails to install. @default 'https://firmware.example.com/corrupt.bin' */
+  readonly corruptFirmwareLocation?: string;
 }
 
 /** {@link StationProfile} with every default filled in. */
@@ -105,6 +111,9 @@ export const DEFAULT_STATION_PROFILE: Readonly<ResolvedStationProfile> = Object.
   retryIntervalS: 5,
   messageTimeoutMs: 10_000,
   timingToleranceMs: 1_000,
+  firmwareLocation: 'https://firmware.example.com/valid.bin',
+  unreachableFirmwareLocation: 'https://firmware.example.com/unreachable.bin',
+  corruptFirmwareLocation: 'https://firmware.example.com/corrupt.bin',
 });
 
 /**

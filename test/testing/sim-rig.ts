@@ -3,7 +3,7 @@
  * (examples/charge-point.ts), a StationDriver for it, and misbehaving variants, each breaking
  * one thing a ready scenario checks.
  */
-import { rulesFor, type ChargePoint, type OcppVersion } from '../../src/index';
+import { rulesFor, type ChargePoint, type OCPP16, type OcppVersion } from '../../src/index';
 import type { StationDriver, StationProfile } from '../../src/testing/index';
 import {
   SimulatedCharger16,
@@ -15,6 +15,7 @@ import {
 } from '../../examples/charge-point';
 import type { ConnectorState } from '../../examples/charge-point';
 import { reportPages } from '../../examples/charge-point/report';
+import type { FirmwareStatus } from '../../examples/charge-point/firmware';
 
 /** How a variant misbehaves ('none': it does not). */
 export type Quirk =
@@ -46,7 +47,25 @@ export type Quirk =
   | 'remote-authorize-never' // never authorizes remote starts whatever AuthorizeRemoteStart says
   | 'no-retry' // gives a transaction message up after its first attempt
   | 'meter-ignores-config' // accepts a sample interval and measurands and samples as before
-  | 'loses-offline-stop'; // forgets a transaction stopped while offline
+  | 'loses-offline-stop' // forgets a transaction stopped while offline
+  | 'firmware-skips-status' // reports a firmware update Downloading, then Installed at once
+  | 'firmware-never-fails' // reports every firmware update installed, whatever the image
+  | 'list-version-zero' // keeps a local list and answers GetLocalListVersion 0 whatever its version
+  | 'differential-ignored' // answers a differential local list update Accepted and applies none
+  | 'no-version-mismatch' // applies a differential local list update whatever its version
+  | 'list-not-applied' // numbers its local list by each update and keeps none of its tokens
+  | 'reservation-ignored' // answers ReserveNow Accepted and reserves nothing
+  | 'reservation-never-expires' // keeps a reservation past its expiry date
+  | 'reserves-occupied' // accepts a reservation of a connector with a cable in
+  | 'ignores-parent-id' // lets only the reserved idTag itself use a reservation
+  | 'no-security-events'; // reports no security event
+
+/** The firmware locations of the profile: one the simulator's download server holds, one it does not, one corrupt. */
+const FIRMWARE = {
+  firmwareLocation: 'https://firmware.sim.test/v2.bin',
+  unreachableFirmwareLocation: 'https://firmware.sim.test/missing.bin',
+  corruptFirmwareLocation: 'https://firmware.sim.test/corrupt.bin',
+} as const;
 
 /** The simulator's Basic-auth password: 32 hex digits, valid in 1.6 (AuthorizationKey) and 2.x. */
 export const SIM_PASSWORD = '00112233445566778899aabbccddeeff';
@@ -58,6 +77,7 @@ export const SIM_PROFILE: StationProfile = {
   messageTimeoutMs: 1500,
   timingToleranceMs: 400,
   password: SIM_PASSWORD,
+  ...FIRMWARE,
 };
 
 /**
@@ -100,6 +120,27 @@ function overrideHandlers(sim: Sim, cp: ChargePoint<'ocpp1.6'> | ChargePoint<'oc
     if (quirk === 'unlock-fails') c.handle('UnlockConnector', () => ({ status: 'UnlockFailed' }));
     if (quirk === 'trigger-ignored') c.handle('TriggerMessage', () => ({ status: 'Accepted' }));
     if (quirk === 'no-reboot') c.handle('Reset', () => ({ status: 'Accepted' }));
+    if (quirk === 'reservation-ignored') c.handle('ReserveNow', () => ({ status: 'Accepted' }));
+    if (quirk === 'list-not-applied') {
+      c.handle('SendLocalList', (req) => {
+        sim.localList.version = req.listVersion;
+        return { status: 'Accepted' };
+      });
+    }
+    if (quirk === 'list-version-zero') c.handle('GetLocalListVersion', () => ({ listVersion: 0 }));
+    if (quirk === 'differential-ignored' || quirk === 'no-version-mismatch') {
+      c.handle('SendLocalList', (req) => {
+        const list = sim.localList;
+        const full = req.updateType === 'Full';
+        if (!full && quirk === 'differential-ignored') return { status: 'Accepted' };
+        if (full) list.idTags.clear();
+        for (const e of req.localAuthorizationList ?? [])
+          if (e.idTagInfo === undefined) list.idTags.delete(e.idTag);
+          else list.idTags.add(e.idTag);
+        list.version = req.listVersion;
+        return { status: 'Accepted' };
+      });
+    }
     if (quirk === 'config-lax') {
       c.handle('GetConfiguration', (req) => ({
         configurationKey: (req.key ?? [...sim.config.keys()]).map((key) => ({ key, readonly: false, value: sim.config.get(key)?.value ?? '' })),
@@ -150,6 +191,13 @@ function forgetfulSet(quirk: Quirk, config: ReadonlyMap<string, unknown>, key: s
   return config.has(key) ? 'Accepted' : 'Unknown';
 }
 
+/** 'firmware-*': what a lying firmware update reports instead of `honest`. */
+function firmwareLies(quirk: Quirk, honest: FirmwareStatus[]): FirmwareStatus[] {
+  if (quirk === 'firmware-skips-status' && honest.includes('Installed')) return ['Downloading', 'Installed'];
+  if (quirk === 'firmware-never-fails') return ['Downloading', 'Downloaded', 'Installing', 'Installed'];
+  return honest;
+}
+
 /** The misbehaviours every version shares that live in the simulator's methods (the constructor's part). */
 function quirkConfig(sim: Sim, quirk: Quirk, passwordKey: string): void {
   const entry = sim.config.get(passwordKey);
@@ -166,8 +214,23 @@ class Quirky16 extends SimulatedCharger16 {
     super(options);
     quirkConfig(this, quirk, this.passwordKey);
   }
+  protected override reserveNow(req: OCPP16.ReserveNowRequest): OCPP16.ReserveNowResponse['status'] {
+    if (this.quirk !== 'reserves-occupied') return super.reserveNow(req);
+    this.reservations.reserve(req.reservationId, req.idTag, req.parentIdTag, req.expiryDate);
+    return 'Accepted';
+  }
+  protected override reservationExpired(): void {
+    if (this.quirk !== 'reservation-never-expires') super.reservationExpired();
+  }
+  protected override mayUseReservation(idTag: string): boolean {
+    const r = this.reservations.current;
+    return this.quirk === 'ignores-parent-id' ? r === undefined || r.idTag === idTag : super.mayUseReservation(idTag);
+  }
   protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
+  }
+  protected override firmwareSteps(location: string): FirmwareStatus[] {
+    return firmwareLies(this.quirk, super.firmwareSteps(location));
   }
   protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
     return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
@@ -230,6 +293,9 @@ class Quirky201 extends SimulatedCharger201 {
   protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
   }
+  protected override firmwareSteps(location: string): FirmwareStatus[] {
+    return firmwareLies(this.quirk, super.firmwareSteps(location));
+  }
   protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
     return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
   }
@@ -284,6 +350,9 @@ class Quirky21 extends SimulatedCharger21 {
   }
   protected override setConfig(key: string, value: string): 'Accepted' | 'Rejected' | 'Unknown' {
     return forgetfulSet(this.quirk, this.config, key) ?? super.setConfig(key, value);
+  }
+  protected override firmwareSteps(location: string): FirmwareStatus[] {
+    return firmwareLies(this.quirk, super.firmwareSteps(location));
   }
   protected override changeAvailability(operative: boolean): 'Accepted' | 'Scheduled' {
     return this.quirk === 'availability-ignored' ? 'Accepted' : super.changeAvailability(operative);
@@ -342,6 +411,9 @@ export function simRig(protocol: RigVersion, url: string, identity: string, quir
     url,
     identity,
     cableSensor: quirk !== 'ignores-cable',
+    securityEvents: quirk !== 'no-security-events',
+    // A quick update; the download server holds a good image and a corrupt one.
+    firmware: { stepMs: 100, images: { [FIRMWARE.firmwareLocation]: 'valid', [FIRMWARE.corruptFirmwareLocation]: 'corrupt' } },
     chargePoint: {
       // Back quickly after the CSMS dropped it (the offline scenarios).
       reconnect: { waitMinimumMs: 200, randomRangeMs: 100 },

@@ -19,6 +19,10 @@ import {
   TC_B_36_CS,
   TC_B_39_CS,
 } from './configuration';
+import { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
+import { TC_042_1_CS, TC_042_2_CS, TC_043_CS, TC_043_2_CS } from './local-list';
+import { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
+import { SEC_01_CS, TC_077_CS } from './security-events';
 import { TC_B_12_CS, TC_B_13_CS } from './report';
 import { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 import { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -61,6 +65,10 @@ export {
   TC_B_36_CS,
   TC_B_39_CS,
 } from './configuration';
+export { TC_044_1_CS, TC_044_2_CS, TC_044_3_CS, TC_L_01_CS, TC_L_06_CS, TC_L_07_CS } from './firmware';
+export { TC_042_1_CS, TC_042_2_CS, TC_043_CS, TC_043_2_CS } from './local-list';
+export { TC_046_1_CS, TC_047_CS, TC_048_2_CS, TC_053_CS } from './reservations';
+export { SEC_01_CS, TC_077_CS } from './security-events';
 export { TC_B_12_CS, TC_B_13_CS } from './report';
 export { RPC_01_CS, RPC_02_CS, RPC_03_CS } from './rpc-framework';
 export { TC_070_CS, TC_J_09_CS } from './meter-values';
@@ -93,7 +101,9 @@ export { TC_013_CS, TC_014_CS, TC_015_CS, TC_B_20_CS, TC_B_21_CS, TC_B_22_CS } f
  * transaction running (TC_003_CS, TC_010_CS, TC_E_03_CS, TC_F_01_CS) follows one that leaves none and a
  * message or more after one that ended one (a station may take a moment to settle after its
  * TransactionEvent Ended); those that read the heartbeat interval given at boot (TC_019_*,
- * TC_B_06_CS) come before those that reconnect without a boot (TC_073_CS, TC_A_09_CS). Run the
+ * TC_B_06_CS) come before those that reconnect without a boot (TC_073_CS, TC_A_09_CS); the
+ * firmware, local-list and reservation ones leave the station as they found it (no cable, no
+ * reservation), and the security-event ones reboot it, so they sit with the resets. Run the
  * list against a station and the scenarios of other versions are SKIPPED.
  */
 export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
@@ -121,9 +131,21 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_021_CS,
   TC_040_1_CS,
   TC_040_2_CS,
+  TC_044_1_CS,
+  TC_044_2_CS,
+  TC_044_3_CS,
+  TC_042_1_CS,
+  TC_042_2_CS,
+  TC_043_2_CS,
+  TC_043_CS,
+  TC_046_1_CS,
+  TC_047_CS,
+  TC_048_2_CS,
+  TC_053_CS,
   TC_073_CS,
   TC_013_CS,
   TC_014_CS,
+  TC_077_CS,
   TC_B_01_CS,
   TC_B_02_CS,
   TC_B_03_CS,
@@ -160,6 +182,9 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_B_13_CS,
   TC_G_03_CS,
   TC_G_04_CS,
+  TC_L_01_CS,
+  TC_L_06_CS,
+  TC_L_07_CS,
   TC_A_10_CS,
   TC_A_09_CS,
   TC_E_03_CS,
@@ -168,6 +193,7 @@ export const STATION_SCENARIOS: readonly Scenario[] = Object.freeze([
   TC_B_22_CS,
   TC_B_20_CS,
   TC_B_21_CS,
+  SEC_01_CS,
   TC_B_23_CS,
   RPC_01_CS,
   RPC_02_CS,
