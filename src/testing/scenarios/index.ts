@@ -1,5 +1,6 @@
 /**
- * The ready charging-station scenarios, named by their OCTT ids, for 1.6 and 2.0.1.
+ * The ready charging-station scenarios, named by their OCTT ids (the kit's own where OCTT has none),
+ * for 1.6 and 2.0.1, and 2.1 where a 2.0.1 case holds unchanged.
  */
 import type { Scenario } from '../scenario';
 import { TC_023_1_CS, TC_023_2_CS, TC_023_3_CS, TC_C_02_CS, TC_C_06_CS, TC_C_07_CS } from './authorization';
