@@ -56,7 +56,8 @@ export type {
   ReceivedCallError,
 } from './received';
 export type { Reply } from './replies';
-export type { DisconnectOptions, StationHandshake, TestCallOptions } from './station-handle';
+export type { StationHandshake } from './station-handle';
+export type { DisconnectOptions, TestCallOptions } from './peer-handle';
 export type { TestCentralSystemOptions } from './test-central-system';
 export type { TestChargePointOptions } from './test-charge-point';
 export type { TranscriptEntry, TranscriptFormatOptions } from './transcript';

@@ -5,6 +5,7 @@
 import {
   createRpcError,
   type BadFrameEvent,
+  type CallOptions,
   type FrameEvent,
   type HandlerContext,
   type HandlerErrorEvent,
@@ -31,6 +32,24 @@ import {
 } from './received';
 import { CallErrorReply, defaultReply, resolveReply, type Reply } from './replies';
 import { kindOfType, Transcript, type TranscriptEntry } from './transcript';
+
+/** Options of `call()` on a `StationHandle` or a `TestChargePoint`. */
+export interface TestCallOptions {
+  /** How long to wait for the answer. @default the central system's `callTimeoutMs` (30000) */
+  readonly timeoutMs?: number;
+  /** `false` sends the request without validating it, for negative tests. @default true */
+  readonly validate?: boolean;
+}
+
+/** Options of `disconnect()` on a `StationHandle` or a `TestChargePoint`. */
+export interface DisconnectOptions {
+  /** The WebSocket close code. @default 1000 */
+  readonly code?: number;
+  /** The close reason. @default '' */
+  readonly reason?: string;
+  /** Drop the TCP connection without a close frame (a network failure). @default false */
+  readonly abrupt?: boolean;
+}
 
 /** Request and response types per action: what a handle receives or sends. */
 export type ActionTable = Record<string, { request: unknown; response: unknown }>;
@@ -265,8 +284,19 @@ export abstract class PeerHandle<In extends ActionTable> implements AsyncDisposa
 
   // ------------------------------------------------------------------ the wire
 
-  /** @internal Records `text` sent raw. */
-  protected recordRaw(text: string): void {
+  /**
+   * @internal Checks a frame given to `sendRaw` (before anything else, so a wrong type is a
+   * TypeError whatever the connection's state).
+   * @throws TypeError for a frame that is neither a string nor bytes.
+   */
+  protected checkRawFrame(frame: unknown): asserts frame is string | Uint8Array {
+    if (typeof frame !== 'string' && !(frame instanceof Uint8Array))
+      throw new TypeError(`sendRaw: frame must be a string or a Uint8Array, got ${describeValue(frame)}`);
+  }
+
+  /** @internal Records `frame` sent raw (bytes as the UTF-8 they decode to). */
+  protected recordRaw(frame: string | Uint8Array): void {
+    const text = typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8');
     let messageId: string | undefined;
     try {
       const parsed = JSON.parse(text) as unknown;
@@ -277,9 +307,26 @@ export abstract class PeerHandle<In extends ActionTable> implements AsyncDisposa
     this.transcript.add({ direction: 'out', kind: 'raw', text, messageId, validation: 'skipped' });
   }
 
-  /** @internal Notes that the next outbound CALL of `action` goes unvalidated. */
-  protected noteUnvalidated(action: string): void {
-    this.unvalidated.push(action);
+  /**
+   * @internal The core's options for a `call()` of the handle; with `validate: false`, notes that
+   * the CALL of `action` goes out unvalidated (the transcript says so).
+   */
+  protected callOptionsFor(action: string, options: TestCallOptions): CallOptions {
+    if (options.validate === false) this.unvalidated.push(action);
+    const callOptions: CallOptions = {};
+    if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs;
+    if (options.validate !== undefined) callOptions.validate = options.validate;
+    return callOptions;
+  }
+
+  /**
+   * @internal `disconnect()`'s argument as options (a number is the close code).
+   * @throws TypeError for anything else.
+   */
+  protected disconnectOptions(options: number | DisconnectOptions): DisconnectOptions {
+    const o: DisconnectOptions = typeof options === 'number' ? { code: options } : options;
+    if (typeof o !== 'object' || o === null) throw new TypeError(`disconnect: give a close code or options, got ${describeValue(options)}`);
+    return o;
   }
 
   /** @internal Records a connection event in the transcript. */

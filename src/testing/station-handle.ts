@@ -9,7 +9,7 @@ import { monotonicNow } from './clock';
 import { ConnectionWaits } from './connection-waits';
 import { ExpectationError } from './errors';
 import { describeValue } from './matchers';
-import { PeerHandle, type HandleSettings } from './peer-handle';
+import { PeerHandle, type DisconnectOptions, type HandleSettings, type TestCallOptions } from './peer-handle';
 import { textFrame } from './ws-frame';
 
 /** What the handshake of a station's current connection established. */
@@ -22,24 +22,6 @@ export interface StationHandshake {
   readonly basicAuth?: { readonly id: string; readonly password: string };
   /** The peer's IP address. */
   readonly remoteAddress: string | undefined;
-}
-
-/** Options of {@link StationHandle.call}. */
-export interface TestCallOptions {
-  /** How long to wait for the answer. @default the central system's `callTimeoutMs` (30000) */
-  readonly timeoutMs?: number;
-  /** `false` sends the request without validating it, for negative tests. @default true */
-  readonly validate?: boolean;
-}
-
-/** Options of {@link StationHandle.disconnect}. */
-export interface DisconnectOptions {
-  /** The WebSocket close code. @default 1000 */
-  readonly code?: number;
-  /** The close reason. @default '' */
-  readonly reason?: string;
-  /** Drop the TCP connection without a close frame (a network failure). @default false */
-  readonly abrupt?: boolean;
 }
 
 /** @internal One connection of a station. */
@@ -152,10 +134,7 @@ export class StationHandle<V extends OcppVersion = OcppVersion> extends PeerHand
         new ExpectationError({ awaited: `to call ${action}`, got: 'the station is not connected', identity: this.identity, transcriptTail: this.tail() }),
       );
     }
-    if (options.validate === false) this.noteUnvalidated(action);
-    const callOptions: CallOptions = {};
-    if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs;
-    if (options.validate !== undefined) callOptions.validate = options.validate;
+    const callOptions = this.callOptionsFor(action, options);
     return (conn.station as unknown as { call(a: string, p: unknown, o: CallOptions): Promise<CentralSystemOutgoing<V>[A]['response']> }).call(
       action,
       payload,
@@ -177,13 +156,12 @@ export class StationHandle<V extends OcppVersion = OcppVersion> extends PeerHand
    * @throws ExpectationError when the station is not connected; TypeError for a frame that is neither a string nor bytes.
    */
   sendRaw(frame: string | Uint8Array): void {
-    if (typeof frame !== 'string' && !(frame instanceof Uint8Array))
-      throw new TypeError(`sendRaw: frame must be a string or a Uint8Array, got ${describeValue(frame)}`);
+    this.checkRawFrame(frame);
     const conn = this.current;
     if (conn === undefined)
       throw new ExpectationError({ awaited: 'to send a raw frame', got: 'the station is not connected', identity: this.identity, transcriptTail: this.tail() });
     const bytes = typeof frame === 'string' ? Buffer.from(frame, 'utf8') : frame;
-    this.recordRaw(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
+    this.recordRaw(frame);
     conn.socket.write(textFrame(bytes, false));
   }
 
@@ -192,8 +170,7 @@ export class StationHandle<V extends OcppVersion = OcppVersion> extends PeerHand
    * TCP) and resolves once it is closed. Resolves at once when not connected.
    */
   async disconnect(options: number | DisconnectOptions = {}): Promise<void> {
-    const o: DisconnectOptions = typeof options === 'number' ? { code: options } : options;
-    if (typeof o !== 'object' || o === null) throw new TypeError(`disconnect: give a close code or options, got ${describeValue(options)}`);
+    const o = this.disconnectOptions(options);
     const conn = this.current;
     if (conn === undefined) return;
     if (o.abrupt === true) {

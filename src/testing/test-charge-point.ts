@@ -25,7 +25,7 @@ import { ExpectationError } from './errors';
 import { describeValue } from './matchers';
 import { PeerHandle, resolveSettings } from './peer-handle';
 import { receives } from './replies';
-import type { DisconnectOptions, TestCallOptions } from './station-handle';
+import type { DisconnectOptions, TestCallOptions } from './peer-handle';
 
 /** Options of {@link TestChargePoint.connect}. */
 export interface TestChargePointOptions<V extends OcppVersion = OcppVersion> {
@@ -151,10 +151,7 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
     payload: ChargePointOutgoing<V>[A]['request'],
     options: TestCallOptions = {},
   ): Promise<ChargePointOutgoing<V>[A]['response']> {
-    if (options.validate === false) this.noteUnvalidated(action);
-    const callOptions: CallOptions = {};
-    if (options.timeoutMs !== undefined) callOptions.timeoutMs = options.timeoutMs;
-    if (options.validate !== undefined) callOptions.validate = options.validate;
+    const callOptions = this.callOptionsFor(action, options);
     return (this.chargePoint as unknown as { call(a: string, p: unknown, o: CallOptions): Promise<ChargePointOutgoing<V>[A]['response']> }).call(
       action,
       payload,
@@ -176,8 +173,7 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
    * @throws ExpectationError when not connected; TypeError for a frame that is neither a string nor bytes.
    */
   sendRaw(frame: string | Uint8Array): void {
-    if (typeof frame !== 'string' && !(frame instanceof Uint8Array))
-      throw new TypeError(`sendRaw: frame must be a string or a Uint8Array, got ${describeValue(frame)}`);
+    this.checkRawFrame(frame);
     const socket = this.socket.current;
     if (socket === undefined || !this.connected)
       throw new ExpectationError({
@@ -186,7 +182,7 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
         identity: this.identity,
         transcriptTail: this.transcript.format({ tail: this.settings.tailLines }),
       });
-    this.recordRaw(typeof frame === 'string' ? frame : Buffer.from(frame).toString('utf8'));
+    this.recordRaw(frame);
     // `binary: false` sends bytes as a text message even when they are not valid UTF-8.
     socket.send(frame, { binary: false });
   }
@@ -197,8 +193,7 @@ export class TestChargePoint<V extends OcppVersion = OcppVersion> extends PeerHa
    * once it is closed. {@link TestChargePoint.reconnect} connects again.
    */
   async disconnect(options: number | DisconnectOptions = {}): Promise<void> {
-    const o: DisconnectOptions = typeof options === 'number' ? { code: options } : options;
-    if (typeof o !== 'object' || o === null) throw new TypeError(`disconnect: give a close code or options, got ${describeValue(options)}`);
+    const o = this.disconnectOptions(options);
     const socket = this.socket.current;
     if (socket === undefined || !this.connected) return;
     const gone = new Promise<void>((resolve) => this.chargePoint.once('disconnect', () => resolve()));
